@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# biounit: top-level build. `make help` lists the targets.
+# (The kernel's Kbuild reads ./Kbuild, never this file.)
+
+TOP      := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD    := $(TOP)/build
+TAPDIR   := $(BUILD)/tap
+KSFT_INC := $(BUILD)/linux-src/tools/testing/selftests
+SCRIPTS  := $(TOP)/scripts
+# The kernels to build and test against (installed Debian 6.1 and 6.12 headers).
+KRELS     = $(shell $(SCRIPTS)/kernels.sh)
+# The kernel the demo boots (default: the newest of KRELS).
+DEMO_KREL ?= $(lastword $(KRELS))
+# `make modules KDIR=/path/to/kernel/build` builds against that tree only, into build/kmod/custom.
+KDIR     ?=
+# `make install` builds against KDIR, or the running kernel's build tree.
+INSTALL_KDIR = $(or $(KDIR),/lib/modules/$(shell uname -r)/build)
+DESTDIR  ?=
+
+.PHONY: all help deps linux-src modules userspace check check-kernel-style check-userspace \
+	check-vm demo install clean _check-kernel-style _check-userspace _check-vm
+
+all: modules userspace
+
+help:
+	@echo 'make check               install missing packages, build and run every test; last line:'
+	@echo '                         "N passed, N failed" over build/tap/*.tap (exit 1 on any failure)'
+	@echo 'make demo                boot the VM and stream a simulated unit (tests/kernel/demo.sh)'
+	@echo 'make deps                install the Debian packages needed (scripts/deps.sh)'
+	@echo 'make modules [KDIR=...]  build biounit.ko, biounit-sim.ko with W=1 for every kernel of'
+	@echo '                         scripts/kernels.sh into build/kmod/KREL/ (or KDIR -> build/kmod/custom)'
+	@echo 'make userspace           build the userspace (make -C userspace)'
+	@echo 'make check-kernel-style  W=1, checkpatch --strict, sparse C=2, uapi -m32/-m64 (TAP)'
+	@echo 'make check-userspace     userspace unit tests, normal and SAN=1 (TAP)'
+	@echo 'make check-vm            kernel tests in QEMU on each kernel (TAP, console in build/vm/)'
+	@echo 'make install [KDIR=...] [DESTDIR=...]  modules_install, udev rule, group biounit, depmod'
+	@echo 'make clean               remove build/ (the kernel image cache stays in'
+	@echo '                         $${BIOUNIT_CACHE:-$${XDG_CACHE_HOME:-~/.cache}/biounit})'
+
+deps:
+	$(SCRIPTS)/deps.sh check
+
+linux-src:
+	$(SCRIPTS)/linux-src.sh
+
+modules:
+ifneq ($(KDIR),)
+	$(SCRIPTS)/kmod.sh build $(KDIR) $(BUILD)/kmod/custom
+else
+	@krels="$(KRELS)"; [ -n "$$krels" ] || { echo "no kernel headers: make deps" >&2; exit 1; }; \
+	rc=0; for k in $$krels; do \
+		$(SCRIPTS)/kmod.sh build /usr/src/linux-headers-$$k $(BUILD)/kmod/$$k || rc=1; \
+	done; exit $$rc
+endif
+
+userspace:
+	$(MAKE) -C userspace O=$(BUILD)/userspace
+
+# ---- tests: every stage writes TAP into build/tap/ ---------------------------------------------
+# `check` runs all stages even when one fails; the summary decides the exit status.
+check:
+	rm -rf $(TAPDIR) && mkdir -p $(TAPDIR)
+	$(SCRIPTS)/deps.sh check
+	-$(SCRIPTS)/tap-stage.sh $(TAPDIR)/linux-src.tap $(BUILD)/log/linux-src.log \
+		"kselftest and checkpatch files from linux-source-6.1" $(SCRIPTS)/linux-src.sh
+	-$(MAKE) --no-print-directory modules
+	-$(MAKE) --no-print-directory _check-kernel-style
+	-$(MAKE) --no-print-directory _check-userspace
+	-$(MAKE) --no-print-directory _check-vm
+	@echo '==== summary ===='
+	@$(TOP)/tests/tap-summary.sh $(TAPDIR)/*.tap
+
+check-kernel-style: modules linux-src
+	@mkdir -p $(TAPDIR)
+	@$(MAKE) --no-print-directory _check-kernel-style
+_check-kernel-style:
+	@mkdir -p $(TAPDIR)
+	$(SCRIPTS)/check-kernel-style.sh $(KRELS) >$(TAPDIR)/kernel-style.tap; \
+		rc=$$?; cat $(TAPDIR)/kernel-style.tap; exit $$rc
+
+check-userspace: linux-src
+	@$(MAKE) --no-print-directory _check-userspace
+# Normal and sanitizer builds; the tests' own TAP files are copied to build/tap/userspace*-*.tap.
+_check-userspace:
+	@mkdir -p $(TAPDIR); rm -f $(TAPDIR)/userspace-*.tap $(TAPDIR)/userspace-san-*.tap
+	@rc=0; for v in userspace: userspace-san:SAN=1; do \
+		name=$${v%%:*}; san=$${v#*:}; o=$(BUILD)/$$name; rm -rf $$o/tap; \
+		$(SCRIPTS)/tap-stage.sh $(TAPDIR)/$$name-build.tap $(BUILD)/log/$$name.log \
+			"userspace builds ($$name)" \
+			$(MAKE) -C $(TOP)/userspace all tests O=$$o KSFT_INC=$(KSFT_INC) $$san || rc=1; \
+		$(MAKE) --no-print-directory -C $(TOP)/userspace check O=$$o KSFT_INC=$(KSFT_INC) $$san \
+			>$(BUILD)/log/$$name-check.log 2>&1 || rc=1; \
+		for f in $$o/tap/*.tap; do [ -e "$$f" ] && cp "$$f" $(TAPDIR)/$$name-$${f##*/}; done; \
+		cat $(BUILD)/log/$$name-check.log; \
+	done; exit $$rc
+
+check-vm: modules linux-src
+	@$(MAKE) --no-print-directory _check-vm
+_check-vm:
+	$(TOP)/tests/vm/check-vm.sh $(KRELS)
+
+# ---- demo ---------------------------------------------------------------------------------------
+# The payload: the kernel test payload (tests/kernel, if any) plus the userspace tools in bin/,
+# with tests/kernel/demo.sh as run.sh. Output: build/demo/KREL.out, console build/demo/KREL.log.
+demo:
+	$(SCRIPTS)/deps.sh demo
+	$(SCRIPTS)/linux-src.sh
+	$(MAKE) --no-print-directory modules
+	$(MAKE) --no-print-directory userspace
+	@test -f tests/kernel/demo.sh || { echo "demo: tests/kernel/demo.sh is not there yet" >&2; exit 1; }
+	rm -rf $(BUILD)/demo-payload && mkdir -p $(BUILD)/demo-payload/bin $(BUILD)/demo
+	if [ -f tests/kernel/Makefile ]; then \
+		$(MAKE) -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) && \
+		cp -a $(BUILD)/kernel-tests/. $(BUILD)/demo-payload/; fi
+	if [ -d $(BUILD)/userspace/bin ]; then cp -a $(BUILD)/userspace/bin/. $(BUILD)/demo-payload/bin/; fi
+	install -m0755 tests/kernel/demo.sh $(BUILD)/demo-payload/run.sh
+	$(TOP)/tests/vm/run-vm.sh --raw --krel $(DEMO_KREL) --modules $(BUILD)/kmod/$(DEMO_KREL)/ko \
+		--payload $(BUILD)/demo-payload --tap $(BUILD)/demo/$(DEMO_KREL).out \
+		--console $(BUILD)/demo/$(DEMO_KREL).log; \
+		rc=$$?; cat $(BUILD)/demo/$(DEMO_KREL).out; exit $$rc
+
+# ---- install ------------------------------------------------------------------------------------
+install:
+	@test -f $(INSTALL_KDIR)/Makefile || { echo "install: no kernel build tree $(INSTALL_KDIR); set KDIR=" >&2; exit 1; }
+	$(SCRIPTS)/kmod.sh build $(INSTALL_KDIR) $(BUILD)/kmod/install
+	@# KERNELRELEASE: Debian's 6.1 headers would install into /lib/modules/6.1.NNN otherwise;
+	@# CONFIG_MODULE_SIG_ALL=: no signing key here (sign with DKMS/MOK for Secure Boot).
+	krel=$$($(SCRIPTS)/kmod.sh krel $(INSTALL_KDIR)); \
+	$(MAKE) -C $(INSTALL_KDIR) M=$(BUILD)/kmod/install/src INSTALL_MOD_DIR=updates \
+		KERNELRELEASE=$$krel CONFIG_MODULE_SIG_ALL= $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	install -D -m0644 userspace/udev/60-biounit.rules $(DESTDIR)/etc/udev/rules.d/60-biounit.rules
+	@krel=$$($(SCRIPTS)/kmod.sh krel $(INSTALL_KDIR)); \
+	if [ -z "$(DESTDIR)" ]; then \
+		getent group biounit >/dev/null || groupadd -r biounit; \
+		depmod -a $$krel; \
+		! command -v udevadm >/dev/null || udevadm control --reload-rules 2>/dev/null || true; \
+	else \
+		depmod -b $(DESTDIR) $$krel; \
+	fi; echo "installed biounit modules for $$krel"
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The differences between the kernels biounit supports (6.1 and later),
+ * kept in this one place.
+ */
+#ifndef _BIOUNIT_COMPAT_H
+#define _BIOUNIT_COMPAT_H
+
+#include <linux/version.h>
+#include <media/videobuf2-core.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+/* 6.8 made videobuf2-core take buffers instead of indices */
+#define BIOUNIT_VB2_BY_BUFFER 1
+#endif
+
+static inline unsigned int biounit_vb2_num_buffers(struct vb2_queue *q)
+{
+#ifdef BIOUNIT_VB2_BY_BUFFER
+	return vb2_get_num_buffers(q);
+#else
+	return q->num_buffers;
+#endif
+}
+
+/* The most buffers a queue holds is enforced in queue_setup */
+static inline void biounit_vb2_min_queued(struct vb2_queue *q,
+					  unsigned int min_queued)
+{
+#ifdef BIOUNIT_VB2_BY_BUFFER
+	q->min_queued_buffers = min_queued;
+#else
+	q->min_buffers_needed = min_queued;
+#endif
+}
+
+static inline void biounit_vb2_querybuf(struct vb2_queue *q,
+					struct vb2_buffer *vb, void *pb)
+{
+#ifdef BIOUNIT_VB2_BY_BUFFER
+	vb2_core_querybuf(q, vb, pb);
+#else
+	vb2_core_querybuf(q, vb->index, pb);
+#endif
+}
+
+static inline int biounit_vb2_qbuf(struct vb2_queue *q, struct vb2_buffer *vb,
+				   void *pb)
+{
+#ifdef BIOUNIT_VB2_BY_BUFFER
+	return vb2_core_qbuf(q, vb, pb, NULL);
+#else
+	return vb2_core_qbuf(q, vb->index, pb, NULL);
+#endif
+}
+
+static inline int biounit_vb2_expbuf(struct vb2_queue *q, int *fd,
+				     struct vb2_buffer *vb, unsigned int flags)
+{
+#ifdef BIOUNIT_VB2_BY_BUFFER
+	return vb2_core_expbuf(q, fd, q->type, vb, 0, flags);
+#else
+	return vb2_core_expbuf(q, fd, q->type, vb->index, 0, flags);
+#endif
+}
+
+static inline int biounit_vb2_create_bufs(struct vb2_queue *q,
+					  enum vb2_memory memory,
+					  unsigned int *count,
+					  unsigned int size,
+					  unsigned int *first_index)
+{
+	unsigned int sizes[1] = { size };
+
+#ifdef BIOUNIT_VB2_BY_BUFFER
+	return vb2_core_create_bufs(q, memory, 0, count, 1, sizes,
+				    first_index);
+#else
+	*first_index = q->num_buffers;
+	return vb2_core_create_bufs(q, memory, 0, count, 1, sizes);
+#endif
+}
+
+#endif /* _BIOUNIT_COMPAT_H */

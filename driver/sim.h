@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * biounit-sim: simulated biometrics units
+ *
+ * A unit is made in configfs (sim-configfs.c), which holds its set-up and the
+ * "world" in front of it: the scene each sensor sees and the faults to
+ * inject. Switching it live registers a platform device whose software nodes
+ * carry the set-up as properties; the platform driver (sim-main.c) probes it
+ * like real hardware and plays the sensors from the world.
+ *
+ * Locks: bsim_unit.live_lock (set-up and live switching) is never held while
+ * bsim_unit.lock (the world) is taken by a sensor thread, and bsim_unit.lock
+ * is never held across a call into the biounit core that can sleep on a
+ * channel lock.
+ */
+#ifndef _BIOUNIT_SIM_H
+#define _BIOUNIT_SIM_H
+
+#include <linux/configfs.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/property.h>
+#include <linux/types.h>
+
+#include "biounit.h"
+
+#define BSIM_DRIVER_NAME	"biounit-sim"
+#define BSIM_NAME_LEN		32
+/* Pause between two plays of a pen script */
+#define BSIM_SCRIPT_PAUSE_US	500000
+#define BSIM_SCRIPT_MAX_POINTS	65536
+#define BSIM_SCENE_INFO_LEN	96
+
+/**
+ * struct bsim_scene - an image a camera or scanner sees
+ * @width: width in pixels; 0 when there is no image
+ * @height: height in pixels
+ * @channels: 1 for grey, 3 for RGB
+ * @pixels: @width * @height * @channels bytes, rows top to bottom
+ */
+struct bsim_scene {
+	u32 width;
+	u32 height;
+	u32 channels;
+	u8 *pixels;
+};
+
+/**
+ * struct bsim_pen_point - one point of a pen script
+ * @t_us: time from the start of the script
+ * @x: horizontal position
+ * @y: vertical position
+ * @pressure: 0 for a pen in the air
+ */
+struct bsim_pen_point {
+	u32 t_us;
+	u32 x;
+	u32 y;
+	u32 pressure;
+};
+
+/**
+ * struct bsim_channel - set-up and world of one channel of a simulated unit
+ * @group: the channel's configfs directory
+ * @unit: the unit
+ * @id: BIOUNIT_CH_*
+ * @present: the unit has the channel (set-up)
+ * @min_interval_us: shortest frame interval (set-up)
+ * @max_width: camera: largest width (set-up)
+ * @max_height: camera: largest height (set-up)
+ * @pad_width: pad: x range (set-up)
+ * @pad_height: pad: y range (set-up)
+ * @pressure_max: pad: pressure range (set-up)
+ * @scene: the image in front of a camera or scanner
+ * @script: the pen script of a pad
+ * @script_len: points in @script
+ * @generation: bumped whenever @scene, @script or @placed changes
+ * @scene_info: what became of the last scene written, for people
+ * @placed: scanner: a finger lies on the glass
+ * @drop: frames still to be dropped
+ * @error: frames still to be delivered damaged
+ * @stall: deliver nothing until cleared
+ */
+struct bsim_channel {
+	struct config_group group;
+	struct bsim_unit *unit;
+	unsigned int id;
+
+	u32 present;
+	u32 min_interval_us;
+	u32 max_width;
+	u32 max_height;
+	u32 pad_width;
+	u32 pad_height;
+	u32 pressure_max;
+
+	struct bsim_scene scene;
+	struct bsim_pen_point *script;
+	u32 script_len;
+	u32 generation;
+	char scene_info[BSIM_SCENE_INFO_LEN];
+	u32 placed;
+	u32 drop;
+	u32 error;
+	u32 stall;
+};
+
+/**
+ * struct bsim_unit - a simulated unit in configfs
+ * @group: the unit's configfs directory
+ * @ref: held by configfs and by a probed device
+ * @live_lock: protects the set-up, @pdev and the software nodes
+ * @lock: protects the world of every channel
+ * @model: "model" property
+ * @serial: "serial-number" property
+ * @pdev: the platform device while live
+ * @dev_name: the name of the unit's /dev node while live
+ * @nodes: software nodes: the unit and one per channel
+ * @props: properties of @nodes
+ * @frame_size: "max-frame-size" of the camera
+ * @channels: the channels
+ */
+struct bsim_unit {
+	struct config_group group;
+	struct kref ref;
+	struct mutex live_lock; /* set-up, @pdev, @nodes, @props */
+	struct mutex lock; /* the world of every channel */
+
+	char model[BSIM_NAME_LEN];
+	char serial[BSIM_NAME_LEN];
+	struct platform_device *pdev;
+	char dev_name[BSIM_NAME_LEN];
+
+	struct software_node nodes[1 + BIOUNIT_CH_COUNT];
+	struct property_entry props[1 + BIOUNIT_CH_COUNT][6];
+	u32 frame_size[2];
+
+	struct bsim_channel channels[BIOUNIT_CH_COUNT];
+};
+
+void bsim_unit_put(struct bsim_unit *unit);
+void bsim_unit_get(struct bsim_unit *unit);
+void bsim_set_dev_name(struct bsim_unit *unit, const char *name);
+
+/* sim-scene.c */
+int bsim_parse_pnm(const u8 *data, size_t len, struct bsim_scene *scene,
+		   char *info, size_t info_len);
+int bsim_parse_script(const u8 *data, size_t len, const struct bsim_channel *ch,
+		      struct bsim_pen_point **points, u32 *count, char *info,
+		      size_t info_len);
+int bsim_render(const struct bsim_scene *scene, u32 gain,
+		const struct biounit_format *fmt, u8 fill, u8 *out);
+
+/* sim-main.c */
+extern struct platform_driver bsim_platform_driver;
+
+#endif /* _BIOUNIT_SIM_H */

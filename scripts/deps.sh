@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Installs the Debian 12 packages biounit needs, and only those that are missing.
+#   scripts/deps.sh [check|demo|bench|all]   (default: check)
+# Idempotent: when everything is installed it runs neither apt-get update nor install.
+# Runs as root, or through sudo otherwise. Set BIOUNIT_DEPS_DRYRUN=1 to only list what is missing.
+set -euo pipefail
+
+# ---- The package lists: add names here. --------------------------------------------------------
+# Needed by `make check` (modules, style checks, userspace, VM tests).
+PKGS_CHECK=(
+	build-essential
+	linux-headers-amd64
+	linux-headers-6.12-amd64
+	linux-source-6.1
+	qemu-system-x86
+	busybox-static
+	sparse
+	gcc-multilib
+	cpio
+	xz-utils
+	kmod
+	dkms
+	libjpeg62-turbo-dev
+	libpng-dev
+	libudev-dev
+	pkg-config
+	opencv-data
+	libdlib-data
+	clang
+)
+# Extra for `make demo`.
+PKGS_DEMO=()
+# Extra for `make bench`.
+PKGS_BENCH=(
+	v4l-utils
+)
+# -------------------------------------------------------------------------------------------------
+
+usage() {
+	echo "usage: $0 [check|demo|bench|all]" >&2
+	exit 2
+}
+
+what=${1:-check}
+case $what in
+check) want=("${PKGS_CHECK[@]}") ;;
+demo) want=("${PKGS_CHECK[@]}" "${PKGS_DEMO[@]}") ;;
+bench) want=("${PKGS_CHECK[@]}" "${PKGS_BENCH[@]}") ;;
+all) want=("${PKGS_CHECK[@]}" "${PKGS_DEMO[@]}" "${PKGS_BENCH[@]}") ;;
+-h | --help) usage ;;
+*) usage ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$status" = installed ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps.sh: all ${#want[@]} packages for '$what' are installed"
+	exit 0
+fi
+
+echo "deps.sh: missing for '$what': ${missing[*]}"
+if [ "${BIOUNIT_DEPS_DRYRUN:-0}" = 1 ]; then
+	exit 1
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=()
+elif command -v sudo >/dev/null; then
+	SUDO=(sudo)
+else
+	echo "deps.sh: not root and no sudo: install the packages above as root" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y --no-install-recommends "${missing[@]}"
+echo "deps.sh: installed ${missing[*]}"

@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the test VM (busybox): loads the modules, runs every kernel
+# test, then checks that both modules unload. Prints TAP.
+cd "$(dirname "$0")" || exit 1
+
+echo "TAP version 13"
+echo "1..3"
+n=0
+step() { # step DESCRIPTION COMMAND...
+	desc=$1
+	shift
+	n=$((n + 1))
+	if out=$("$@" 2>&1); then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		echo "$out" | sed 's/^/# /'
+	fi
+}
+step "modprobe biounit-sim" modprobe biounit-sim
+step "configfs mounted" sh -c 'grep -q " /sys/kernel/config " /proc/mounts || mount -t configfs none /sys/kernel/config'
+m32=$(./layout-m32 2>&1)
+m64=$(./layout-m64 2>&1)
+if [ -n "$m64" ] && [ "$m32" = "$m64" ]; then
+	echo "ok 3 - uapi layout is the same on -m32 and -m64 ($(echo "$m64" | wc -l) fields)"
+else
+	echo "not ok 3 - uapi layout differs between -m32 and -m64"
+	echo "$m32" > /tmp/m32; echo "$m64" > /tmp/m64
+	diff /tmp/m32 /tmp/m64 | sed 's/^/# /'
+fi
+
+for t in units_test uapi_test stream_test; do
+	./$t
+done
+
+echo "TAP version 13"
+echo "1..3"
+# nothing of ours may be left behind by the tests; clear it so unloading is tested anyway
+left=$(ls /sys/kernel/config/biounit-sim 2>/dev/null)
+if [ -z "$left" ]; then
+	echo "ok 1 - no simulated unit left behind"
+else
+	echo "not ok 1 - simulated units left behind: $(echo $left)"
+	for u in $left; do
+		echo 0 > "/sys/kernel/config/biounit-sim/$u/live"
+		rmdir "/sys/kernel/config/biounit-sim/$u"
+	done
+fi
+n=1
+step "rmmod biounit-sim" rmmod biounit-sim
+step "rmmod biounit" rmmod biounit
