@@ -28,6 +28,7 @@ PKGS_CHECK=(
 	pkg-config
 	opencv-data
 	libdlib-data
+	python3-skimage
 	clang
 )
 # Extra for `make demo`.

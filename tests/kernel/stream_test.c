@@ -568,8 +568,30 @@ TEST_F(stream, close_while_streaming)
 	}
 }
 
+/* frames, dropped, damaged of a channel from the unit's debugfs stats */
+static int read_stats(const char *node, const char *channel, unsigned long long v[3])
+{
+	char path[128], line[256], name[32];
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/biounit/%s/stats", node);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %llu %llu %llu", name, &v[0], &v[1], &v[2]) == 4 &&
+		    !strcmp(name, channel)) {
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
 TEST_F(stream, faults_drop_error_stall)
 {
+	unsigned long long stats[3];
 	unsigned int dropped = 0, damaged = 0, timeouts = 0, gaps = 0, errflags = 0;
 	struct biounit_event ev;
 	struct biounit_buffer b;
@@ -616,6 +638,12 @@ TEST_F(stream, faults_drop_error_stall)
 	/* frames come again when the sensor answers */
 	ASSERT_EQ(0, bu_attr_write(self->u.name, "face/stall", "0"));
 	EXPECT_EQ(0, bu_dqbuf(self->fd, 0, &b));
+
+	/* and debugfs counts what happened */
+	ASSERT_EQ(0, read_stats(self->u.node, "face", stats));
+	EXPECT_GE(stats[0], 21ull);
+	EXPECT_EQ(3ull, stats[1]);
+	EXPECT_EQ(2ull, stats[2]);
 }
 
 TEST_F(stream, no_free_buffer_drops_a_frame)

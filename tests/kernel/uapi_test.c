@@ -451,4 +451,48 @@ TEST_F(unit, event_subscriptions)
 	close(nb);
 }
 
+TEST_F(unit, create_bufs_adds_buffers)
+{
+	struct biounit_create_buffers c = { .channel = BIOUNIT_CH_FACE, .count = 2,
+		.memory = BIOUNIT_MEMORY_MMAP };
+	struct biounit_buffer b = { .channel = BIOUNIT_CH_FACE };
+	int other;
+
+	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_CREATE_BUFS, &c));
+	EXPECT_EQ(0u, c.index);
+	EXPECT_EQ(2u, c.count);
+	c.count = 3;
+	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_CREATE_BUFS, &c));
+	EXPECT_EQ(2u, c.index);
+	EXPECT_EQ(3u, c.count);
+	/* no more than the channel's 16 in all */
+	c.count = 100;
+	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_CREATE_BUFS, &c));
+	EXPECT_EQ(5u, c.index);
+	EXPECT_EQ(11u, c.count);
+	c.count = 1;
+	EXPECT_ERRNO(ENOBUFS, ioctl(self->fd, BIOUNIT_IOC_CREATE_BUFS, &c));
+
+	b.index = 15;
+	EXPECT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_QUERYBUF, &b));
+	EXPECT_EQ(640u * 480 * 2, b.length);
+	b.index = 16;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_QUERYBUF, &b));
+
+	c.count = 0;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_CREATE_BUFS, &c));
+	c.count = 1;
+	c.memory = 2;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_CREATE_BUFS, &c));
+	c.memory = BIOUNIT_MEMORY_MMAP;
+	c.reserved[3] = 1;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_CREATE_BUFS, &c));
+
+	other = open(self->u.dev, O_RDWR);
+	ASSERT_GE(other, 0);
+	c.reserved[3] = 0;
+	EXPECT_ERRNO(EBUSY, ioctl(other, BIOUNIT_IOC_CREATE_BUFS, &c));
+	close(other);
+}
+
 TEST_HARNESS_MAIN

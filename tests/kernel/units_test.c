@@ -194,4 +194,48 @@ TEST(rmdir_of_live_unit)
 	EXPECT_NE(0, access(u.dev, F_OK));
 }
 
+/* The driver core lets go of a unit whose backend is unbound through sysfs */
+TEST(unbind_and_bind_while_streaming)
+{
+	struct biounit_requestbuffers r = { .channel = 0, .count = 2,
+		.memory = BIOUNIT_MEMORY_MMAP };
+	struct biounit_stream s = { .channel = 0 };
+	struct biounit_buffer b = { .channel = 0, .memory = BIOUNIT_MEMORY_MMAP };
+	struct biounit_caps caps = { 0 };
+	char bus[64], node[32];
+	struct bu_unit u;
+	int fd, bfd;
+
+	ASSERT_EQ(0, bu_unit_create(&u, "unbind", NULL));
+	fd = open(u.dev, O_RDWR);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ioctl(fd, BIOUNIT_IOC_QUERYCAP, &caps));
+	snprintf(bus, sizeof(bus), "%s", (char *)caps.bus_info);
+	ASSERT_EQ(0, ioctl(fd, BIOUNIT_IOC_REQBUFS, &r));
+	for (b.index = 0; b.index < 2; b.index++)
+		ASSERT_EQ(0, ioctl(fd, BIOUNIT_IOC_QBUF, &b));
+	ASSERT_EQ(0, ioctl(fd, BIOUNIT_IOC_STREAMON, &s));
+
+	bfd = open("/sys/bus/platform/drivers/biounit-sim/unbind", O_WRONLY);
+	ASSERT_GE(bfd, 0);
+	ASSERT_EQ((ssize_t)strlen(bus), write(bfd, bus, strlen(bus)));
+	close(bfd);
+	EXPECT_NE(0, access(u.dev, F_OK));
+	EXPECT_EQ(-1, ioctl(fd, BIOUNIT_IOC_DQBUF, &b));
+	EXPECT_EQ(ENODEV, errno);
+	close(fd);
+
+	bfd = open("/sys/bus/platform/drivers/biounit-sim/bind", O_WRONLY);
+	ASSERT_GE(bfd, 0);
+	ASSERT_EQ((ssize_t)strlen(bus), write(bfd, bus, strlen(bus)));
+	close(bfd);
+	ASSERT_EQ(0, bu_attr_read("unbind", "dev_name", node, sizeof(node)));
+	snprintf(u.dev, sizeof(u.dev), "/dev/%s", node);
+	fd = open(u.dev, O_RDWR);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(0, ioctl(fd, BIOUNIT_IOC_QUERYCAP, &caps));
+	close(fd);
+	ASSERT_EQ(0, bu_unit_destroy(&u));
+}
+
 TEST_HARNESS_MAIN
