@@ -19,7 +19,8 @@ INSTALL_KDIR = $(or $(KDIR),/lib/modules/$(shell uname -r)/build)
 DESTDIR  ?=
 
 .PHONY: all help deps linux-src modules userspace check check-kernel-style check-userspace \
-	check-vm demo install clean _check-kernel-style _check-userspace _check-vm
+	check-vm demo install clean _check-kernel-style _check-userspace _check-vm \
+	bench bench-driver eval
 
 all: modules userspace
 
@@ -34,6 +35,9 @@ help:
 	@echo 'make check-kernel-style  W=1, checkpatch --strict, sparse C=2, uapi -m32/-m64 (TAP)'
 	@echo 'make check-userspace     userspace unit tests, normal and SAN=1 (TAP)'
 	@echo 'make check-vm            kernel tests in QEMU on each kernel (TAP, console in build/vm/)'
+	@echo 'make eval                face and fingerprint checks against the labelled data in ../shared'
+	@echo 'make bench               benchmarks (not part of check); bench-driver: the driver against'
+	@echo '                         vivid in QEMU on each kernel -> build/bench/driver-KREL.txt'
 	@echo 'make install [KDIR=...] [DESTDIR=...]  modules_install, udev rule, group biounit, depmod'
 	@echo 'make clean               remove build/ (the kernel image cache stays in'
 	@echo '                         $${BIOUNIT_CACHE:-$${XDG_CACHE_HOME:-~/.cache}/biounit})'
@@ -119,6 +123,17 @@ demo:
 		--payload $(BUILD)/demo-payload --tap $(BUILD)/demo/$(DEMO_KREL).out \
 		--console $(BUILD)/demo/$(DEMO_KREL).log; \
 		rc=$$?; cat $(BUILD)/demo/$(DEMO_KREL).out; exit $$rc
+
+# ---- evaluation on ../shared/data (not part of check; nothing from it enters the tree) ----------
+eval: userspace
+	$(TOP)/tests/eval/face-eval.sh
+	$(MAKE) --no-print-directory -C tests/eval eval
+
+# ---- benchmarks (not part of check): add more bench-* prerequisites to `bench` -------------------
+bench: bench-driver
+bench-driver: modules linux-src
+	$(SCRIPTS)/deps.sh bench
+	BENCH_CMD='make bench' $(TOP)/tests/bench/bench.sh $(KRELS)
 
 # ---- install ------------------------------------------------------------------------------------
 install:

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * face-eval: runs the face checks over a labelled photo set and prints, per
+ * label column and overall, the confusion matrix against the labels.
+ *
+ *   face-eval DIR [--split tune|report|all] [--dump]
+ *
+ * DIR holds images/ and labels.csv (columns: file, ..., variant_of, ...,
+ * one_face, frontal, ..., compliant; values y / n / ?). Photos are split by
+ * a hash of the original they derive from (variants follow their original),
+ * so the thresholds can be tuned on "tune" and reported on "report".
+ * --dump prints one tab-separated line per photo with every measured value.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <biounit/face.h>
+#include <biounit/image.h>
+
+#define MAX_COLS 32
+#define MAX_ROWS 4096
+
+struct row {
+	char *f[MAX_COLS];
+	int nf;
+};
+
+struct table {
+	char *hdr[MAX_COLS];
+	int ncols;
+	struct row rows[MAX_ROWS];
+	int nrows;
+};
+
+/* One CSV record with "quoted, fields" and "" escapes; returns field count. */
+static int csv_record(char **cur, char **out, int max)
+{
+	char *p = *cur, *w;
+	int n = 0;
+
+	if (!*p)
+		return 0;
+	for (;;) {
+		char *start = w = p;
+
+		if (*p == '"') {
+			p++;
+			start = w = p;
+			while (*p) {
+				if (*p == '"' && p[1] == '"') {
+					*w++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					*w++ = *p++;
+				}
+			}
+		} else {
+			while (*p && *p != ',' && *p != '\n' && *p != '\r')
+				w = ++p;
+		}
+		if (n < max)
+			out[n++] = start;
+		if (*p == ',') {
+			*w = '\0';
+			p++;
+			continue;
+		}
+		while (*p == '\r')
+			*p++ = '\0';
+		if (*p == '\n')
+			*p++ = '\0';
+		*w = '\0';
+		break;
+	}
+	*cur = p;
+	return n;
+}
+
+static int col_of(const struct table *t, const char *name)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (!strcmp(t->hdr[i], name))
+			return i;
+	return -1;
+}
+
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+/* Follows variant_of to the original photo. */
+static const char *root_of(const struct table *t, int file_col, int var_col, const char *file)
+{
+	for (int depth = 0; depth < 8; depth++) {
+		const char *parent = NULL;
+
+		for (int i = 0; i < t->nrows; i++)
+			if (!strcmp(t->rows[i].f[file_col], file)) {
+				parent = var_col >= 0 ? t->rows[i].f[var_col] : NULL;
+				break;
+			}
+		if (!parent || !*parent)
+			return file;
+		file = parent;
+	}
+	return file;
+}
+
+static bool passes_labelled_rules(const struct biounit_face_verdict *v)
+{
+	if (!v->have_face)
+		return false;
+	for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++) {
+		if (r == BIOUNIT_FACE_RULE_EYE_LINE || r == BIOUNIT_FACE_RULE_EYE_DISTANCE ||
+		    r == BIOUNIT_FACE_RULE_RESOLUTION)
+			continue;
+		if (v->results[r].status == BIOUNIT_FACE_FAIL)
+			return false;
+	}
+	return true;
+}
+
+static bool passes(const struct biounit_face_verdict *v, const enum biounit_face_rule *rules, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v->results[rules[i]].status != BIOUNIT_FACE_PASS)
+			return false;
+	return true;
+}
+
+/* Label columns and the rules that decide them. */
+struct mapping {
+	const char *column;
+	enum biounit_face_rule rules[5];
+	int nrules;		/* 0: the overall verdict; -1: over the labelled rules */
+};
+
+static const struct mapping maps[] = {
+	{ "one_face", { BIOUNIT_FACE_RULE_ONE_FACE }, 1 },
+	{ "frontal", { BIOUNIT_FACE_RULE_ROLL, BIOUNIT_FACE_RULE_YAW, BIOUNIT_FACE_RULE_PITCH }, 3 },
+	{ "eyes_visible", { BIOUNIT_FACE_RULE_EYES_OPEN }, 1 },
+	{ "background_ok", { BIOUNIT_FACE_RULE_BACKGROUND }, 1 },
+	{ "exposure_ok",
+	  { BIOUNIT_FACE_RULE_EXPOSURE, BIOUNIT_FACE_RULE_CLIPPING, BIOUNIT_FACE_RULE_CONTRAST }, 3 },
+	{ "sharp", { BIOUNIT_FACE_RULE_SHARPNESS }, 1 },
+	/* The labels judge head size, centring and crown/chin in frame, not the
+	 * eye-line height: see docs/face-rules.md. */
+	{ "geometry_ok",
+	  { BIOUNIT_FACE_RULE_FACE_HEIGHT, BIOUNIT_FACE_RULE_CENTRED, BIOUNIT_FACE_RULE_ASPECT,
+	    BIOUNIT_FACE_RULE_HEAD_IN_FRAME }, 4 },
+	{ "colour_ok", { BIOUNIT_FACE_RULE_COLOUR }, 1 },
+	{ "expression_ok",
+	  { BIOUNIT_FACE_RULE_MOUTH_CLOSED, BIOUNIT_FACE_RULE_NEUTRAL, BIOUNIT_FACE_RULE_EYES_OPEN }, 3 },
+	{ "compliant", { 0 }, 0 },
+	/* The overall verdict restricted to the rules the labels define (no
+	 * eye-line height, inter-eye distance or resolution): "compliant*". */
+	{ "compliant", { 0 }, -1 },
+};
+#define NMAPS (sizeof(maps) / sizeof(maps[0]))
+
+struct confusion {
+	int tp, fn, fp, tn, unknown;	/* positive = label y = compliant with the rule */
+};
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+	char *buf;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	static struct table t;
+	struct confusion conf[NMAPS] = { 0 };
+	struct biounit_face_checker *fc;
+	struct biounit_face_verdict *vd = malloc(sizeof(*vd));
+	const char *dir = NULL, *split = "all", *cache = getenv("BIOUNIT_FACE_CACHE");
+	int dump = 0, file_col, var_col, used = 0, detected = 0, errors = 0, ret;
+	char path[4096], *text, *cur;
+	double ms_total = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--split") && i + 1 < argc)
+			split = argv[++i];
+		else if (!strcmp(argv[i], "--dump"))
+			dump = 1;
+		else
+			dir = argv[i];
+	}
+	if (!dir || !vd) {
+		fprintf(stderr, "usage: face-eval DIR [--split tune|report|all] [--dump]\n");
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/labels.csv", dir);
+	text = slurp(path);
+	if (!text) {
+		fprintf(stderr, "face-eval: cannot read %s\n", path);
+		return 2;
+	}
+	cur = text;
+	t.ncols = csv_record(&cur, t.hdr, MAX_COLS);
+	while (t.nrows < MAX_ROWS) {
+		struct row *r = &t.rows[t.nrows];
+
+		r->nf = csv_record(&cur, r->f, MAX_COLS);
+		if (!r->nf)
+			break;
+		if (r->nf == t.ncols)
+			t.nrows++;
+	}
+	file_col = col_of(&t, "file");
+	var_col = col_of(&t, "variant_of");
+	if (file_col < 0) {
+		fprintf(stderr, "face-eval: labels.csv has no 'file' column\n");
+		return 2;
+	}
+	ret = biounit_face_checker_new(NULL, NULL, cache, &fc);
+	if (ret) {
+		fprintf(stderr, "face-eval: cannot load models: %s\n", strerror(-ret));
+		return 2;
+	}
+	if (dump) {
+		printf("file\tsplit");
+		for (size_t m = 0; m < NMAPS; m++)
+			printf("\tL_%s", maps[m].column);
+		for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+			printf("\t%s", biounit_face_rule_id((enum biounit_face_rule)r));
+		printf("\tfaces\n");
+	}
+	for (int i = 0; i < t.nrows; i++) {
+		const char *file = t.rows[i].f[file_col];
+		const char *root = root_of(&t, file_col, var_col, file);
+		const char *part = fnv1a(root) % 2 ? "report" : "tune";
+		struct biounit_image *img;
+		struct biounit_image_view v;
+		struct timespec a, b;
+
+		if (strcmp(split, "all") && strcmp(split, part))
+			continue;
+		snprintf(path, sizeof(path), "%s/images/%s", dir, file);
+		if (biounit_image_load(path, &img)) {
+			fprintf(stderr, "face-eval: cannot load %s\n", path);
+			errors++;
+			continue;
+		}
+		v = biounit_image_get_view(img);
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		ret = biounit_face_check(fc, &v, vd);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		biounit_image_free(img);
+		if (ret) {
+			fprintf(stderr, "face-eval: check failed on %s: %s\n", file, strerror(-ret));
+			errors++;
+			continue;
+		}
+		ms_total += (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+		used++;
+		detected += vd->have_face;
+		if (dump) {
+			printf("%s\t%s", file, part);
+			for (size_t m = 0; m < NMAPS; m++) {
+				int c = col_of(&t, maps[m].column);
+
+				printf("\t%s", c >= 0 ? t.rows[i].f[c] : "");
+			}
+			for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+				printf("\t%.4g", vd->results[r].value);
+			printf("\t%u\n", vd->faces);
+		}
+		for (size_t m = 0; m < NMAPS; m++) {
+			int c = col_of(&t, maps[m].column);
+			bool pred = maps[m].nrules > 0 ? passes(vd, maps[m].rules, maps[m].nrules)
+				    : maps[m].nrules < 0 ? passes_labelled_rules(vd)
+							 : vd->compliant;
+			const char *label = c >= 0 ? t.rows[i].f[c] : "?";
+
+			if (!strcmp(label, "y"))
+				pred ? conf[m].tp++ : conf[m].fn++;
+			else if (!strcmp(label, "n"))
+				pred ? conf[m].fp++ : conf[m].tn++;
+			else
+				conf[m].unknown++;
+		}
+	}
+	printf("face-eval: %s split, %d photos (%d unreadable), face found in %d (%.1f%%), "
+	       "%.1f ms per check\n",
+	       split, used, errors, detected, used ? 100.0 * detected / used : 0,
+	       used ? ms_total / used : 0);
+	printf("%-14s %5s %5s %5s %5s %5s %8s %8s\n", "label", "y:ok", "y:bad", "n:ok", "n:bad",
+	       "?", "accuracy", "balanced");
+	for (size_t m = 0; m < NMAPS; m++) {
+		const struct confusion *k = &conf[m];
+		int n = k->tp + k->fn + k->fp + k->tn;
+		double tpr = k->tp + k->fn ? (double)k->tp / (k->tp + k->fn) : NAN;
+		double tnr = k->fp + k->tn ? (double)k->tn / (k->fp + k->tn) : NAN;
+		double bal = isnan(tpr) ? tnr : isnan(tnr) ? tpr : (tpr + tnr) / 2;
+
+		printf("%-13s%c %5d %5d %5d %5d %5d %7.1f%% %7.1f%%\n", maps[m].column, maps[m].nrules < 0 ? '*' : ' ', k->tp, k->fn,
+		       k->fp, k->tn, k->unknown, n ? 100.0 * (k->tp + k->tn) / n : NAN, 100 * bal);
+	}
+	printf("(y:ok = labelled y, checks pass; y:bad = labelled y, checks fail; n:ok = labelled n,"
+	       " checks pass; n:bad = labelled n, checks fail)\n");
+	biounit_face_checker_free(fc);
+	free(vd);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of the image loaders and writers (userspace/image). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <biounit/image.h>
+
+/* The harness compares with ==; literal ints against unsigned sizes are fine here. */
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#include "kselftest_harness.h"
+
+/* A smooth colour gradient with a sharp square, so JPEG round trips stay close. */
+static struct biounit_image *make_pattern(uint32_t w, uint32_t h, enum biounit_pixfmt fmt)
+{
+	struct biounit_image *img;
+	unsigned int bpp = biounit_pixfmt_bytes(fmt);
+	uint8_t *p;
+
+	if (biounit_image_new(w, h, fmt, &img))
+		return NULL;
+	p = biounit_image_data(img);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++)
+			for (unsigned int c = 0; c < bpp; c++)
+				p[(y * w + x) * bpp + c] = (uint8_t)(x * 150 / w + y * 60 / h + c * 20);
+	return img;
+}
+
+static int max_abs_diff(const struct biounit_image_view *a, const struct biounit_image_view *b)
+{
+	unsigned int bpp = biounit_pixfmt_bytes(a->format);
+	int worst = 0;
+
+	for (uint32_t y = 0; y < a->height; y++)
+		for (uint32_t x = 0; x < a->width * bpp; x++) {
+			int d = abs((int)a->data[y * a->stride + x] - (int)b->data[y * b->stride + x]);
+
+			if (d > worst)
+				worst = d;
+		}
+	return worst;
+}
+
+static long read_file(const char *path, uint8_t **out)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (!f)
+		return -1;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	*out = malloc(n);
+	if (fread(*out, 1, n, f) != (size_t)n)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+FIXTURE(tmpdir) {
+	char dir[64];
+	char path[128];
+};
+
+FIXTURE_SETUP(tmpdir)
+{
+	strcpy(self->dir, "/tmp/biounit-test-image-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+}
+
+FIXTURE_TEARDOWN(tmpdir)
+{
+	char cmd[96];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->dir);
+	if (system(cmd))
+		TH_LOG("could not remove %s", self->dir);
+}
+
+TEST_F(tmpdir, png_roundtrip_rgb_and_grey)
+{
+	enum biounit_pixfmt fmts[2] = { BIOUNIT_PIX_RGB24, BIOUNIT_PIX_GREY };
+
+	for (int i = 0; i < 2; i++) {
+		struct biounit_image *a = make_pattern(37, 23, fmts[i]), *b = NULL;
+		struct biounit_image_view va = biounit_image_get_view(a), vb;
+
+		snprintf(self->path, sizeof(self->path), "%s/p%d.png", self->dir, i);
+		ASSERT_EQ(0, biounit_image_save_png(&va, self->path));
+		ASSERT_EQ(0, biounit_image_load(self->path, &b));
+		vb = biounit_image_get_view(b);
+		EXPECT_EQ(37, vb.width);
+		EXPECT_EQ(23, vb.height);
+		EXPECT_EQ(fmts[i], vb.format);
+		EXPECT_EQ(0, max_abs_diff(&va, &vb));
+		biounit_image_free(a);
+		biounit_image_free(b);
+	}
+}
+
+TEST_F(tmpdir, jpeg_roundtrip_close)
+{
+	struct biounit_image *a = make_pattern(64, 48, BIOUNIT_PIX_RGB24), *b = NULL;
+	struct biounit_image_view va = biounit_image_get_view(a), vb;
+
+	snprintf(self->path, sizeof(self->path), "%s/a.jpg", self->dir);
+	ASSERT_EQ(0, biounit_image_save_jpeg(&va, self->path, 98));
+	ASSERT_EQ(0, biounit_image_load(self->path, &b));
+	vb = biounit_image_get_view(b);
+	ASSERT_EQ(64, vb.width);
+	ASSERT_EQ(48, vb.height);
+	ASSERT_EQ(BIOUNIT_PIX_RGB24, vb.format);
+	EXPECT_LT(max_abs_diff(&va, &vb), 40);
+	EXPECT_EQ(-EINVAL, biounit_image_save_jpeg(&va, self->path, 0));
+	biounit_image_free(a);
+	biounit_image_free(b);
+}
+
+/* A view with padding (stride > width) must be written row by row correctly. */
+TEST_F(tmpdir, save_honours_stride)
+{
+	uint8_t buf[4 * 10];
+	struct biounit_image_view v = { buf, 3, 4, 10, BIOUNIT_PIX_GREY }, vb;
+	struct biounit_image *b = NULL;
+
+	memset(buf, 0xee, sizeof(buf));
+	for (int y = 0; y < 4; y++)
+		for (int x = 0; x < 3; x++)
+			buf[y * 10 + x] = (uint8_t)(y * 3 + x);
+	snprintf(self->path, sizeof(self->path), "%s/s.png", self->dir);
+	ASSERT_EQ(0, biounit_image_save_png(&v, self->path));
+	ASSERT_EQ(0, biounit_image_load(self->path, &b));
+	vb = biounit_image_get_view(b);
+	for (int i = 0; i < 12; i++)
+		EXPECT_EQ(i, vb.data[(i / 3) * vb.stride + i % 3]);
+	biounit_image_free(b);
+}
+
+TEST_F(tmpdir, truncated_jpeg_is_einval)
+{
+	struct biounit_image *a = make_pattern(200, 150, BIOUNIT_PIX_RGB24), *b = NULL;
+	struct biounit_image_view va = biounit_image_get_view(a);
+	uint8_t *data;
+	long n;
+
+	snprintf(self->path, sizeof(self->path), "%s/t.jpg", self->dir);
+	ASSERT_EQ(0, biounit_image_save_jpeg(&va, self->path, 90));
+	n = read_file(self->path, &data);
+	ASSERT_GT(n, 1000);
+	EXPECT_EQ(0, biounit_image_load_mem(data, n, &b));
+	biounit_image_free(b);
+	b = NULL;
+	for (long cut = n / 2; cut > 2; cut /= 3) {
+		EXPECT_EQ(-EINVAL, biounit_image_load_mem(data, cut, &b));
+		EXPECT_EQ(NULL, b);
+	}
+	free(data);
+	biounit_image_free(a);
+}
+
+TEST_F(tmpdir, truncated_png_is_einval)
+{
+	struct biounit_image *a = make_pattern(200, 150, BIOUNIT_PIX_RGB24), *b = NULL;
+	struct biounit_image_view va = biounit_image_get_view(a);
+	uint8_t *data;
+	long n;
+
+	snprintf(self->path, sizeof(self->path), "%s/t.png", self->dir);
+	ASSERT_EQ(0, biounit_image_save_png(&va, self->path));
+	n = read_file(self->path, &data);
+	ASSERT_GT(n, 100);
+	/* Losing only IEND still leaves every pixel; cut into the pixel data. */
+	for (long cut = n / 2; cut > 8; cut /= 2)
+		EXPECT_EQ(-EINVAL, biounit_image_load_mem(data, cut, &b));
+	free(data);
+	biounit_image_free(a);
+}
+
+/* The SOF0 marker carries the size without a checksum: patch it to 20000x20000. */
+TEST_F(tmpdir, jpeg_claiming_400_megapixels_is_efbig)
+{
+	struct biounit_image *a = make_pattern(16, 16, BIOUNIT_PIX_GREY), *b = NULL;
+	struct biounit_image_view va = biounit_image_get_view(a);
+	uint8_t *data;
+	long n, i;
+
+	snprintf(self->path, sizeof(self->path), "%s/big.jpg", self->dir);
+	ASSERT_EQ(0, biounit_image_save_jpeg(&va, self->path, 90));
+	n = read_file(self->path, &data);
+	for (i = 2; i + 9 < n; i++)
+		if (data[i] == 0xff && data[i + 1] == 0xc0)
+			break;
+	ASSERT_LT(i + 9, n);
+	data[i + 5] = 20000 >> 8;
+	data[i + 6] = 20000 & 0xff;
+	data[i + 7] = 20000 >> 8;
+	data[i + 8] = 20000 & 0xff;
+	EXPECT_EQ(-EFBIG, biounit_image_load_mem(data, n, &b));
+	EXPECT_EQ(NULL, b);
+	free(data);
+	biounit_image_free(a);
+}
+
+TEST(pgm_parses_comments_and_16bit)
+{
+	static const char hdr8[] = "P5\n# a comment\n3 2\n255\n";
+	static const char hdr16[] = "P5 1 1 65535\n";
+	uint8_t buf[64];
+	struct biounit_image *img = NULL;
+	struct biounit_image_view v;
+
+	memcpy(buf, hdr8, sizeof(hdr8) - 1);
+	for (int i = 0; i < 6; i++)
+		buf[sizeof(hdr8) - 1 + i] = (uint8_t)(i * 50);
+	ASSERT_EQ(0, biounit_image_load_mem(buf, sizeof(hdr8) - 1 + 6, &img));
+	v = biounit_image_get_view(img);
+	EXPECT_EQ(3, v.width);
+	EXPECT_EQ(2, v.height);
+	EXPECT_EQ(BIOUNIT_PIX_GREY, v.format);
+	EXPECT_EQ(250, v.data[v.stride + 2]);
+	biounit_image_free(img);
+	/* one byte short */
+	EXPECT_EQ(-EINVAL, biounit_image_load_mem(buf, sizeof(hdr8) - 1 + 5, &img));
+
+	memcpy(buf, hdr16, sizeof(hdr16) - 1);
+	buf[sizeof(hdr16) - 1] = 0x80;
+	buf[sizeof(hdr16)] = 0x00;
+	ASSERT_EQ(0, biounit_image_load_mem(buf, sizeof(hdr16) + 1, &img));
+	EXPECT_EQ(128, biounit_image_get_view(img).data[0]);
+	biounit_image_free(img);
+}
+
+TEST(bad_inputs)
+{
+	static const char huge[] = "P5 20000 20000 255\n";
+	static const char zero[] = "P5 0 10 255\n";
+	struct biounit_image *img = NULL;
+
+	EXPECT_EQ(-ENOENT, biounit_image_load("/nonexistent/biounit.png", &img));
+	EXPECT_EQ(-EINVAL, biounit_image_load_mem("hello world", 11, &img));
+	EXPECT_EQ(-EINVAL, biounit_image_load_mem("", 0, &img));
+	EXPECT_EQ(-EFBIG, biounit_image_load_mem(huge, sizeof(huge) - 1, &img));
+	EXPECT_EQ(-EINVAL, biounit_image_load_mem(zero, sizeof(zero) - 1, &img));
+	EXPECT_EQ(-EINVAL, biounit_image_load_mem("\xff\xd8\xff\xe0", 4, &img));
+	EXPECT_EQ(-EISDIR, biounit_image_load("/", &img));
+	EXPECT_EQ(NULL, img);
+	EXPECT_EQ(-EFBIG, biounit_image_new(20000, 20000, BIOUNIT_PIX_GREY, &img));
+	EXPECT_EQ(-EINVAL, biounit_image_new(0, 1, BIOUNIT_PIX_GREY, &img));
+	EXPECT_EQ(-EINVAL, biounit_image_new(1, 1, (enum biounit_pixfmt)7, &img));
+}
+
+TEST(view_check)
+{
+	uint8_t px[12];
+	struct biounit_image_view ok = { px, 2, 2, 6, BIOUNIT_PIX_RGB24 };
+	struct biounit_image_view narrow = { px, 2, 2, 5, BIOUNIT_PIX_RGB24 };
+	struct biounit_image_view null = { NULL, 2, 2, 6, BIOUNIT_PIX_RGB24 };
+
+	EXPECT_EQ(0, biounit_image_view_check(&ok));
+	EXPECT_EQ(-EINVAL, biounit_image_view_check(&narrow));
+	EXPECT_EQ(-EINVAL, biounit_image_view_check(&null));
+}
+
+TEST_HARNESS_MAIN

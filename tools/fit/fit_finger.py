@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Fit the fingerprint score model to NIST NFIQ 2 scores.
+
+    fit_finger.py FEATURES.csv OUT_model_params.c [--trees N] [--rate R]
+
+FEATURES.csv is written by tests/eval/finger_eval (one row per image of
+../shared/data/fingerprints/labels.csv: file,key,fit,nfiq2,...,features).
+Only rows with fit=1 are used (split by finger within each dataset, 60% of
+the fingers to fit, chosen by hash in tests/eval/finger_eval.c); the others
+are held out for the evaluation. The model is gradient boosting (least squares) of regression
+trees of depth 2 (each on a random 60% of the rows, fixed seed) on the raw
+features, fitted to the NFIQ 2 unified score,
+then a monotone calibration (quantile mapping of 5-fold out-of-fold
+predictions onto the NFIQ 2 scores);
+plain Python 3, no packages, deterministic. The trees are written as the C
+table userspace/finger/model_params.c.
+"""
+import argparse
+import csv
+import random
+import sys
+
+FIRST_FEATURE = 7  # columns before: file,key,fit,nfiq2,nfiq2_ms,ms,score
+MIN_LEAF = 6
+
+
+def best_split(X, y, idx, order):
+    """Best (sse_gain, feature, threshold) over the rows idx."""
+    inset = set(idx)
+    n = len(idx)
+    tot = sum(y[i] for i in idx)
+    tot2 = sum(y[i] * y[i] for i in idx)
+    base = tot2 - tot * tot / n
+    best = (0.0, None, None)
+    for f, srt in enumerate(order):
+        rows = [i for i in srt if i in inset]
+        s = 0.0
+        s2 = 0.0
+        for k in range(n - 1):
+            v = y[rows[k]]
+            s += v
+            s2 += v * v
+            a, b = X[rows[k]][f], X[rows[k + 1]][f]
+            if a == b or k + 1 < MIN_LEAF or n - k - 1 < MIN_LEAF:
+                continue
+            nl, nr = k + 1, n - k - 1
+            sr = tot - s
+            sse = (s2 - s * s / nl) + ((tot2 - s2) - sr * sr / nr)
+            gain = base - sse
+            if gain > best[0]:
+                best = (gain, f, (a + b) / 2.0)
+    return best
+
+
+def fit_tree(X, r, idx, order, rate):
+    g, f0, t0 = best_split(X, r, idx, order)
+    if f0 is None:
+        m = sum(r[i] for i in idx) / len(idx)
+        return (0, 0.0, 0, 0.0, 0, 0.0, [rate * m] * 4)
+    left = [i for i in idx if X[i][f0] < t0]
+    right = [i for i in idx if not X[i][f0] < t0]
+    nodes = [(f0, t0)]
+    leaves = []
+    for part in (left, right):
+        g, f, t = best_split(X, r, part, order)
+        if f is None:
+            f, t = 0, float("-inf")  # everything goes right
+        nodes.append((f, t))
+        lo = [i for i in part if X[i][f] < t]
+        hi = [i for i in part if not X[i][f] < t]
+        for sub in (lo, hi):
+            m = sum(r[i] for i in sub) / len(sub) if sub else 0.0
+            leaves.append(rate * m)
+    return (nodes[0][0], nodes[0][1], nodes[1][0], nodes[1][1], nodes[2][0], nodes[2][1], leaves)
+
+
+def predict_tree(t, x):
+    f0, t0, f1, t1, f2, t2, leaves = t
+    if x[f0] < t0:
+        return leaves[0] if x[f1] < t1 else leaves[1]
+    return leaves[2] if x[f2] < t2 else leaves[3]
+
+
+def fit(X, y, trees, rate, subsample=0.6, seed=1):
+    """Stochastic gradient boosting: each tree sees a random @subsample of the
+    rows (fixed seed, so the fit is reproducible)."""
+    rng = random.Random(seed)
+    base = sum(y) / len(y)
+    pred = [base] * len(y)
+    order = [sorted(range(len(X)), key=lambda i: X[i][f]) for f in range(len(X[0]))]
+    model = []
+    allidx = list(range(len(X)))
+    for _ in range(trees):
+        idx = sorted(rng.sample(allidx, int(subsample * len(allidx)))) if subsample < 1 else allidx
+        r = [0.0] * len(X)
+        for i in idx:
+            r[i] = y[i] - pred[i]
+        t = fit_tree(X, r, idx, order, rate)
+        model.append(t)
+        for i in allidx:
+            pred[i] += predict_tree(t, X[i])
+    return base, model
+
+
+def predict(base, model, x):
+    return base + sum(predict_tree(t, x) for t in model)
+
+
+def spearman(a, b):
+    def rank(v):
+        order = sorted(range(len(v)), key=lambda i: v[i])
+        r = [0.0] * len(v)
+        i = 0
+        while i < len(order):
+            j = i
+            while j + 1 < len(order) and v[order[j + 1]] == v[order[i]]:
+                j += 1
+            for k in range(i, j + 1):
+                r[order[k]] = (i + j) / 2.0
+            i = j + 1
+        return r
+    ra, rb = rank(a), rank(b)
+    n = len(a)
+    ma, mb = sum(ra) / n, sum(rb) / n
+    sab = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
+    saa = sum((x - ma) ** 2 for x in ra)
+    sbb = sum((y - mb) ** 2 for y in rb)
+    return sab / (saa * sbb) ** 0.5
+
+
+def out_of_fold(X, y, keys, trees, rate, folds=5):
+    """Predictions for every fit row from models not fitted on its finger."""
+    fold_of = {}
+    for k in sorted(set(keys)):
+        fold_of[k] = len(fold_of) % folds
+    pred = [0.0] * len(y)
+    for f in range(folds):
+        tr = [i for i in range(len(y)) if fold_of[keys[i]] != f]
+        te = [i for i in range(len(y)) if fold_of[keys[i]] == f]
+        base, model = fit([X[i] for i in tr], [y[i] for i in tr], trees, rate)
+        for i in te:
+            pred[i] = predict(base, model, X[i])
+    return pred
+
+
+def calibration(pred, y, knots=21):
+    """Quantile mapping of out-of-fold predictions onto the NFIQ 2 scores:
+    piecewise linear through the matching percentiles (x strictly rising).
+    Boosted trees shrink towards the mean; this restores NFIQ 2's spread so
+    that the threshold 30 means what it means for NFIQ 2. Rank order is kept."""
+    ps, ys = sorted(pred), sorted(y)
+    xs, vs = [], []
+    for k in range(knots):
+        q = k / (knots - 1)
+        i = min(len(ps) - 1, int(round(q * (len(ps) - 1))))
+        x, v = ps[i], ys[i]
+        if xs and x <= xs[-1]:
+            continue
+        if vs and v < vs[-1]:
+            v = vs[-1]
+        xs.append(x)
+        vs.append(v)
+    return xs, vs
+
+
+def cfloat(v):
+    if v == float("-inf"):
+        return "-INFINITY"
+    s = "%.9g" % v
+    if not any(c in s for c in ".en"):
+        s += ".0"
+    return s + "f"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("features")
+    ap.add_argument("out")
+    ap.add_argument("--trees", type=int, default=200)
+    ap.add_argument("--rate", type=float, default=0.05)
+    ap.add_argument("--cv", action="store_true",
+                    help="only print the 5-fold (by finger) cross-validated Spearman of the fit part")
+    a = ap.parse_args()
+
+    with open(a.features, newline="") as fh:
+        rd = csv.reader(fh)
+        head = next(rd)
+        rows = [r for r in rd]
+    names = head[FIRST_FEATURE:]
+    fitrows = [r for r in rows if r[2] == "1"]
+    X = [[float(v) for v in r[FIRST_FEATURE:]] for r in fitrows]
+    y = [float(r[3]) for r in fitrows]
+    if a.cv:
+        keys = [r[1] for r in fitrows]
+        print("cv spearman %.3f (trees %d, rate %g)" % (spearman(out_of_fold(X, y, keys, a.trees, a.rate), y), a.trees, a.rate))
+        return
+    base, model = fit(X, y, a.trees, a.rate)
+    oof = out_of_fold(X, y, [r[1] for r in fitrows], a.trees, a.rate)
+    cx, cy = calibration(oof, y)
+    print("5-fold (by finger) out-of-fold Spearman on the fit part: %.3f" % spearman(oof, y), file=sys.stderr)
+    sse = sum((predict(base, model, x) - t) ** 2 for x, t in zip(X, y))
+    print("fitted %d trees on %d images, training RMSE %.2f" % (len(model), len(y), (sse / len(y)) ** 0.5),
+          file=sys.stderr)
+
+    with open(a.out, "w") as out:
+        out.write("// SPDX-License-Identifier: GPL-2.0\n")
+        out.write("/*\n * Fingerprint score model: %d regression trees of depth 2, learning rate %g,\n"
+                  " * subsample 0.6,\n" % (len(model), a.rate))
+        out.write(" * fitted to NIST NFIQ 2 unified scores of %d images (the fit part of\n" % len(y))
+        out.write(" * ../shared/data/fingerprints/labels.csv, split by finger within each dataset).\n")
+        out.write(" * GENERATED by tools/fit/fit_finger.py -- do not edit; see docs/finger-quality.md.\n")
+        out.write(" * Feature indices: %s.\n */\n" % ", ".join("%d %s" % (i, n) for i, n in enumerate(names)))
+        out.write('#include <math.h>\n#include "finger_internal.h"\n\n')
+        out.write("static const struct fq_tree trees[%d] = {\n" % len(model))
+        for t in model:
+            f0, t0, f1, t1, f2, t2, lv = t
+            out.write("\t{ { %d, %d, %d }, { %s, %s, %s }, { %s } },\n"
+                      % (f0, f1, f2, cfloat(t0), cfloat(t1), cfloat(t2), ", ".join(cfloat(v) for v in lv)))
+        out.write("};\n\n/* calibration: raw model output -> score, piecewise linear */\n")
+        out.write("static const float calib_x[%d] = { %s };\n" % (len(cx), ", ".join(cfloat(v) for v in cx)))
+        out.write("static const float calib_y[%d] = { %s };\n\n" % (len(cy), ", ".join(cfloat(v) for v in cy)))
+        out.write("const struct fq_model fq_model = { %d, %s, trees, %d, calib_x, calib_y };\n"
+                  % (len(model), cfloat(base), len(cx)))
+
+
+if __name__ == "__main__":
+    main()

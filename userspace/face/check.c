@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The full check of a still: detection, landmarks, then every rule. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+struct biounit_face_checker {
+	struct biounit_cascade *cascade;
+	struct biounit_landmark_model *model;
+	struct biounit_face_point mean_shape[BIOUNIT_FACE_LANDMARKS];
+	struct face_limits limits;
+};
+
+/* Background: mean brightness, mean max-min channel difference, and
+ * |left - right| brightness of the bands beside the head (docs/face-rules.md). */
+#define BG_MIN_BRIGHTNESS 225.0
+#define BG_MAX_CHROMA 20.0
+#define BG_MAX_SIDE_DIFF 40.0
+
+/* Sources and the tuning of each number: docs/face-rules.md. */
+const struct face_limits face_default_limits = {
+	.face_height_min = 0.68, .face_height_max = 0.84,
+	.eye_line_min = 0.50, .eye_line_max = 0.70,
+	.centre_min = 0.45, .centre_max = 0.55,
+	.aspect_min = 0.70, .aspect_max = 0.86,
+	.head_margin_min = 0.0,
+	.ied_min = 90,
+	.roll_max = 8, .yaw_max = 10, .pitch_max = 15,
+	.bg_score_min = 0,
+	.eye_open_min = 0.18,
+	.mouth_gap_max = 0.08,
+	.smile_max = 0.10,
+	.exposure_min = 75, .exposure_max = 215,
+	.clipping_max = 0.25,
+	.contrast_min = 60,
+	.sharpness_min = 26,
+	.skin_blue_red_min = 0.47, .skin_blue_red_max = 0.96,
+	.crop_height_min = 400,
+	.other_face_min_share = 0.3,
+};
+
+void rule_judge(struct biounit_face_verdict *v, enum biounit_face_rule rule, double value,
+		double min, double max)
+{
+	bool ok = isfinite(value) && !(value < min) && !(value > max);
+
+	rule_set(v, rule, ok ? BIOUNIT_FACE_PASS : BIOUNIT_FACE_FAIL, value, min, max);
+}
+
+int biounit_face_checker_new(const char *cascade_path, const char *landmark_path,
+			     const char *cache_path, struct biounit_face_checker **out)
+{
+	struct biounit_face_checker *fc;
+	int ret;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	fc = calloc(1, sizeof(*fc));
+	if (!fc)
+		return -ENOMEM;
+	fc->limits = face_default_limits;
+	ret = biounit_cascade_load(cascade_path ? cascade_path : BIOUNIT_FACE_CASCADE_PATH,
+				   &fc->cascade);
+	if (!ret)
+		ret = biounit_landmark_model_load(landmark_path ? landmark_path
+								: BIOUNIT_FACE_LANDMARK_PATH,
+						  cache_path, &fc->model);
+	if (ret) {
+		biounit_face_checker_free(fc);
+		return ret;
+	}
+	biounit_landmark_model_mean_shape(fc->model, fc->mean_shape);
+	*out = fc;
+	return 0;
+}
+
+void biounit_face_checker_free(struct biounit_face_checker *fc)
+{
+	if (!fc)
+		return;
+	biounit_cascade_free(fc->cascade);
+	biounit_landmark_model_free(fc->model);
+	free(fc);
+}
+
+const struct face_limits *face_checker_limits(const struct biounit_face_checker *fc)
+{
+	return &fc->limits;
+}
+
+const struct biounit_face_point *face_checker_mean_shape(const struct biounit_face_checker *fc)
+{
+	return fc->mean_shape;
+}
+
+int face_checker_detect(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
+			const struct biounit_detect_params *p, struct biounit_face_box *boxes,
+			size_t max, size_t *n)
+{
+	return biounit_cascade_detect(fc->cascade, v, p, boxes, max, n);
+}
+
+/* Haar box -> dlib-style box -> fit -> box from the fit -> fit again. */
+int face_checker_fit(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
+			 const struct biounit_face_box *haar, struct biounit_face_point *pts)
+{
+	struct biounit_face_box box = biounit_face_box_to_dlib(haar);
+	int ret = 0;
+
+	for (int pass = 0; pass < 2 && !ret; pass++) {
+		ret = biounit_landmarks_fit(fc->model, v, &box, pts);
+		box = biounit_landmarks_box_from_points(fc->model, pts);
+	}
+	return ret;
+}
+
+/* The background verdict combines brightness, colour and the difference
+ * between the two sides (a shadow) into one margin in grey levels: >= 0
+ * passes. Numbers and their tuning: docs/face-rules.md. */
+static double background_margin(const struct bg_stats *b)
+{
+	double m = b->mean_l - BG_MIN_BRIGHTNESS;
+
+	m = fmin(m, BG_MAX_CHROMA - b->chroma);
+	m = fmin(m, BG_MAX_SIDE_DIFF - b->side_diff);
+	return b->samples ? m : -255;
+}
+
+int biounit_face_check(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
+		       struct biounit_face_verdict *out)
+{
+	const struct face_limits *L;
+	struct biounit_face_box boxes[16];
+	struct face_geometry g;
+	struct bg_stats bg;
+	struct tone_stats tone;
+	size_t n = 0, i;
+	double head_h;
+	int ret = biounit_image_view_check(v);
+
+	if (ret)
+		return ret;
+	if (!fc || !out)
+		return -EINVAL;
+	L = &fc->limits;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < BIOUNIT_FACE_RULE_COUNT; i++)
+		rule_set(out, (enum biounit_face_rule)i, BIOUNIT_FACE_NOT_JUDGED, NAN, NAN, NAN);
+
+	ret = biounit_cascade_detect(fc->cascade, v, NULL, boxes, 16, &n);
+	if (ret)
+		return ret;
+	if (n > 16)
+		n = 16;
+	for (i = 0; i < n; i++)
+		if (boxes[i].w >= L->other_face_min_share * boxes[0].w)
+			out->faces++;
+	if (!n) {
+		rule_judge(out, BIOUNIT_FACE_RULE_ONE_FACE, 0, 1, 1);
+		out->compliant = false;
+		return 0;
+	}
+	out->face = boxes[0];
+	ret = face_checker_fit(fc, v, &boxes[0], out->landmarks);
+	if (ret)
+		return ret;
+	out->have_face = true;
+	face_geometry_from_landmarks(out->landmarks, fc->mean_shape, &g);
+	out->eye_left = g.eye_l;
+	out->eye_right = g.eye_r;
+	{
+		double crown = face_crown_from_outline(v, &g, out->landmarks);
+
+		/* Trust the outline only near the anthropometric estimate. */
+		if (isfinite(crown) && fabs(crown - g.crown_y) < 0.25 * (g.chin_y - g.crown_y))
+			g.crown_y = crown;
+	}
+	out->crown_y = (float)g.crown_y;
+	out->chin_y = (float)g.chin_y;
+	head_h = g.chin_y - g.crown_y;
+
+	rule_judge(out, BIOUNIT_FACE_RULE_ONE_FACE, out->faces, 1, 1);
+	rule_judge(out, BIOUNIT_FACE_RULE_FACE_HEIGHT, head_h / v->height, L->face_height_min,
+		   L->face_height_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_EYE_LINE,
+		   (v->height - (g.eye_l.y + g.eye_r.y) / 2) / v->height, L->eye_line_min,
+		   L->eye_line_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_CENTRED, g.mid_x / v->width, L->centre_min, L->centre_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_ASPECT, (double)v->width / v->height, L->aspect_min,
+		   L->aspect_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_HEAD_IN_FRAME,
+		   fmin(g.crown_y, v->height - g.chin_y) / v->height, L->head_margin_min, NAN);
+	rule_judge(out, BIOUNIT_FACE_RULE_EYE_DISTANCE, g.ied, L->ied_min, NAN);
+	rule_judge(out, BIOUNIT_FACE_RULE_ROLL, g.roll_deg, -L->roll_max, L->roll_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_YAW, g.yaw_deg, -L->yaw_max, L->yaw_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_PITCH, g.pitch_deg, -L->pitch_max, L->pitch_max);
+
+	background_stats(v, &g, out->landmarks, &bg);
+	rule_judge(out, BIOUNIT_FACE_RULE_BACKGROUND, background_margin(&bg), L->bg_score_min, NAN);
+
+	rule_judge(out, BIOUNIT_FACE_RULE_EYES_OPEN, g.eye_open, L->eye_open_min, NAN);
+	rule_judge(out, BIOUNIT_FACE_RULE_MOUTH_CLOSED, g.mouth_gap, NAN, L->mouth_gap_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_NEUTRAL, g.smile, NAN, L->smile_max);
+
+	face_tone(v, out->landmarks, &tone);
+	rule_judge(out, BIOUNIT_FACE_RULE_EXPOSURE, tone.mean_l, L->exposure_min, L->exposure_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_CLIPPING, tone.clipped, NAN, L->clipping_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_CONTRAST, tone.range, L->contrast_min, NAN);
+	/* Skin seen in neutral light has clearly less blue than red: a grey
+	 * photo gives 1, a blue cast more, a warm (orange) cast much less. */
+	rule_judge(out, BIOUNIT_FACE_RULE_COLOUR, tone.rgb[0] > 0 ? tone.rgb[2] / tone.rgb[0] : NAN,
+		   L->skin_blue_red_min, L->skin_blue_red_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_SHARPNESS, face_sharpness(v, out->landmarks),
+		   L->sharpness_min, NAN);
+	/* Height of a 35x45 crop in which the head fills 75 %, within the source. */
+	rule_judge(out, BIOUNIT_FACE_RULE_RESOLUTION, fmin(head_h / 0.75, v->height),
+		   L->crop_height_min, NAN);
+
+	out->compliant = true;
+	for (i = 0; i < BIOUNIT_FACE_RULE_COUNT; i++)
+		if (out->results[i].status == BIOUNIT_FACE_FAIL)
+			out->compliant = false;
+	return 0;
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Preview check for live frames: a coarse detection (240 px work image,
+ * larger minimum face), one landmark fit, and the most important piece of
+ * advice. Geometry targets are those of the document crop: the frame is
+ * expected to show the head at about 45-65 % of the frame height, centred.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "rules.h"
+
+/* Head (crown-chin) share of the frame height that the preview aims at. */
+#define PREVIEW_HEAD_MIN 0.45
+#define PREVIEW_HEAD_MAX 0.70
+#define PREVIEW_CENTRE_TOL 0.08	/* of the width / height */
+
+static void advise(struct biounit_face_preview *out, enum biounit_face_advice a, double score)
+{
+	out->advice = a;
+	out->score = score;
+	biounit_face_advice_text(a, &out->msg_nl, &out->msg_en);
+}
+
+int biounit_face_preview_check(const struct biounit_face_checker *fc,
+			       const struct biounit_image_view *v, struct biounit_face_preview *out)
+{
+	const struct biounit_detect_params dp = { 0.2f, 1.2f, 3, 240 };
+	const struct face_limits *L;
+	struct biounit_face_point pts[BIOUNIT_FACE_LANDMARKS];
+	struct biounit_face_box boxes[4];
+	struct face_geometry g;
+	struct tone_stats tone;
+	double head, cx, cy, score;
+	size_t n = 0;
+	int ret = biounit_image_view_check(v);
+
+	if (ret)
+		return ret;
+	if (!fc || !out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	L = face_checker_limits(fc);
+	ret = face_checker_detect(fc, v, &dp, boxes, 4, &n);
+	if (ret)
+		return ret;
+	if (!n) {
+		advise(out, BIOUNIT_FACE_ADVICE_NO_FACE, 0);
+		return 0;
+	}
+	out->have_face = true;
+	out->face = boxes[0];
+	if (n > 1 && boxes[1].w >= L->other_face_min_share * boxes[0].w) {
+		advise(out, BIOUNIT_FACE_ADVICE_ONE_PERSON, 0.1);
+		return 0;
+	}
+	ret = face_checker_fit(fc, v, &boxes[0], pts);
+	if (ret)
+		return ret;
+	face_geometry_from_landmarks(pts, face_checker_mean_shape(fc), &g);
+	head = (g.chin_y - g.crown_y) / v->height;
+	cx = g.mid_x / v->width - 0.5;
+	cy = ((g.crown_y + g.chin_y) / 2) / v->height - 0.5;
+	/* Score: 1 at the target, falling with each deviation. */
+	score = 1.0 - fmin(1, fabs(head - (PREVIEW_HEAD_MIN + PREVIEW_HEAD_MAX) / 2) * 2) * 0.3 -
+		fmin(1, fabs(cx) * 4) * 0.2 - fmin(1, fabs(cy) * 4) * 0.1 -
+		fmin(1, fabs(g.roll_deg) / 20) * 0.2 - fmin(1, fabs(g.yaw_deg) / 30) * 0.2;
+	if (head < PREVIEW_HEAD_MIN)
+		advise(out, BIOUNIT_FACE_ADVICE_COME_CLOSER, score);
+	else if (head > PREVIEW_HEAD_MAX)
+		advise(out, BIOUNIT_FACE_ADVICE_STEP_BACK, score);
+	else if (cx < -PREVIEW_CENTRE_TOL)
+		advise(out, BIOUNIT_FACE_ADVICE_MOVE_RIGHT, score);
+	else if (cx > PREVIEW_CENTRE_TOL)
+		advise(out, BIOUNIT_FACE_ADVICE_MOVE_LEFT, score);
+	else if (cy < -PREVIEW_CENTRE_TOL)
+		advise(out, BIOUNIT_FACE_ADVICE_MOVE_DOWN, score);
+	else if (cy > PREVIEW_CENTRE_TOL)
+		advise(out, BIOUNIT_FACE_ADVICE_MOVE_UP, score);
+	/* Image-right eye lower (positive roll): the head leans to the image
+	 * right, which is the applicant's left; they should tilt to their right. */
+	else if (g.roll_deg > L->roll_max)
+		advise(out, BIOUNIT_FACE_ADVICE_TILT_RIGHT, score);
+	else if (g.roll_deg < -L->roll_max)
+		advise(out, BIOUNIT_FACE_ADVICE_TILT_LEFT, score);
+	else if (fabs(g.yaw_deg) > L->yaw_max || fabs(g.pitch_deg) > L->pitch_max)
+		advise(out, BIOUNIT_FACE_ADVICE_LOOK_STRAIGHT, score);
+	else if (g.eye_open < L->eye_open_min)
+		advise(out, BIOUNIT_FACE_ADVICE_OPEN_EYES, score * 0.5);
+	else if (g.mouth_gap > L->mouth_gap_max)
+		advise(out, BIOUNIT_FACE_ADVICE_CLOSE_MOUTH, score * 0.7);
+	else {
+		face_tone(v, pts, &tone);
+		if (tone.mean_l < L->exposure_min)
+			advise(out, BIOUNIT_FACE_ADVICE_TOO_DARK, score * 0.7);
+		else if (tone.mean_l > L->exposure_max || tone.clipped > L->clipping_max)
+			advise(out, BIOUNIT_FACE_ADVICE_TOO_BRIGHT, score * 0.7);
+		else
+			advise(out, BIOUNIT_FACE_ADVICE_OK, score);
+	}
+	return 0;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internal to the face module: measurements shared by the rule files. */
+#ifndef BIOUNIT_FACE_RULES_H
+#define BIOUNIT_FACE_RULES_H
+
+#include <biounit/face.h>
+
+#include "raster.h"
+
+struct rule_text {
+	const char *id, *unit;
+	const char *fail_nl, *fail_en;
+};
+
+const struct rule_text *rule_text_of(enum biounit_face_rule rule);
+
+/* Fills v->results[rule]; messages follow the status. */
+void rule_set(struct biounit_face_verdict *v, enum biounit_face_rule rule,
+	      enum biounit_face_status status, double value, double min, double max);
+
+/* Sets a result: PASS when min <= value <= max (NaN bounds are open). */
+void rule_judge(struct biounit_face_verdict *v, enum biounit_face_rule rule, double value,
+		double min, double max);
+
+/* Geometry from the 68 landmarks (image coordinates). */
+struct face_geometry {
+	struct biounit_face_point eye_l, eye_r;	/* image-left and image-right eye centres */
+	double ied;			/* inter-eye distance, px */
+	double roll_deg;		/* + = image-right eye lower */
+	double yaw_deg, pitch_deg;	/* estimates */
+	double eye_open;		/* mean eye height / width */
+	double mouth_gap;		/* inner-lip gap / mouth width */
+	double smile;			/* mouth-corner lift / mouth width */
+	double mouth_width_ied;		/* mouth width / inter-eye distance */
+	double chin_y, crown_y;		/* image rows */
+	double mid_x;			/* face mid-line */
+};
+
+/* @mean: the model mean shape, the reference for the pitch estimate. */
+void face_geometry_from_landmarks(const struct biounit_face_point *p,
+				  const struct biounit_face_point *mean, struct face_geometry *g);
+
+/* Thresholds, documented in docs/face-rules.md. */
+struct face_limits {
+	double face_height_min, face_height_max;
+	double eye_line_min, eye_line_max;
+	double centre_min, centre_max;
+	double aspect_min, aspect_max;
+	double head_margin_min;
+	double ied_min;
+	double roll_max, yaw_max, pitch_max;
+	double bg_score_min;
+	double eye_open_min;
+	double mouth_gap_max;
+	double smile_max;
+	double exposure_min, exposure_max;
+	double clipping_max;
+	double contrast_min;
+	double sharpness_min;
+	double skin_blue_red_min, skin_blue_red_max;
+	double crop_height_min;
+	double other_face_min_share;	/* a second face counts when >= this share of the largest */
+};
+
+extern const struct face_limits face_default_limits;
+
+/* Accessors of the checker for the preview. */
+const struct face_limits *face_checker_limits(const struct biounit_face_checker *fc);
+const struct biounit_face_point *face_checker_mean_shape(const struct biounit_face_checker *fc);
+int face_checker_detect(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
+			const struct biounit_detect_params *p, struct biounit_face_box *boxes,
+			size_t max, size_t *n);
+/* Landmarks for a detector box: dlib-style box, fit, refit in the fitted box. */
+int face_checker_fit(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
+		     const struct biounit_face_box *haar, struct biounit_face_point *pts);
+
+/* Crown (top of the head, hair included) from the outline against a plain
+ * light background; NAN when that cannot be judged. */
+double face_crown_from_outline(const struct biounit_image_view *v, const struct face_geometry *g,
+			       const struct biounit_face_point *p);
+
+/* Background statistics over the bands beside and above the head. */
+struct bg_stats {
+	double mean_l;		/* mean (R+G+B)/3 */
+	double std_l;		/* spread of brightness (uniformity, shadows, gradients) */
+	double chroma;		/* mean max-min channel difference */
+	double texture;		/* mean absolute difference of neighbouring samples */
+	double side_diff;	/* |left band - right band| brightness */
+	uint32_t samples;
+};
+
+void background_stats(const struct biounit_image_view *v, const struct face_geometry *g,
+		      const struct biounit_face_point *p, struct bg_stats *out);
+
+/* Brightness of the inner face (cheeks, nose, forehead below the brows). */
+struct tone_stats {
+	double mean_l;		/* mean brightness 0..255 */
+	double clipped;		/* share of samples with a channel >= 250 */
+	double range;		/* 95th - 5th percentile of brightness */
+	double rgb[3];		/* mean R, G, B (all equal for grey images) */
+};
+
+void face_tone(const struct biounit_image_view *v, const struct biounit_face_point *p,
+	       struct tone_stats *out);
+
+/* Gradient energy of the face resampled to a fixed size, relative to contrast. */
+double face_sharpness(const struct biounit_image_view *v, const struct biounit_face_point *p);
+
+#endif

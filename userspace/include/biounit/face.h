@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * biounit face-photo checks: face detection (OpenCV Haar cascades read from
+ * their XML), 68-point landmarks (dlib's regression-tree model read from its
+ * serialised file) and the passport-photo rules, in Dutch and English.
+ *
+ * Images are borrowed struct biounit_image_view (8-bit grey or RGB24, any
+ * stride); nothing is copied except small downscaled working rasters.
+ * Functions returning int return 0 on success or a negative errno.
+ */
+#ifndef BIOUNIT_FACE_H
+#define BIOUNIT_FACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <biounit/image.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where Debian's opencv-data and libdlib-data install the models. */
+#define BIOUNIT_FACE_CASCADE_PATH \
+	"/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml"
+#define BIOUNIT_FACE_LANDMARK_PATH "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"
+
+/* ---------------------------------------------------------------- cascade */
+
+/** A Haar boosted cascade (opaque), read from OpenCV's XML format. */
+struct biounit_cascade;
+
+/** A detected object in image pixels; @neighbours = raw hits merged into it. */
+struct biounit_face_box {
+	float x, y, w, h;
+	int neighbours;
+};
+
+/** Detector settings; zero fields take the defaults noted. */
+struct biounit_detect_params {
+	float min_size;		/* smallest face side as share of the shorter image side (0.12) */
+	float scale_step;	/* pyramid factor between levels (1.15) */
+	int min_neighbours;	/* raw hits needed to keep a group (3) */
+	uint32_t work_side;	/* longer side of the downscaled detection image (320) */
+};
+
+/**
+ * biounit_cascade_load() - Parse an OpenCV (>= 2.4 "new format") HAAR cascade.
+ * Return: 0, -ENOENT, -EINVAL (not such a cascade or malformed), -EOPNOTSUPP
+ * (tilted features or LBP), -ENOMEM.
+ */
+int biounit_cascade_load(const char *path, struct biounit_cascade **out);
+
+/** biounit_cascade_free() - Free @c (NULL allowed). */
+void biounit_cascade_free(struct biounit_cascade *c);
+
+/** biounit_cascade_window() - The cascade's training window size in pixels. */
+void biounit_cascade_window(const struct biounit_cascade *c, uint32_t *w, uint32_t *h);
+
+/**
+ * biounit_cascade_detect() - Multi-scale sliding-window detection.
+ * @params: NULL for defaults.
+ * @boxes:  receives at most @max boxes, largest first; @n gets the number found
+ *          (which may exceed @max; only @max are written).
+ */
+int biounit_cascade_detect(const struct biounit_cascade *c, const struct biounit_image_view *v,
+			   const struct biounit_detect_params *params,
+			   struct biounit_face_box *boxes, size_t max, size_t *n);
+
+/* -------------------------------------------------------------- landmarks */
+
+#define BIOUNIT_FACE_LANDMARKS 68
+
+/** A point in image pixels. */
+struct biounit_face_point {
+	float x, y;
+};
+
+/** dlib's 68-point regression-tree ensemble (opaque). */
+struct biounit_landmark_model;
+
+/**
+ * biounit_landmark_model_load() - Read dlib's serialised shape_predictor.
+ * @path:       the .dat file (BIOUNIT_FACE_LANDMARK_PATH).
+ * @cache_path: NULL to parse @path every time (about a second), or a file
+ *              that holds a compact copy: used (mmap-ed) when it matches @path's
+ *              size, mtime and content hash, otherwise rebuilt from @path.
+ *              A cache that cannot be written is not an error.
+ * Return: 0, -ENOENT, -EINVAL (malformed), -ENOMEM.
+ */
+int biounit_landmark_model_load(const char *path, const char *cache_path,
+				struct biounit_landmark_model **out);
+
+/** biounit_landmark_model_free() - Free/unmap @m (NULL allowed). */
+void biounit_landmark_model_free(struct biounit_landmark_model *m);
+
+/** biounit_landmark_model_info() - Cascade count, trees per cascade, points. */
+void biounit_landmark_model_info(const struct biounit_landmark_model *m, uint32_t *cascades,
+				 uint32_t *trees, uint32_t *points, bool *from_cache);
+
+/**
+ * biounit_landmarks_fit() - Regress the 68 points inside @box, which must be a
+ * box as dlib's HOG face detector draws it (see biounit_face_box_to_dlib()).
+ */
+int biounit_landmarks_fit(const struct biounit_landmark_model *m,
+			  const struct biounit_image_view *v, const struct biounit_face_box *box,
+			  struct biounit_face_point pts[BIOUNIT_FACE_LANDMARKS]);
+
+/**
+ * biounit_landmark_model_mean_shape() - The model's starting shape in units
+ * of the face box (0..1 from the box's top-left corner).
+ */
+void biounit_landmark_model_mean_shape(const struct biounit_landmark_model *m,
+				       struct biounit_face_point pts[BIOUNIT_FACE_LANDMARKS]);
+
+/**
+ * biounit_landmarks_box_from_points() - The square box that best places the
+ * model's mean shape onto @pts (least squares over position and size): the
+ * box dlib's detector would most likely have drawn for that face. Fitting
+ * again inside it removes the bias of a box from another detector.
+ */
+struct biounit_face_box biounit_landmarks_box_from_points(
+	const struct biounit_landmark_model *m, const struct biounit_face_point pts[BIOUNIT_FACE_LANDMARKS]);
+
+/**
+ * biounit_face_box_to_dlib() - Map a Haar frontal-face box to the box dlib's
+ * detector would give for the same face (dlib's boxes are tighter and lower).
+ */
+struct biounit_face_box biounit_face_box_to_dlib(const struct biounit_face_box *haar);
+
+/* ------------------------------------------------------------------ rules */
+
+/** The checks, in the order they appear in a verdict. */
+enum biounit_face_rule {
+	BIOUNIT_FACE_RULE_ONE_FACE,	/* exactly one face, with both eyes located */
+	BIOUNIT_FACE_RULE_FACE_HEIGHT,	/* chin-to-crown share of the image height */
+	BIOUNIT_FACE_RULE_EYE_LINE,	/* eye-line height above the bottom, share of height */
+	BIOUNIT_FACE_RULE_CENTRED,	/* face mid-line position, share of the width */
+	BIOUNIT_FACE_RULE_ASPECT,	/* width / height of the photo (35:45 portrait) */
+	BIOUNIT_FACE_RULE_HEAD_IN_FRAME,	/* smaller of crown and chin margins, share of height */
+	BIOUNIT_FACE_RULE_EYE_DISTANCE,	/* inter-eye distance in pixels */
+	BIOUNIT_FACE_RULE_ROLL,		/* tilt of the eye line, degrees */
+	BIOUNIT_FACE_RULE_YAW,		/* left/right turn, degrees (estimate) */
+	BIOUNIT_FACE_RULE_PITCH,	/* up/down nod, degrees (estimate) */
+	BIOUNIT_FACE_RULE_BACKGROUND,	/* light, plain, uniform background */
+	BIOUNIT_FACE_RULE_EYES_OPEN,	/* eye opening, height/width of the eye */
+	BIOUNIT_FACE_RULE_MOUTH_CLOSED,	/* lip gap over mouth width */
+	BIOUNIT_FACE_RULE_NEUTRAL,	/* no smile: mouth-corner lift over mouth width */
+	BIOUNIT_FACE_RULE_EXPOSURE,	/* mean face brightness, 0..255 */
+	BIOUNIT_FACE_RULE_CLIPPING,	/* share of clipped face pixels */
+	BIOUNIT_FACE_RULE_CONTRAST,	/* face dynamic range, 5th..95th percentile */
+	BIOUNIT_FACE_RULE_SHARPNESS,	/* face gradient energy at a fixed scale */
+	BIOUNIT_FACE_RULE_COLOUR,	/* colour photo, no cast: skin blue/red ratio */
+	BIOUNIT_FACE_RULE_RESOLUTION,	/* pixels available for the document crop height */
+	BIOUNIT_FACE_RULE_COUNT
+};
+
+enum biounit_face_status {
+	BIOUNIT_FACE_PASS = 0,
+	BIOUNIT_FACE_FAIL = 1,
+	BIOUNIT_FACE_NOT_JUDGED = 2,	/* a prerequisite (a face) is missing */
+};
+
+/** One rule's outcome. Strings are static; @min/@max are NaN when unbounded. */
+struct biounit_face_result {
+	enum biounit_face_rule rule;
+	const char *id;			/* stable, e.g. "face_height" */
+	enum biounit_face_status status;
+	double value;			/* the measurement (NaN if not judged) */
+	double min, max;		/* pass when min <= value <= max */
+	const char *unit;		/* "ratio", "px", "deg", ... */
+	const char *msg_nl, *msg_en;	/* advice for the applicant (or "OK" text) */
+};
+
+/** The full check of one still. */
+struct biounit_face_verdict {
+	bool compliant;			/* every judged rule passed and a face was found */
+	uint32_t faces;			/* number of faces detected */
+	bool have_face;			/* @face and @landmarks are valid */
+	struct biounit_face_box face;	/* the largest face, detector box */
+	struct biounit_face_point landmarks[BIOUNIT_FACE_LANDMARKS];
+	struct biounit_face_point eye_left, eye_right;	/* in the image: left, right */
+	float crown_y, chin_y;		/* estimated head top and chin, image rows */
+	struct biounit_face_result results[BIOUNIT_FACE_RULE_COUNT];
+};
+
+/** Models and settings for the checks (opaque, read-only once made). */
+struct biounit_face_checker;
+
+/**
+ * biounit_face_checker_new() - Load the cascade and the landmark model.
+ * @cascade_path, @landmark_path: NULL for the Debian paths above.
+ * @cache_path: landmark cache (see biounit_landmark_model_load()), or NULL.
+ */
+int biounit_face_checker_new(const char *cascade_path, const char *landmark_path,
+			     const char *cache_path, struct biounit_face_checker **out);
+
+/** biounit_face_checker_free() - Free @fc (NULL allowed). */
+void biounit_face_checker_free(struct biounit_face_checker *fc);
+
+/**
+ * biounit_face_check() - Run every rule on a still photo.
+ * Return: 0 (the verdict is filled, compliant or not) or a negative errno
+ * for an unusable view or memory shortage.
+ */
+int biounit_face_check(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
+		       struct biounit_face_verdict *out);
+
+/** biounit_face_rule_id() - Stable id of @rule ("one_face", ...), NULL if unknown. */
+const char *biounit_face_rule_id(enum biounit_face_rule rule);
+
+/* ---------------------------------------------------------------- preview */
+
+/** What the applicant should do next, most important first. */
+enum biounit_face_advice {
+	BIOUNIT_FACE_ADVICE_OK,
+	BIOUNIT_FACE_ADVICE_NO_FACE,
+	BIOUNIT_FACE_ADVICE_ONE_PERSON,
+	BIOUNIT_FACE_ADVICE_COME_CLOSER,
+	BIOUNIT_FACE_ADVICE_STEP_BACK,
+	BIOUNIT_FACE_ADVICE_MOVE_LEFT,	/* applicant's view of the screen: image left */
+	BIOUNIT_FACE_ADVICE_MOVE_RIGHT,
+	BIOUNIT_FACE_ADVICE_MOVE_UP,
+	BIOUNIT_FACE_ADVICE_MOVE_DOWN,
+	BIOUNIT_FACE_ADVICE_TILT_LEFT,
+	BIOUNIT_FACE_ADVICE_TILT_RIGHT,
+	BIOUNIT_FACE_ADVICE_LOOK_STRAIGHT,
+	BIOUNIT_FACE_ADVICE_OPEN_EYES,
+	BIOUNIT_FACE_ADVICE_CLOSE_MOUTH,
+	BIOUNIT_FACE_ADVICE_TOO_DARK,
+	BIOUNIT_FACE_ADVICE_TOO_BRIGHT,
+	BIOUNIT_FACE_ADVICE_COUNT
+};
+
+struct biounit_face_preview {
+	enum biounit_face_advice advice;
+	const char *msg_nl, *msg_en;
+	double score;			/* 0..1, higher is closer to compliant (for bursts) */
+	bool have_face;
+	struct biounit_face_box face;
+};
+
+/**
+ * biounit_face_preview_check() - Cheap check of a live frame (e.g. 640x480):
+ * face found, size, centring, roll, eyes open, exposure; one piece of advice.
+ */
+int biounit_face_preview_check(const struct biounit_face_checker *fc,
+			       const struct biounit_image_view *v, struct biounit_face_preview *out);
+
+/** biounit_face_advice_text() - Dutch and English text of @a. */
+void biounit_face_advice_text(enum biounit_face_advice a, const char **nl, const char **en);
+
+/* ------------------------------------------------------------------- crop */
+
+/**
+ * biounit_face_crop() - Cut the 35:45 document crop around the face of
+ * @verdict (which needs have_face): chin-to-crown 75% of the height, eyes
+ * centred horizontally; area outside the source is filled white.
+ * @out_h: output height in pixels (e.g. 531 for 45 mm at 300 dpi); the width
+ * is out_h * 35 / 45. Output format follows @v.
+ */
+int biounit_face_crop(const struct biounit_image_view *v, const struct biounit_face_verdict *verdict,
+		      uint32_t out_h, struct biounit_image **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BIOUNIT_FACE_H */

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * biounit image buffers and file loaders.
+ *
+ * A struct biounit_image owns its pixels; a struct biounit_image_view borrows
+ * pixels from somebody else (a driver buffer, an image) and never frees them.
+ * Pixels are 8 bits per sample, rows top to bottom, RGB24 as R,G,B triples.
+ * All functions returning int return 0 on success or a negative errno.
+ */
+#ifndef BIOUNIT_IMAGE_H
+#define BIOUNIT_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Largest image the loaders accept, in pixels (100 megapixels). */
+#define BIOUNIT_IMAGE_MAX_PIXELS (100u * 1000u * 1000u)
+/** Largest side the loaders accept, in pixels. */
+#define BIOUNIT_IMAGE_MAX_SIDE 65535u
+
+enum biounit_pixfmt {
+	BIOUNIT_PIX_GREY = 1,	/* one byte per pixel */
+	BIOUNIT_PIX_RGB24 = 2,	/* three bytes per pixel: R, G, B */
+};
+
+/** Borrowed pixels: @stride is the distance in bytes between row starts. */
+struct biounit_image_view {
+	const uint8_t *data;
+	uint32_t width, height, stride;
+	enum biounit_pixfmt format;
+};
+
+/** An image that owns its pixels (opaque). */
+struct biounit_image;
+
+/**
+ * biounit_image_load() - Read a JPEG, PNG or binary PGM (P5) file.
+ * @path: file name; the format is chosen by the file's magic bytes.
+ * @out:  receives a new image on success, to be freed with biounit_image_free().
+ *
+ * Grey files give BIOUNIT_PIX_GREY, everything else BIOUNIT_PIX_RGB24 (alpha is
+ * dropped, 16-bit samples are reduced to 8 bits, palettes expanded).
+ * Return: 0, -ENOENT (no such file), -EINVAL (not an image, corrupt or
+ * truncated), -EFBIG (more than BIOUNIT_IMAGE_MAX_PIXELS), -ENOMEM, or another
+ * negative errno from opening/reading the file.
+ */
+int biounit_image_load(const char *path, struct biounit_image **out);
+
+/**
+ * biounit_image_load_mem() - Like biounit_image_load() from a memory buffer.
+ * @buf: encoded file contents (not kept after return).
+ * @len: size of @buf in bytes.
+ * @out: receives a new image on success.
+ */
+int biounit_image_load_mem(const void *buf, size_t len, struct biounit_image **out);
+
+/**
+ * biounit_image_new() - Allocate an image with zeroed pixels.
+ * @w, @h: size in pixels, both at least 1 and w*h at most BIOUNIT_IMAGE_MAX_PIXELS.
+ * @fmt:   pixel format. Rows are packed (stride = w * bytes per pixel).
+ * Return: 0, -EINVAL, -EFBIG or -ENOMEM.
+ */
+int biounit_image_new(uint32_t w, uint32_t h, enum biounit_pixfmt fmt,
+		      struct biounit_image **out);
+
+/** biounit_image_get_view() - A view that borrows @img's pixels. */
+struct biounit_image_view biounit_image_get_view(const struct biounit_image *img);
+
+/** biounit_image_data() - Writable pixels of @img (layout as its view). */
+uint8_t *biounit_image_data(struct biounit_image *img);
+
+/**
+ * biounit_image_view_check() - Validate a view: non-NULL data, known format,
+ * non-zero size within the limits, stride at least width * bytes per pixel.
+ * Return: 0 or -EINVAL / -EFBIG.
+ */
+int biounit_image_view_check(const struct biounit_image_view *v);
+
+/** biounit_pixfmt_bytes() - Bytes per pixel of @fmt, 0 if unknown. */
+unsigned int biounit_pixfmt_bytes(enum biounit_pixfmt fmt);
+
+/**
+ * biounit_image_save_jpeg() - Write @v as baseline JPEG.
+ * @quality: 1..100.
+ * Return: 0, -EINVAL (bad view or quality), or a negative errno from the file.
+ */
+int biounit_image_save_jpeg(const struct biounit_image_view *v, const char *path, int quality);
+
+/** biounit_image_save_png() - Write @v as an 8-bit PNG (grey or RGB). */
+int biounit_image_save_png(const struct biounit_image_view *v, const char *path);
+
+/** biounit_image_free() - Free @img; NULL is allowed. */
+void biounit_image_free(struct biounit_image *img);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BIOUNIT_IMAGE_H */

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * biounit-quality finger FILE [--ppi N] [--threshold N] [--json]
+ *
+ * Loads a fingerprint image (PNG, PGM, JPEG; colour is turned to grey),
+ * assesses it and prints the score 0..100, the advice in Dutch and English and
+ * (with --json) the features. Exit 0 if the score reaches the threshold
+ * (default BIOUNIT_FINGER_THRESHOLD_DEFAULT), 1 if not, 2 on error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <biounit/finger.h>
+#include <biounit/image.h>
+#include "commands.h"
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > max || s[0] == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const char *load_error(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "no such file";
+	case -EINVAL:
+		return "not an image, or corrupt or truncated";
+	case -EFBIG:
+		return "image too large";
+	case -ENOMEM:
+		return "out of memory";
+	default:
+		return strerror(-err);
+	}
+}
+
+/* A grey copy of an RGB image (ITU-R BT.601 luma). */
+static int to_grey(const struct biounit_image_view *v, struct biounit_image **out)
+{
+	int ret = biounit_image_new(v->width, v->height, BIOUNIT_PIX_GREY, out);
+	if (ret)
+		return ret;
+	uint8_t *d = biounit_image_data(*out);
+	for (uint32_t y = 0; y < v->height; y++) {
+		const uint8_t *p = v->data + (size_t)y * v->stride;
+		for (uint32_t x = 0; x < v->width; x++, p += 3)
+			d[(size_t)y * v->width + x] =
+				(uint8_t)((299u * p[0] + 587u * p[1] + 114u * p[2] + 500u) / 1000u);
+	}
+	return 0;
+}
+
+int biounit_quality_finger_main(int argc, char **argv)
+{
+	const char *file = NULL;
+	unsigned long ppi = BIOUNIT_FINGER_PPI_DEFAULT, threshold = BIOUNIT_FINGER_THRESHOLD_DEFAULT;
+	int json = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (!strcmp(argv[i], "--ppi") && i + 1 < argc) {
+			if (parse_uint(argv[++i], 1000, &ppi) || ppi < 250) {
+				fprintf(stderr, "biounit-quality finger: --ppi must be 250..1000\n");
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
+			if (parse_uint(argv[++i], 100, &threshold)) {
+				fprintf(stderr, "biounit-quality finger: --threshold must be 0..100\n");
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--help")) {
+			printf("usage: biounit-quality finger FILE [--ppi N] [--threshold N] [--json]\n"
+			       "exit status: 0 score >= threshold (default %d), 1 below, 2 error\n",
+			       BIOUNIT_FINGER_THRESHOLD_DEFAULT);
+			return 0;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "biounit-quality finger: unknown or incomplete option '%s'\n",
+				argv[i]);
+			return 2;
+		} else if (!file) {
+			file = argv[i];
+		} else {
+			fprintf(stderr, "biounit-quality finger: more than one FILE\n");
+			return 2;
+		}
+	}
+	if (!file) {
+		fprintf(stderr, "usage: biounit-quality finger FILE [--ppi N] [--threshold N] [--json]\n");
+		return 2;
+	}
+
+	struct biounit_image *img = NULL, *grey = NULL;
+	struct biounit_finger_report *r = NULL;
+	int ret = biounit_image_load(file, &img);
+	if (ret) {
+		fprintf(stderr, "biounit-quality finger: %s: %s\n", file, load_error(ret));
+		return 2;
+	}
+	struct biounit_image_view v = biounit_image_get_view(img);
+	if (v.format != BIOUNIT_PIX_GREY) {
+		ret = to_grey(&v, &grey);
+		if (ret) {
+			fprintf(stderr, "biounit-quality finger: %s: %s\n", file, load_error(ret));
+			biounit_image_free(img);
+			return 2;
+		}
+		v = biounit_image_get_view(grey);
+	}
+	ret = biounit_finger_assess(&v, (unsigned int)ppi, &r);
+	if (ret) {
+		fprintf(stderr, "biounit-quality finger: %s: %s\n", file,
+			ret == -EINVAL ? "image too small (at least 64x64 pixels)" : strerror(-ret));
+		biounit_image_free(grey);
+		biounit_image_free(img);
+		return 2;
+	}
+
+	unsigned int score = biounit_finger_report_score(r);
+	uint32_t advice = biounit_finger_report_advice(r);
+	int ok = score >= threshold;
+	if (json) {
+		printf("{\"file\":");
+		json_string(stdout, file);
+		printf(",\"score\":%u,\"threshold\":%lu,\"accepted\":%s,\"ppi\":%lu,\"width\":%u,"
+		       "\"height\":%u,\"advice\":[",
+		       score, threshold, ok ? "true" : "false", ppi, v.width, v.height);
+		int first = 1;
+		for (unsigned int b = 0; b < BIOUNIT_FINGER_ADVICE_COUNT; b++) {
+			enum biounit_finger_advice a = (enum biounit_finger_advice)(1u << b);
+			if (!(advice & a))
+				continue;
+			printf("%s{\"key\":\"%s\",\"nl\":", first ? "" : ",",
+			       biounit_finger_advice_key(a));
+			json_string(stdout, biounit_finger_advice_message(a, "nl"));
+			printf(",\"en\":");
+			json_string(stdout, biounit_finger_advice_message(a, "en"));
+			printf("}");
+			first = 0;
+		}
+		printf("],\"features\":{");
+		for (int f = 0; f < BIOUNIT_FINGER_FEATURE_COUNT; f++)
+			printf("%s\"%s\":%.6g", f ? "," : "", biounit_finger_feature_name(f),
+			       biounit_finger_report_feature(r, f));
+		printf("}}\n");
+	} else {
+		printf("%s: score %u (threshold %lu): %s\n", file, score, threshold,
+		       ok ? "accepted" : "rejected");
+		for (unsigned int b = 0; b < BIOUNIT_FINGER_ADVICE_COUNT; b++) {
+			enum biounit_finger_advice a = (enum biounit_finger_advice)(1u << b);
+			if (!(advice & a))
+				continue;
+			printf("  nl: %s\n  en: %s\n", biounit_finger_advice_message(a, "nl"),
+			       biounit_finger_advice_message(a, "en"));
+		}
+	}
+	biounit_finger_report_free(r);
+	biounit_image_free(grey);
+	biounit_image_free(img);
+	return ok ? 0 : 1;
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * biounit-quality signature FILE [--render OUT.png] [--size WxH] [--json]
+ *
+ * Reads a pen-sample file (docs/signature.md), runs the signature checks and
+ * prints the problems in Dutch and English; --render writes the ink as a PNG
+ * for the document's signature field (default 1181x354: 50 x 15 mm at 600 ppi).
+ * Exit 0 when no check fails, 1 when one does, 2 on error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <biounit/image.h>
+#include <biounit/signature.h>
+#include "commands.h"
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static int parse_size(const char *s, uint32_t *w, uint32_t *h)
+{
+	char *end;
+	errno = 0;
+	unsigned long a = strtoul(s, &end, 10);
+	if (errno || end == s || *end != 'x' || s[0] == '-')
+		return -1;
+	const char *t = end + 1;
+	unsigned long b = strtoul(t, &end, 10);
+	if (errno || end == t || *end || t[0] == '-' || !a || !b || a > 10000 || b > 10000)
+		return -1;
+	*w = (uint32_t)a;
+	*h = (uint32_t)b;
+	return 0;
+}
+
+int biounit_quality_signature_main(int argc, char **argv)
+{
+	const char *file = NULL, *render = NULL;
+	uint32_t rw = BIOUNIT_SIGNATURE_RENDER_W, rh = BIOUNIT_SIGNATURE_RENDER_H;
+	int json = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (!strcmp(argv[i], "--render") && i + 1 < argc) {
+			render = argv[++i];
+		} else if (!strcmp(argv[i], "--size") && i + 1 < argc) {
+			if (parse_size(argv[++i], &rw, &rh)) {
+				fprintf(stderr, "biounit-quality signature: --size must be WxH, 1..10000\n");
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--help")) {
+			printf("usage: biounit-quality signature FILE [--render OUT.png] [--size WxH] [--json]\n"
+			       "exit status: 0 no problem, 1 a check failed, 2 error\n");
+			return 0;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "biounit-quality signature: unknown or incomplete option '%s'\n",
+				argv[i]);
+			return 2;
+		} else if (!file) {
+			file = argv[i];
+		} else {
+			fprintf(stderr, "biounit-quality signature: more than one FILE\n");
+			return 2;
+		}
+	}
+	if (!file) {
+		fprintf(stderr, "usage: biounit-quality signature FILE [--render OUT.png] [--size WxH] [--json]\n");
+		return 2;
+	}
+
+	struct biounit_signature *sig;
+	unsigned int line;
+	int ret = biounit_signature_load(file, &sig, &line);
+	if (ret) {
+		if (ret == -EINVAL)
+			fprintf(stderr, "biounit-quality signature: %s: not a biounit-signature file "
+					"(line %u is wrong or missing)\n", file, line);
+		else
+			fprintf(stderr, "biounit-quality signature: %s: %s\n", file,
+				ret == -ENOENT ? "no such file" : strerror(-ret));
+		return 2;
+	}
+
+	uint32_t problems;
+	struct biounit_signature_stats st;
+	biounit_signature_check(sig, &problems, &st);
+
+	if (render) {
+		struct biounit_image *img;
+		ret = biounit_signature_render(sig, rw, rh, &img);
+		if (!ret) {
+			struct biounit_image_view v = biounit_image_get_view(img);
+			ret = biounit_image_save_png(&v, render);
+			biounit_image_free(img);
+		}
+		if (ret) {
+			fprintf(stderr, "biounit-quality signature: %s: %s\n", render,
+				ret == -ENODATA ? "no ink to render" : strerror(-ret));
+			biounit_signature_free(sig);
+			return 2;
+		}
+	}
+
+	if (json) {
+		printf("{\"file\":");
+		json_string(stdout, file);
+		printf(",\"accepted\":%s,\"samples\":%zu,\"ink_samples\":%zu,\"strokes\":%u,"
+		       "\"ink_mm\":%.1f,\"duration_s\":%.3f,\"width_mm\":%.1f,\"height_mm\":%.1f,"
+		       "\"line_dev_mm\":%.2f,\"edge_mm\":%.2f,\"pressure_peak\":%u,\"problems\":[",
+		       problems ? "false" : "true", st.samples, st.ink_samples, st.strokes, st.ink_mm,
+		       st.duration_s, st.width_mm, st.height_mm, st.line_dev_mm, st.edge_mm,
+		       st.pressure_peak);
+		int first = 1;
+		for (unsigned int b = 0; b < BIOUNIT_SIG_PROBLEM_COUNT; b++) {
+			enum biounit_signature_problem p = (enum biounit_signature_problem)(1u << b);
+			if (!(problems & p))
+				continue;
+			printf("%s{\"key\":\"%s\",\"nl\":", first ? "" : ",",
+			       biounit_signature_problem_key(p));
+			json_string(stdout, biounit_signature_problem_message(p, "nl"));
+			printf(",\"en\":");
+			json_string(stdout, biounit_signature_problem_message(p, "en"));
+			printf("}");
+			first = 0;
+		}
+		printf("]}\n");
+	} else {
+		printf("%s: %s (%zu samples, %u strokes, %.0f mm of ink, %.1f s)\n", file,
+		       problems ? "rejected" : "accepted", st.samples, st.strokes, st.ink_mm,
+		       st.duration_s);
+		for (unsigned int b = 0; b < BIOUNIT_SIG_PROBLEM_COUNT; b++) {
+			enum biounit_signature_problem p = (enum biounit_signature_problem)(1u << b);
+			if (problems & p)
+				printf("  nl: %s\n  en: %s\n", biounit_signature_problem_message(p, "nl"),
+				       biounit_signature_problem_message(p, "en"));
+		}
+	}
+	biounit_signature_free(sig);
+	return problems ? 1 : 0;
+}
