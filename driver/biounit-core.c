@@ -477,6 +477,7 @@ static int biounit_init_channel(struct device *dev, struct biounit_unit *unit,
 	if (ret || !ch->present)
 		return ret;
 
+	ch->fmt.channel = id;
 	ret = biounit_fill_format(ch, &ch->fmt);
 	if (ret)
 		return dev_err_probe(dev, ret, "%s: no default format\n",
@@ -588,7 +589,11 @@ struct biounit_unit *devm_biounit_register(struct device *dev,
 				    "no camera, scanner or pad child node\n");
 		goto err_put;
 	}
-	biounit_ctrl_init(unit);
+	ret = biounit_ctrl_init(unit);
+	if (ret) {
+		dev_err_probe(dev, ret, "the backend refused a control default\n");
+		goto err_put;
+	}
 
 	cdev_init(&unit->cdev, &biounit_fops);
 	unit->cdev.owner = THIS_MODULE;

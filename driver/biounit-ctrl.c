@@ -61,13 +61,28 @@ static int biounit_ctrl_find(struct biounit_unit *unit, u32 id)
 /**
  * biounit_ctrl_init() - give every control its default value
  * @unit: the unit
+ *
+ * The backend's s_ctrl is called with each default of the unit's controls,
+ * so the hardware starts in the state the controls report.
+ *
+ * Return: 0, or the first error of the backend.
  */
-void biounit_ctrl_init(struct biounit_unit *unit)
+int biounit_ctrl_init(struct biounit_unit *unit)
 {
 	unsigned int i;
+	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(biounit_ctrls); i++)
-		unit->ctrl_values[i] = biounit_ctrls[i].def;
+	for (i = 0; i < ARRAY_SIZE(biounit_ctrls); i++) {
+		const struct biounit_ctrl_desc *d = &biounit_ctrls[i];
+
+		unit->ctrl_values[i] = d->def;
+		if (!unit->hw.ops->s_ctrl || !biounit_ctrl_visible(unit, d))
+			continue;
+		ret = unit->hw.ops->s_ctrl(unit, d->id, d->def);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static long biounit_queryctrl(struct biounit_unit *unit,

@@ -241,7 +241,8 @@ long biounit_ioctl_format(struct biounit_file *bf, unsigned int cmd, void *arg)
 	if (!ch || !biounit_reserved_zero(fmt->reserved, ARRAY_SIZE(fmt->reserved)))
 		return -EINVAL;
 
-	mutex_lock(&ch->lock);
+	if (mutex_lock_interruptible(&ch->lock))
+		return -ERESTARTSYS;
 	if (biounit_is_gone(unit)) {
 		ret = -ENODEV;
 	} else if (cmd == BIOUNIT_IOC_G_FMT) {

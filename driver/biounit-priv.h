@@ -212,7 +212,7 @@ __poll_t biounit_poll_buffers(struct biounit_file *bf, struct file *file,
 bool biounit_check_owner(struct biounit_channel *ch, struct biounit_file *bf);
 
 /* biounit-ctrl.c */
-void biounit_ctrl_init(struct biounit_unit *unit);
+int biounit_ctrl_init(struct biounit_unit *unit);
 long biounit_ioctl_ctrl(struct biounit_unit *unit, unsigned int cmd,
 			void *arg);
 

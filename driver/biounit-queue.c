@@ -90,13 +90,17 @@ static int biounit_start_streaming(struct vb2_queue *q, unsigned int count)
 	int ret;
 
 	ch->sequence = 0;
-	ch->timeout_ms = max(1000U, 10 * ch->fmt.interval_us / 1000);
+	/* A pad reports only while the pen is near: silence is no fault */
+	ch->timeout_ms = ch->type->type == BIOUNIT_CHTYPE_PAD ? 0 :
+			 max(1000U, 10 * ch->fmt.interval_us / 1000);
 	ret = ch->unit->hw.ops->start(ch);
 	if (ret) {
 		biounit_return_waiting(ch, VB2_BUF_STATE_QUEUED);
 		return ret;
 	}
-	schedule_delayed_work(&ch->watchdog, msecs_to_jiffies(ch->timeout_ms));
+	if (ch->timeout_ms)
+		schedule_delayed_work(&ch->watchdog,
+				      msecs_to_jiffies(ch->timeout_ms));
 	return 0;
 }
 
@@ -153,6 +157,7 @@ static void biounit_fill_user_buffer(struct vb2_buffer *vb, void *pb)
 	b->timestamp_ns = vb->timestamp;
 	b->mem_offset = vb->memory == VB2_MEMORY_MMAP ?
 			biounit_mmap_base(ch) + vb->planes[0].m.offset : 0;
+	b->fd = vb->memory == VB2_MEMORY_DMABUF ? buf->dmabuf_fd : -1;
 	b->flags = 0;
 	switch (vb->state) {
 	case VB2_BUF_STATE_QUEUED:
@@ -212,7 +217,11 @@ int biounit_queue_init(struct biounit_channel *ch)
 	q->drv_priv = ch;
 	q->buf_struct_size = sizeof(struct biounit_buf);
 	q->timestamp_flags = 0;
-	biounit_vb2_min_queued(q, 1);
+	/*
+	 * No minimum: REQBUFS gives what it is asked for on every kernel, and
+	 * a channel may stream with no buffer queued (its frames are dropped).
+	 */
+	biounit_vb2_min_queued(q, 0);
 	return vb2_core_queue_init(q);
 }
 
@@ -310,7 +319,8 @@ static long biounit_expbuf(struct biounit_channel *ch, struct biounit_file *bf,
 {
 	struct vb2_buffer *vb;
 
-	if (e->flags & ~(O_CLOEXEC | O_ACCMODE))
+	if ((e->flags & ~(O_CLOEXEC | O_ACCMODE)) ||
+	    (e->flags & O_ACCMODE) == O_WRONLY)
 		return -EINVAL;
 	if (ch->owner != bf)
 		return ch->owner ? -EBUSY : -EINVAL;
@@ -494,7 +504,8 @@ int biounit_mmap(struct biounit_file *bf, struct vm_area_struct *vma)
 	if (!ch)
 		return -EINVAL;
 
-	mutex_lock(&ch->lock);
+	if (mutex_lock_interruptible(&ch->lock))
+		return -ERESTARTSYS;
 	if (biounit_is_gone(bf->unit)) {
 		ret = -ENODEV;
 	} else if (ch->owner != bf) {
@@ -514,7 +525,8 @@ int biounit_mmap(struct biounit_file *bf, struct vm_area_struct *vma)
  * @wait: the poll table
  *
  * Return: EPOLLIN | EPOLLRDNORM when a buffer can be dequeued from one of
- * them, EPOLLERR when one of them failed.
+ * them, EPOLLERR when one of them failed. Channels that do not stream are
+ * waited on too but add nothing to the mask.
  */
 __poll_t biounit_poll_buffers(struct biounit_file *bf, struct file *file,
 			      poll_table *wait)
@@ -525,10 +537,16 @@ __poll_t biounit_poll_buffers(struct biounit_file *bf, struct file *file,
 	for (i = 0; i < BIOUNIT_CH_COUNT; i++) {
 		struct biounit_channel *ch = &bf->unit->channels[i];
 
-		if (!ch->present || READ_ONCE(ch->owner) != bf ||
-		    !vb2_is_streaming(&ch->queue))
+		if (!ch->present)
 			continue;
-		mask |= vb2_core_poll(&ch->queue, file, wait);
+		/*
+		 * Every channel's queue is waited on, streaming or not, so that
+		 * an epoll set up before STREAMON is woken by the first frame.
+		 */
+		if (READ_ONCE(ch->owner) == bf && vb2_is_streaming(&ch->queue))
+			mask |= vb2_core_poll(&ch->queue, file, wait);
+		else
+			poll_wait(file, &ch->queue.done_wq, wait);
 	}
 	return mask;
 }
@@ -570,8 +588,9 @@ EXPORT_SYMBOL_GPL(biounit_buf_vaddr);
 
 static void biounit_frame_seen(struct biounit_channel *ch)
 {
-	mod_delayed_work(system_wq, &ch->watchdog,
-			 msecs_to_jiffies(ch->timeout_ms));
+	if (ch->timeout_ms)
+		mod_delayed_work(system_wq, &ch->watchdog,
+				 msecs_to_jiffies(ch->timeout_ms));
 }
 
 /**

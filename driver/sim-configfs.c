@@ -195,7 +195,6 @@ static void bsim_go_offline(struct bsim_unit *unit)
 {
 	platform_device_unregister(unit->pdev);
 	unit->pdev = NULL;
-	unit->dev_name[0] = '\0';
 	bsim_unregister_nodes(unit);
 }
 
@@ -268,8 +267,13 @@ CONFIGFS_ATTR(bsim_unit_, serial);
 static ssize_t bsim_unit_dev_name_show(struct config_item *item, char *page)
 {
 	struct bsim_unit *unit = to_bsim_unit(item);
+	char name[BSIM_NAME_LEN] = "";
 
-	return bsim_show_string(unit, unit->dev_name, page);
+	mutex_lock(&unit->live_lock);
+	if (unit->pdev)
+		bsim_dev_name(unit->pdev, name, sizeof(name));
+	mutex_unlock(&unit->live_lock);
+	return sysfs_emit(page, "%s\n", name);
 }
 CONFIGFS_ATTR_RO(bsim_unit_, dev_name);
 
@@ -456,7 +460,7 @@ static ssize_t bsim_channel_scene_write(struct config_item *item,
 {
 	struct bsim_channel *ch = to_bsim_channel(item);
 	struct bsim_unit *unit = ch->unit;
-	char info[BSIM_SCENE_INFO_LEN];
+	char info[BSIM_SCENE_INFO_LEN] = "rejected";
 	struct bsim_scene scene = { };
 	struct bsim_pen_point *script = NULL;
 	u32 count = 0;
@@ -634,19 +638,6 @@ static struct configfs_subsystem bsim_subsys = {
 		},
 	},
 };
-
-/**
- * bsim_set_dev_name() - record which /dev node a live unit got
- * @unit: the unit, being switched live
- * @name: the node's name
- *
- * Called by the probe, which runs inside bsim_go_live() with the set-up
- * locked.
- */
-void bsim_set_dev_name(struct bsim_unit *unit, const char *name)
-{
-	strscpy(unit->dev_name, name, sizeof(unit->dev_name));
-}
 
 static int __init bsim_init(void)
 {

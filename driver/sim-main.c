@@ -165,14 +165,15 @@ static void bsim_pen_event(struct bsim_stream *s, bool down)
 }
 
 /*
- * Copies the script points that are due into @out, at most @max of them,
- * starting the script again after a pause when it ends. Called with the
- * world locked.
+ * The next point of the script if it is due by @now_us, starting the script
+ * again after a pause when it ends and from the top when it was replaced.
+ * Called with the world locked.
  */
-static u32 bsim_pen_collect(struct bsim_stream *s, struct bsim_channel *wc,
-			    u64 now_us, struct biounit_pen_sample *out, u32 max)
+static const struct bsim_pen_point *bsim_pen_due(struct bsim_stream *s,
+						 struct bsim_channel *wc,
+						 u64 now_us)
 {
-	u32 n = 0;
+	const struct bsim_pen_point *pt;
 
 	if (s->rendered_generation != wc->generation) {
 		s->rendered_generation = wc->generation;
@@ -180,30 +181,40 @@ static u32 bsim_pen_collect(struct bsim_stream *s, struct bsim_channel *wc,
 		s->script_base_us = now_us;
 	}
 	if (!wc->script_len)
-		return 0;
+		return NULL;
+	if (s->script_pos == wc->script_len) {
+		s->script_base_us += wc->script[wc->script_len - 1].t_us +
+				     BSIM_SCRIPT_PAUSE_US;
+		s->script_pos = 0;
+	}
+	pt = &wc->script[s->script_pos];
+	return s->script_base_us + pt->t_us <= now_us ? pt : NULL;
+}
 
-	while (n < max) {
-		const struct bsim_pen_point *pt;
-		bool down;
+/*
+ * Takes the due points of the script, at most @max, into @out (or nowhere
+ * when @out is NULL: a dropped frame). Called with the world locked.
+ */
+static u32 bsim_pen_collect(struct bsim_stream *s, struct bsim_channel *wc,
+			    u64 now_us, struct biounit_pen_sample *out, u32 max)
+{
+	const struct bsim_pen_point *pt;
+	u32 n = 0;
 
-		if (s->script_pos == wc->script_len) {
-			s->script_base_us += wc->script[wc->script_len - 1].t_us +
-					     BSIM_SCRIPT_PAUSE_US;
-			s->script_pos = 0;
+	while (n < max && (pt = bsim_pen_due(s, wc, now_us))) {
+		bool down = pt->pressure > 0;
+
+		if (out) {
+			out[n].timestamp_ns = s->start_ns + (s->script_base_us +
+					      pt->t_us) * NSEC_PER_USEC;
+			out[n].x = pt->x;
+			out[n].y = pt->y;
+			out[n].pressure = pt->pressure;
+			out[n].flags = (down ? BIOUNIT_PEN_DOWN : 0) |
+				       (down && !s->pen_down ?
+					BIOUNIT_PEN_STROKE_START : 0);
+			out[n].reserved = 0;
 		}
-		pt = &wc->script[s->script_pos];
-		if (s->script_base_us + pt->t_us > now_us)
-			break;
-
-		down = pt->pressure > 0;
-		out[n].timestamp_ns = s->start_ns +
-				      (s->script_base_us + pt->t_us) * NSEC_PER_USEC;
-		out[n].x = pt->x;
-		out[n].y = pt->y;
-		out[n].pressure = pt->pressure;
-		out[n].flags = (down ? BIOUNIT_PEN_DOWN : 0) |
-			       (down && !s->pen_down ? BIOUNIT_PEN_STROKE_START : 0);
-		out[n].reserved = 0;
 		bsim_pen_event(s, down);
 		s->script_pos++;
 		n++;
@@ -211,39 +222,38 @@ static u32 bsim_pen_collect(struct bsim_stream *s, struct bsim_channel *wc,
 	return n;
 }
 
+/*
+ * A pad reports only when samples are due. They wait in the script while
+ * userspace has no buffer queued; a dropped frame loses them.
+ */
 static void bsim_pen_frame(struct bsim_stream *s)
 {
 	struct bsim_unit *world = s->dev->world;
 	struct bsim_channel *wc = &world->channels[s->id];
 	u64 now_us = div_u64(ktime_get_ns() - s->start_ns, NSEC_PER_USEC);
-	bool dropped, damaged;
+	bool dropped = false, damaged = false;
 	struct biounit_buf *buf = NULL;
 	u32 n = 0;
 
 	mutex_lock(&world->lock);
-	if (bsim_fault(wc, &dropped, &damaged))
+	if (wc->stall || !bsim_pen_due(s, wc, now_us))
 		goto out;
-	if (!wc->script_len)
-		goto out;
-	buf = biounit_next_buffer(s->ch);
-	if (!buf) {
-		dropped = true;
+	if (bsim_fault(wc, &dropped, &damaged)) {
+		bsim_pen_collect(s, wc, now_us, NULL, s->fmt.width);
 		goto out;
 	}
-	n = bsim_pen_collect(s, wc, now_us, biounit_buf_vaddr(buf),
-			     s->fmt.width);
+	buf = biounit_next_buffer(s->ch);
+	if (buf)
+		n = bsim_pen_collect(s, wc, now_us, biounit_buf_vaddr(buf),
+				     s->fmt.width);
 out:
 	mutex_unlock(&world->lock);
 
 	if (dropped)
 		biounit_frame_dropped(s->ch);
-	if (!buf)
-		return;
-	if (n)
-		biounit_buf_done(s->ch, buf, n * sizeof(struct biounit_pen_sample),
-				 damaged);
-	else
-		biounit_buf_requeue(s->ch, buf);
+	if (buf)
+		biounit_buf_done(s->ch, buf,
+				 n * sizeof(struct biounit_pen_sample), damaged);
 }
 
 static int bsim_thread(void *data)
@@ -371,9 +381,24 @@ static int bsim_probe(struct platform_device *pdev)
 	if (IS_ERR(bdev->unit))
 		return PTR_ERR(bdev->unit);
 
-	bsim_set_dev_name(bdev->world, biounit_unit_name(bdev->unit));
 	platform_set_drvdata(pdev, bdev);
 	return 0;
+}
+
+/**
+ * bsim_dev_name() - the /dev name of a simulated unit's device
+ * @pdev: the unit's platform device
+ * @buf: filled with "biounitN", or "" while no driver is bound to @pdev
+ * @len: size of @buf
+ */
+void bsim_dev_name(struct platform_device *pdev, char *buf, size_t len)
+{
+	struct bsim_dev *bdev;
+
+	device_lock(&pdev->dev);
+	bdev = platform_get_drvdata(pdev);
+	strscpy(buf, bdev ? biounit_unit_name(bdev->unit) : "", len);
+	device_unlock(&pdev->dev);
 }
 
 struct platform_driver bsim_platform_driver = {

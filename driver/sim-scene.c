@@ -137,10 +137,20 @@ int bsim_parse_script(const u8 *data, size_t len, const struct bsim_channel *ch,
 	const u8 *p = data, *end = data + len;
 	struct bsim_pen_point *pts;
 	u32 n = 0, line = 1, last_t = 0;
+	size_t lines = 1, i;
 
-	pts = kvcalloc(BSIM_SCRIPT_MAX_POINTS, sizeof(*pts), GFP_KERNEL);
-	if (!pts)
+	for (i = 0; i < len; i++)
+		lines += data[i] == '\n';
+	if (lines > BSIM_SCRIPT_MAX_POINTS) {
+		snprintf(info, info_len, "rejected: more than %u lines",
+			 BSIM_SCRIPT_MAX_POINTS);
+		return -EINVAL;
+	}
+	pts = kvcalloc(lines, sizeof(*pts), GFP_KERNEL);
+	if (!pts) {
+		snprintf(info, info_len, "rejected: out of memory");
 		return -ENOMEM;
+	}
 
 	while (p < end) {
 		struct bsim_pen_point pt;
@@ -159,11 +169,6 @@ int bsim_parse_script(const u8 *data, size_t len, const struct bsim_channel *ch,
 		if (q == end)
 			break;
 
-		if (n == BSIM_SCRIPT_MAX_POINTS) {
-			snprintf(info, info_len, "rejected: more than %u points",
-				 BSIM_SCRIPT_MAX_POINTS);
-			goto err;
-		}
 		q = bsim_read_uint(q, end, &pt.t_us);
 		if (q)
 			q = bsim_read_uint(q, end, &pt.x);

@@ -19,6 +19,7 @@
 #include <linux/configfs.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/platform_device.h>
 #include <linux/property.h>
 #include <linux/types.h>
 
@@ -30,6 +31,9 @@
 #define BSIM_SCRIPT_PAUSE_US	500000
 #define BSIM_SCRIPT_MAX_POINTS	65536
 #define BSIM_SCENE_INFO_LEN	96
+/* Software nodes of a unit: the unit and one per channel */
+#define BSIM_NODES		(1 + BIOUNIT_CH_COUNT)
+#define BSIM_NODE_PROPS		6
 
 /**
  * struct bsim_scene - an image a camera or scanner sees
@@ -114,7 +118,6 @@ struct bsim_channel {
  * @model: "model" property
  * @serial: "serial-number" property
  * @pdev: the platform device while live
- * @dev_name: the name of the unit's /dev node while live
  * @nodes: software nodes: the unit and one per channel
  * @props: properties of @nodes
  * @frame_size: "max-frame-size" of the camera
@@ -129,10 +132,9 @@ struct bsim_unit {
 	char model[BSIM_NAME_LEN];
 	char serial[BSIM_NAME_LEN];
 	struct platform_device *pdev;
-	char dev_name[BSIM_NAME_LEN];
 
-	struct software_node nodes[1 + BIOUNIT_CH_COUNT];
-	struct property_entry props[1 + BIOUNIT_CH_COUNT][6];
+	struct software_node nodes[BSIM_NODES];
+	struct property_entry props[BSIM_NODES][BSIM_NODE_PROPS];
 	u32 frame_size[2];
 
 	struct bsim_channel channels[BIOUNIT_CH_COUNT];
@@ -140,7 +142,6 @@ struct bsim_unit {
 
 void bsim_unit_put(struct bsim_unit *unit);
 void bsim_unit_get(struct bsim_unit *unit);
-void bsim_set_dev_name(struct bsim_unit *unit, const char *name);
 
 /* sim-scene.c */
 int bsim_parse_pnm(const u8 *data, size_t len, struct bsim_scene *scene,
@@ -153,5 +154,6 @@ int bsim_render(const struct bsim_scene *scene, u32 gain,
 
 /* sim-main.c */
 extern struct platform_driver bsim_platform_driver;
+void bsim_dev_name(struct platform_device *pdev, char *buf, size_t len);
 
 #endif /* _BIOUNIT_SIM_H */

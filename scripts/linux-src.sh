@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Extracts from Debian's linux-source-6.1 tarball only the files biounit's tests use, into
-# build/linux-src/ (or $1): kselftest_harness.h + kselftest.h, checkpatch.pl and its data files.
+# build/linux-src/ (or $1): kselftest_harness.h + kselftest.h, checkpatch.pl and its data files,
+# kernel-doc.
 # Idempotent: a stamp records the tarball it came from.
 set -euo pipefail
 
@@ -23,6 +24,7 @@ FILES=(
 	scripts/checkpatch.pl
 	scripts/spelling.txt
 	scripts/const_structs.checkpatch
+	scripts/kernel-doc
 )
 
 stamp=$OUT/.stamp
@@ -40,6 +42,6 @@ tar -xJf "$TARBALL" -C "$tmp" "${FILES[@]/#/$top/}"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 cp -a "$tmp/$top/." "$OUT/"
-chmod +x "$OUT/scripts/checkpatch.pl"
+chmod +x "$OUT/scripts/checkpatch.pl" "$OUT/scripts/kernel-doc"
 echo "$want" >"$stamp"
 echo "linux-src.sh: done -> $OUT"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -738,6 +739,13 @@ TEST_F(stream, removal_while_streaming)
 	ASSERT_EQ(0, bu_streamon(self->fd, 0));
 	ASSERT_EQ(0, bu_dqbuf(self->fd, 0, &b));
 	ASSERT_EQ(0, bu_attr_write(self->u.name, "face/stall", "1"));
+	/* frames finished before the sensor stalled are still to be dequeued */
+	usleep(100000);
+	while (bu_wait(self->fd, POLLIN, 0) == 1) {
+		struct biounit_buffer old;
+
+		ASSERT_EQ(0, bu_dqbuf(self->fd, 0, &old));
+	}
 	ASSERT_EQ(0, pthread_create(&t, NULL, blocking_dqbuf, args));
 	usleep(200000);
 
@@ -811,6 +819,96 @@ TEST_F(stream, removal_while_dmabuf_mapped_elsewhere)
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	ASSERT_EQ(0, bu_attr_write(self->u.name, "live", "1"));
+}
+
+TEST_F(stream, epoll_set_up_before_streaming)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, got;
+	struct biounit_buffer b;
+	void *maps[NBUF];
+	size_t len;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	ASSERT_GE(ep, 0);
+	/* registered before the file owns or streams anything */
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &got, 1, 100));
+	ASSERT_EQ(0, bu_stream_mmap(self->fd, 1, NBUF, maps, &len));
+	ASSERT_EQ(0, bu_streamon(self->fd, 1));
+	ASSERT_EQ(1, epoll_wait(ep, &got, 1, 3000));
+	EXPECT_TRUE(got.events & EPOLLIN);
+	EXPECT_EQ(0, bu_dqbuf(self->fd, 1, &b));
+	close(ep);
+}
+
+TEST_F(stream, pad_waits_quietly_for_buffers_and_pen)
+{
+	unsigned int timeouts = 0, drops = 0;
+	struct biounit_event ev;
+	struct biounit_buffer b, q = { .channel = 2, .index = 0 };
+	const struct biounit_pen_sample *ps;
+	unsigned int k;
+	size_t slen;
+	char *script = make_script(20, &slen);
+
+	ASSERT_EQ(0, bu_subscribe(self->fd, 1u << BIOUNIT_EVENT_TIMEOUT |
+				  1u << BIOUNIT_EVENT_FRAME_DROPPED));
+	ASSERT_EQ(0, bu_set_format(self->fd, 2, BIOUNIT_FMT_PEN, 256, 1, 5000, NULL));
+	ASSERT_EQ(0, bu_reqbufs(self->fd, 2, 2, BIOUNIT_MEMORY_MMAP) == 2 ? 0 : -1);
+	/* streaming with no buffer queued and no pen near the pad */
+	ASSERT_EQ(0, bu_streamon(self->fd, 2));
+	ASSERT_EQ(0, bu_scene_write(self->u.name, "signature", script, slen));
+	usleep(1300000);
+	/* samples waited in the pad: the first buffer gets them from the start */
+	ASSERT_EQ(0, bu_qbuf(self->fd, 2, 0));
+	ASSERT_EQ(0, bu_dqbuf(self->fd, 2, &b));
+	ASSERT_GE(b.bytesused, 20u * sizeof(struct biounit_pen_sample));
+	ASSERT_EQ(0u, b.bytesused % sizeof(struct biounit_pen_sample));
+	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_QUERYBUF, &q));
+	ps = mmap(NULL, q.length, PROT_READ, MAP_SHARED, self->fd, q.mem_offset);
+	ASSERT_NE(MAP_FAILED, ps);
+	/* every point of every play of the script, none lost */
+	for (k = 0; k < b.bytesused / sizeof(*ps); k++)
+		EXPECT_EQ(100u + k % 20, ps[k].x);
+	munmap((void *)ps, q.length);
+	while (bu_dqevent(self->fd, &ev) == 0) {
+		timeouts += ev.type == BIOUNIT_EVENT_TIMEOUT;
+		drops += ev.type == BIOUNIT_EVENT_FRAME_DROPPED;
+	}
+	EXPECT_EQ(0u, timeouts);
+	EXPECT_EQ(0u, drops);
+	free(script);
+}
+
+TEST_F(stream, dmabuf_queue_reports_its_fd)
+{
+	struct bu_unit other;
+	void *maps[1];
+	size_t len;
+	int ofd;
+	struct biounit_exportbuffer e = { .channel = 0, .index = 0, .flags = O_RDWR };
+	struct biounit_buffer b = { .channel = 0, .index = 0, .memory = BIOUNIT_MEMORY_DMABUF };
+
+	ASSERT_EQ(0, bu_unit_create(&other, "fdexporter", NULL));
+	ofd = open(other.dev, O_RDWR);
+	ASSERT_GE(ofd, 0);
+	ASSERT_EQ(0, bu_set_format(ofd, 0, BIOUNIT_FMT_GREY, 640, 480, 0, NULL));
+	ASSERT_EQ(0, bu_stream_mmap(ofd, 0, 1, maps, &len));
+	ASSERT_EQ(0, ioctl(ofd, BIOUNIT_IOC_EXPBUF, &e));
+	ASSERT_EQ(0, bu_set_format(self->fd, 0, BIOUNIT_FMT_GREY, 640, 480, 0, NULL));
+	ASSERT_EQ(1, bu_reqbufs(self->fd, 0, 1, BIOUNIT_MEMORY_DMABUF));
+	b.fd = e.fd;
+	b.length = (uint32_t)len;
+	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_QBUF, &b));
+	memset(&b, 0, sizeof(b));
+	b.channel = 0;
+	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_QUERYBUF, &b));
+	EXPECT_EQ(e.fd, b.fd);
+	EXPECT_TRUE(b.flags & BIOUNIT_BUF_FLAG_QUEUED);
+	ASSERT_EQ(0, bu_reqbufs(self->fd, 0, 0, BIOUNIT_MEMORY_DMABUF));
+	close(e.fd);
+	close(ofd);
+	bu_unit_destroy(&other);
 }
 
 TEST_HARNESS_MAIN

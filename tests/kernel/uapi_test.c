@@ -495,4 +495,36 @@ TEST_F(unit, create_bufs_adds_buffers)
 	close(other);
 }
 
+TEST_F(unit, formats_name_their_channel_from_the_start)
+{
+	unsigned int c;
+
+	for (c = 0; c < BIOUNIT_CH_COUNT; c++) {
+		struct biounit_format f = { .channel = c };
+
+		ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_G_FMT, &f));
+		EXPECT_EQ(c, f.channel);
+	}
+}
+
+TEST_F(unit, reqbufs_gives_what_is_asked)
+{
+	EXPECT_EQ(1, bu_reqbufs(self->fd, BIOUNIT_CH_FACE, 1, BIOUNIT_MEMORY_MMAP));
+	EXPECT_EQ(0, bu_reqbufs(self->fd, BIOUNIT_CH_FACE, 0, BIOUNIT_MEMORY_MMAP));
+	EXPECT_EQ(3, bu_reqbufs(self->fd, BIOUNIT_CH_FACE, 3, BIOUNIT_MEMORY_MMAP));
+}
+
+TEST_F(unit, expbuf_access_modes)
+{
+	struct biounit_exportbuffer e = { .channel = BIOUNIT_CH_FACE, .index = 0 };
+
+	ASSERT_EQ(1, bu_reqbufs(self->fd, BIOUNIT_CH_FACE, 1, BIOUNIT_MEMORY_MMAP));
+	e.flags = O_WRONLY;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_EXPBUF, &e));
+	e.flags = O_RDONLY | O_CLOEXEC;
+	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_EXPBUF, &e));
+	EXPECT_GE(e.fd, 0);
+	close(e.fd);
+}
+
 TEST_HARNESS_MAIN

@@ -88,6 +88,7 @@ struct biounit_caps {
  * @min_interval_us: shortest frame interval the channel supports (out)
  * @max_interval_us: longest frame interval the channel supports (out)
  * @max_buffers: the most buffers the channel gives one owner (out)
+ * @reserved0: must be zero
  * @name: a name for people, NUL-terminated (out)
  * @reserved: must be zero
  */
@@ -211,7 +212,7 @@ struct biounit_create_buffers {
 /* struct biounit_buffer.flags */
 #define BIOUNIT_BUF_FLAG_MAPPED		_BITUL(0) /* mmap-ed somewhere */
 #define BIOUNIT_BUF_FLAG_QUEUED		_BITUL(1) /* owned by the driver */
-#define BIOUNIT_BUF_FLAG_DONE		_BITUL(2) /* filled, not dequeued */
+#define BIOUNIT_BUF_FLAG_DONE		_BITUL(2) /* filled (also on DQBUF) */
 #define BIOUNIT_BUF_FLAG_ERROR		_BITUL(3) /* the frame is damaged */
 
 /**
@@ -223,7 +224,8 @@ struct biounit_create_buffers {
  * @bytesused: bytes of data in the buffer (out)
  * @length: size of the buffer in bytes (out; in for a DMABUF QBUF)
  * @sequence: frame number on the channel, counting dropped frames (out)
- * @fd: the dma-buf to capture into, for a BIOUNIT_MEMORY_DMABUF QBUF (in)
+ * @fd: the dma-buf to capture into, for a BIOUNIT_MEMORY_DMABUF QBUF (in);
+ *	the one last queued for a DMABUF buffer, -1 for an MMAP one (out)
  * @mem_offset: the offset to pass to mmap() for this buffer (out)
  * @timestamp_ns: CLOCK_MONOTONIC time of the end of capture; one clock for
  *	all channels of all units (out)
