@@ -8,6 +8,7 @@
 struct acc {
 	double n, s, ss, chroma, tex;
 	double tex_n;
+	double rgb[3];
 };
 
 static void px_at(const struct biounit_image_view *v, uint32_t x, uint32_t y, int *l, int *ch)
@@ -44,6 +45,13 @@ static void band(const struct biounit_image_view *v, double x0, double y0, doubl
 			int l, ch;
 
 			px_at(v, (uint32_t)x, (uint32_t)y, &l, &ch);
+			{
+				const uint8_t *q = v->data + (size_t)y * v->stride;
+				int bpp = v->format == BIOUNIT_PIX_GREY ? 1 : 3;
+
+				for (int c = 0; c < 3; c++)
+					a->rgb[c] += q[(size_t)x * bpp + (bpp == 3 ? c : 0)];
+			}
 			a->n++;
 			a->s += l;
 			a->ss += (double)l * l;
@@ -83,12 +91,16 @@ void background_stats(const struct biounit_image_view *v, const struct face_geom
 	all.chroma = left.chroma + right.chroma + top.chroma;
 	all.tex = left.tex + right.tex + top.tex;
 	all.tex_n = left.tex_n + right.tex_n + top.tex_n;
+	for (int c = 0; c < 3; c++)
+		all.rgb[c] = left.rgb[c] + right.rgb[c] + top.rgb[c];
 	if (all.n < 1)
 		return;
 	out->samples = (uint32_t)all.n;
 	out->mean_l = all.s / all.n;
 	out->std_l = sqrt(fmax(0, all.ss / all.n - out->mean_l * out->mean_l));
 	out->chroma = all.chroma / all.n;
+	for (int c = 0; c < 3; c++)
+		out->rgb[c] = all.rgb[c] / all.n;
 	out->texture = all.tex_n > 0 ? all.tex / all.tex_n : 0;
 	out->side_diff = left.n > 0 && right.n > 0 ? fabs(left.s / left.n - right.s / right.n) : 0;
 }

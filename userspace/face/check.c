@@ -39,6 +39,12 @@ const struct face_limits face_default_limits = {
 	.sharpness_min = 26,
 	.skin_blue_red_min = 0.47, .skin_blue_red_max = 0.96,
 	.crop_height_min = 400,
+	.covering_texture_max = 8,
+	.covering_spread_max = 6,
+	.covering_contrast_min = 60,
+	.hair_ears_max = 0.65,
+	.hair_eyes_max = 0.48,
+	.gaze_max = 0.12,
 	.other_face_min_share = 0.3,
 };
 
@@ -130,6 +136,56 @@ static double background_margin(const struct bg_stats *b)
 	return b->samples ? m : -255;
 }
 
+/* Head covering, hair over ears and eyes, gaze (docs/face-rules.md). */
+static void judge_covering_hair_gaze(const struct biounit_image_view *v, const struct face_limits *L,
+				     const struct face_geometry *g, const struct bg_stats *bg,
+				     struct biounit_face_verdict *out)
+{
+	struct covering_stats cov;
+	double x;
+
+	face_covering(v, g, out->landmarks, bg, &cov);
+	out->head_covering = cov.present;
+	if (cov.present) {
+		rule_judge(out, BIOUNIT_FACE_RULE_COVERING_SMOOTH, cov.texture, NAN,
+			   L->covering_texture_max);
+		rule_judge(out, BIOUNIT_FACE_RULE_COVERING_COLOUR, cov.spread, NAN,
+			   L->covering_spread_max);
+		rule_judge(out, BIOUNIT_FACE_RULE_COVERING_CONTRAST, cov.contrast,
+			   L->covering_contrast_min, NAN);
+		rule_set_na(out, BIOUNIT_FACE_RULE_HAIR_EARS, NAN, L->hair_ears_max,
+			    "De oren mogen door het hoofddeksel bedekt zijn.",
+			    "The ears may be covered by the head covering.");
+	} else {
+		static const char nl[] = "Geen hoofddeksel gezien.", en[] = "No head covering seen.";
+
+		rule_set_na(out, BIOUNIT_FACE_RULE_COVERING_SMOOTH, NAN, L->covering_texture_max, nl, en);
+		rule_set_na(out, BIOUNIT_FACE_RULE_COVERING_COLOUR, NAN, L->covering_spread_max, nl, en);
+		rule_set_na(out, BIOUNIT_FACE_RULE_COVERING_CONTRAST, L->covering_contrast_min, NAN,
+			    nl, en);
+		x = face_hair_over_ears(v, g, out->landmarks, bg);
+		if (isnan(x))
+			rule_set_na(out, BIOUNIT_FACE_RULE_HAIR_EARS, NAN, L->hair_ears_max,
+				    "Oren niet te beoordelen (achtergrond niet licht en egaal).",
+				    "Ears cannot be judged (background not light and plain).");
+		else
+			rule_judge(out, BIOUNIT_FACE_RULE_HAIR_EARS, x, NAN, L->hair_ears_max);
+	}
+	x = face_hair_over_eyes(v, g, out->landmarks);
+	if (isnan(x))
+		rule_set_na(out, BIOUNIT_FACE_RULE_HAIR_EYES, NAN, L->hair_eyes_max,
+			    "Niet te beoordelen (gezicht te klein).", "Cannot be judged (face too small).");
+	else
+		rule_judge(out, BIOUNIT_FACE_RULE_HAIR_EYES, x, NAN, L->hair_eyes_max);
+	x = g->eye_open >= L->eye_open_min ? face_gaze(v, out->landmarks) : NAN;
+	if (isnan(x))
+		rule_set_na(out, BIOUNIT_FACE_RULE_GAZE, -L->gaze_max, L->gaze_max,
+			    "Kijkrichting niet te beoordelen (ogen te klein of dicht).",
+			    "Gaze cannot be judged (eyes too small or closed).");
+	else
+		rule_judge(out, BIOUNIT_FACE_RULE_GAZE, x, -L->gaze_max, L->gaze_max);
+}
+
 int biounit_face_check(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
 		       struct biounit_face_verdict *out)
 {
@@ -159,15 +215,23 @@ int biounit_face_check(const struct biounit_face_checker *fc, const struct bioun
 	for (i = 0; i < n; i++)
 		if (boxes[i].w >= L->other_face_min_share * boxes[0].w)
 			out->faces++;
-	if (!n) {
-		rule_judge(out, BIOUNIT_FACE_RULE_ONE_FACE, 0, 1, 1);
-		out->compliant = false;
-		return 0;
+	if (n) {
+		out->face = boxes[0];
+		ret = face_checker_fit(fc, v, &boxes[0], out->landmarks);
+		if (ret)
+			return ret;
+	} else {
+		/* A face rolled by more than the cascade tolerates (docs/face-rules.md). */
+		double a = face_detect_rotated(fc, v, &out->face, out->landmarks);
+
+		if (isnan(a)) {
+			rule_judge(out, BIOUNIT_FACE_RULE_ONE_FACE, 0, 1, 1);
+			out->compliant = false;
+			return 0;
+		}
+		out->detect_angle_deg = (float)a;
+		out->faces = 1;
 	}
-	out->face = boxes[0];
-	ret = face_checker_fit(fc, v, &boxes[0], out->landmarks);
-	if (ret)
-		return ret;
 	out->have_face = true;
 	face_geometry_from_landmarks(out->landmarks, fc->mean_shape, &g);
 	out->eye_left = g.eye_l;
@@ -219,6 +283,7 @@ int biounit_face_check(const struct biounit_face_checker *fc, const struct bioun
 	/* Height of a 35x45 crop in which the head fills 75 %, within the source. */
 	rule_judge(out, BIOUNIT_FACE_RULE_RESOLUTION, fmin(head_h / 0.75, v->height),
 		   L->crop_height_min, NAN);
+	judge_covering_hair_gaze(v, L, &g, &bg, out);
 
 	out->compliant = true;
 	for (i = 0; i < BIOUNIT_FACE_RULE_COUNT; i++)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Rule ids, units and the applicant-facing texts in Dutch and English. */
+#include <math.h>
 #include <stddef.h>
 
 #include <biounit/face.h>
@@ -67,6 +68,24 @@ static const struct rule_text rule_texts[BIOUNIT_FACE_RULE_COUNT] = {
 	[BIOUNIT_FACE_RULE_RESOLUTION] = { "resolution", "px",
 		"De resolutie van uw gezicht is te laag voor de pasfoto: kom dichterbij.",
 		"The resolution of your face is too low for the document photo: come closer." },
+	[BIOUNIT_FACE_RULE_COVERING_SMOOTH] = { "covering_smooth", "level",
+		"Uw hoofddeksel moet glad zijn, zonder patroon, opdruk of versiering.",
+		"Your head covering must be smooth, without pattern, print or decoration." },
+	[BIOUNIT_FACE_RULE_COVERING_COLOUR] = { "covering_single_colour", "percent",
+		"Uw hoofddeksel moet effen zijn: één kleur.",
+		"Your head covering must be plain: a single colour." },
+	[BIOUNIT_FACE_RULE_COVERING_CONTRAST] = { "covering_contrast", "level",
+		"Uw hoofddeksel moet afsteken tegen de witte achtergrond: niet wit of lichtgrijs.",
+		"Your head covering must stand out from the white background: not white or light grey." },
+	[BIOUNIT_FACE_RULE_HAIR_EARS] = { "hair_ears", "ratio",
+		"Uw haar bedekt uw oren: doe lang haar achter uw oren.",
+		"Your hair covers your ears: put long hair behind your ears." },
+	[BIOUNIT_FACE_RULE_HAIR_EYES] = { "hair_eyes", "ratio",
+		"Uw haar bedekt (een deel van) uw ogen of gezicht: doe uw haar uit uw gezicht.",
+		"Your hair covers (part of) your eyes or face: move your hair away from your face." },
+	[BIOUNIT_FACE_RULE_GAZE] = { "gaze", "ratio",
+		"Kijk met uw ogen recht in de camera.",
+		"Look straight into the camera with your eyes." },
 };
 
 static const char pass_nl[] = "In orde.";
@@ -105,6 +124,14 @@ void rule_set(struct biounit_face_verdict *v, enum biounit_face_rule rule,
 		r->msg_nl = "Niet beoordeeld (geen gezicht gevonden).";
 		r->msg_en = "Not judged (no face found).";
 	}
+}
+
+void rule_set_na(struct biounit_face_verdict *v, enum biounit_face_rule rule, double min,
+		 double max, const char *nl, const char *en)
+{
+	rule_set(v, rule, BIOUNIT_FACE_PASS, NAN, min, max);
+	v->results[rule].msg_nl = nl;
+	v->results[rule].msg_en = en;
 }
 
 static const char *const advice_text[BIOUNIT_FACE_ADVICE_COUNT][2] = {

@@ -101,3 +101,39 @@ int biounit_face_preview_check(const struct biounit_face_checker *fc,
 	}
 	return 0;
 }
+
+int biounit_face_preview_burst(const struct biounit_face_checker *fc,
+			       const struct biounit_image_view *frames, size_t n, size_t *best,
+			       struct biounit_face_preview *out)
+{
+	struct biounit_face_preview p, keep;
+	bool have = false, ok = false;
+	size_t pick = 0;
+
+	if (!fc || !best || (n && !frames))
+		return -EINVAL;
+	*best = 0;
+	memset(&keep, 0, sizeof(keep));
+	biounit_face_advice_text(BIOUNIT_FACE_ADVICE_NO_FACE, &keep.msg_nl, &keep.msg_en);
+	keep.advice = BIOUNIT_FACE_ADVICE_NO_FACE;
+	for (size_t i = 0; i < n; i++) {
+		bool p_ok;
+		int ret = biounit_face_preview_check(fc, &frames[i], &p);
+
+		if (ret)
+			return ret;
+		p_ok = p.advice == BIOUNIT_FACE_ADVICE_OK;
+		/* A compliant frame beats any other; then the higher score; the
+		 * earlier frame on a tie. */
+		if (!have || (p_ok && !ok) || (p_ok == ok && p.score > keep.score)) {
+			keep = p;
+			pick = i;
+			ok = p_ok;
+			have = true;
+		}
+	}
+	*best = pick;
+	if (out)
+		*out = keep;
+	return ok ? 0 : -ENOENT;
+}

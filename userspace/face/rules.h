@@ -18,6 +18,10 @@ const struct rule_text *rule_text_of(enum biounit_face_rule rule);
 void rule_set(struct biounit_face_verdict *v, enum biounit_face_rule rule,
 	      enum biounit_face_status status, double value, double min, double max);
 
+/* A rule that does not apply to this photo: PASS, value NaN, own message. */
+void rule_set_na(struct biounit_face_verdict *v, enum biounit_face_rule rule, double min,
+		 double max, const char *nl, const char *en);
+
 /* Sets a result: PASS when min <= value <= max (NaN bounds are open). */
 void rule_judge(struct biounit_face_verdict *v, enum biounit_face_rule rule, double value,
 		double min, double max);
@@ -59,6 +63,11 @@ struct face_limits {
 	double sharpness_min;
 	double skin_blue_red_min, skin_blue_red_max;
 	double crop_height_min;
+	double covering_texture_max;	/* covering_smooth */
+	double covering_spread_max;	/* covering_single_colour */
+	double covering_contrast_min;	/* covering_contrast */
+	double hair_ears_max, hair_eyes_max;
+	double gaze_max;
 	double other_face_min_share;	/* a second face counts when >= this share of the largest */
 };
 
@@ -86,6 +95,7 @@ struct bg_stats {
 	double chroma;		/* mean max-min channel difference */
 	double texture;		/* mean absolute difference of neighbouring samples */
 	double side_diff;	/* |left band - right band| brightness */
+	double rgb[3];		/* mean colour */
 	uint32_t samples;
 };
 
@@ -102,6 +112,37 @@ struct tone_stats {
 
 void face_tone(const struct biounit_image_view *v, const struct biounit_face_point *p,
 	       struct tone_stats *out);
+
+/* Head covering, hair over the ears and eyes, gaze (covering.c, gaze.c). */
+struct covering_stats {
+	bool present;		/* a covering was seen above the forehead */
+	double texture;		/* mean |dL| of neighbouring samples, grey levels */
+	double spread;		/* chromaticity spread, percentage points */
+	double contrast;	/* colour distance to the background (or white) */
+	double share;		/* share of covering-like samples in the region */
+};
+
+void face_covering(const struct biounit_image_view *v, const struct face_geometry *g,
+		   const struct biounit_face_point *p, const struct bg_stats *bg,
+		   struct covering_stats *out);
+
+/* Largest share of hair-like samples over either ear / around either eye;
+ * NAN when it cannot be judged (regions outside the image). */
+double face_hair_over_ears(const struct biounit_image_view *v, const struct face_geometry *g,
+			   const struct biounit_face_point *p, const struct bg_stats *bg);
+double face_hair_over_eyes(const struct biounit_image_view *v, const struct face_geometry *g,
+			   const struct biounit_face_point *p);
+
+/* Mean horizontal iris offset from the eye centre over the eye width
+ * (+ = towards the image right); NAN when the eyes are too small. */
+double face_gaze(const struct biounit_image_view *v, const struct biounit_face_point *p);
+
+/* Detection on rotated copies when the upright image shows no face: fills
+ * @pts with landmarks in @v's coordinates and @box with an upright box
+ * around them; returns the angle (degrees) or NAN when nothing was found. */
+double face_detect_rotated(const struct biounit_face_checker *fc,
+			   const struct biounit_image_view *v, struct biounit_face_box *box,
+			   struct biounit_face_point *pts);
 
 /* Gradient energy of the face resampled to a fixed size, relative to contrast. */
 double face_sharpness(const struct biounit_image_view *v, const struct biounit_face_point *p);

@@ -153,6 +153,12 @@ enum biounit_face_rule {
 	BIOUNIT_FACE_RULE_SHARPNESS,	/* face gradient energy at a fixed scale */
 	BIOUNIT_FACE_RULE_COLOUR,	/* colour photo, no cast: skin blue/red ratio */
 	BIOUNIT_FACE_RULE_RESOLUTION,	/* pixels available for the document crop height */
+	BIOUNIT_FACE_RULE_COVERING_SMOOTH,	/* head covering: texture, grey levels */
+	BIOUNIT_FACE_RULE_COVERING_COLOUR,	/* head covering: colour spread, chromaticity % */
+	BIOUNIT_FACE_RULE_COVERING_CONTRAST,	/* head covering: colour distance to the background */
+	BIOUNIT_FACE_RULE_HAIR_EARS,	/* share of hair-like samples over an ear */
+	BIOUNIT_FACE_RULE_HAIR_EYES,	/* share of dark hair-like samples around an eye */
+	BIOUNIT_FACE_RULE_GAZE,		/* iris offset within the eye, share of eye width */
 	BIOUNIT_FACE_RULE_COUNT
 };
 
@@ -182,6 +188,8 @@ struct biounit_face_verdict {
 	struct biounit_face_point landmarks[BIOUNIT_FACE_LANDMARKS];
 	struct biounit_face_point eye_left, eye_right;	/* in the image: left, right */
 	float crown_y, chin_y;		/* estimated head top and chin, image rows */
+	bool head_covering;		/* a head covering was seen (the covering_* rules apply) */
+	float detect_angle_deg;		/* 0, or the rotation at which the face was found */
 	struct biounit_face_result results[BIOUNIT_FACE_RULE_COUNT];
 };
 
@@ -247,6 +255,21 @@ struct biounit_face_preview {
  */
 int biounit_face_preview_check(const struct biounit_face_checker *fc,
 			       const struct biounit_image_view *v, struct biounit_face_preview *out);
+
+/**
+ * biounit_face_preview_burst() - Pick the frame of a burst to keep.
+ * @frames: @n preview frames (views), e.g. the last second of the live feed.
+ * @best:   receives the index of the compliant frame (advice OK) with the
+ *          highest score; when none is compliant, the index of the frame
+ *          with the highest score (for its advice).
+ * @out:    receives the preview result of frame *@best (may be NULL).
+ * Return: 0 when a compliant frame was found, -ENOENT when none is (with
+ * *@best and @out still set; -ENOENT and *@best = 0 when @n is 0), or
+ * another negative errno (a bad view, no memory).
+ */
+int biounit_face_preview_burst(const struct biounit_face_checker *fc,
+			       const struct biounit_image_view *frames, size_t n, size_t *best,
+			       struct biounit_face_preview *out);
 
 /** biounit_face_advice_text() - Dutch and English text of @a. */
 void biounit_face_advice_text(enum biounit_face_advice a, const char **nl, const char **en);
