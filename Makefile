@@ -20,7 +20,7 @@ DESTDIR  ?=
 
 .PHONY: all help deps linux-src modules userspace check check-kernel-style check-userspace \
 	check-vm demo install clean _check-kernel-style _check-userspace _check-vm \
-	bench bench-driver eval
+	bench bench-driver bench-face eval
 
 all: modules userspace
 
@@ -130,7 +130,9 @@ eval: userspace
 	$(MAKE) --no-print-directory -C tests/eval eval
 
 # ---- benchmarks (not part of check): add more bench-* prerequisites to `bench` -------------------
-bench: bench-driver
+bench: bench-driver bench-face
+bench-face: userspace
+	$(TOP)/tests/bench/face-bench.sh
 bench-driver: modules linux-src
 	$(SCRIPTS)/deps.sh bench
 	BENCH_CMD='make bench' $(TOP)/tests/bench/bench.sh $(KRELS)

@@ -9,6 +9,7 @@
 # - sparse (make C=2) reports nothing, each KREL
 # - uapi/linux/biounit.h compiles alone with -m32 and -m64
 # - kernel-doc parses every file without a warning, and every exported symbol has kernel-doc
+# - dkms.conf builds both modules for each KREL (private DKMS trees: nothing is installed)
 # The uapi layout on -m32 against -m64 is compared by tests/kernel/run.sh in each test VM.
 # Logs go to build/style/. Exit status 1 if anything is `not ok`.
 set -euo pipefail
@@ -69,6 +70,26 @@ else
 		sed 's/^/# /' "$LOG/checkpatch.log" | head -n 30 >&2
 		add fail "checkpatch --strict reports nothing" "$n report(s), first: $(head -n1 "$LOG/checkpatch.log")"
 	fi
+fi
+
+# ---- DKMS: dkms.conf builds both modules, in private trees (nothing installed) ------------------
+if ! command -v dkms >/dev/null; then
+	add fail "dkms builds the modules" "dkms is not installed (scripts/deps.sh)"
+else
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	dt=$(mktemp -d)
+	mkdir -p "$dt/src/biounit-$ver" "$dt/dkms" "$dt/inst"
+	cp -r Kbuild dkms.conf driver uapi "$dt/src/biounit-$ver/"
+	dk=(--sourcetree "$dt/src" --dkmstree "$dt/dkms" --installtree "$dt/inst")
+	for k in "${krels[@]}"; do
+		if { dkms add "biounit/$ver" "${dk[@]}" || true; } >"$LOG/dkms-$k.log" 2>&1 &&
+			dkms build "biounit/$ver" -k "$k" "${dk[@]}" >>"$LOG/dkms-$k.log" 2>&1; then
+			add ok "dkms builds the modules for $k"
+		else
+			add fail "dkms builds the modules for $k" "see $LOG/dkms-$k.log"
+		fi
+	done
+	rm -rf "$dt"
 fi
 
 # ---- kernel-doc: every documented item well-formed, every exported or uapi item documented -------
