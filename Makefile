@@ -20,7 +20,7 @@ DESTDIR  ?=
 
 .PHONY: all help deps linux-src modules userspace check check-kernel-style check-userspace \
 	check-vm demo install clean _check-kernel-style _check-userspace _check-vm \
-	bench bench-driver bench-face eval
+	bench bench-driver bench-face bench-finger eval check-fuzz _check-fuzz fuzz
 
 all: modules userspace
 
@@ -35,6 +35,8 @@ help:
 	@echo 'make check-kernel-style  W=1, checkpatch --strict, sparse C=2, uapi -m32/-m64 (TAP)'
 	@echo 'make check-userspace     userspace unit tests, normal and SAN=1 (TAP)'
 	@echo 'make check-vm            kernel tests in QEMU on each kernel (TAP, console in build/vm/)'
+	@echo 'make check-fuzz          replay the fuzz corpora (part of check); make fuzz: fuzz each target'
+	@echo '                         for FUZZ_SECONDS (default 300)'
 	@echo 'make eval                face and fingerprint checks against the labelled data in ../shared'
 	@echo 'make bench               benchmarks (not part of check); bench-driver: the driver against'
 	@echo '                         vivid in QEMU on each kernel -> build/bench/driver-KREL.txt'
@@ -71,9 +73,26 @@ check:
 	-$(MAKE) --no-print-directory modules
 	-$(MAKE) --no-print-directory _check-kernel-style
 	-$(MAKE) --no-print-directory _check-userspace
+	-$(MAKE) --no-print-directory _check-fuzz
 	-$(MAKE) --no-print-directory _check-vm
 	@echo '==== summary ===='
 	@$(TOP)/tests/tap-summary.sh $(TAPDIR)/*.tap
+
+# The fuzz targets (libFuzzer, clang) replay their corpora: every input that once crashed stays fixed
+check-fuzz: _check-fuzz
+_check-fuzz:
+	@mkdir -p $(TAPDIR) $(BUILD)/log
+	@{ $(MAKE) --no-print-directory -C tests/fuzz all >$(BUILD)/log/fuzz.log 2>&1 && \
+	   $(MAKE) --no-print-directory -C tests/fuzz regress >$(TAPDIR)/fuzz.tap 2>>$(BUILD)/log/fuzz.log; } || \
+		printf 'TAP version 13\n1..1\nnot ok 1 - fuzz targets build and replay (see %s)\n' \
+			$(BUILD)/log/fuzz.log >$(TAPDIR)/fuzz.tap
+	@cat $(TAPDIR)/fuzz.tap
+
+# Fuzz each target for FUZZ_SECONDS (default 300); not part of check
+FUZZ_SECONDS ?= 300
+fuzz:
+	$(SCRIPTS)/deps.sh check
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 check-kernel-style: modules linux-src
 	@mkdir -p $(TAPDIR)
@@ -130,7 +149,9 @@ eval: userspace
 	$(MAKE) --no-print-directory -C tests/eval eval
 
 # ---- benchmarks (not part of check): add more bench-* prerequisites to `bench` -------------------
-bench: bench-driver bench-face
+bench: bench-driver bench-face bench-finger
+bench-finger: userspace
+	$(TOP)/tests/bench/finger-bench.sh
 bench-face: userspace
 	$(TOP)/tests/bench/face-bench.sh
 bench-driver: modules linux-src

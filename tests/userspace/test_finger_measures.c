@@ -371,6 +371,144 @@ TEST(minutiae_of_drawn_endings)
 	free(px);
 }
 
+/* Two perpendicular gratings of the same period, amplitudes @a (ridges at
+ * @theta_deg) and @b: the Sobel gradient covariance has eigenvalues in the
+ * ratio b^2 : a^2, so OCL = 1 - (b / a)^2 and the orientation is @theta_deg. */
+static void draw_crossed(uint8_t *px, double theta_deg, double a, double b, double period)
+{
+	double t = theta_deg * M_PI / 180, nx = -sin(t), ny = cos(t);
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			double u = x * nx + y * ny, v = x * ny - y * nx;
+			px[y * W + x] = clamp8(128 + a * cos(2 * M_PI * u / period) +
+					       b * cos(2 * M_PI * v / period));
+		}
+}
+
+TEST(ocl_follows_the_strength_of_a_crossing_grating)
+{
+	static const double ratios[] = { 0.0, 0.3, 0.5, 0.7, 1.0 };
+	uint8_t *px = malloc(W * H);
+
+	ASSERT_NE(NULL, px);
+	for (size_t i = 0; i < sizeof(ratios) / sizeof(ratios[0]); i++) {
+		draw_crossed(px, 30, 70, 70 * ratios[i], 8.0);
+		struct biounit_finger_report *r = assess(_metadata, px, W, H, W);
+		double want = 1 - ratios[i] * ratios[i];
+		double ocl = biounit_finger_report_feature(r, BIOUNIT_FINGER_OCL_MEAN);
+		EXPECT_LT(fabs(ocl - want), 0.03) TH_LOG("b/a %.1f: ocl %.3f, expected %.3f",
+							 ratios[i], ocl, want);
+		double p25 = biounit_finger_report_feature(r, BIOUNIT_FINGER_OCL_P25);
+		double p75 = biounit_finger_report_feature(r, BIOUNIT_FINGER_OCL_P75);
+		EXPECT_LE(p25, p75);
+		EXPECT_LT(fabs(biounit_finger_report_feature(r, BIOUNIT_FINGER_OCL_P50) - want), 0.05);
+		if (ratios[i] < 1) {
+			struct biounit_finger_block b;
+			ASSERT_EQ(0, biounit_finger_report_block(r, 4, 4, &b));
+			EXPECT_LT(angle_diff(b.orientation_deg, 30), 2.0)
+				TH_LOG("b/a %.1f: orientation %.2f", ratios[i], b.orientation_deg);
+		}
+		biounit_finger_report_free(r);
+	}
+	free(px);
+}
+
+TEST(orientation_flow_of_a_checkerboard_of_directions)
+{
+	static const double steps[] = { 20, 40, 80 };
+	uint8_t *px = malloc(W * H), *tile = malloc(2 * 32 * 32);
+
+	ASSERT_NE(NULL, px);
+	ASSERT_NE(NULL, tile);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		/* blocks alternate between 10 and 10 + step degrees like a
+		 * checkerboard: of the 8 neighbours of an inner block the 4 edge
+		 * neighbours differ by step, the 4 diagonal ones by 0, so the mean
+		 * difference is step / 2 and OFL = (step / 2 - 4) / (90 - 4). */
+		draw_ridges(tile, 32, 32, 32, 10, 8.0, 0, 1);
+		draw_ridges(tile + 32 * 32, 32, 32, 32, 10 + steps[i], 8.0, 0, 1);
+		for (int by = 0; by < H / 32; by++)
+			for (int bx = 0; bx < W / 32; bx++)
+				for (int y = 0; y < 32; y++)
+					memcpy(px + (by * 32 + y) * W + bx * 32,
+					       tile + ((bx + by) % 2) * 32 * 32 + y * 32, 32);
+		struct biounit_finger_report *r = assess(_metadata, px, W, H, W);
+		struct biounit_finger_block b;
+		double want = (steps[i] / 2 - 4) / 86;
+		ASSERT_EQ(0, biounit_finger_report_block(r, 4, 5, &b));
+		EXPECT_LT(fabs(b.ofl - want), 0.02) TH_LOG("step %.0f: block ofl %.3f, expected %.3f",
+							   steps[i], b.ofl, want);
+		double p50 = biounit_finger_report_feature(r, BIOUNIT_FINGER_OFL_P50);
+		EXPECT_LT(fabs(p50 - want), 0.04) TH_LOG("step %.0f: median ofl %.3f", steps[i], p50);
+		biounit_finger_report_free(r);
+	}
+	free(px);
+	free(tile);
+}
+
+TEST(lcs_quartiles_of_a_half_noisy_print)
+{
+	uint8_t *px = malloc(W * H), *noisy = malloc(W * H);
+
+	ASSERT_NE(NULL, px);
+	ASSERT_NE(NULL, noisy);
+	/* left half clean, right half noise sigma 60: a quarter of the blocks or
+	 * more are clean (LCS 1), a quarter or more noisy (LCS as predicted) */
+	draw_ridges(px, W, H, W, 0, 8.0, 0, 1);
+	draw_ridges(noisy, W, H, W, 0, 8.0, 60, 13);
+	for (int y = 0; y < H; y++)
+		memcpy(px + y * W + W / 2, noisy + y * W + W / 2, W / 2);
+	struct biounit_finger_report *r = assess(_metadata, px, W, H, W);
+	double p25 = biounit_finger_report_feature(r, BIOUNIT_FINGER_LCS_P25);
+	double p75 = biounit_finger_report_feature(r, BIOUNIT_FINGER_LCS_P75);
+	double p10 = biounit_finger_report_feature(r, BIOUNIT_FINGER_LCS_P10);
+	EXPECT_LT(fabs(p25 - expected_lcs(60)), 0.05) TH_LOG("p25 %.3f expected %.3f", p25,
+							     expected_lcs(60));
+	EXPECT_GT(p75, 0.97);
+	EXPECT_LE(p10, p25);
+	biounit_finger_report_free(r);
+	free(px);
+	free(noisy);
+}
+
+TEST(minutiae_of_a_drawn_bifurcation)
+{
+	uint8_t *px = malloc(W * H);
+	struct biounit_minutia m[16];
+
+	ASSERT_NE(NULL, px);
+	/* horizontal ridges, period 10, 5 px wide; the valley between ridges 15
+	 * and 16 (y 158..162) is filled for x >= 160: ridges 15 and 16 merge
+	 * there, one ridge forks into two at x = 160 */
+	draw_minutiae_pattern(px, -1, 0, -1, 0, 0);
+	for (int y = 158; y < 163; y++)
+		memset(px + y * W + 160, 50, W - 160);
+	struct biounit_finger_report *r = assess(_metadata, px, W, H, W);
+	ASSERT_EQ(1u, biounit_finger_report_minutiae(r, m, 16));
+	EXPECT_EQ(BIOUNIT_MINUTIA_BIFURCATION, (int)m[0].type);
+	EXPECT_LT(abs((int)m[0].x - 160), 12) TH_LOG("at %u,%u", m[0].x, m[0].y);
+	EXPECT_LT(abs((int)m[0].y - 160), 6) TH_LOG("at %u,%u", m[0].x, m[0].y);
+	EXPECT_LT(angle_diff(m[0].angle_deg, 0), 5.0);
+	/* clean straight ridges around it: certain, clear, well placed */
+	EXPECT_GT(m[0].quality, 80u);
+	EXPECT_GT(biounit_finger_report_feature(r, BIOUNIT_FINGER_MINUTIAE_LOCAL_OCL), 0.8);
+	EXPECT_EQ(1.0, biounit_finger_report_feature(r, BIOUNIT_FINGER_MINUTIAE_LOCAL_OCL80));
+	EXPECT_EQ(1.0, biounit_finger_report_feature(r, BIOUNIT_FINGER_MINUTIAE_CLEAR));
+	EXPECT_EQ(1.0, biounit_finger_report_feature(r, BIOUNIT_FINGER_MINUTIAE_COM_CLEAR));
+	biounit_finger_report_free(r);
+
+	/* the same fork in pure noise (sigma 110): no longer clear */
+	uint32_t seed = 21;
+	for (int i = 0; i < W * H; i++)
+		px[i] = clamp8(px[i] + 110 * gauss(&seed));
+	r = assess(_metadata, px, W, H, W);
+	double nm = biounit_finger_report_feature(r, BIOUNIT_FINGER_MINUTIAE);
+	double clear = biounit_finger_report_feature(r, BIOUNIT_FINGER_MINUTIAE_CLEAR);
+	EXPECT_LT(clear, 0.5 * nm + 1) TH_LOG("%.0f minutiae, %.0f clear", nm, clear);
+	biounit_finger_report_free(r);
+	free(px);
+}
+
 TEST(grey_statistics_and_stride)
 {
 	const uint32_t stride = W + 13;

@@ -274,6 +274,29 @@ TEST(render_crops_scales_and_follows_pressure)
 	biounit_signature_free(none);
 }
 
+TEST(render_of_a_dot_is_pen_sized_and_quick)
+{
+	struct biounit_signature *dot = make(_metadata);
+	struct biounit_image *img;
+	uint32_t x0, x1;
+
+	/* 6000 samples (30 s at 200 Hz) jittering by 0.01 mm at full pressure:
+	 * the crop is at least 5 mm, so at 354 px per 5 mm the pen (0.7 mm) is
+	 * at most 50 px across: about pi * 25^2 = 1963 dark pixels, not a blob
+	 * filling the field (before: ~200000 px and a minute of drawing) */
+	for (int i = 0; i < 6000; i++)
+		add(_metadata, dot, (uint64_t)i * 5000, 4000 + i % 2, 1250, 1023, 1);
+	ASSERT_EQ(0, biounit_signature_render(dot, BIOUNIT_SIGNATURE_RENDER_W,
+					      BIOUNIT_SIGNATURE_RENDER_H, &img));
+	unsigned long n = dark_pixels(img, &x0, &x1);
+	EXPECT_GT(n, 1500ul) TH_LOG("%lu dark pixels", n);
+	EXPECT_LT(n, 2600ul) TH_LOG("%lu dark pixels", n);
+	EXPECT_LT(x1 - x0, 56u);
+	EXPECT_LT(abs((int)(x0 + x1) / 2 - (int)BIOUNIT_SIGNATURE_RENDER_W / 2), 3);
+	biounit_image_free(img);
+	biounit_signature_free(dot);
+}
+
 TEST(messages_in_both_languages)
 {
 	for (unsigned int i = 0; i < BIOUNIT_SIG_PROBLEM_COUNT; i++) {

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Fit the fingerprint score model to NIST NFIQ 2 scores.
 
-    fit_finger.py FEATURES.csv OUT_model_params.c [--trees N] [--rate R]
+    fit_finger.py FEATURES.csv OUT_model_params.c [--trees N] [--rate R] [--min-leaf M]
+    fit_finger.py --cv FEATURES.csv - [--trees N] [--rate R] [--min-leaf M]
 
 FEATURES.csv is written by tests/eval/finger_eval (one row per image of
 ../shared/data/fingerprints/labels.csv: file,key,fit,nfiq2,...,features).
@@ -10,7 +11,8 @@ Only rows with fit=1 are used (split by finger within each dataset, 60% of
 the fingers to fit, chosen by hash in tests/eval/finger_eval.c); the others
 are held out for the evaluation. The model is gradient boosting (least squares) of regression
 trees of depth 2 (each on a random 60% of the rows, fixed seed) on the raw
-features, fitted to the NFIQ 2 unified score,
+features, fitted to the NFIQ 2 unified score, --bags times with different seeds
+and averaged,
 then a monotone calibration (quantile mapping of 5-fold out-of-fold
 predictions onto the NFIQ 2 scores);
 plain Python 3, no packages, deterministic. The trees are written as the C
@@ -22,7 +24,7 @@ import random
 import sys
 
 FIRST_FEATURE = 7  # columns before: file,key,fit,nfiq2,nfiq2_ms,ms,score
-MIN_LEAF = 6
+MIN_LEAF = 2
 
 
 def best_split(X, y, idx, order):
@@ -107,6 +109,19 @@ def predict(base, model, x):
     return base + sum(predict_tree(t, x) for t in model)
 
 
+def fit_bagged(X, y, trees, rate, bags):
+    """@bags boosted models of @trees trees with subsampling seeds 1..@bags,
+    averaged: one model of bags * trees trees whose leaves are divided by
+    @bags (the bases are all the mean of y). Averaging over seeds takes out
+    most of the variance a single random subsampling sequence adds."""
+    model = []
+    for seed in range(1, bags + 1):
+        base, m = fit(X, y, trees, rate, seed=seed)
+        for t in m:
+            model.append(t[:6] + ([v / bags for v in t[6]],))
+    return base, model
+
+
 def spearman(a, b):
     def rank(v):
         order = sorted(range(len(v)), key=lambda i: v[i])
@@ -129,7 +144,7 @@ def spearman(a, b):
     return sab / (saa * sbb) ** 0.5
 
 
-def out_of_fold(X, y, keys, trees, rate, folds=5):
+def out_of_fold(X, y, keys, trees, rate, bags=1, folds=5):
     """Predictions for every fit row from models not fitted on its finger."""
     fold_of = {}
     for k in sorted(set(keys)):
@@ -138,7 +153,7 @@ def out_of_fold(X, y, keys, trees, rate, folds=5):
     for f in range(folds):
         tr = [i for i in range(len(y)) if fold_of[keys[i]] != f]
         te = [i for i in range(len(y)) if fold_of[keys[i]] == f]
-        base, model = fit([X[i] for i in tr], [y[i] for i in tr], trees, rate)
+        base, model = fit_bagged([X[i] for i in tr], [y[i] for i in tr], trees, rate, bags)
         for i in te:
             pred[i] = predict(base, model, X[i])
     return pred
@@ -179,9 +194,15 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--trees", type=int, default=200)
     ap.add_argument("--rate", type=float, default=0.05)
+    ap.add_argument("--bags", type=int, default=3,
+                    help="models with different subsampling seeds, averaged")
+    ap.add_argument("--min-leaf", type=int, default=2,
+                    help="fewest rows in a leaf (chosen by --cv on the fit part)")
     ap.add_argument("--cv", action="store_true",
                     help="only print the 5-fold (by finger) cross-validated Spearman of the fit part")
     a = ap.parse_args()
+    global MIN_LEAF
+    MIN_LEAF = a.min_leaf
 
     with open(a.features, newline="") as fh:
         rd = csv.reader(fh)
@@ -193,10 +214,12 @@ def main():
     y = [float(r[3]) for r in fitrows]
     if a.cv:
         keys = [r[1] for r in fitrows]
-        print("cv spearman %.3f (trees %d, rate %g)" % (spearman(out_of_fold(X, y, keys, a.trees, a.rate), y), a.trees, a.rate))
+        print("cv spearman %.4f (trees %d x %d bags, rate %g, min leaf %d)"
+              % (spearman(out_of_fold(X, y, keys, a.trees, a.rate, a.bags), y), a.trees, a.bags,
+                 a.rate, MIN_LEAF))
         return
-    base, model = fit(X, y, a.trees, a.rate)
-    oof = out_of_fold(X, y, [r[1] for r in fitrows], a.trees, a.rate)
+    base, model = fit_bagged(X, y, a.trees, a.rate, a.bags)
+    oof = out_of_fold(X, y, [r[1] for r in fitrows], a.trees, a.rate, a.bags)
     cx, cy = calibration(oof, y)
     print("5-fold (by finger) out-of-fold Spearman on the fit part: %.3f" % spearman(oof, y), file=sys.stderr)
     sse = sum((predict(base, model, x) - t) ** 2 for x, t in zip(X, y))
@@ -205,8 +228,9 @@ def main():
 
     with open(a.out, "w") as out:
         out.write("// SPDX-License-Identifier: GPL-2.0\n")
-        out.write("/*\n * Fingerprint score model: %d regression trees of depth 2, learning rate %g,\n"
-                  " * subsample 0.6,\n" % (len(model), a.rate))
+        out.write("/*\n * Fingerprint score model: %d regression trees of depth 2 (%d boosted models of\n"
+                  " * %d trees with subsampling seeds 1..%d, averaged), learning rate %g, subsample 0.6,\n"
+                  " * at least %d rows per leaf,\n" % (len(model), a.bags, a.trees, a.bags, a.rate, MIN_LEAF))
         out.write(" * fitted to NIST NFIQ 2 unified scores of %d images (the fit part of\n" % len(y))
         out.write(" * ../shared/data/fingerprints/labels.csv, split by finger within each dataset).\n")
         out.write(" * GENERATED by tools/fit/fit_finger.py -- do not edit; see docs/finger-quality.md.\n")

@@ -2,8 +2,9 @@
 /*
  * Whole-print features from the block measures: mean, standard deviation and
  * 10th percentile over the foreground blocks (NFIQ 2 summarises each measure by
- * mean and standard deviation), grey statistics (NFIQ 2 "Mu", "MMB",
- * "ImgProcROIArea_Mean"), foreground area, coherence (NFIQ 2
+ * mean and standard deviation), quartiles (in place of NFIQ 2's 10-bin
+ * histograms), minutiae measured in windows centred on them, grey statistics
+ * (NFIQ 2 "Mu", "MMB", "ImgProcROIArea_Mean"), foreground area, coherence (NFIQ 2
  * "OrientationMap_ROIFilter_CoherenceRel/Sum") and minutiae statistics
  * (NFIQ 2 "FingerJetFX_MinutiaeCount", "..._MinCount_COMMinRect200x200",
  * "FJFXPos_OCL_MinutiaeQuality_80", "FJFXPos_Mu_MinutiaeQuality_2").
@@ -44,6 +45,12 @@ static void summarise(float *v, size_t n, double *mean, double *sd, double *p10)
 		qsort(v, n, sizeof(*v), cmp_float);
 		*p10 = v[(size_t)(0.1 * (n - 1))];
 	}
+}
+
+/* value at quantile @q of the sorted v[0..n) (n > 0) */
+static double quantile(const float *v, size_t n, double q)
+{
+	return v[(size_t)(q * (double)(n - 1))];
 }
 
 int fq_features(struct biounit_finger_report *r, const float *ratios, unsigned int n_ratios)
@@ -111,17 +118,45 @@ int fq_features(struct biounit_finger_report *r, const float *ratios, unsigned i
 	COLLECT(stddev);
 	summarise(buf, nfg, &f[BIOUNIT_FINGER_FG_LOCAL_STD], &f[BIOUNIT_FINGER_FG_LOCAL_STD_SD],
 		  NULL);
+	/* summarise() with a 10th percentile leaves buf sorted */
+#define QUARTILES(a, b, c, qa, qb, qc)                        \
+	do {                                                  \
+		if (nfg) {                                    \
+			f[a] = quantile(buf, nfg, qa);        \
+			f[b] = quantile(buf, nfg, qb);        \
+			f[c] = quantile(buf, nfg, qc);        \
+		}                                             \
+	} while (0)
 	COLLECT(ocl);
 	summarise(buf, nfg, &f[BIOUNIT_FINGER_OCL_MEAN], &f[BIOUNIT_FINGER_OCL_SD],
 		  &f[BIOUNIT_FINGER_OCL_P10]);
+	QUARTILES(BIOUNIT_FINGER_OCL_P25, BIOUNIT_FINGER_OCL_P50, BIOUNIT_FINGER_OCL_P75,
+		  0.25, 0.5, 0.75);
 	COLLECT(lcs);
 	summarise(buf, nfg, &f[BIOUNIT_FINGER_LCS_MEAN], &f[BIOUNIT_FINGER_LCS_SD],
 		  &f[BIOUNIT_FINGER_LCS_P10]);
+	QUARTILES(BIOUNIT_FINGER_LCS_P25, BIOUNIT_FINGER_LCS_P50, BIOUNIT_FINGER_LCS_P75,
+		  0.25, 0.5, 0.75);
 	COLLECT(fda);
 	summarise(buf, nfg, &f[BIOUNIT_FINGER_FDA_MEAN], &f[BIOUNIT_FINGER_FDA_SD],
 		  &f[BIOUNIT_FINGER_FDA_P10]);
+	QUARTILES(BIOUNIT_FINGER_FDA_P25, BIOUNIT_FINGER_FDA_P50, BIOUNIT_FINGER_FDA_P75,
+		  0.25, 0.5, 0.75);
+	double unused;
 	COLLECT(ofl);
-	summarise(buf, nfg, &f[BIOUNIT_FINGER_OFL_MEAN], &f[BIOUNIT_FINGER_OFL_SD], NULL);
+	summarise(buf, nfg, &f[BIOUNIT_FINGER_OFL_MEAN], &f[BIOUNIT_FINGER_OFL_SD], &unused);
+	QUARTILES(BIOUNIT_FINGER_OFL_P50, BIOUNIT_FINGER_OFL_P75, BIOUNIT_FINGER_OFL_P90,
+		  0.5, 0.75, 0.9);
+	COLLECT(coherence);
+	summarise(buf, nfg, &unused, NULL, &unused);
+	if (nfg)
+		f[BIOUNIT_FINGER_COH_P25] = quantile(buf, nfg, 0.25);
+	size_t nrvu = 0;
+	for (size_t i = 0; i < nb; i++)
+		if (r->blocks[i].foreground && r->blocks[i].rvu > 0)
+			buf[nrvu++] = r->blocks[i].rvu;
+	summarise(buf, nrvu, &unused, &f[BIOUNIT_FINGER_RVU_BLOCK_SD], NULL);
+#undef QUARTILES
 #undef COLLECT
 
 	size_t np = 0;
@@ -141,7 +176,9 @@ int fq_features(struct biounit_finger_report *r, const float *ratios, unsigned i
 	f[BIOUNIT_FINGER_MINUTIAE] = nm;
 	if (nm) {
 		double cx = 0, cy = 0, half = 100.0 * img->ppi / 500.0;
-		unsigned int com = 0, q_ocl = 0, q_mu = 0, good = 0;
+		unsigned int com = 0, q_ocl = 0, q_mu = 0, good = 0, l_ocl80 = 0, l_mu = 0;
+		unsigned int clear = 0, com_clear = 0;
+		double l_ocl = 0;
 		for (unsigned int i = 0; i < nm; i++) {
 			cx += r->minutiae[i].x;
 			cy += r->minutiae[i].y;
@@ -152,11 +189,33 @@ int fq_features(struct biounit_finger_report *r, const float *ratios, unsigned i
 			const struct biounit_minutia *m = &r->minutiae[i];
 			const struct biounit_finger_block *b =
 				&r->blocks[((m->y - r->oy) / r->bs) * r->cols + (m->x - r->ox) / r->bs];
-			com += fabs(m->x - cx) <= half && fabs(m->y - cy) <= half;
+			int in_com = fabs(m->x - cx) <= half && fabs(m->y - cy) <= half;
+			com += in_com;
 			good += m->quality >= 50;
 			q_ocl += b->ocl >= 0.8f;
 			q_mu += fabs(b->mean - f[BIOUNIT_FINGER_MU]) <= 0.5 * f[BIOUNIT_FINGER_SIGMA];
+			/* a block-sized window centred on the minutia, inside the region */
+			struct biounit_finger_block lb;
+			uint32_t mx = m->x - r->ox, my = m->y - r->oy, hb = r->bs / 2;
+			uint32_t wx = mx > hb ? mx - hb : 0, wy = my > hb ? my - hb : 0;
+			if (img->w >= r->bs && wx + r->bs > img->w)
+				wx = img->w - r->bs;
+			if (img->h >= r->bs && wy + r->bs > img->h)
+				wy = img->h - r->bs;
+			fq_block_orientation(img, wx, wy, r->bs, &lb);
+			l_ocl += lb.ocl;
+			l_ocl80 += lb.ocl >= 0.8f;
+			l_mu += fabs(lb.mean - f[BIOUNIT_FINGER_MU]) <= 0.5 * f[BIOUNIT_FINGER_SIGMA];
+			if (lb.ocl >= 0.8f && b->lcs >= 0.7f) {
+				clear++;
+				com_clear += in_com;
+			}
 		}
+		f[BIOUNIT_FINGER_MINUTIAE_LOCAL_OCL] = l_ocl / nm;
+		f[BIOUNIT_FINGER_MINUTIAE_LOCAL_OCL80] = (double)l_ocl80 / nm;
+		f[BIOUNIT_FINGER_MINUTIAE_LOCAL_MU] = (double)l_mu / nm;
+		f[BIOUNIT_FINGER_MINUTIAE_CLEAR] = clear;
+		f[BIOUNIT_FINGER_MINUTIAE_COM_CLEAR] = com_clear;
 		f[BIOUNIT_FINGER_MINUTIAE_COM] = com;
 		f[BIOUNIT_FINGER_MINUTIAE_Q_OCL] = (double)q_ocl / nm;
 		f[BIOUNIT_FINGER_MINUTIAE_Q_MU] = (double)q_mu / nm;

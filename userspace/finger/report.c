@@ -43,6 +43,25 @@ static const char *const feature_names[BIOUNIT_FINGER_FEATURE_COUNT] = {
 	[BIOUNIT_FINGER_MINUTIAE_DENSITY] = "minutiae_density",
 	[BIOUNIT_FINGER_GOOD_AREA_MM2] = "good_area_mm2",
 	[BIOUNIT_FINGER_GOOD_FRACTION] = "good_fraction",
+	[BIOUNIT_FINGER_OCL_P25] = "ocl_p25",
+	[BIOUNIT_FINGER_OCL_P50] = "ocl_p50",
+	[BIOUNIT_FINGER_OCL_P75] = "ocl_p75",
+	[BIOUNIT_FINGER_LCS_P25] = "lcs_p25",
+	[BIOUNIT_FINGER_LCS_P50] = "lcs_p50",
+	[BIOUNIT_FINGER_LCS_P75] = "lcs_p75",
+	[BIOUNIT_FINGER_FDA_P25] = "fda_p25",
+	[BIOUNIT_FINGER_FDA_P50] = "fda_p50",
+	[BIOUNIT_FINGER_FDA_P75] = "fda_p75",
+	[BIOUNIT_FINGER_OFL_P50] = "ofl_p50",
+	[BIOUNIT_FINGER_OFL_P75] = "ofl_p75",
+	[BIOUNIT_FINGER_OFL_P90] = "ofl_p90",
+	[BIOUNIT_FINGER_RVU_BLOCK_SD] = "rvu_block_sd",
+	[BIOUNIT_FINGER_COH_P25] = "coh_p25",
+	[BIOUNIT_FINGER_MINUTIAE_LOCAL_OCL] = "minutiae_local_ocl",
+	[BIOUNIT_FINGER_MINUTIAE_LOCAL_OCL80] = "minutiae_local_ocl80",
+	[BIOUNIT_FINGER_MINUTIAE_LOCAL_MU] = "minutiae_local_mu",
+	[BIOUNIT_FINGER_MINUTIAE_CLEAR] = "minutiae_clear",
+	[BIOUNIT_FINGER_MINUTIAE_COM_CLEAR] = "minutiae_com_clear",
 };
 
 const char *biounit_finger_feature_name(enum biounit_finger_feature f)
@@ -163,6 +182,7 @@ int biounit_finger_assess(const struct biounit_image_view *img, unsigned int ppi
 	r->score = (unsigned int)lround(fmin(100.0, fmax(0.0, r->raw_score)));
 	fq_advice(r);
 	free(ratios);
+
 	r->img.px = NULL;	/* borrowed only while assessing */
 	*out = r;
 	return 0;
@@ -178,6 +198,7 @@ void biounit_finger_report_free(struct biounit_finger_report *r)
 		return;
 	free(r->blocks);
 	free(r->mask);
+
 	free(r->minutiae);
 	free(r);
 }

@@ -64,6 +64,24 @@ enum biounit_finger_feature {
 	BIOUNIT_FINGER_MINUTIAE_DENSITY, /* minutiae per mm^2 of foreground */
 	BIOUNIT_FINGER_GOOD_AREA_MM2,	/* area of blocks with OCL and LCS >= 0.7, mm^2 */
 	BIOUNIT_FINGER_GOOD_FRACTION,	/* those blocks / foreground blocks */
+	/* quartiles over the foreground blocks (NFIQ 2 summarises each block
+	 * measure by a histogram as well as by mean and standard deviation) */
+	BIOUNIT_FINGER_OCL_P25, BIOUNIT_FINGER_OCL_P50, BIOUNIT_FINGER_OCL_P75,
+	BIOUNIT_FINGER_LCS_P25, BIOUNIT_FINGER_LCS_P50, BIOUNIT_FINGER_LCS_P75,
+	BIOUNIT_FINGER_FDA_P25, BIOUNIT_FINGER_FDA_P50, BIOUNIT_FINGER_FDA_P75,
+	BIOUNIT_FINGER_OFL_P50, BIOUNIT_FINGER_OFL_P75, BIOUNIT_FINGER_OFL_P90,
+	BIOUNIT_FINGER_RVU_BLOCK_SD,	/* SD over blocks of the block mean width ratio */
+	BIOUNIT_FINGER_COH_P25,		/* lower quartile of the block coherence */
+	/* minutiae measured in a window centred on each minutia (not its grid block) */
+	BIOUNIT_FINGER_MINUTIAE_LOCAL_OCL,	/* mean OCL around the minutiae */
+	BIOUNIT_FINGER_MINUTIAE_LOCAL_OCL80,	/* fraction with OCL >= 0.8 around them */
+	BIOUNIT_FINGER_MINUTIAE_LOCAL_MU,	/* fraction whose local mean is within
+						 * 0.5 sigma of the image mean (NFIQ 2
+						 * "FJFXPos_Mu_MinutiaeQuality_2") */
+	BIOUNIT_FINGER_MINUTIAE_CLEAR,		/* number with OCL >= 0.8 around them and
+						 * LCS >= 0.7 in their block */
+	BIOUNIT_FINGER_MINUTIAE_COM_CLEAR,	/* of them within 200x200 px of the
+						 * centre of mass */
 	BIOUNIT_FINGER_FEATURE_COUNT
 };
 
