@@ -16,6 +16,7 @@
 #include <biounit/face.h>
 #include <biounit/image.h>
 
+#include "cli.h"
 #include "commands.h"
 
 #define CROP_HEIGHT 531 /* 45 mm at 300 dpi */
@@ -37,24 +38,6 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: biounit-quality face FILE [--json] [--crop OUT.jpg] "
 		   "[--cache PATH | --no-cache] [--timing]\n");
-}
-
-static const char *load_error_text(int err)
-{
-	switch (err) {
-	case -ENOENT:
-		return "no such file";
-	case -EINVAL:
-		return "not an image, or a corrupt or truncated one";
-	case -EFBIG:
-		return "image too large";
-	case -ENOMEM:
-		return "out of memory";
-	case -EISDIR:
-		return "is a directory";
-	default:
-		return strerror(-err);
-	}
 }
 
 /* Default landmark cache: $BIOUNIT_FACE_CACHE, else the XDG cache dir. */
@@ -90,22 +73,6 @@ static char *default_cache_path(void)
 	return path;
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_number(FILE *f, double d)
 {
 	if (isfinite(d))
@@ -123,7 +90,7 @@ static void print_json(FILE *f, const struct face_cmd_opts *o, const struct biou
 		       const struct biounit_face_verdict *vd)
 {
 	fputs("{\"schema\":\"biounit.face.v1\",\"file\":", f);
-	json_string(f, o->file);
+	cli_json_string(f, o->file);
 	fprintf(f, ",\"width\":%u,\"height\":%u,\"compliant\":%s,\"faces\":%u", v->width, v->height,
 		vd->compliant ? "true" : "false", vd->faces);
 	if (vd->have_face) {
@@ -147,9 +114,9 @@ static void print_json(FILE *f, const struct face_cmd_opts *o, const struct biou
 		fputs(",\"max\":", f);
 		json_number(f, r->max);
 		fprintf(f, ",\"unit\":\"%s\",\"message\":{\"nl\":", r->unit);
-		json_string(f, r->msg_nl);
+		cli_json_string(f, r->msg_nl);
 		fputs(",\"en\":", f);
-		json_string(f, r->msg_en);
+		cli_json_string(f, r->msg_en);
 		fputs("}}", f);
 	}
 	fputs("]", f);
@@ -234,7 +201,7 @@ int biounit_quality_face_main(int argc, char **argv)
 	t0 = now_ms();
 	ret = biounit_image_load(o.file, &img);
 	if (ret) {
-		fprintf(stderr, "biounit-quality face: %s: %s\n", o.file, load_error_text(ret));
+		fprintf(stderr, "biounit-quality face: %s: %s\n", o.file, cli_load_error(ret));
 		return 2;
 	}
 	t_load = now_ms();

@@ -13,22 +13,8 @@
 #include <string.h>
 #include <biounit/finger.h>
 #include <biounit/image.h>
+#include "cli.h"
 #include "commands.h"
-
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -39,22 +25,6 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-static const char *load_error(int err)
-{
-	switch (err) {
-	case -ENOENT:
-		return "no such file";
-	case -EINVAL:
-		return "not an image, or corrupt or truncated";
-	case -EFBIG:
-		return "image too large";
-	case -ENOMEM:
-		return "out of memory";
-	default:
-		return strerror(-err);
-	}
 }
 
 /* A grey copy of an RGB image (ITU-R BT.601 luma). */
@@ -117,14 +87,14 @@ int biounit_quality_finger_main(int argc, char **argv)
 	struct biounit_finger_report *r = NULL;
 	int ret = biounit_image_load(file, &img);
 	if (ret) {
-		fprintf(stderr, "biounit-quality finger: %s: %s\n", file, load_error(ret));
+		fprintf(stderr, "biounit-quality finger: %s: %s\n", file, cli_load_error(ret));
 		return 2;
 	}
 	struct biounit_image_view v = biounit_image_get_view(img);
 	if (v.format != BIOUNIT_PIX_GREY) {
 		ret = to_grey(&v, &grey);
 		if (ret) {
-			fprintf(stderr, "biounit-quality finger: %s: %s\n", file, load_error(ret));
+			fprintf(stderr, "biounit-quality finger: %s: %s\n", file, cli_load_error(ret));
 			biounit_image_free(img);
 			return 2;
 		}
@@ -144,7 +114,7 @@ int biounit_quality_finger_main(int argc, char **argv)
 	int ok = score >= threshold;
 	if (json) {
 		printf("{\"file\":");
-		json_string(stdout, file);
+		cli_json_string(stdout, file);
 		printf(",\"score\":%u,\"threshold\":%lu,\"accepted\":%s,\"ppi\":%lu,\"width\":%u,"
 		       "\"height\":%u,\"advice\":[",
 		       score, threshold, ok ? "true" : "false", ppi, v.width, v.height);
@@ -155,9 +125,9 @@ int biounit_quality_finger_main(int argc, char **argv)
 				continue;
 			printf("%s{\"key\":\"%s\",\"nl\":", first ? "" : ",",
 			       biounit_finger_advice_key(a));
-			json_string(stdout, biounit_finger_advice_message(a, "nl"));
+			cli_json_string(stdout, biounit_finger_advice_message(a, "nl"));
 			printf(",\"en\":");
-			json_string(stdout, biounit_finger_advice_message(a, "en"));
+			cli_json_string(stdout, biounit_finger_advice_message(a, "en"));
 			printf("}");
 			first = 0;
 		}

@@ -13,22 +13,8 @@
 #include <string.h>
 #include <biounit/image.h>
 #include <biounit/signature.h>
+#include "cli.h"
 #include "commands.h"
-
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static int parse_size(const char *s, uint32_t *w, uint32_t *h)
 {
@@ -117,7 +103,7 @@ int biounit_quality_signature_main(int argc, char **argv)
 
 	if (json) {
 		printf("{\"file\":");
-		json_string(stdout, file);
+		cli_json_string(stdout, file);
 		printf(",\"accepted\":%s,\"samples\":%zu,\"ink_samples\":%zu,\"strokes\":%u,"
 		       "\"ink_mm\":%.1f,\"duration_s\":%.3f,\"width_mm\":%.1f,\"height_mm\":%.1f,"
 		       "\"line_dev_mm\":%.2f,\"edge_mm\":%.2f,\"pressure_peak\":%u,\"problems\":[",
@@ -131,9 +117,9 @@ int biounit_quality_signature_main(int argc, char **argv)
 				continue;
 			printf("%s{\"key\":\"%s\",\"nl\":", first ? "" : ",",
 			       biounit_signature_problem_key(p));
-			json_string(stdout, biounit_signature_problem_message(p, "nl"));
+			cli_json_string(stdout, biounit_signature_problem_message(p, "nl"));
 			printf(",\"en\":");
-			json_string(stdout, biounit_signature_problem_message(p, "en"));
+			cli_json_string(stdout, biounit_signature_problem_message(p, "en"));
 			printf("}");
 			first = 0;
 		}
