@@ -20,7 +20,8 @@ DESTDIR  ?=
 
 .PHONY: all help deps linux-src modules userspace check check-kernel-style check-userspace \
 	check-vm demo install clean _check-kernel-style _check-userspace _check-vm \
-	bench bench-driver bench-face bench-finger eval check-fuzz _check-fuzz fuzz
+	bench bench-driver bench-face bench-finger eval check-fuzz _check-fuzz fuzz check-dt _check-dt
+.PHONY: check-debug
 
 all: modules userspace
 
@@ -35,6 +36,10 @@ help:
 	@echo 'make check-kernel-style  W=1, checkpatch --strict, sparse C=2, uapi -m32/-m64 (TAP)'
 	@echo 'make check-userspace     userspace unit tests, normal and SAN=1 (TAP)'
 	@echo 'make check-vm            kernel tests in QEMU on each kernel (TAP, console in build/vm/)'
+	@echo 'make check-dt            device-tree binding, examples and dts/ overlays on Debian arm64 DTBs (TAP)'
+	@echo 'make check-debug         kernel tests + ioctl fuzzer + unplug soak + failslab in a KASAN/'
+	@echo '                         lockdep/kmemleak kernel built once from linux-source-6.12 (TAP in'
+	@echo '                         build/tap-debug/, console build/debug/console.log)'
 	@echo 'make check-fuzz          replay the fuzz corpora (part of check); make fuzz: fuzz each target'
 	@echo '                         for FUZZ_SECONDS (default 300)'
 	@echo 'make eval                face and fingerprint checks against the labelled data in ../shared'
@@ -75,8 +80,15 @@ check:
 	-$(MAKE) --no-print-directory _check-userspace
 	-$(MAKE) --no-print-directory _check-fuzz
 	-$(MAKE) --no-print-directory _check-vm
+	-$(MAKE) --no-print-directory _check-dt
 	@echo '==== summary ===='
 	@$(TOP)/tests/tap-summary.sh $(TAPDIR)/*.tap
+
+# The device-tree binding and the dts/ overlays (scripts/check-dt.sh; docs/devicetree-integration.md)
+check-dt: _check-dt
+_check-dt:
+	@mkdir -p $(TAPDIR)
+	$(SCRIPTS)/check-dt.sh >$(TAPDIR)/dt.tap; rc=$$?; cat $(TAPDIR)/dt.tap; exit $$rc
 
 # The fuzz targets (libFuzzer, clang) replay their corpora: every input that once crashed stays fixed
 check-fuzz: _check-fuzz
@@ -122,6 +134,10 @@ check-vm: modules linux-src
 	@$(MAKE) --no-print-directory _check-vm
 _check-vm:
 	$(TOP)/tests/vm/check-vm.sh $(KRELS)
+
+# The debug kernel run (not part of check): tests/debug/check-debug.sh, its own summary line.
+check-debug:
+	$(TOP)/tests/debug/check-debug.sh
 
 # ---- demo ---------------------------------------------------------------------------------------
 # The payload: the kernel test payload (tests/kernel, if any) plus the userspace tools in bin/,

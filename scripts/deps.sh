@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Installs the Debian 12 packages biounit needs, and only those that are missing.
-#   scripts/deps.sh [check|demo|bench|all]   (default: check)
+#   scripts/deps.sh [check|demo|bench|debug|all]   (default: check)
 # Idempotent: when everything is installed it runs neither apt-get update nor install.
 # Runs as root, or through sudo otherwise. Set BIOUNIT_DEPS_DRYRUN=1 to only list what is missing.
 set -euo pipefail
@@ -30,6 +30,9 @@ PKGS_CHECK=(
 	libdlib-data
 	python3-skimage
 	clang
+	device-tree-compiler
+	dt-schema
+	yamllint
 )
 # Extra for `make demo`.
 PKGS_DEMO=()
@@ -37,10 +40,19 @@ PKGS_DEMO=()
 PKGS_BENCH=(
 	v4l-utils
 )
+# Extra for `make check-debug` (scripts/debug-kernel.sh: a KASAN/lockdep kernel from Debian's source).
+PKGS_DEBUG=(
+	linux-source-6.12
+	bc
+	bison
+	flex
+	libssl-dev
+	libelf-dev
+)
 # -------------------------------------------------------------------------------------------------
 
 usage() {
-	echo "usage: $0 [check|demo|bench|all]" >&2
+	echo "usage: $0 [check|demo|bench|debug|all]" >&2
 	exit 2
 }
 
@@ -49,7 +61,8 @@ case $what in
 check) want=("${PKGS_CHECK[@]}") ;;
 demo) want=("${PKGS_CHECK[@]}" "${PKGS_DEMO[@]}") ;;
 bench) want=("${PKGS_CHECK[@]}" "${PKGS_BENCH[@]}") ;;
-all) want=("${PKGS_CHECK[@]}" "${PKGS_DEMO[@]}" "${PKGS_BENCH[@]}") ;;
+debug) want=("${PKGS_CHECK[@]}" "${PKGS_DEBUG[@]}") ;;
+all) want=("${PKGS_CHECK[@]}" "${PKGS_DEMO[@]}" "${PKGS_BENCH[@]}" "${PKGS_DEBUG[@]}") ;;
 -h | --help) usage ;;
 *) usage ;;
 esac
