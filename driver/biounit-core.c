@@ -399,22 +399,29 @@ static int biounit_read_scanner(struct device *dev, struct fwnode_handle *node,
 static int biounit_read_pad(struct device *dev, struct fwnode_handle *node,
 			    struct biounit_channel *ch)
 {
-	u32 x = 0, y = 0, p = 0, ppi = 0;
+	static const char * const props[] = {
+		"touchscreen-size-x", "touchscreen-size-y",
+		"touchscreen-max-pressure", "resolution-ppi",
+	};
+	u32 val[ARRAY_SIZE(props)];
+	unsigned int i;
+	int ret;
 
-	if (fwnode_property_read_u32(node, "touchscreen-size-x", &x) ||
-	    fwnode_property_read_u32(node, "touchscreen-size-y", &y) ||
-	    fwnode_property_read_u32(node, "touchscreen-max-pressure", &p) ||
-	    fwnode_property_read_u32(node, "resolution-ppi", &ppi))
-		return dev_err_probe(dev, -EINVAL,
-				     "pad: touchscreen-size-x, touchscreen-size-y, touchscreen-max-pressure and resolution-ppi are required\n");
-	if (x < 2 || y < 2 || !p || p > U16_MAX || !ppi)
+	for (i = 0; i < ARRAY_SIZE(props); i++) {
+		ret = fwnode_property_read_u32(node, props[i], &val[i]);
+		if (ret)
+			return dev_err_probe(dev, ret,
+					     "pad: %s is required (a u32)\n",
+					     props[i]);
+	}
+	if (val[0] < 2 || val[1] < 2 || !val[2] || val[2] > U16_MAX || !val[3])
 		return dev_err_probe(dev, -EINVAL,
 				     "pad: size %ux%u, pressure %u or ppi %u out of range\n",
-				     x, y, p, ppi);
-	ch->pad_width = x;
-	ch->pad_height = y;
-	ch->pressure_max = p;
-	ch->resolution_ppi = ppi;
+				     val[0], val[1], val[2], val[3]);
+	ch->pad_width = val[0];
+	ch->pad_height = val[1];
+	ch->pressure_max = val[2];
+	ch->resolution_ppi = val[3];
 	ch->max_width = U32_MAX;
 	ch->max_height = U32_MAX;
 	return 0;
