@@ -31,9 +31,14 @@ else
 	diff /tmp/m32 /tmp/m64 | sed 's/^/# /'
 fi
 
-for t in units_test uapi_test stream_test; do
+for t in units_test uapi_test stream_test lib_test lib_test_san; do
 	./$t
 done
+# tests/debug in a short form; make check-debug runs 100000 calls and 100 cycles itself
+if [ "${BIOUNIT_SKIP_SHORT_DEBUG:-0}" != 1 ]; then
+	./ioctl_fuzz -n 20000
+	./unplug_soak -c 10
+fi
 
 echo "TAP version 13"
 echo "1..3"

@@ -1,0 +1,990 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioctl_fuzz: random but structured ioctl sequences on live simulated units.
+ *
+ *   ioctl_fuzz [-s SEED] [-n CALLS] [-p PROCS] [-t THREADS]
+ *
+ * PROCS processes (fork) of THREADS threads each share CALLS calls. Each
+ * thread keeps files of two units, runs stream life cycles (S_FMT, REQBUFS,
+ * QUERYBUF + mmap, QBUF, STREAMON, DQBUF, EXPBUF + mmap + DMA_BUF_IOCTL_SYNC,
+ * STREAMOFF, REQBUFS 0) and between them calls every ioctl with mutated
+ * fields, reserved words, out-of-range channels, indices and counts, bad
+ * pointers (NULL, unmapped, read-only, misaligned, straddling a page end,
+ * kernel addresses) and unknown or near-miss request codes; files are closed
+ * and re-opened in the middle. All threads of all processes also use one
+ * file opened before fork (one thread per process closes and re-opens its
+ * descriptor of it under a lock). The first process also writes
+ * configfs (scenes, faults, live 0/1 of the second unit) from another thread.
+ *
+ * Every result is checked against docs/uapi.md: an errno the documentation
+ * does not give for that call, a 0 where the result cannot be written back,
+ * a signal (SIGBUS reading a mapping) or a crash is a failure. The seed is
+ * printed; each thread's sequence follows from it (the interleaving does not).
+ * Prints kselftest TAP.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/dma-buf.h>
+
+#include "kselftest.h"
+#include "bu_sim.h"
+
+#define MAXFD	4
+#define MAXMAP	32
+#define NCH	BIOUNIT_CH_COUNT
+
+static uint64_t seed;
+static long total_calls = 100000;
+static int nprocs = 2, nthreads = 3;
+static char *pg_none, *pg_ro, *ro_alias;	/* pg_none follows a writable page */
+static long pagesz;
+
+/* per process, summed into the parent through a pipe */
+struct stats {
+	long calls, ok, errs, bad, mmaps, expbufs, syncs, reopens, streamons, dqbufs;
+	long cfg_writes, unplugs;
+};
+static struct stats st;
+static pthread_mutex_t st_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int bad_printed;
+static atomic_long calls_left;
+static volatile int stop_cfg;
+
+static struct bu_unit units[2];
+static const char *unit_names[2];
+
+/* ---- random numbers: splitmix64 per thread ---- */
+struct rng { uint64_t s; };
+static uint64_t rnd(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+static unsigned int rn(struct rng *r, unsigned int n) { return n ? rnd(r) % n : 0; }
+static int chance(struct rng *r, unsigned int pct) { return rn(r, 100) < pct; }
+
+static void bad(const char *fmt, ...)
+{
+	va_list ap;
+	char msg[256];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&st_lock);
+	st.bad++;
+	pthread_mutex_unlock(&st_lock);
+	if (atomic_fetch_add(&bad_printed, 1) < 30)
+		printf("# FAIL (seed %" PRIu64 ", pid %d): %s\n", seed, getpid(), msg);
+	fflush(stdout);
+}
+
+/* ---- the documented errors (docs/uapi.md section 3 and 7) ---- */
+#define E(x) ((unsigned __int128)1 << (x))
+static const struct {
+	unsigned long code;
+	const char *name;
+	unsigned __int128 errs;
+	int reads, writes;	/* copies the argument in / back out */
+} ioc[] = {
+	{ BIOUNIT_IOC_QUERYCAP, "QUERYCAP", E(ENODEV) | E(EFAULT), 0, 1 },
+	{ BIOUNIT_IOC_CHANNEL_INFO, "CHANNEL_INFO", E(EINVAL) | E(ENODEV) | E(EFAULT), 1, 1 },
+	{ BIOUNIT_IOC_ENUM_FMT, "ENUM_FMT", E(EINVAL) | E(ENODEV) | E(EFAULT), 1, 1 },
+	{ BIOUNIT_IOC_ENUM_FRAMESIZES, "ENUM_FRAMESIZES", E(EINVAL) | E(ENODEV) | E(EFAULT), 1, 1 },
+	{ BIOUNIT_IOC_G_FMT, "G_FMT", E(EINVAL) | E(ENODEV) | E(EFAULT), 1, 1 },
+	{ BIOUNIT_IOC_S_FMT, "S_FMT", E(EINVAL) | E(ENODEV) | E(EFAULT) | E(EBUSY), 1, 1 },
+	{ BIOUNIT_IOC_TRY_FMT, "TRY_FMT", E(EINVAL) | E(ENODEV) | E(EFAULT), 1, 1 },
+	{ BIOUNIT_IOC_REQBUFS, "REQBUFS", E(EINVAL) | E(ENODEV) | E(EFAULT) | E(EBUSY) |
+		E(ENOMEM) | E(EINTR), 1, 1 },
+	{ BIOUNIT_IOC_CREATE_BUFS, "CREATE_BUFS", E(EINVAL) | E(ENODEV) | E(EFAULT) | E(EBUSY) |
+		E(ENOMEM) | E(ENOBUFS) | E(EINTR), 1, 1 },
+	{ BIOUNIT_IOC_QUERYBUF, "QUERYBUF", E(EINVAL) | E(ENODEV) | E(EFAULT) | E(EBUSY) |
+		E(EINTR), 1, 1 },
+	{ BIOUNIT_IOC_QBUF, "QBUF", E(EINVAL) | E(ENODEV) | E(EFAULT) | E(EBUSY) | E(EINTR) |
+		E(ENOMEM), 1, 1 },
+	{ BIOUNIT_IOC_DQBUF, "DQBUF", E(EINVAL) | E(ENODEV) | E(EFAULT) | E(EBUSY) | E(EINTR) |
+		E(EAGAIN), 1, 1 },
+	{ BIOUNIT_IOC_EXPBUF, "EXPBUF", E(EINVAL) | E(ENODEV) | E(EFAULT) | E(EBUSY) | E(EINTR) |
+		E(EMFILE) | E(ENFILE) | E(ENOMEM), 1, 1 },
+	{ BIOUNIT_IOC_STREAMON, "STREAMON", E(EINVAL) | E(ENODEV) | E(EFAULT) | E(EBUSY) |
+		E(EINTR) | E(ENOMEM), 1, 0 },
+	{ BIOUNIT_IOC_STREAMOFF, "STREAMOFF", E(EINVAL) | E(ENODEV) | E(EFAULT) | E(EBUSY) |
+		E(EINTR), 1, 0 },
+	{ BIOUNIT_IOC_SUBSCRIBE, "SUBSCRIBE", E(EINVAL) | E(ENODEV) | E(EFAULT), 1, 0 },
+	{ BIOUNIT_IOC_DQEVENT, "DQEVENT", E(EINVAL) | E(ENODEV) | E(EFAULT) | E(EAGAIN) |
+		E(EINTR), 1, 1 },
+	{ BIOUNIT_IOC_QUERYCTRL, "QUERYCTRL", E(EINVAL) | E(ENODEV) | E(EFAULT), 1, 1 },
+	{ BIOUNIT_IOC_G_CTRL, "G_CTRL", E(EINVAL) | E(ENODEV) | E(EFAULT), 1, 1 },
+	{ BIOUNIT_IOC_S_CTRL, "S_CTRL", E(EINVAL) | E(ENODEV) | E(EFAULT) | E(ERANGE), 1, 1 },
+};
+#define NIOC (sizeof(ioc) / sizeof(ioc[0]))
+enum { I_QUERYCAP, I_CHINFO, I_ENUMFMT, I_ENUMFS, I_GFMT, I_SFMT, I_TRYFMT, I_REQBUFS,
+	I_CREATEBUFS, I_QUERYBUF, I_QBUF, I_DQBUF, I_EXPBUF, I_STREAMON, I_STREAMOFF,
+	I_SUBSCRIBE, I_DQEVENT, I_QUERYCTRL, I_GCTRL, I_SCTRL };
+
+/* ---- per-thread state ---- */
+struct file_st {
+	int fd;
+	int unit;
+	int owns[NCH];	/* this thread believes it allocated buffers */
+};
+struct map { void *p; size_t len; int dmabuf_fd; };
+struct worker {
+	struct rng r;
+	int id;
+	long calls;
+	struct file_st f[MAXFD];
+	struct map maps[MAXMAP];
+	int nmaps;
+	struct stats s;
+	pthread_t thread;
+	atomic_llong busy_since;	/* ms, while in an ioctl that may block */
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ll + ts.tv_nsec / 1000000 + 1;
+}
+
+/*
+ * A blocking DQBUF or DQEVENT may wait for a frame that never comes (stalled
+ * sensor, nothing queued): after a second the watchdog interrupts it with a
+ * signal, which the call must report as EINTR.
+ */
+static struct worker *workers;
+static volatile int stop_watchdog;
+static void on_sigusr1(int sig) { (void)sig; }
+static void *watchdog_main(void *arg)
+{
+	(void)arg;
+	while (!stop_watchdog) {
+		usleep(200000);
+		for (int i = 0; i < nthreads; i++) {
+			long long t = atomic_load(&workers[i].busy_since);
+
+			if (t && now_ms() - t > 1000)
+				pthread_kill(workers[i].thread, SIGUSR1);
+		}
+	}
+	return NULL;
+}
+
+/* the file all threads of a process share; closed and re-opened under the write lock */
+static pthread_rwlock_t shared_lock = PTHREAD_RWLOCK_INITIALIZER;
+static int shared_fd = -1;
+
+static int open_unit(struct rng *r, int unit)
+{
+	char dev[64], node[32];
+	int flags = O_RDWR | O_CLOEXEC | (chance(r, 70) ? O_NONBLOCK : 0);
+	int fd;
+
+	if (bu_attr_read(unit_names[unit], "dev_name", node, sizeof(node)) || !node[0])
+		return -1;
+	snprintf(dev, sizeof(dev), "/dev/%s", node);
+	fd = open(dev, chance(r, 5) ? O_RDONLY | O_NONBLOCK : flags);
+	if (fd < 0 && errno != ENOENT && errno != ENODEV && errno != ENXIO && errno != ENOMEM)
+		bad("open %s: unexpected errno %d (%s)", dev, errno, strerror(errno));
+	return fd;
+}
+
+/* Records a result; err is the errno of a failed call, 0 on success */
+static void check(struct worker *w, int i, int ret, int err, int argstate, const char *what)
+{
+	w->s.calls++;
+	if (ret == 0) {
+		w->s.ok++;
+		/* argstate 1: argument unreadable, 2: result unwritable */
+		if (argstate == 1 && ioc[i].reads)
+			bad("%s %s: succeeded with an unreadable argument", ioc[i].name, what);
+		if ((argstate == 1 || argstate == 2) && ioc[i].writes)
+			bad("%s %s: succeeded with an unwritable argument", ioc[i].name, what);
+		return;
+	}
+	w->s.errs++;
+	if (err >= 128 || !(ioc[i].errs & E(err)))
+		bad("%s %s: undocumented errno %d (%s)", ioc[i].name, what, err, strerror(err));
+	else if (argstate == 1 && err != EFAULT && err != ENODEV && ioc[i].reads)
+		bad("%s %s: unreadable argument gave errno %d (%s), not EFAULT", ioc[i].name, what,
+		    err, strerror(err));
+	else if (argstate == 3 && err != EINVAL && err != ENODEV)
+		bad("%s %s: non-zero reserved word gave errno %d (%s), not EINVAL", ioc[i].name,
+		    what, err, strerror(err));
+}
+
+static const uint32_t fmts[] = { BIOUNIT_FMT_YUYV, BIOUNIT_FMT_NV12, BIOUNIT_FMT_RGB24,
+				 BIOUNIT_FMT_GREY, BIOUNIT_FMT_PEN, 0, 0x12345678 };
+static const uint32_t sizes[][2] = { { 640, 480 }, { 1280, 720 }, { 1920, 1080 },
+	{ 400, 500 }, { 800, 750 }, { 16, 1 }, { 64, 1 }, { 256, 1 }, { 0, 0 }, { 641, 480 },
+	{ 4096, 3072 }, { 0xffffffff, 0xffffffff } };
+static const uint32_t cids[] = { 0x0001, 0x0002, 0x0003, 0x0101, 0x0102, 0x0201, 0x0301,
+				 0, 0x0004, 0x0302, 0xffffffff };
+
+static uint32_t fz_channel(struct rng *r)
+{
+	static const uint32_t odd[] = { 3, 4, 0x7fffffff, 0x80000000, 0xffffffff };
+
+	return chance(r, 90) ? rn(r, NCH) : odd[rn(r, 5)];
+}
+static uint32_t fz_index(struct rng *r)
+{
+	static const uint32_t odd[] = { 16, 17, 255, 0x10000, 0x7fffffff, 0xffffffff };
+
+	return chance(r, 85) ? rn(r, 8) : odd[rn(r, 6)];
+}
+static uint32_t fz_count(struct rng *r)
+{
+	static const uint32_t odd[] = { 0, 16, 17, 100, 0x7fffffff, 0xffffffff };
+
+	return chance(r, 80) ? 1 + rn(r, 6) : odd[rn(r, 6)];
+}
+static uint32_t fz_memory(struct rng *r)
+{
+	static const uint32_t odd[] = { 0, 2, 3, 5, 0xffffffff };
+
+	return chance(r, 85) ? BIOUNIT_MEMORY_MMAP : chance(r, 50) ? BIOUNIT_MEMORY_DMABUF :
+	       odd[rn(r, 5)];
+}
+
+/* A sensible format for a channel, or a mutated one */
+static void fz_format(struct rng *r, struct biounit_format *f)
+{
+	static const uint32_t iv[] = { 0, 16666, 33333, 100000, 20000, 999, 10000001,
+				       0xffffffff };
+
+	f->channel = fz_channel(r);
+	if (chance(r, 70)) {
+		switch (f->channel) {
+		case 0:
+			f->pixelformat = fmts[rn(r, 4)];
+			f->width = 640;
+			f->height = 480;
+			break;
+		case 1:
+			f->pixelformat = BIOUNIT_FMT_GREY;
+			f->width = chance(r, 70) ? 400 : 800;
+			f->height = f->width == 400 ? 500 : 750;
+			break;
+		default:
+			f->pixelformat = BIOUNIT_FMT_PEN;
+			f->width = 16 << (2 * rn(r, 3));
+			f->height = 1;
+			break;
+		}
+		f->interval_us = chance(r, 50) ? 0 : 33333 + rn(r, 70000);
+	} else {
+		unsigned int k = rn(r, sizeof(sizes) / sizeof(sizes[0]));
+
+		f->pixelformat = fmts[rn(r, 7)];
+		f->width = sizes[k][0];
+		f->height = sizes[k][1];
+		f->interval_us = iv[rn(r, 8)];
+	}
+}
+
+/*
+ * The argument: mostly a good buffer; sometimes a bad pointer. Returns the
+ * pointer and sets *state: 0 fine, 1 unreadable, 2 readable but not writable,
+ * 3 good with a reserved word set.
+ */
+static void *fz_arg(struct worker *w, void *good, size_t size, int *state)
+{
+	struct rng *r = &w->r;
+	unsigned int k;
+
+	*state = 0;
+	if (!chance(r, 8))
+		return good;
+	k = rn(r, 5);
+	switch (k) {
+	case 0:
+		*state = 1;
+		return NULL;
+	case 1:
+		*state = 1;
+		return pg_none + rn(r, pagesz);
+	case 2:
+		*state = 1;
+		return (void *)0xffff888000001000ull;	/* a kernel address */
+	case 3:	/* straddles the end of a writable page into a PROT_NONE one */
+		*state = 1;
+		return pg_none - size / 2 - 1;
+	default:	/* read-only: readable, the result cannot be written */
+		*state = 2;
+		return pg_ro + pagesz - size;
+	}
+}
+
+/* Marks a reserved word (the last 4 bytes of every structure are reserved) */
+static void fz_reserved(struct rng *r, void *arg, size_t size, int *state)
+{
+	if (*state == 0 && chance(r, 6)) {
+		uint32_t v = chance(r, 50) ? 1 : 1u << rn(r, 32);
+
+		memcpy((char *)arg + size - 4 - 4 * rn(r, 2), &v, 4);
+		*state = 3;
+	}
+}
+
+static int fz_ioctl(struct worker *w, int fd, int i, void *arg, size_t size, const char *what)
+{
+	int state = 0, ret, err;
+	void *p;
+	char misal[512 + 8] __attribute__((aligned(8)));
+
+	fz_reserved(&w->r, arg, size, &state);
+	if (state == 3) {
+		p = arg;
+	} else {
+		p = fz_arg(w, arg, size, &state);
+		if (p == arg && chance(&w->r, 5)) {	/* misaligned but valid */
+			p = misal + 1 + rn(&w->r, 7);
+			memcpy(p, arg, size);
+		}
+	}
+	if (state == 2)	/* pg_ro is read-only: fill it through its writable alias */
+		memcpy(ro_alias + pagesz - size, arg, size);
+	atomic_store(&w->busy_since, now_ms());
+	ret = ioctl(fd, ioc[i].code, p);
+	err = ret ? errno : 0;
+	atomic_store(&w->busy_since, 0);
+	if (ret && ret != -1)
+		bad("%s: returned %d", ioc[i].name, ret);
+	if (p != arg && state == 0 && ret == 0)
+		memcpy(arg, p, size);
+	check(w, i, ret ? -1 : 0, err, state, what);
+	return ret ? -err : 0;
+}
+
+/* ---- buffers: map, export, sync ---- */
+static void unmap_one(struct worker *w, int k)
+{
+	struct map *m = &w->maps[k];
+	volatile uint8_t v;
+
+	/* a mapping stays readable whatever happened to the unit */
+	v = ((uint8_t *)m->p)[rn(&w->r, m->len)];
+	(void)v;
+	if (m->dmabuf_fd >= 0) {
+		struct dma_buf_sync s = { .flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ };
+
+		if (ioctl(m->dmabuf_fd, DMA_BUF_IOCTL_SYNC, &s))
+			bad("DMA_BUF_IOCTL_SYNC end: errno %d", errno);
+		close(m->dmabuf_fd);
+	}
+	if (munmap(m->p, m->len))
+		bad("munmap: errno %d", errno);
+	w->maps[k] = w->maps[--w->nmaps];
+}
+
+static void try_mmap(struct worker *w, int fd, struct biounit_buffer *b)
+{
+	int prot = PROT_READ | (chance(&w->r, 30) ? PROT_WRITE : 0);
+	size_t len = b->length;
+	off_t off = b->mem_offset;
+	int expect_fail = 0;
+	void *p;
+
+	if (w->nmaps >= MAXMAP)
+		unmap_one(w, rn(&w->r, w->nmaps));
+	if (chance(&w->r, 10)) {	/* mutated: too long, wrong offset, private */
+		switch (rn(&w->r, 3)) {
+		case 0: len += 2 * pagesz; break;
+		case 1: off += pagesz * (1 + rn(&w->r, 4)); break;
+		default: break;
+		}
+		expect_fail = 1;
+	}
+	p = mmap(NULL, len, prot, chance(&w->r, 3) ? MAP_PRIVATE : MAP_SHARED, fd, off);
+	if (p == MAP_FAILED) {
+		if (errno != EINVAL && errno != EACCES && errno != ENODEV && errno != ENOMEM)
+			bad("mmap: undocumented errno %d (%s)", errno, strerror(errno));
+		return;
+	}
+	(void)expect_fail;
+	w->s.mmaps++;
+	w->maps[w->nmaps++] = (struct map){ p, len, -1 };
+	((volatile uint8_t *)p)[0];
+}
+
+static void try_expbuf(struct worker *w, int fd, uint32_t ch, uint32_t index)
+{
+	struct biounit_exportbuffer e = { .channel = ch, .index = index,
+		.flags = chance(&w->r, 90) ? O_RDWR | O_CLOEXEC : rnd(&w->r) };
+	struct dma_buf_sync s = { .flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ };
+	struct biounit_buffer b = { .channel = ch, .index = index };
+	void *p;
+
+	if (fz_ioctl(w, fd, I_EXPBUF, &e, sizeof(e), "export") || e.fd < 0)
+		return;
+	w->s.expbufs++;
+	if (ioctl(fd, BIOUNIT_IOC_QUERYBUF, &b) || chance(&w->r, 20)) {
+		close(e.fd);
+		return;
+	}
+	if (w->nmaps >= MAXMAP)
+		unmap_one(w, rn(&w->r, w->nmaps));
+	p = mmap(NULL, b.length, PROT_READ, MAP_SHARED, e.fd, 0);
+	if (p == MAP_FAILED) {
+		bad("mmap of an exported dma-buf: errno %d", errno);
+		close(e.fd);
+		return;
+	}
+	if (chance(&w->r, 10)) {
+		struct dma_buf_sync bs = { .flags = rnd(&w->r) };
+
+		if (ioctl(e.fd, DMA_BUF_IOCTL_SYNC, &bs) && errno != EINVAL)
+			bad("DMA_BUF_IOCTL_SYNC with flags %#llx: errno %d",
+			    (unsigned long long)bs.flags, errno);
+	}
+	if (ioctl(e.fd, DMA_BUF_IOCTL_SYNC, &s))
+		bad("DMA_BUF_IOCTL_SYNC start: errno %d", errno);
+	w->s.syncs++;
+	w->maps[w->nmaps++] = (struct map){ p, b.length, e.fd };
+}
+
+/* ---- one step ---- */
+static void step(struct worker *w, int fd, struct file_st *f)
+{
+	struct rng *r = &w->r;
+	uint32_t ch = fz_channel(r);
+	unsigned int op = rn(r, 100);
+	union {
+		struct biounit_caps caps;
+		struct biounit_channel_info ci;
+		struct biounit_fmtdesc fd;
+		struct biounit_frmsize fs;
+		struct biounit_format f;
+		struct biounit_requestbuffers rb;
+		struct biounit_create_buffers cb;
+		struct biounit_buffer b;
+		struct biounit_exportbuffer e;
+		struct biounit_stream s;
+		struct biounit_event_subscription sub;
+		struct biounit_event ev;
+		struct biounit_ctrl_info qc;
+		struct biounit_control c;
+		uint8_t raw[512];
+	} a;
+
+	memset(&a, 0, sizeof(a));
+	if (op < 4) {
+		fz_ioctl(w, fd, I_QUERYCAP, &a.caps, sizeof(a.caps), "");
+	} else if (op < 8) {
+		a.ci.channel = ch;
+		fz_ioctl(w, fd, I_CHINFO, &a.ci, sizeof(a.ci), "");
+	} else if (op < 12) {
+		a.fd.channel = ch;
+		a.fd.index = fz_index(r);
+		fz_ioctl(w, fd, I_ENUMFMT, &a.fd, sizeof(a.fd), "");
+	} else if (op < 15) {
+		a.fs.channel = ch;
+		a.fs.index = fz_index(r);
+		a.fs.pixelformat = fmts[rn(r, 7)];
+		fz_ioctl(w, fd, I_ENUMFS, &a.fs, sizeof(a.fs), "");
+	} else if (op < 20) {
+		int i = (int[]){ I_GFMT, I_SFMT, I_TRYFMT }[rn(r, 3)];
+
+		fz_format(r, &a.f);
+		fz_ioctl(w, fd, i, &a.f, sizeof(a.f), "");
+	} else if (op < 28) {
+		int ret;
+
+		a.rb.channel = ch;
+		a.rb.count = chance(r, 25) ? 0 : fz_count(r);
+		a.rb.memory = fz_memory(r);
+		ret = fz_ioctl(w, fd, I_REQBUFS, &a.rb, sizeof(a.rb), "");
+		if (!ret && ch < NCH)
+			f->owns[ch] = a.rb.count > 0;
+		if (!ret && a.rb.count > 16)
+			bad("REQBUFS gave %u buffers, more than 16", a.rb.count);
+	} else if (op < 31) {
+		a.cb.channel = ch;
+		a.cb.count = fz_count(r);
+		a.cb.memory = fz_memory(r);
+		if (!fz_ioctl(w, fd, I_CREATEBUFS, &a.cb, sizeof(a.cb), "") && ch < NCH)
+			f->owns[ch] = 1;
+	} else if (op < 38) {
+		a.b.channel = ch;
+		a.b.index = fz_index(r);
+		if (!fz_ioctl(w, fd, I_QUERYBUF, &a.b, sizeof(a.b), "") &&
+		    a.b.memory == BIOUNIT_MEMORY_MMAP && chance(r, 40))
+			try_mmap(w, fd, &a.b);
+	} else if (op < 50) {
+		a.b.channel = ch;
+		a.b.index = fz_index(r);
+		a.b.memory = chance(r, 90) ? BIOUNIT_MEMORY_MMAP : fz_memory(r);
+		if (a.b.memory == BIOUNIT_MEMORY_DMABUF)
+			a.b.fd = chance(r, 50) ? -1 : fd;	/* not a dma-buf */
+		fz_ioctl(w, fd, I_QBUF, &a.b, sizeof(a.b), "");
+	} else if (op < 62) {
+		a.b.channel = ch;
+		if (!fz_ioctl(w, fd, I_DQBUF, &a.b, sizeof(a.b), "")) {
+			w->s.dqbufs++;
+			if (chance(r, 80)) {
+				struct biounit_buffer q = { .channel = ch, .index = a.b.index,
+							    .memory = a.b.memory };
+
+				fz_ioctl(w, fd, I_QBUF, &q, sizeof(q), "requeue");
+			}
+		}
+	} else if (op < 66) {
+		try_expbuf(w, fd, ch, fz_index(r));
+	} else if (op < 72) {
+		a.s.channel = ch;
+		if (!fz_ioctl(w, fd, I_STREAMON, &a.s, sizeof(a.s), ""))
+			w->s.streamons++;
+	} else if (op < 76) {
+		a.s.channel = ch;
+		fz_ioctl(w, fd, I_STREAMOFF, &a.s, sizeof(a.s), "");
+	} else if (op < 79) {
+		a.sub.types = chance(r, 80) ? (uint32_t)(rnd(r) & 0x1fe) : (uint32_t)rnd(r);
+		fz_ioctl(w, fd, I_SUBSCRIBE, &a.sub, sizeof(a.sub), "");
+	} else if (op < 83) {
+		struct pollfd p = { .fd = fd, .events = POLLPRI };
+
+		/* only dequeue when something is there or the file does not block */
+		if ((fcntl(fd, F_GETFL) & O_NONBLOCK) || (poll(&p, 1, 0) == 1 && (p.revents & POLLPRI)))
+			fz_ioctl(w, fd, I_DQEVENT, &a.ev, sizeof(a.ev), "");
+	} else if (op < 86) {
+		a.qc.index = fz_index(r);
+		fz_ioctl(w, fd, I_QUERYCTRL, &a.qc, sizeof(a.qc), "");
+	} else if (op < 92) {
+		int i = chance(r, 50) ? I_GCTRL : I_SCTRL;
+
+		a.c.id = cids[rn(r, 11)];
+		a.c.value = chance(r, 70) ? (int64_t)rn(r, 2000) : (int64_t)rnd(r);
+		fz_ioctl(w, fd, i, &a.c, sizeof(a.c), "");
+	} else if (op < 96) {
+		/* unknown and near-miss request codes: -ENOTTY (-ENODEV once gone) */
+		static const unsigned int magics[] = { 0xB5, 0xB5, 0xB5, 0xB4, 0xB6, 'V', 'b', 0x01 };
+		unsigned long code;
+		int ret;
+
+		if (chance(r, 50)) {	/* a known ioctl with another size or direction */
+			unsigned long c = ioc[rn(r, NIOC)].code;
+			unsigned int size = _IOC_SIZE(c), dir = _IOC_DIR(c);
+
+			if (chance(r, 50))
+				size = chance(r, 50) ? size + 4 * (1 + rn(r, 4)) : size - 4 * (1 + rn(r, 4));
+			else
+				dir = (dir + 1 + rn(r, 3)) & 3;
+			code = _IOC(dir, _IOC_TYPE(c), _IOC_NR(c), size & _IOC_SIZEMASK);
+			if (code == c)
+				code ^= 1ul << _IOC_NRSHIFT;
+		} else {
+			unsigned int nr = rn(r, 256), m = magics[rn(r, 8)];
+
+			code = _IOC(rn(r, 4), m, nr, rn(r, 512));
+		}
+		for (unsigned int k = 0; k < NIOC; k++)
+			if (code == ioc[k].code)
+				return;
+		ret = ioctl(fd, code, chance(r, 50) ? (void *)&a : NULL);
+		w->s.calls++;
+		if (ret == 0)
+			bad("unknown ioctl %#lx succeeded", code);
+		else if (_IOC_TYPE(code) == 0xB5 && errno != ENOTTY && errno != ENODEV)
+			bad("unknown ioctl %#lx: errno %d (%s), not ENOTTY", code, errno,
+			    strerror(errno));
+		else
+			w->s.errs++;
+	} else if (op < 98) {
+		if (w->nmaps)
+			unmap_one(w, rn(r, w->nmaps));
+	} else {
+		struct pollfd p = { .fd = fd, .events = POLLIN | POLLPRI };
+
+		w->s.calls++;
+		if (poll(&p, 1, 0) < 0)
+			bad("poll: errno %d", errno);
+		else if (p.revents & POLLNVAL)
+			bad("poll: POLLNVAL on an open file");
+	}
+}
+
+/* A whole stream life cycle with good arguments (the fuzz steps mutate around it) */
+static void life_cycle(struct worker *w, int fd, struct file_st *f)
+{
+	struct rng *r = &w->r;
+	uint32_t ch = rn(r, NCH);
+	struct biounit_format fm = { .channel = ch };
+	struct biounit_requestbuffers rb = { .channel = ch, .count = 2 + rn(r, 4),
+					     .memory = BIOUNIT_MEMORY_MMAP };
+	struct biounit_stream s = { .channel = ch };
+	unsigned int i, n;
+
+	fz_format(r, &fm);
+	fm.channel = ch;
+	fz_ioctl(w, fd, I_SFMT, &fm, sizeof(fm), "life");
+	if (fz_ioctl(w, fd, I_REQBUFS, &rb, sizeof(rb), "life"))
+		return;
+	f->owns[ch] = rb.count > 0;
+	for (i = 0; i < rb.count; i++) {
+		struct biounit_buffer b = { .channel = ch, .index = i };
+
+		if (fz_ioctl(w, fd, I_QUERYBUF, &b, sizeof(b), "life"))
+			break;
+		if (chance(r, 50))
+			try_mmap(w, fd, &b);
+		b.memory = BIOUNIT_MEMORY_MMAP;
+		fz_ioctl(w, fd, I_QBUF, &b, sizeof(b), "life");
+	}
+	if (!fz_ioctl(w, fd, I_STREAMON, &s, sizeof(s), "life"))
+		w->s.streamons++;
+	n = rn(r, 6);
+	for (i = 0; i < n; i++) {
+		struct biounit_buffer b = { .channel = ch };
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		poll(&p, 1, 60);
+		if (!(p.revents & POLLIN) || fz_ioctl(w, fd, I_DQBUF, &b, sizeof(b), "life"))
+			continue;
+		w->s.dqbufs++;
+		if (chance(r, 30))
+			try_expbuf(w, fd, ch, b.index);
+		b.memory = BIOUNIT_MEMORY_MMAP;
+		fz_ioctl(w, fd, I_QBUF, &b, sizeof(b), "life");
+	}
+	if (chance(r, 60)) {
+		fz_ioctl(w, fd, I_STREAMOFF, &s, sizeof(s), "life");
+		if (chance(r, 70)) {
+			rb.count = 0;
+			fz_ioctl(w, fd, I_REQBUFS, &rb, sizeof(rb), "life");
+			f->owns[ch] = 0;
+		}
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	int k;
+
+	for (k = 0; k < MAXFD; k++) {
+		w->f[k].unit = k & 1;
+		w->f[k].fd = open_unit(&w->r, w->f[k].unit);
+	}
+	while (atomic_fetch_sub(&calls_left, 1) > 0) {
+		unsigned int op = rn(&w->r, 1000);
+		struct file_st *f = &w->f[rn(&w->r, MAXFD)];
+
+		if (op < 15) {	/* close and re-open in the middle */
+			if (f->fd >= 0)
+				close(f->fd);
+			memset(f->owns, 0, sizeof(f->owns));
+			f->unit = rn(&w->r, 2);
+			f->fd = open_unit(&w->r, f->unit);
+			w->s.reopens++;
+			continue;
+		}
+		if (op < 20 && w->id == 0) {	/* the shared file: close and re-open */
+			pthread_rwlock_wrlock(&shared_lock);
+			if (shared_fd >= 0)
+				close(shared_fd);
+			shared_fd = open_unit(&w->r, rn(&w->r, 2));
+			pthread_rwlock_unlock(&shared_lock);
+			w->s.reopens++;
+			continue;
+		}
+		if (op < 150) {	/* on the file every thread of this process uses */
+			struct file_st sf = { 0 };
+
+			pthread_rwlock_rdlock(&shared_lock);
+			if (shared_fd >= 0) {
+				sf.fd = shared_fd;
+				if (op < 40)
+					life_cycle(w, shared_fd, &sf);
+				else
+					step(w, shared_fd, &sf);
+			}
+			pthread_rwlock_unlock(&shared_lock);
+			continue;
+		}
+		if (f->fd < 0) {
+			f->fd = open_unit(&w->r, f->unit);
+			continue;
+		}
+		if (op < 230)
+			life_cycle(w, f->fd, f);
+		else
+			step(w, f->fd, f);
+	}
+	while (w->nmaps)
+		unmap_one(w, w->nmaps - 1);
+	for (k = 0; k < MAXFD; k++)
+		if (w->f[k].fd >= 0)
+			close(w->f[k].fd);
+	pthread_mutex_lock(&st_lock);
+	st.calls += w->s.calls; st.ok += w->s.ok; st.errs += w->s.errs;
+	st.mmaps += w->s.mmaps; st.expbufs += w->s.expbufs; st.syncs += w->s.syncs;
+	st.reopens += w->s.reopens; st.streamons += w->s.streamons; st.dqbufs += w->s.dqbufs;
+	pthread_mutex_unlock(&st_lock);
+	return NULL;
+}
+
+/* configfs from another thread: scenes, faults, placement, live 0/1 of the second unit */
+static void *cfg_main(void *arg)
+{
+	struct rng r = { seed ^ 0xc0ffee };
+	size_t len;
+	void *scene = bu_pnm_make(64, 48, 3, 7, &len);
+	static const char *const attrs[] = { "face/drop", "face/error", "finger/drop",
+		"finger/error", "signature/drop", "signature/error", "face/stall",
+		"finger/stall", "finger/placed" };
+
+	(void)arg;
+	while (!stop_cfg) {
+		unsigned int op = rn(&r, 100);
+		int u = rn(&r, 2), err = 0;
+		char v[16];
+
+		usleep(2000 + rn(&r, 20000));
+		if (op < 50) {
+			const char *a = attrs[rn(&r, 9)];
+
+			snprintf(v, sizeof(v), "%u", strstr(a, "stall") || strstr(a, "placed") ?
+				 rn(&r, 2) : rn(&r, 3));
+			err = bu_attr_write(unit_names[u], a, v);
+			if (strstr(a, "stall") && !err) {
+				usleep(rn(&r, 50000));
+				err = bu_attr_write(unit_names[u], a, "0");
+			}
+		} else if (op < 70) {
+			err = bu_scene_write(unit_names[u], rn(&r, 2) ? "face" : "finger", scene, len);
+		} else if (op < 80) {
+			static const char pen[] = "0 10 10 0\n5000 20 20 300\n10000 30 30 0\n";
+
+			err = bu_scene_write(unit_names[u], "signature", pen, sizeof(pen) - 1);
+		} else if (op < 90) {	/* unplug and plug the second unit */
+			err = bu_attr_write(unit_names[1], "live", "0");
+			if (!err)
+				st.unplugs++;
+			usleep(rn(&r, 30000));
+			if (!err)
+				err = bu_attr_write(unit_names[1], "live", "1");
+		} else {
+			/* a malformed value must be refused, never taken */
+			if (bu_attr_write(unit_names[u], "face/drop", "-1") != -ERANGE &&
+			    bu_attr_write(unit_names[u], "face/drop", "-1") != -EINVAL)
+				bad("configfs face/drop=-1 accepted");
+		}
+		if (err)
+			bad("configfs write (op %u): %s", op, strerror(-err));
+		st.cfg_writes++;
+	}
+	free(scene);
+	return NULL;
+}
+
+/* opened before fork: all processes start on the same open file */
+static int inherited_fd = -1;
+
+static int run_process(int idx)
+{
+	pthread_t cfg, wd;
+	struct worker *w = calloc(nthreads, sizeof(*w));
+	struct rng r0 = { seed + 1000003ull * idx };
+	struct sigaction sa = { .sa_handler = on_sigusr1 };	/* no SA_RESTART: EINTR */
+	int i;
+
+	if (!w)
+		return 1;
+	workers = w;
+	sigaction(SIGUSR1, &sa, NULL);
+	(void)r0;
+	shared_fd = inherited_fd;
+	stop_cfg = 0;
+	if (idx == 0)
+		pthread_create(&cfg, NULL, cfg_main, NULL);
+	for (i = 0; i < nthreads; i++) {
+		w[i].r.s = seed * 31 + 1000003ull * idx + 7919ull * i;
+		w[i].id = i;
+		w[i].nmaps = 0;
+		pthread_create(&w[i].thread, NULL, worker_main, &w[i]);
+	}
+	pthread_create(&wd, NULL, watchdog_main, NULL);
+	for (i = 0; i < nthreads; i++)
+		pthread_join(w[i].thread, NULL);
+	stop_watchdog = 1;
+	pthread_join(wd, NULL);
+	if (idx == 0) {
+		stop_cfg = 1;
+		pthread_join(cfg, NULL);
+	}
+	if (shared_fd >= 0)
+		close(shared_fd);
+	free(w);
+	return 0;
+}
+
+static void on_sigbus(int sig)
+{
+	static const char msg[] = "# FAIL: SIGBUS reading a mapping\n";
+
+	(void)sig;
+	if (write(1, msg, sizeof(msg) - 1) < 0)
+		_exit(3);
+	_exit(3);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const setup_a[] = { "face/max_width=1280", "face/max_height=720", NULL };
+	static const char *const setup_b[] = { "face/max_width=640", "face/max_height=480", NULL };
+	char na[32], nb[32];
+	int pipes[16][2], c, i, crashed = 0, gone_ok = 1;
+	pid_t pids[16];
+	size_t len;
+	void *img;
+
+	seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16);
+	while ((c = getopt(argc, argv, "s:n:p:t:")) != -1) {
+		switch (c) {
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 'n': total_calls = strtol(optarg, NULL, 0); break;
+		case 'p': nprocs = atoi(optarg); break;
+		case 't': nthreads = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: %s [-s SEED] [-n CALLS] [-p PROCS] [-t THREADS]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (nprocs < 1 || nprocs > 16 || nthreads < 1 || nthreads > 16)
+		return 2;
+	ksft_print_header();
+	ksft_set_plan(4);
+	printf("# seed %" PRIu64 " (replay: %s -s %" PRIu64 " -n %ld -p %d -t %d)\n", seed, argv[0],
+	       seed, total_calls, nprocs, nthreads);
+	fflush(stdout);
+
+	pagesz = sysconf(_SC_PAGESIZE);
+	{
+		/* a writable page followed by a PROT_NONE one; a read-only page with a writable
+		 * alias (a memfd mapped twice) */
+		char *two = mmap(NULL, 2 * pagesz, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int mfd = memfd_create("ro", 0);
+
+		if (two == MAP_FAILED || mfd < 0 || ftruncate(mfd, pagesz))
+			ksft_exit_fail_msg("mmap/memfd: %s\n", strerror(errno));
+		pg_none = two + pagesz;
+		mprotect(pg_none, pagesz, PROT_NONE);
+		ro_alias = mmap(NULL, pagesz, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		pg_ro = mmap(NULL, pagesz, PROT_READ, MAP_SHARED, mfd, 0);
+		if (ro_alias == MAP_FAILED || pg_ro == MAP_FAILED)
+			ksft_exit_fail_msg("memfd mmap: %s\n", strerror(errno));
+		close(mfd);
+	}
+
+	snprintf(na, sizeof(na), "fuzza%d", getpid());
+	snprintf(nb, sizeof(nb), "fuzzb%d", getpid());
+	unit_names[0] = na;
+	unit_names[1] = nb;
+	if (bu_unit_create(&units[0], na, setup_a) || bu_unit_create(&units[1], nb, setup_b))
+		ksft_exit_fail_msg("cannot create the simulated units: %s\n", strerror(errno));
+	img = bu_pnm_make(320, 240, 1, 3, &len);
+	bu_scene_write(na, "face", img, len);
+	bu_scene_write(nb, "finger", img, len);
+	free(img);
+
+	signal(SIGBUS, on_sigbus);
+	signal(SIGPIPE, SIG_IGN);
+	atomic_store(&calls_left, total_calls / nprocs);
+	{
+		struct rng r0 = { seed };
+
+		inherited_fd = open_unit(&r0, 0);
+	}
+	for (i = 0; i < nprocs; i++) {
+		if (pipe(pipes[i]))
+			ksft_exit_fail_msg("pipe\n");
+		fflush(stdout);
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			close(pipes[i][0]);
+			atomic_store(&calls_left, total_calls / nprocs);
+			run_process(i);
+			if (write(pipes[i][1], &st, sizeof(st)) != sizeof(st))
+				_exit(4);
+			fflush(stdout);
+			_exit(st.bad ? 1 : 0);
+		}
+		close(pipes[i][1]);
+	}
+	if (inherited_fd >= 0)
+		close(inherited_fd);
+	for (i = 0; i < nprocs; i++) {
+		struct stats s = { 0 };
+		int status;
+
+		if (read(pipes[i][0], &s, sizeof(s)) != sizeof(s))
+			crashed++;
+		close(pipes[i][0]);
+		waitpid(pids[i], &status, 0);
+		if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) > 1)) {
+			printf("# process %d ended with %s %d\n", i,
+			       WIFSIGNALED(status) ? "signal" : "status",
+			       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+			crashed++;
+		}
+		st.calls += s.calls; st.ok += s.ok; st.errs += s.errs; st.bad += s.bad;
+		st.mmaps += s.mmaps; st.expbufs += s.expbufs; st.syncs += s.syncs;
+		st.reopens += s.reopens; st.streamons += s.streamons; st.dqbufs += s.dqbufs;
+		st.cfg_writes += s.cfg_writes; st.unplugs += s.unplugs;
+	}
+	printf("# %ld calls (%ld ok, %ld documented errors), %ld STREAMON, %ld DQBUF, %ld mmap, "
+	       "%ld EXPBUF, %ld dma-buf syncs, %ld re-opens, %ld configfs writes, %ld unplugs\n",
+	       st.calls, st.ok, st.errs, st.streamons, st.dqbufs, st.mmaps, st.expbufs, st.syncs,
+	       st.reopens, st.cfg_writes, st.unplugs);
+	printf("# FUZZ-SUMMARY calls=%ld unplugs=%ld seed=%" PRIu64 "\n", st.calls, st.unplugs, seed);
+	ksft_test_result(st.calls >= total_calls * 9 / 10, "fuzz: %ld ioctl calls (asked %ld)\n",
+			 st.calls, total_calls);
+	ksft_test_result(st.bad == 0, "fuzz: every result documented (%ld not)\n", st.bad);
+	ksft_test_result(crashed == 0, "fuzz: every process finished normally\n");
+	/* both units are still usable and go away cleanly */
+	for (i = 0; i < 2; i++) {
+		char node[32], dev[64];
+		struct biounit_caps caps;
+		int fd;
+
+		bu_attr_write(unit_names[i], "face/stall", "0");
+		bu_attr_write(unit_names[i], "finger/stall", "0");
+		if (bu_attr_write(unit_names[i], "live", "1") ||
+		    bu_attr_read(unit_names[i], "dev_name", node, sizeof(node))) {
+			gone_ok = 0;
+			continue;
+		}
+		snprintf(dev, sizeof(dev), "/dev/%s", node);
+		fd = open(dev, O_RDWR);
+		if (fd < 0 || ioctl(fd, BIOUNIT_IOC_QUERYCAP, &caps))
+			gone_ok = 0;
+		if (fd >= 0)
+			close(fd);
+		if (bu_unit_destroy(&units[i]))
+			gone_ok = 0;
+	}
+	ksft_test_result(gone_ok, "fuzz: both units still work and are removed\n");
+	ksft_finished();
+}
