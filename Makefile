@@ -20,7 +20,7 @@ DESTDIR  ?=
 
 .PHONY: all help deps linux-src modules userspace check check-kernel-style check-userspace \
 	check-vm demo install clean _check-kernel-style _check-userspace _check-vm \
-	bench bench-driver bench-face bench-finger eval check-fuzz _check-fuzz fuzz check-dt _check-dt
+	bench bench-driver bench-face bench-finger eval check-fuzz _check-fuzz fuzz check-dt _check-dt check-dt-vm _check-dt-vm
 .PHONY: check-debug
 
 all: modules userspace
@@ -37,6 +37,7 @@ help:
 	@echo 'make check-userspace     userspace unit tests, normal and SAN=1 (TAP)'
 	@echo 'make check-vm            kernel tests in QEMU on each kernel (TAP, console in build/vm/)'
 	@echo 'make check-dt            device-tree binding, examples and dts/ overlays on Debian arm64 DTBs (TAP)'
+	@echo 'make check-dt-vm         the driver probes from a device tree in an arm64 VM (Debian 6.12 arm64)'
 	@echo 'make check-debug         kernel tests + ioctl fuzzer + unplug soak + failslab in a KASAN/'
 	@echo '                         lockdep/kmemleak kernel built once from linux-source-6.12 (TAP in'
 	@echo '                         build/tap-debug/, console build/debug/console.log)'
@@ -81,6 +82,7 @@ check:
 	-$(MAKE) --no-print-directory _check-fuzz
 	-$(MAKE) --no-print-directory _check-vm
 	-$(MAKE) --no-print-directory _check-dt
+	-$(MAKE) --no-print-directory _check-dt-vm
 	@echo '==== summary ===='
 	@$(TOP)/tests/tap-summary.sh $(TAPDIR)/*.tap
 
@@ -89,6 +91,12 @@ check-dt: _check-dt
 _check-dt:
 	@mkdir -p $(TAPDIR)
 	$(SCRIPTS)/check-dt.sh >$(TAPDIR)/dt.tap; rc=$$?; cat $(TAPDIR)/dt.tap; exit $$rc
+
+# The driver probes from a real device tree: Debian's arm64 kernel in qemu-system-aarch64 -M virt
+check-dt-vm: _check-dt-vm
+_check-dt-vm:
+	@mkdir -p $(TAPDIR)
+	$(SCRIPTS)/check-dt-vm.sh >$(TAPDIR)/dt-vm.tap; rc=$$?; cat $(TAPDIR)/dt-vm.tap; exit $$rc
 
 # The fuzz targets (libFuzzer, clang) replay their corpora: every input that once crashed stays fixed
 check-fuzz: _check-fuzz

@@ -571,19 +571,45 @@ static const u32 bsim_default_interval_us[BIOUNIT_CH_COUNT] = {
 	[BIOUNIT_CH_SIGNATURE] = 5000,
 };
 
-static struct config_group *bsim_make_unit(struct config_group *group,
-					   const char *name)
+/**
+ * bsim_unit_alloc() - allocate a bare simulated unit
+ *
+ * The world of a unit that has no configfs directory, such as one described
+ * by a device tree: no scene, no faults, a finger on the scanner. Cameras
+ * show mid-grey and the scanner white. Freed by the last bsim_unit_put().
+ *
+ * Return: the unit with one reference, or NULL if out of memory.
+ */
+struct bsim_unit *bsim_unit_alloc(void)
 {
 	struct bsim_unit *unit;
 	unsigned int i;
 
 	unit = kzalloc(sizeof(*unit), GFP_KERNEL);
 	if (!unit)
-		return ERR_PTR(-ENOMEM);
+		return NULL;
 
 	kref_init(&unit->ref);
 	mutex_init(&unit->live_lock);
 	mutex_init(&unit->lock);
+	for (i = 0; i < BIOUNIT_CH_COUNT; i++) {
+		unit->channels[i].unit = unit;
+		unit->channels[i].id = i;
+		unit->channels[i].placed = true;
+	}
+	return unit;
+}
+
+static struct config_group *bsim_make_unit(struct config_group *group,
+					   const char *name)
+{
+	struct bsim_unit *unit;
+	unsigned int i;
+
+	unit = bsim_unit_alloc();
+	if (!unit)
+		return ERR_PTR(-ENOMEM);
+
 	strscpy(unit->model, "biounit simulator", sizeof(unit->model));
 	strscpy(unit->serial, name, sizeof(unit->serial));
 	config_group_init_type_name(&unit->group, name, &bsim_unit_type);

@@ -8,11 +8,16 @@
  * at the channel's frame interval and fills the next queued buffer from the
  * world in configfs: one copy of a picture rendered when the scene changed,
  * or the pen samples that are due.
+ *
+ * It also binds to "ind,biounit-sim" nodes of a device tree: a simulated
+ * unit described like a real one, to test probing from a tree. Such a unit
+ * has no configfs directory; its world is bare (no scene, no faults).
  */
 
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
+#include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/sched.h>
@@ -357,15 +362,23 @@ static int bsim_probe(struct platform_device *pdev)
 	unsigned int i;
 	int ret;
 
-	if (!world || !*world)
+	if (world && !*world)
 		return dev_err_probe(dev, -EINVAL, "no simulated unit\n");
 
 	bdev = devm_kzalloc(dev, sizeof(*bdev), GFP_KERNEL);
 	if (!bdev)
 		return -ENOMEM;
 
-	bsim_unit_get(*world);
-	bdev->world = *world;
+	if (world) {
+		/* Made in configfs: the world is there */
+		bsim_unit_get(*world);
+		bdev->world = *world;
+	} else {
+		/* Described by firmware (a device tree): a world of its own */
+		bdev->world = bsim_unit_alloc();
+		if (!bdev->world)
+			return -ENOMEM;
+	}
 	ret = devm_add_action_or_reset(dev, bsim_put_world, bdev->world);
 	if (ret)
 		return ret;
@@ -401,9 +414,16 @@ void bsim_dev_name(struct platform_device *pdev, char *buf, size_t len)
 	device_unlock(&pdev->dev);
 }
 
+static const struct of_device_id bsim_of_match[] = {
+	{ .compatible = "ind,biounit-sim" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, bsim_of_match);
+
 struct platform_driver bsim_platform_driver = {
 	.driver = {
 		.name = BSIM_DRIVER_NAME,
+		.of_match_table = bsim_of_match,
 		.probe_type = PROBE_FORCE_SYNCHRONOUS,
 	},
 	.probe = bsim_probe,

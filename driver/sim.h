@@ -142,6 +142,7 @@ struct bsim_unit {
 
 void bsim_unit_put(struct bsim_unit *unit);
 void bsim_unit_get(struct bsim_unit *unit);
+struct bsim_unit *bsim_unit_alloc(void);
 
 /* sim-scene.c */
 int bsim_parse_pnm(const u8 *data, size_t len, struct bsim_scene *scene,

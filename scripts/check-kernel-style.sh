@@ -133,9 +133,10 @@ CC=${CC:-gcc}
 if [ ! -f "$HDR" ]; then
 	add skip "$HDR compiles alone with -m32 and -m64" "no $HDR yet"
 else
+	m32inc=$("$ROOT/scripts/m32-include.sh")
 	for m in 32 64; do
 		if echo '#include <linux/biounit.h>' | $CC -m$m -std=c99 -Wall -Wextra -Werror -pedantic \
-			-Iuapi -x c -fsyntax-only - >"$LOG/uapi-m$m.log" 2>&1; then
+			-Iuapi -idirafter "$m32inc" -x c -fsyntax-only - >"$LOG/uapi-m$m.log" 2>&1; then
 			add ok "$HDR compiles alone with -m$m"
 		else
 			add fail "$HDR compiles alone with -m$m" "$(grep -m1 -E 'error' "$LOG/uapi-m$m.log")"

@@ -17,7 +17,7 @@ PKGS_CHECK=(
 	qemu-system-x86
 	busybox-static
 	sparse
-	gcc-multilib
+	gcc-12-multilib
 	cpio
 	xz-utils
 	kmod
@@ -33,6 +33,8 @@ PKGS_CHECK=(
 	device-tree-compiler
 	dt-schema
 	yamllint
+	gcc-aarch64-linux-gnu
+	qemu-system-arm
 )
 # Extra for `make demo`.
 PKGS_DEMO=()

@@ -1,0 +1,241 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The driver probes from a real device tree: Debian's arm64 kernel in QEMU's "virt" machine
+# (software emulation, TCG), our modules cross-built for it, a unit node added to the machine's tree.
+#
+#   scripts/check-dt-vm.sh [OUTDIR]          TAP on stdout; logs in OUTDIR (default build/dt-vm)
+#
+# 1. Downloads (once, never installs) linux-image-KREL, linux-headers-KREL and busybox-static for
+#    arm64 through the private arm64 apt state of scripts/check-dt.sh
+#    (${BIOUNIT_CACHE:-~/.cache/biounit}/apt-arm64) and unpacks them to $CACHE/dt-vm/KREL/.
+#    The headers' scripts/ and tools/ point at the host's amd64 linux-kbuild of the same version.
+# 2. Cross-builds biounit.ko and biounit-sim.ko (W=1, aarch64-linux-gnu-, no warning allowed).
+# 3. Builds a busybox initramfs: our modules, the kernel's configfs/videobuf2/videodev/mc with their
+#    modules.dep closure (decompressed), /init and tests/dt-vm/run.sh (the in-VM TAP).
+# 4. Dumps the virt machine's tree (-M virt,dumpdtb), adds tests/dt-vm/unit-good.dtsi (boot 1) or
+#    unit-broken.dtsi (boot 2, max-frame-size 320x240) and boots each with
+#    qemu-system-aarch64 -M virt -cpu cortex-a57 -smp 2 -m 1G -dtb.
+#    Boot 1: /dev/biounit0 with model, serial and channels from the tree. Boot 2: probe fails and
+#    the console has the core's dev_err_probe() message. Every console is scanned for
+#    BUG/WARNING/Oops. The in-VM TAP is printed as a subtest of each boot.
+# Env: BIOUNIT_CACHE, BIOUNIT_DT_KREL (default: scripts/kernels.sh's newest, as -arm64),
+#      BIOUNIT_DTVM_TIMEOUT (seconds per boot, default 300).
+# Needs: gcc-aarch64-linux-gnu qemu-system-arm device-tree-compiler kmod xz-utils cpio, and
+#        the host's amd64 linux-kbuild-6.12.117+deb12 and linux-headers-6.12.117+deb12-common.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${1:-$ROOT/build/dt-vm}
+CACHE=${BIOUNIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/biounit}
+KREL=${BIOUNIT_DT_KREL:-$("$ROOT/scripts/kernels.sh" | tail -n1 | sed 's/-amd64$/-arm64/')}
+KVER=${KREL%-arm64} # 6.12.117+deb12
+TIMEOUT=${BIOUNIT_DTVM_TIMEOUT:-300}
+KC=$CACHE/dt-vm/$KREL
+QEMU_CPU=(-cpu cortex-a57 -smp 2 -m 1G) # with -M virt
+VM_MODULES=(configfs videobuf2-common videobuf2-memops videobuf2-vmalloc videobuf2-dma-contig
+	videobuf2-dma-sg videodev mc)
+CONSOLE_BAD='BUG:|WARNING:|Oops|Call Trace|refcount_t|general protection|[Kk]ernel panic|UBSAN:|KASAN:|INFO: task .* blocked for more than|rcu: INFO|soft lockup|hard LOCKUP|list_(add|del) corruption'
+# What the core prints for unit-broken.dtsi (driver/biounit-core.c, biounit_read_camera(), through
+# dev_err_probe(): "biounit-sim biometrics-unit: error -EINVAL: camera: ...").
+BROKEN_MSG='biounit-sim biometrics-unit: (error -EINVAL: )?camera: max-frame-size 320x240 outside 640x480\.\.8192x8192'
+PLAN=9
+
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+n=0 fails=0
+result() { # result OK(0/1) DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 1 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		fails=$((fails + 1))
+	fi
+}
+bail() { # everything after a failed setup step fails
+	result 0 "$1"
+	while [ $n -lt $PLAN ]; do result 0 "skipped: $1"; done
+	exit 1
+}
+
+echo "TAP version 13"
+echo "1..$PLAN"
+echo "# kernel $KREL (arm64), cache $KC, logs in $OUT"
+
+# ---- 1. packages ----------------------------------------------------------------------------------
+fetch() {
+	[ -f "$KC/.stamp" ] && return 0
+	local apt=$CACHE/apt-arm64 dl pkgs=("linux-image-$KREL" "linux-headers-$KREL" busybox-static) p deb
+	mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/etc"
+	touch "$apt/status"
+	printf '%s\n' 'deb http://deb.debian.org/debian bookworm main' \
+		'deb http://deb.debian.org/debian-security bookworm-security main' >"$apt/etc/sources.list"
+	local o=(-o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o "Dir::State::Lists=$apt/lists"
+		-o "Dir::State::status=$apt/status" -o "Dir::Cache=$apt" -o "Dir::Cache::archives=$apt/archives"
+		-o "Dir::Etc::SourceList=$apt/etc/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+		-o APT::Sandbox::User=root)
+	dl=$(mktemp -d "${TMPDIR:-/tmp}/biounit-dtvm.XXXXXX")
+	if ! (cd "$dl" && apt-get "${o[@]}" download "${pkgs[@]}"); then
+		if ! apt-get "${o[@]}" update ||
+			! (cd "$dl" && apt-get "${o[@]}" download "${pkgs[@]}"); then
+			rm -rf "$dl"
+			return 1
+		fi
+	fi
+	rm -rf "$KC" && mkdir -p "$KC"
+	for p in "${pkgs[@]}"; do
+		deb=$(find "$dl" -maxdepth 1 -name "${p}_*.deb" | head -n1)
+		if [ -z "$deb" ] || ! dpkg-deb -x "$deb" "$KC/root"; then
+			rm -rf "$dl"
+			return 1
+		fi
+	done
+	rm -rf "$dl"
+	# Only what the VM needs of the image; modules.dep is made by the package's postinst: depmod.
+	rm -rf "$KC/root/usr/lib/linux-image-$KREL" "$KC/root/usr/share"
+	depmod -b "$KC/root" "$KREL" || return 1
+	local h=$KC/root/usr/src/linux-headers-$KREL
+	ln -sfn "/usr/lib/linux-kbuild-$KVER/scripts" "$h/scripts"
+	ln -sfn "/usr/lib/linux-kbuild-$KVER/tools" "$h/tools"
+	touch "$KC/.stamp"
+}
+fetch >"$OUT/fetch.log" 2>&1 || bail "download linux-image/-headers-$KREL, busybox-static (arm64): see $OUT/fetch.log"
+KDIR=$KC/root/usr/src/linux-headers-$KREL
+for need in "/usr/lib/linux-kbuild-$KVER/scripts" "/usr/src/linux-headers-$KVER-common/Makefile"; do
+	[ -e "$need" ] || bail "$need missing (apt-get install linux-headers-${KREL%-arm64}-amd64)"
+done
+
+# ---- 2. cross-build ---------------------------------------------------------------------------------
+rm -rf "$OUT/src" && mkdir -p "$OUT/src"
+cp -a "$ROOT/Kbuild" "$ROOT/driver" "$ROOT/uapi" "$OUT/src/"
+make -C "$KDIR" M="$OUT/src" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- W=1 modules \
+	>"$OUT/build.log" 2>&1
+brc=$?
+mapfile -t KOS < <(find "$OUT/src" -name '*.ko' | sort)
+if [ $brc -ne 0 ] || [ ${#KOS[@]} = 0 ]; then
+	bail "cross-build for $KREL failed: see $OUT/build.log"
+elif grep -q 'warning:' "$OUT/build.log"; then
+	bail "cross-build for $KREL: $(grep -m1 'warning:' "$OUT/build.log")"
+fi
+result 1 "cross-built $(printf '%s ' "${KOS[@]##*/}")for $KREL (W=1, no warnings)"
+
+# ---- 3. initramfs -----------------------------------------------------------------------------------
+build_initrd() {
+	local r=$OUT/initrd m path rel dst ko
+	rm -rf "$r" && mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,tests,lib/modules/"$KREL"/extra}
+	cp "$KC/root/bin/busybox" "$r/bin/busybox"
+	# The applet list of an arm64 busybox cannot be asked for here: the host's is the same version.
+	for a in sh mount modprobe insmod sleep cat grep sed dmesg test poweroff mkdir echo uname ls; do
+		ln -s busybox "$r/bin/$a"
+	done
+	local wanted=("${VM_MODULES[@]}")
+	for ko in "${KOS[@]}"; do
+		IFS=, read -r -a deps <<<"$(modinfo -F depends "$ko")"
+		for m in "${deps[@]}"; do [ -n "$m" ] && [ "$m" != biounit ] && wanted+=("$m"); done
+	done
+	declare -A seen=()
+	for m in "${wanted[@]}"; do
+		out=$(modprobe -d "$KC/root" -S "$KREL" --show-depends "$m" 2>&1) ||
+			{ echo "cannot resolve $m: $out"; return 1; }
+		while read -r kind path _; do
+			[ "$kind" = insmod ] || continue
+			[ -n "${seen[$path]:-}" ] && continue
+			seen[$path]=1
+			rel=${path#"$KC/root/lib/modules/$KREL/"}
+			dst=$r/lib/modules/$KREL/${rel%.xz}
+			mkdir -p "$(dirname "$dst")"
+			case $rel in
+			*.ko.xz) xz -dc "$path" >"$dst" ;;
+			*.ko) cp "$path" "$dst" ;;
+			*) echo "unexpected module $path"; return 1 ;;
+			esac
+		done <<<"$out"
+	done
+	cp "$KC/root/lib/modules/$KREL"/modules.{builtin,builtin.modinfo} "$r/lib/modules/$KREL/"
+	cp "${KOS[@]}" "$r/lib/modules/$KREL/extra/"
+	depmod -b "$r" "$KREL" || return 1
+	cp "$ROOT/tests/dt-vm/run.sh" "$r/tests/run.sh"
+	cat >"$r/init" <<'INIT'
+#!/bin/sh
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+modprobe configfs && mount -t configfs configfs /sys/kernel/config
+echo 30 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+echo "biounit-dtvm: running /tests/run.sh" >/dev/kmsg
+# One UART on virt: the TAP shares the console, each line marked.
+(cd /tests && ./run.sh) 2>&1 </dev/null | sed 's/^/@TAP@ /' >/dev/console
+echo "biounit-dtvm: done" >/dev/kmsg
+poweroff -f
+INIT
+	chmod +x "$r/init"
+	(cd "$r" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$OUT/initrd.gz"
+	echo "$(find "$r/lib/modules/$KREL/kernel" -name '*.ko' | wc -l) kernel modules"
+}
+imsg=$(build_initrd 2>&1 | tee "$OUT/initrd.log" | tail -n1)
+if [ "${PIPESTATUS[0]}" != 0 ] || [ ! -s "$OUT/initrd.gz" ]; then
+	bail "arm64 busybox initramfs: $imsg (see $OUT/initrd.log)"
+fi
+result 1 "arm64 busybox initramfs: our modules + $imsg ($(du -k "$OUT/initrd.gz" | cut -f1) KiB)"
+
+# ---- 4. the trees and the boots ---------------------------------------------------------------------
+qemu-system-aarch64 -M "virt,dumpdtb=$OUT/virt.dtb" "${QEMU_CPU[@]}" -nographic >"$OUT/dumpdtb.log" 2>&1 ||
+	bail "qemu-system-aarch64 -M virt,dumpdtb: $(head -n1 "$OUT/dumpdtb.log")"
+dtc -q -I dtb -O dts -o "$OUT/virt.dts" "$OUT/virt.dtb" || bail "dtc cannot read virt.dtb"
+
+boot() { # boot good|broken
+	local mode=$1
+	local dts=$OUT/virt-$mode.dts dtb=$OUT/virt-$mode.dtb con=$OUT/console-$mode.log
+	local start secs qrc vmtap bad msg line
+	cat "$OUT/virt.dts" "$ROOT/tests/dt-vm/unit-$mode.dtsi" >"$dts"
+	# The virt tree as QEMU made it draws dtc warnings of its own; ours must compile.
+	if ! dtc -q -I dts -O dtb -o "$dtb" "$dts" 2>"$OUT/dtc-$mode.log"; then
+		result 0 "vm $mode: dtc: $(head -n1 "$OUT/dtc-$mode.log")"
+		return
+	fi
+	start=$(date +%s.%N)
+	timeout -k 5 "$TIMEOUT" qemu-system-aarch64 -M virt "${QEMU_CPU[@]}" -nodefaults -display none \
+		-no-reboot -dtb "$dtb" -kernel "$KC/root/boot/vmlinuz-$KREL" -initrd "$OUT/initrd.gz" \
+		-append "console=ttyAMA0 panic=-1 oops=panic loglevel=7 biounit_dtvm=$mode" \
+		-serial "file:$OUT/console-$mode.raw" >"$OUT/qemu-$mode.log" 2>&1
+	qrc=$?
+	secs=$(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
+	tr -d '\r' <"$OUT/console-$mode.raw" >"$con"
+	if [ $qrc -ne 0 ]; then
+		result 0 "vm $mode: QEMU exit status $qrc after ${secs}s: $(head -n1 "$OUT/qemu-$mode.log")"
+	elif ! grep -q 'biounit-dtvm: done' "$con"; then
+		result 0 "vm $mode: did not reach the end of /init (${secs}s)"
+	else
+		result 1 "vm $mode: booted Debian $KREL on virt/cortex-a57 (TCG) and powered off in ${secs}s"
+	fi
+	vmtap=$(sed -n 's/^.*@TAP@ //p' "$con")
+	while IFS= read -r line; do echo "    $line"; done <<<"$vmtap"
+	if [ -n "$vmtap" ] && ! echo "$vmtap" | grep -q '^not ok' &&
+		[ "$(echo "$vmtap" | grep -c '^ok ')" = "$(echo "$vmtap" | sed -n 's/^1\.\.//p')" ]; then
+		result 1 "vm $mode: in-VM checks ($(echo "$vmtap" | grep -c '^ok ') ok)"
+	else
+		result 0 "vm $mode: in-VM checks (see $con)"
+	fi
+	if [ "$mode" = broken ]; then
+		# The kernel's own console lines, not the copy run.sh prints from dmesg.
+		msg=$(grep -v '@TAP@' "$con" | grep -m1 -E "$BROKEN_MSG" | sed -E 's/^\[ *[0-9.]+\] //')
+		if [ -n "$msg" ]; then
+			result 1 "vm broken: probe failed, console: \"$msg\""
+		else
+			result 0 "vm broken: console lacks \"$BROKEN_MSG\""
+		fi
+	fi
+	bad=$(grep -E -m1 "$CONSOLE_BAD" "$con")
+	if [ -z "$bad" ]; then
+		result 1 "vm $mode: console clean (no BUG/WARNING/Oops)"
+	else
+		result 0 "vm $mode: console: $(echo "$bad" | cut -c1-160)"
+	fi
+}
+boot good
+boot broken
+[ "$n" = "$PLAN" ] || { echo "# plan $PLAN but $n results"; fails=$((fails + 1)); }
+[ "$fails" = 0 ]
