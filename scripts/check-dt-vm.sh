@@ -66,23 +66,9 @@ echo "# kernel $KREL (arm64), cache $KC, logs in $OUT"
 # ---- 1. packages ----------------------------------------------------------------------------------
 fetch() {
 	[ -f "$KC/.stamp" ] && return 0
-	local apt=$CACHE/apt-arm64 dl pkgs=("linux-image-$KREL" "linux-headers-$KREL" busybox-static) p deb
-	mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/etc"
-	touch "$apt/status"
-	printf '%s\n' 'deb http://deb.debian.org/debian bookworm main' \
-		'deb http://deb.debian.org/debian-security bookworm-security main' >"$apt/etc/sources.list"
-	local o=(-o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o "Dir::State::Lists=$apt/lists"
-		-o "Dir::State::status=$apt/status" -o "Dir::Cache=$apt" -o "Dir::Cache::archives=$apt/archives"
-		-o "Dir::Etc::SourceList=$apt/etc/sources.list" -o Dir::Etc::SourceParts=/nonexistent
-		-o APT::Sandbox::User=root)
+	local dl pkgs=("linux-image-$KREL" "linux-headers-$KREL" busybox-static) p deb
 	dl=$(mktemp -d "${TMPDIR:-/tmp}/biounit-dtvm.XXXXXX")
-	if ! (cd "$dl" && apt-get "${o[@]}" download "${pkgs[@]}"); then
-		if ! apt-get "${o[@]}" update ||
-			! (cd "$dl" && apt-get "${o[@]}" download "${pkgs[@]}"); then
-			rm -rf "$dl"
-			return 1
-		fi
-	fi
+	"$ROOT/scripts/arm64-download.sh" "$dl" "${pkgs[@]}" || { rm -rf "$dl"; return 1; }
 	rm -rf "$KC" && mkdir -p "$KC"
 	for p in "${pkgs[@]}"; do
 		deb=$(find "$dl" -maxdepth 1 -name "${p}_*.deb" | head -n1)

@@ -27,47 +27,30 @@ BINDINGS=$ROOT/docs/devicetree/bindings
 mkdir -p "$OUT"
 cd "$ROOT"
 
-results=()
-add() { # ok|fail|skip, description, [detail]
-	case $1 in
-	ok) results+=("ok|$2") ;;
-	fail) results+=("not ok|$2${3:+: $3}") ;;
-	skip) results+=("ok|$2 # SKIP ${3:-}") ;;
-	esac
-}
+# shellcheck source=scripts/tap.sh
+. "$ROOT/scripts/tap.sh"
 # Runs a command whose any output is a failure: check_quiet LOG DESCRIPTION CMD...
 check_quiet() {
 	local log=$1 desc=$2
 	shift 2
 	if "$@" >"$log" 2>&1 && [ ! -s "$log" ]; then
-		add ok "$desc"
+		tap_add ok "$desc"
 		return 0
 	fi
 	sed 's/^/# /' "$log" | head -n 20 >&2
-	add fail "$desc" "$(head -n1 "$log") (log: $log)"
+	tap_add fail "$desc" "$(head -n1 "$log") (log: $log)"
 	return 1
-}
-finish() {
-	echo "TAP version 13"
-	echo "1..${#results[@]}"
-	local rc=0 i=0 r
-	for r in "${results[@]}"; do
-		i=$((i + 1))
-		echo "${r%%|*} $i - ${r#*|}"
-		[[ $r == "not ok|"* ]] && rc=1
-	done
-	exit $rc
 }
 
 for t in dtc fdtoverlay fdtget dt-doc-validate dt-mk-schema dt-validate dt-extract-example; do
 	if ! command -v $t >/dev/null; then
-		add fail "device-tree tools installed" "$t missing (scripts/deps.sh: device-tree-compiler, dt-schema)"
-		finish
+		tap_add fail "device-tree tools installed" "$t missing (scripts/deps.sh: device-tree-compiler, dt-schema)"
+		tap_finish
 	fi
 done
 
 mapfile -t schemas < <(find "$BINDINGS" -name '*.yaml' | sort)
-[ ${#schemas[@]} -gt 0 ] || { add fail "bindings exist" "no $BINDINGS/**/*.yaml"; finish; }
+[ ${#schemas[@]} -gt 0 ] || { tap_add fail "bindings exist" "no $BINDINGS/**/*.yaml"; tap_finish; }
 
 # ---- kernel schemas our bindings $ref, and the dt-bindings headers for the examples --------------
 KB=$OUT/linux-bindings
@@ -83,9 +66,9 @@ if [ ! -f "$KB/.stamp" ] || [ "$(cat "$KB/.stamp")" != "$want" ]; then
 	fi
 fi
 if [ -f "$KB/.stamp" ]; then
-	add ok "kernel schemas ${KFILES[*]} from $(basename "$TARBALL")"
+	tap_add ok "kernel schemas ${KFILES[*]} from $(basename "$TARBALL")"
 else
-	add fail "kernel schemas from $TARBALL" "$(head -n1 "$OUT/linux-bindings.log")"
+	tap_add fail "kernel schemas from $TARBALL" "$(head -n1 "$OUT/linux-bindings.log")"
 fi
 DTB_INC=$(find /usr/src -maxdepth 3 -path '*/linux-headers-*-common/include' -type d | sort -V | head -n1)
 
@@ -102,7 +85,7 @@ for s in "${schemas[@]}"; do
 		check_quiet "$OUT/yamllint.log" "yamllint $rel" \
 			yamllint -f parsable -d '{extends: relaxed, rules: {line-length: {max: 110}}}' "$s" || true
 	else
-		add skip "yamllint $rel" "yamllint not installed"
+		tap_add skip "yamllint $rel" "yamllint not installed"
 	fi
 	# dt-doc-validate takes one search path: validate the copy in the combined tree.
 	check_quiet "$OUT/doc-validate.log" "dt-doc-validate $rel" \
@@ -112,7 +95,7 @@ done
 SCHEMA=$OUT/processed-schema.json
 if ! check_quiet "$OUT/mk-schema.log" "dt-mk-schema: our bindings, kernel and core schemas" \
 	dt-mk-schema -j -o "$SCHEMA" "$SCHEMAS"; then
-	finish
+	tap_finish
 fi
 
 # dt_validate LOG DESCRIPTION DTB: our schemas only (-l), any message is a failure.
@@ -130,7 +113,7 @@ for s in "${schemas[@]}"; do
 		dtc -@ -I dts -O dtb -o "$ex.dtb" "$ex.pp.dts" 2>>"$ex.log" && [ ! -s "$ex.log" ]; then
 		dt_validate "$ex.validate.log" "the example of $rel compiles and passes dt-validate" "$ex.dtb" || true
 	else
-		add fail "the example of $rel compiles" "$(head -n1 "$ex.log")"
+		tap_add fail "the example of $rel compiles" "$(head -n1 "$ex.log")"
 	fi
 done
 
@@ -139,38 +122,26 @@ KREL=${BIOUNIT_DT_KREL:-$("$ROOT/scripts/kernels.sh" | tail -n1 | sed 's/-amd64$
 DTBS=$CACHE/dtbs/$KREL
 get_dtbs() {
 	[ -f "$DTBS/.stamp" ] && return 0
-	local apt=$CACHE/apt-arm64 pkg=linux-image-$KREL dl deb
-	mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/etc"
-	touch "$apt/status"
-	# The Debian archive only (the host may list other repositories): bookworm and its security suite.
-	printf '%s\n' 'deb http://deb.debian.org/debian bookworm main' \
-		'deb http://deb.debian.org/debian-security bookworm-security main' >"$apt/etc/sources.list"
-	local o=(-o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o "Dir::State::Lists=$apt/lists"
-		-o "Dir::State::status=$apt/status" -o "Dir::Cache=$apt" -o "Dir::Cache::archives=$apt/archives"
-		-o "Dir::Etc::SourceList=$apt/etc/sources.list" -o Dir::Etc::SourceParts=/nonexistent
-		-o APT::Sandbox::User=root)
+	local pkg=linux-image-$KREL dl deb
 	dl=$(mktemp -d "${TMPDIR:-/tmp}/biounit-dtb.XXXXXX")
-	if ! (cd "$dl" && apt-get "${o[@]}" download "$pkg"); then
-		apt-get "${o[@]}" update && (cd "$dl" && apt-get "${o[@]}" download "$pkg") ||
-			{ rm -rf "$dl"; return 1; }
-	fi
+	"$ROOT/scripts/arm64-download.sh" "$dl" "$pkg" || { rm -rf "$dl"; return 1; }
 	deb=$(find "$dl" -maxdepth 1 -name "${pkg}_*.deb" | head -n1)
 	rm -rf "$DTBS" && mkdir -p "$DTBS"
 	# Only the DTBs: usr/lib/linux-image-KREL/VENDOR/BOARD.dtb -> $DTBS/VENDOR/BOARD.dtb
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$DTBS" --strip-components=4 --wildcards \
 		"./usr/lib/linux-image-$KREL/*.dtb" || { rm -rf "$dl"; return 1; }
 	rm -rf "$dl"
-	echo "$(basename "$deb")" >"$DTBS/.stamp"
+	basename "$deb" >"$DTBS/.stamp"
 }
 if get_dtbs >"$OUT/dtbs.log" 2>&1; then
-	add ok "base DTBs from $(cat "$DTBS/.stamp") in $DTBS"
+	tap_add ok "base DTBs from $(cat "$DTBS/.stamp") in $DTBS"
 else
-	add fail "base DTBs from linux-image-$KREL" "see $OUT/dtbs.log"
+	tap_add fail "base DTBs from linux-image-$KREL" "see $OUT/dtbs.log"
 fi
 
 # ---- the overlays ---------------------------------------------------------------------------------
 mapfile -t overlays < <(find dts -name '*.dtso' | sort)
-[ ${#overlays[@]} -gt 0 ] || add fail "overlays exist" "no dts/*.dtso"
+[ ${#overlays[@]} -gt 0 ] || tap_add fail "overlays exist" "no dts/*.dtso"
 for o in "${overlays[@]}"; do
 	b=$(basename "$o" .dtso)
 	dtbo=$OUT/$b.dtbo
@@ -178,14 +149,14 @@ for o in "${overlays[@]}"; do
 		dtc -@ -I dts -O dtb -o "$dtbo" "$o" || continue
 	read -r -a bases < <(sed -n 's/^.*biounit-base:[[:space:]]*//p' "$o" | head -n1) || true
 	if [ ${#bases[@]} -eq 0 ]; then
-		add skip "$o applies to its board" "no biounit-base: line (a template)"
+		tap_add skip "$o applies to its board" "no biounit-base: line (a template)"
 		continue
 	fi
 	for base in "${bases[@]}"; do
 		bb=$(basename "$base" .dtb)
 		merged=$OUT/$b+$bb.dtb
 		if [ ! -f "$DTBS/$base" ]; then
-			add fail "$o applies to $base" "$DTBS/$base missing"
+			tap_add fail "$o applies to $base" "$DTBS/$base missing"
 			continue
 		fi
 		check_quiet "$OUT/$b+$bb.apply.log" "$o applies to Debian's $base with fdtoverlay" \
@@ -203,9 +174,9 @@ for o in "${overlays[@]}"; do
 			/^[[:space:]]*};$/ { if (ph == want) print re; re = ""; ph = "" }' |
 			head -n1 | sed 's/^<0x\(.*\)>;$/\1/')
 		if [ -n "$cam" ] && [ "$back" = "$cam" ]; then
-			add ok "$b on $bb: camera endpoint and CSI-2 receiver endpoint point at each other"
+			tap_add ok "$b on $bb: camera endpoint and CSI-2 receiver endpoint point at each other"
 		else
-			add fail "$b on $bb: camera graph link" "camera 0x$cam -> 0x$rx -> 0x$back"
+			tap_add fail "$b on $bb: camera graph link" "camera 0x$cam -> 0x$rx -> 0x$back"
 		fi
 	done
 done
@@ -217,10 +188,10 @@ if [ -n "$first" ]; then
 	fdtput -t u "$OUT/broken.dtb" /biometrics-unit/scanner resolution-ppi 400
 	dt-validate -s "$SCHEMA" -l ind, "$OUT/broken.dtb" >"$OUT/broken.log" 2>&1 || true
 	if grep -q 'resolution-ppi' "$OUT/broken.log"; then
-		add ok "dt-validate rejects scanner resolution-ppi = <400>"
+		tap_add ok "dt-validate rejects scanner resolution-ppi = <400>"
 	else
-		add fail "dt-validate rejects scanner resolution-ppi = <400>" "no message (see $OUT/broken.log)"
+		tap_add fail "dt-validate rejects scanner resolution-ppi = <400>" "no message (see $OUT/broken.log)"
 	fi
 fi
 
-finish
+tap_finish

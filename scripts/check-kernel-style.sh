@@ -20,14 +20,8 @@ LOG=$BUILD/style
 mkdir -p "$LOG"
 cd "$ROOT"
 
-results=()
-add() { # ok|fail|skip, description, [detail]
-	case $1 in
-	ok) results+=("ok|$2") ;;
-	fail) results+=("not ok|$2${3:+: $3}") ;;
-	skip) results+=("ok|$2 # SKIP ${3:-}") ;;
-	esac
-}
+# shellcheck source=scripts/tap.sh
+. "$ROOT/scripts/tap.sh"
 
 krels=("$@")
 [ ${#krels[@]} -gt 0 ] || mapfile -t krels < <("$ROOT/scripts/kernels.sh")
@@ -36,11 +30,11 @@ krels=("$@")
 for k in "${krels[@]}"; do
 	out=$BUILD/kmod/$k
 	if [ ! -f "$out/build.status" ]; then
-		add fail "modules build with W=1 and no warning on $k" "not built (make modules)"
+		tap_add fail "modules build with W=1 and no warning on $k" "not built (make modules)"
 	elif [ "$(cat "$out/build.status")" = ok ]; then
-		add ok "modules build with W=1 and no warning on $k"
+		tap_add ok "modules build with W=1 and no warning on $k"
 	else
-		add fail "modules build with W=1 and no warning on $k" "$(head -n1 "$out/build.status")"
+		tap_add fail "modules build with W=1 and no warning on $k" "$(head -n1 "$out/build.status")"
 	fi
 done
 
@@ -48,9 +42,9 @@ done
 CP=$BUILD/linux-src/scripts/checkpatch.pl
 mapfile -t files < <(compgen -G 'driver/*.[ch]'; compgen -G 'uapi/linux/*.h')
 if [ ${#files[@]} -eq 0 ]; then
-	add skip "checkpatch --strict reports nothing" "no driver/*.[ch] or uapi/linux/*.h yet"
+	tap_add skip "checkpatch --strict reports nothing" "no driver/*.[ch] or uapi/linux/*.h yet"
 elif [ ! -f "$CP" ]; then
-	add fail "checkpatch --strict reports nothing" "$CP missing (scripts/linux-src.sh)"
+	tap_add fail "checkpatch --strict reports nothing" "$CP missing (scripts/linux-src.sh)"
 else
 	# Kernel-version tests are allowed in the one compat header (driver/*compat*.h) only.
 	plain=() compat=()
@@ -65,16 +59,16 @@ else
 	} >"$LOG/checkpatch.log" 2>&1
 	n=$(grep -cE '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' "$LOG/checkpatch.log" || true)
 	if [ "$n" -eq 0 ] && ! grep -qiE 'error|warning' "$LOG/checkpatch.log"; then
-		add ok "checkpatch --strict reports nothing (${#files[@]} files)"
+		tap_add ok "checkpatch --strict reports nothing (${#files[@]} files)"
 	else
 		sed 's/^/# /' "$LOG/checkpatch.log" | head -n 30 >&2
-		add fail "checkpatch --strict reports nothing" "$n report(s), first: $(head -n1 "$LOG/checkpatch.log")"
+		tap_add fail "checkpatch --strict reports nothing" "$n report(s), first: $(head -n1 "$LOG/checkpatch.log")"
 	fi
 fi
 
 # ---- DKMS: dkms.conf builds both modules, in private trees (nothing installed) ------------------
 if ! command -v dkms >/dev/null; then
-	add fail "dkms builds the modules" "dkms is not installed (scripts/deps.sh)"
+	tap_add fail "dkms builds the modules" "dkms is not installed (scripts/deps.sh)"
 else
 	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 	dt=$(mktemp -d)
@@ -84,9 +78,9 @@ else
 	for k in "${krels[@]}"; do
 		if { dkms add "biounit/$ver" "${dk[@]}" || true; } >"$LOG/dkms-$k.log" 2>&1 &&
 			dkms build "biounit/$ver" -k "$k" "${dk[@]}" >>"$LOG/dkms-$k.log" 2>&1; then
-			add ok "dkms builds the modules for $k"
+			tap_add ok "dkms builds the modules for $k"
 		else
-			add fail "dkms builds the modules for $k" "see $LOG/dkms-$k.log"
+			tap_add fail "dkms builds the modules for $k" "see $LOG/dkms-$k.log"
 		fi
 	done
 	rm -rf "$dt"
@@ -95,9 +89,9 @@ fi
 # ---- kernel-doc: every documented item well-formed, every exported or uapi item documented -------
 KD=$BUILD/linux-src/scripts/kernel-doc
 if [ ${#files[@]} -eq 0 ]; then
-	add skip "kernel-doc reports nothing" "no driver/*.[ch] or uapi/linux/*.h yet"
+	tap_add skip "kernel-doc reports nothing" "no driver/*.[ch] or uapi/linux/*.h yet"
 elif [ ! -f "$KD" ]; then
-	add fail "kernel-doc reports nothing" "$KD missing (scripts/linux-src.sh)"
+	tap_add fail "kernel-doc reports nothing" "$KD missing (scripts/linux-src.sh)"
 else
 	# -none parses and reports without writing documentation (6.1's kernel-doc has no -Wall).
 	perl "$KD" -none "${files[@]}" >"$LOG/kernel-doc.log" 2>&1 || true
@@ -109,21 +103,21 @@ else
 		done
 	done
 	if [ ! -s "$LOG/kernel-doc.log" ]; then
-		add ok "kernel-doc reports nothing (${#files[@]} files)"
+		tap_add ok "kernel-doc reports nothing (${#files[@]} files)"
 	else
 		sed 's/^/# /' "$LOG/kernel-doc.log" | head -n 30 >&2
-		add fail "kernel-doc reports nothing" "$(head -n1 "$LOG/kernel-doc.log")"
+		tap_add fail "kernel-doc reports nothing" "$(head -n1 "$LOG/kernel-doc.log")"
 	fi
 fi
 
 for k in "${krels[@]}"; do
 	out=$BUILD/kmod/$k
 	if [ ! -f "$out/build.status" ] || [ "$(cat "$out/build.status")" != ok ]; then
-		add fail "sparse (C=2) reports nothing on $k" "no clean build to check"
+		tap_add fail "sparse (C=2) reports nothing on $k" "no clean build to check"
 	elif "$ROOT/scripts/kmod.sh" sparse "/usr/src/linux-headers-$k" "$out" >&2; then
-		add ok "sparse (C=2) reports nothing on $k"
+		tap_add ok "sparse (C=2) reports nothing on $k"
 	else
-		add fail "sparse (C=2) reports nothing on $k" "$(head -n1 "$out/sparse.status")"
+		tap_add fail "sparse (C=2) reports nothing on $k" "$(head -n1 "$out/sparse.status")"
 	fi
 done
 
@@ -131,15 +125,15 @@ done
 HDR=uapi/linux/biounit.h
 CC=${CC:-gcc}
 if [ ! -f "$HDR" ]; then
-	add skip "$HDR compiles alone with -m32 and -m64" "no $HDR yet"
+	tap_add skip "$HDR compiles alone with -m32 and -m64" "no $HDR yet"
 else
 	m32inc=$("$ROOT/scripts/m32-include.sh")
 	for m in 32 64; do
 		if echo '#include <linux/biounit.h>' | $CC -m$m -std=c99 -Wall -Wextra -Werror -pedantic \
 			-Iuapi -idirafter "$m32inc" -x c -fsyntax-only - >"$LOG/uapi-m$m.log" 2>&1; then
-			add ok "$HDR compiles alone with -m$m"
+			tap_add ok "$HDR compiles alone with -m$m"
 		else
-			add fail "$HDR compiles alone with -m$m" "$(grep -m1 -E 'error' "$LOG/uapi-m$m.log")"
+			tap_add fail "$HDR compiles alone with -m$m" "$(grep -m1 -E 'error' "$LOG/uapi-m$m.log")"
 		fi
 	done
 fi
@@ -147,14 +141,4 @@ fi
 # The layout test (tests/uapi/layout.c, -m32 against -m64) runs inside each test VM: this host
 # cannot run i386 programs, and the kernel tests' payload (tests/kernel/run.sh) boots anyway.
 
-# ---- TAP -----------------------------------------------------------------------------------------
-echo "TAP version 13"
-echo "1..${#results[@]}"
-rc=0
-i=0
-for r in "${results[@]}"; do
-	i=$((i + 1))
-	echo "${r%%|*} $i - ${r#*|}"
-	[[ $r == "not ok|"* ]] && rc=1
-done
-exit $rc
+tap_finish
