@@ -70,7 +70,8 @@ static inline int biounit_vb2_create_bufs(struct vb2_queue *q,
 					  unsigned int size,
 					  unsigned int *first_index)
 {
-	unsigned int sizes[1] = { size };
+	/* vb2 copies a whole VB2_MAX_PLANES array, whatever the plane count */
+	unsigned int sizes[VB2_MAX_PLANES] = { size };
 
 #ifdef BIOUNIT_VB2_BY_BUFFER
 	return vb2_core_create_bufs(q, memory, 0, count, 1, sizes,

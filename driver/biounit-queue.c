@@ -242,6 +242,18 @@ static bool biounit_memory_ok(u32 memory)
 	return memory == BIOUNIT_MEMORY_MMAP || memory == BIOUNIT_MEMORY_DMABUF;
 }
 
+/*
+ * A channel nobody owns holds no buffers, and no buffer bookkeeping either:
+ * since 6.8 videobuf2 allocates that on the first REQBUFS or CREATE_BUFS and
+ * frees it only in vb2_core_queue_release() or on some error paths, so
+ * REQBUFS(0), or a failed allocation, would otherwise leave it behind.
+ */
+static void biounit_release_unowned(struct biounit_channel *ch)
+{
+	if (!ch->owner)
+		vb2_core_queue_release(&ch->queue);
+}
+
 static long biounit_reqbufs(struct biounit_channel *ch, struct biounit_file *bf,
 			    struct biounit_requestbuffers *req)
 {
@@ -255,6 +267,7 @@ static long biounit_reqbufs(struct biounit_channel *ch, struct biounit_file *bf,
 	ret = vb2_core_reqbufs(&ch->queue, req->memory, 0, &req->count);
 	if (!ret)
 		ch->owner = req->count ? bf : NULL;
+	biounit_release_unowned(ch);
 	return ret;
 }
 
@@ -273,6 +286,7 @@ static long biounit_create_bufs(struct biounit_channel *ch,
 				      ch->fmt.sizeimage, &c->index);
 	if (!ret && c->count)
 		ch->owner = bf;
+	biounit_release_unowned(ch);
 	return ret;
 }
 
@@ -318,6 +332,7 @@ static long biounit_expbuf(struct biounit_channel *ch, struct biounit_file *bf,
 			   struct biounit_exportbuffer *e)
 {
 	struct vb2_buffer *vb;
+	int ret;
 
 	if ((e->flags & ~(O_CLOEXEC | O_ACCMODE)) ||
 	    (e->flags & O_ACCMODE) == O_WRONLY)
@@ -326,9 +341,14 @@ static long biounit_expbuf(struct biounit_channel *ch, struct biounit_file *bf,
 		return ch->owner ? -EBUSY : -EINVAL;
 
 	vb = biounit_lookup(ch, e->index);
-	if (!vb)
+	if (!vb || ch->queue.memory != VB2_MEMORY_MMAP)
 		return -EINVAL;
-	return biounit_vb2_expbuf(&ch->queue, &e->fd, vb, e->flags);
+	ret = biounit_vb2_expbuf(&ch->queue, &e->fd, vb, e->flags);
+	/*
+	 * Every bad argument was refused above: videobuf2 says -EINVAL also
+	 * when the allocator could not make the dma-buf (out of memory).
+	 */
+	return ret == -EINVAL ? -ENOMEM : ret;
 }
 
 static long biounit_stream(struct biounit_channel *ch, struct biounit_file *bf,

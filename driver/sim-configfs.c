@@ -15,6 +15,9 @@
  * docs/simulator.md.
  */
 
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
@@ -83,28 +86,91 @@ static bool bsim_is_live(struct bsim_unit *unit)
 	return unit->pdev;
 }
 
-static void bsim_unregister_nodes(struct bsim_unit *unit)
+/* Sets of software nodes the kernel may still point to (struct bsim_nodes) */
+static LIST_HEAD(bsim_retired_nodes);
+static DEFINE_MUTEX(bsim_retired_lock);
+static atomic_t bsim_nodes_seq = ATOMIC_INIT(0);
+
+static bool bsim_nodes_held(struct bsim_nodes *set)
 {
 	int i;
 
-	for (i = BIOUNIT_CH_COUNT; i >= 0; i--)
-		if (unit->nodes[i].name)
-			software_node_unregister(&unit->nodes[i]);
-	memset(unit->nodes, 0, sizeof(unit->nodes));
+	for (i = 0; i < BSIM_NODES; i++)
+		if (set->nodes[i].name && software_node_fwnode(&set->nodes[i]))
+			return true;
+	return false;
 }
 
-static void bsim_fill_props(struct bsim_unit *unit, unsigned int id)
+/* Frees the retired sets the kernel has let go of; true if none is left */
+static bool bsim_reap_nodes(void)
+{
+	struct bsim_nodes *set, *tmp;
+	bool empty;
+
+	mutex_lock(&bsim_retired_lock);
+	list_for_each_entry_safe(set, tmp, &bsim_retired_nodes, list) {
+		if (set->parent_held) {
+			if (time_before(jiffies, set->parent_until))
+				continue;
+			software_node_unregister(&set->nodes[0]);
+			set->parent_held = false;
+		}
+		if (bsim_nodes_held(set))
+			continue;
+		list_del(&set->list);
+		kfree(set);
+	}
+	empty = list_empty(&bsim_retired_nodes);
+	mutex_unlock(&bsim_retired_lock);
+	return empty;
+}
+
+/*
+ * A child node whose registration failed in kobject_add() is released
+ * without holding a reference on its parent, yet its release function
+ * (software_node_release()) still uses the parent. With
+ * CONFIG_DEBUG_KOBJECT_RELEASE that release runs up to 4 s later, so the
+ * parent must stay registered that long (found by make check-debug).
+ */
+#define BSIM_PARENT_GRACE	(5 * HZ)
+
+/*
+ * Unregisters the unit's nodes, children first, and retires their set. After
+ * a child failed to register, the unit node goes later (BSIM_PARENT_GRACE).
+ */
+static void bsim_unregister_nodes(struct bsim_unit *unit, bool child_failed)
+{
+	struct bsim_nodes *set = unit->nodes;
+	int i;
+
+	for (i = BIOUNIT_CH_COUNT; i >= 1; i--)
+		if (set->nodes[i].name)
+			software_node_unregister(&set->nodes[i]);
+	if (child_failed) {
+		set->parent_held = true;
+		set->parent_until = jiffies + BSIM_PARENT_GRACE;
+	} else {
+		software_node_unregister(&set->nodes[0]);
+	}
+	unit->nodes = NULL;
+	mutex_lock(&bsim_retired_lock);
+	list_add_tail(&set->list, &bsim_retired_nodes);
+	mutex_unlock(&bsim_retired_lock);
+	bsim_reap_nodes();
+}
+
+static void bsim_fill_props(struct bsim_unit *unit, struct bsim_nodes *set,
+			    unsigned int id)
 {
 	struct bsim_channel *ch = &unit->channels[id];
-	struct property_entry *p = unit->props[1 + id];
+	struct property_entry *p = set->props[1 + id];
 
-	memset(unit->props[1 + id], 0, sizeof(unit->props[1 + id]));
 	*p++ = PROPERTY_ENTRY_U32("min-frame-interval-us", ch->min_interval_us);
 	switch (id) {
 	case BIOUNIT_CH_FACE:
-		unit->frame_size[0] = ch->max_width;
-		unit->frame_size[1] = ch->max_height;
-		*p++ = PROPERTY_ENTRY_U32_ARRAY("max-frame-size", unit->frame_size);
+		set->frame_size[0] = ch->max_width;
+		set->frame_size[1] = ch->max_height;
+		*p++ = PROPERTY_ENTRY_U32_ARRAY("max-frame-size", set->frame_size);
 		break;
 	case BIOUNIT_CH_FINGER:
 		*p++ = PROPERTY_ENTRY_U32("resolution-ppi", 500);
@@ -121,33 +187,43 @@ static void bsim_fill_props(struct bsim_unit *unit, unsigned int id)
 
 static int bsim_register_nodes(struct bsim_unit *unit)
 {
+	struct bsim_nodes *set;
 	unsigned int i;
 	int ret;
 
-	memset(unit->props[0], 0, sizeof(unit->props[0]));
-	unit->props[0][0] = PROPERTY_ENTRY_STRING("model", unit->model);
-	unit->props[0][1] = PROPERTY_ENTRY_STRING("serial-number", unit->serial);
-	unit->nodes[0].name = config_item_name(&unit->group.cg_item);
-	unit->nodes[0].properties = unit->props[0];
-	ret = software_node_register(&unit->nodes[0]);
+	bsim_reap_nodes();
+	set = kzalloc(sizeof(*set), GFP_KERNEL);
+	if (!set)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&set->list);
+	/* The number first, so that a long unit name cannot cut it off */
+	snprintf(set->name, sizeof(set->name), "bsim%u-%s",
+		 (unsigned int)atomic_inc_return(&bsim_nodes_seq),
+		 config_item_name(&unit->group.cg_item));
+	set->props[0][0] = PROPERTY_ENTRY_STRING("model", unit->model);
+	set->props[0][1] = PROPERTY_ENTRY_STRING("serial-number", unit->serial);
+	set->nodes[0].name = set->name;
+	set->nodes[0].properties = set->props[0];
+	ret = software_node_register(&set->nodes[0]);
 	if (ret) {
-		unit->nodes[0].name = NULL;
+		kfree(set);
 		return ret;
 	}
+	unit->nodes = set;
 
 	for (i = 0; i < BIOUNIT_CH_COUNT; i++) {
-		struct software_node *node = &unit->nodes[1 + i];
+		struct software_node *node = &set->nodes[1 + i];
 
 		if (!unit->channels[i].present)
 			continue;
-		bsim_fill_props(unit, i);
+		bsim_fill_props(unit, set, i);
 		node->name = bsim_channel_nodes[i];
-		node->parent = &unit->nodes[0];
-		node->properties = unit->props[1 + i];
+		node->parent = &set->nodes[0];
+		node->properties = set->props[1 + i];
 		ret = software_node_register(node);
 		if (ret) {
 			node->name = NULL;
-			bsim_unregister_nodes(unit);
+			bsim_unregister_nodes(unit, true);
 			return ret;
 		}
 	}
@@ -170,10 +246,10 @@ static int bsim_go_live(struct bsim_unit *unit)
 	if (ret)
 		return ret;
 
-	info.fwnode = software_node_fwnode(&unit->nodes[0]);
+	info.fwnode = software_node_fwnode(&unit->nodes->nodes[0]);
 	pdev = platform_device_register_full(&info);
 	if (IS_ERR(pdev)) {
-		bsim_unregister_nodes(unit);
+		bsim_unregister_nodes(unit, false);
 		return PTR_ERR(pdev);
 	}
 
@@ -183,7 +259,7 @@ static int bsim_go_live(struct bsim_unit *unit)
 	device_unlock(&pdev->dev);
 	if (!bound) {
 		platform_device_unregister(pdev);
-		bsim_unregister_nodes(unit);
+		bsim_unregister_nodes(unit, false);
 		return -ENXIO;
 	}
 
@@ -195,7 +271,7 @@ static void bsim_go_offline(struct bsim_unit *unit)
 {
 	platform_device_unregister(unit->pdev);
 	unit->pdev = NULL;
-	bsim_unregister_nodes(unit);
+	bsim_unregister_nodes(unit, false);
 }
 
 /* Unit attributes */
@@ -685,7 +761,18 @@ static int __init bsim_init(void)
 
 static void __exit bsim_exit(void)
 {
+	unsigned int waited_ms = 0;
+
 	configfs_unregister_subsystem(&bsim_subsys);
+	/* Let the kernel drop its last software node references (see bsim_nodes) */
+	while (!bsim_reap_nodes()) {
+		if (waited_ms >= 30000) {
+			pr_warn("biounit-sim: software nodes still referenced, leaking them\n");
+			break;
+		}
+		msleep(50);
+		waited_ms += 50;
+	}
 	mutex_destroy(&bsim_subsys.su_mutex);
 	platform_driver_unregister(&bsim_platform_driver);
 }

@@ -110,6 +110,31 @@ struct bsim_channel {
 };
 
 /**
+ * struct bsim_nodes - the software nodes of one live period of a unit
+ * @list: in the module's list of retired sets (sim-configfs.c)
+ * @name: the unit node's name, unique while the module is loaded
+ * @nodes: the unit and one per channel
+ * @props: properties of @nodes
+ * @frame_size: "max-frame-size" of the camera
+ * @parent_held: the unit node is still registered after a child failed
+ * @parent_until: when it may be unregistered (jiffies)
+ *
+ * The kernel may keep a software node's kobject, which points to its
+ * &struct software_node, after software_node_unregister() (until its last
+ * reference goes; with CONFIG_DEBUG_KOBJECT_RELEASE for seconds). So each live
+ * period gets a set of its own, freed only once the kernel has let go of it.
+ */
+struct bsim_nodes {
+	struct list_head list;
+	char name[BSIM_NAME_LEN + 16];
+	struct software_node nodes[BSIM_NODES];
+	struct property_entry props[BSIM_NODES][BSIM_NODE_PROPS];
+	u32 frame_size[2];
+	bool parent_held;
+	unsigned long parent_until;
+};
+
+/**
  * struct bsim_unit - a simulated unit in configfs
  * @group: the unit's configfs directory
  * @ref: held by configfs and by a probed device
@@ -118,24 +143,20 @@ struct bsim_channel {
  * @model: "model" property
  * @serial: "serial-number" property
  * @pdev: the platform device while live
- * @nodes: software nodes: the unit and one per channel
- * @props: properties of @nodes
- * @frame_size: "max-frame-size" of the camera
+ * @nodes: the software nodes while live
  * @channels: the channels
  */
 struct bsim_unit {
 	struct config_group group;
 	struct kref ref;
-	struct mutex live_lock; /* set-up, @pdev, @nodes, @props */
+	struct mutex live_lock; /* set-up, @pdev, @nodes */
 	struct mutex lock; /* the world of every channel */
 
 	char model[BSIM_NAME_LEN];
 	char serial[BSIM_NAME_LEN];
 	struct platform_device *pdev;
 
-	struct software_node nodes[BSIM_NODES];
-	struct property_entry props[BSIM_NODES][BSIM_NODE_PROPS];
-	u32 frame_size[2];
+	struct bsim_nodes *nodes;
 
 	struct bsim_channel channels[BIOUNIT_CH_COUNT];
 };

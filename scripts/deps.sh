@@ -35,6 +35,15 @@ PKGS_CHECK=(
 	yamllint
 	gcc-aarch64-linux-gnu
 	qemu-system-arm
+	libopenjp2-7-dev
+	libopenjp2-tools
+	libsodium-dev
+	libsqlite3-dev
+	sqlite3
+	libcurl4-openssl-dev
+	libmicrohttpd-dev
+	libsystemd-dev
+	openssl
 )
 # Extra for `make demo`.
 PKGS_DEMO=()
