@@ -6,7 +6,7 @@
 # lockdep, DEBUG_OBJECTS, kmemleak, UBSAN, fault injection ... (the fragment below).
 #   scripts/debug-kernel.sh config   prepare the source and the config; print the cache directory
 #   scripts/debug-kernel.sh build    config, then build once (make bzImage modules) or reuse;
-#                                    print the kernel release (KREL) on stdout
+#                                    print "KREL KDIR" (kernel release, build tree) on stdout
 #   scripts/debug-kernel.sh krel     print the KREL of a built kernel (exit 1 if not built)
 #   scripts/debug-kernel.sh kdir     print the kernel build directory (for scripts/kmod.sh build)
 # Cache: ${BIOUNIT_CACHE:-${XDG_CACHE_HOME:-~/.cache}/biounit}/debug-kernel/
@@ -215,9 +215,10 @@ make_config() {
 	local base lsmod line sym want got bad=0
 	prepare_source
 	base=$(base_config)
-	CFG=$DCACHE/cfg-scratch
-	rm -rf "$CFG"
-	mkdir -p "$CFG"
+	# A scratch directory of this run's own: two runs at once must not share one.
+	mkdir -p "$DCACHE"
+	CFG=$(mktemp -d "$DCACHE/cfg.XXXXXX")
+	trap 'rm -rf "$CFG"' EXIT
 	cp "$base" "$CFG/.config"
 	lsmod=$CFG/lsmod
 	{
@@ -285,7 +286,7 @@ build() {
 	if built; then
 		log "reusing $KDIR_OUT ($(cat "$KDIR_OUT/krel"), built in $(cat "$KDIR_OUT/build-seconds" 2>/dev/null)s)"
 		link_for_vm
-		cat "$KDIR_OUT/krel"
+		echo "$(cat "$KDIR_OUT/krel") $KDIR_OUT/build"
 		return 0
 	fi
 	b=$KDIR_OUT/build
@@ -309,13 +310,14 @@ build() {
 	date -u +%FT%TZ >"$KDIR_OUT/.stamp"
 	log "built $krel in $((t1 - t0))s"
 	link_for_vm
-	echo "$krel"
+	echo "$krel $b"
 }
 
 case ${1:-} in
 config)
 	make_config
-	log "config in $CFG/.config, key $KEY ($(built && echo built || echo 'not built'))"
+	cp "$CFG/.config" "$DCACHE/$KEY.config"
+	log "config in $DCACHE/$KEY.config, key $KEY ($(built && echo built || echo 'not built'))"
 	echo "$KDIR_OUT"
 	;;
 build) build ;;

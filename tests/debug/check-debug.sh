@@ -37,8 +37,8 @@ t_all=$(date +%s)
 t=$(date +%s)
 if "$STAGE" "$TAPDIR/03-kernel.tap" "$BUILD/log/debug-kernel.log" "debug kernel (scripts/debug-kernel.sh build)" \
 	"$ROOT/scripts/debug-kernel.sh" build; then
-	KREL=$(tail -n1 "$BUILD/log/debug-kernel.log")
-	KDIR=$("$ROOT/scripts/debug-kernel.sh" kdir 2>/dev/null)
+	# its last line: KREL and the build tree
+	read -r KREL KDIR < <(tail -n1 "$BUILD/log/debug-kernel.log")
 	echo "check-debug: kernel $KREL ready in $(elapsed "$t") s ($(grep -h 'built in\|reusing' "$BUILD/log/debug-kernel.log" | tail -n1))"
 else
 	summary
