@@ -6,6 +6,7 @@
 #ifndef _BIOUNIT_COMPAT_H
 #define _BIOUNIT_COMPAT_H
 
+#include <linux/pwm.h>
 #include <linux/version.h>
 #include <media/videobuf2-core.h>
 
@@ -79,6 +80,27 @@ static inline int biounit_vb2_create_bufs(struct vb2_queue *q,
 #else
 	*first_index = q->num_buffers;
 	return vb2_core_create_bufs(q, memory, 0, count, 1, sizes);
+#endif
+}
+
+/*
+ * 6.8 renamed pwm_apply_state() to pwm_apply_might_sleep() (6.1 has only the
+ * first, 6.12 only the second).
+ *
+ * Not version differences, so not wrapped here (biounit-resources.c): both
+ * kernels have devm_regulator_get_optional(), devm_clk_bulk_get_all(),
+ * devm_gpiod_get_optional(), devm_of_led_get() and devm_pwm_get(), which
+ * the driver uses on both. devm_regulator_bulk_get_enable() (both) cannot
+ * take optional supplies, and devm_clk_bulk_get_all_enable() (6.12 only)
+ * does not return the number of clocks.
+ */
+static inline int biounit_pwm_apply(struct pwm_device *pwm,
+				    const struct pwm_state *state)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	return pwm_apply_might_sleep(pwm, state);
+#else
+	return pwm_apply_state(pwm, state);
 #endif
 }
 

@@ -536,21 +536,30 @@ static void biounit_unregister(void *data)
  * @dev: the backend's device; its properties describe the unit
  * @hw: the backend's operations and allocator
  *
- * Reads "model" and "serial-number" and one child node per channel
- * ("camera", "scanner", "pad") from @dev's properties, then creates
- * /dev/biounitN. The unit is removed when @dev is unbound.
+ * Takes the unit's supplies, clocks, GPIOs, LEDs and PWMs and powers it up
+ * (biounit_resources_get()), reads "model" and "serial-number" and one child
+ * node per channel ("camera", "scanner", "pad") from @dev's properties, then
+ * creates /dev/biounitN. The unit is removed, and powered down, when @dev is
+ * unbound.
  *
- * Return: the unit, or an ERR_PTR() on failure (with the reason logged).
+ * Return: the unit, or an ERR_PTR() on failure (with the reason logged;
+ * -EPROBE_DEFER, while a supply, clock, GPIO, LED or PWM provider is
+ * missing, only as the deferral reason).
  */
 struct biounit_unit *devm_biounit_register(struct device *dev,
 					   const struct biounit_hw *hw)
 {
+	struct biounit_resources *res;
 	struct biounit_unit *unit;
 	unsigned int i, present = 0;
 	int minor, ret;
 
 	if (!hw || !hw->ops || !hw->ops->start || !hw->ops->stop)
 		return ERR_PTR(-EINVAL);
+
+	res = biounit_resources_get(dev);	/* powers the unit up */
+	if (IS_ERR(res))
+		return ERR_CAST(res);
 
 	minor = ida_alloc_max(&biounit_ida, BIOUNIT_MAX_UNITS - 1, GFP_KERNEL);
 	if (minor < 0)
@@ -564,6 +573,8 @@ struct biounit_unit *devm_biounit_register(struct device *dev,
 
 	unit->minor = minor;
 	unit->hw = *hw;
+	unit->hw.ops = biounit_resources_ops(res, hw->ops);
+	unit->res = res;
 	mutex_init(&unit->lock);
 	spin_lock_init(&unit->files_lock);
 	INIT_LIST_HEAD(&unit->files);
@@ -612,6 +623,7 @@ struct biounit_unit *devm_biounit_register(struct device *dev,
 					   biounit_debugfs);
 	debugfs_create_file("stats", 0400, unit->debugfs, unit,
 			    &biounit_stats_fops);
+	biounit_resources_debugfs(res, unit->debugfs);
 
 	ret = devm_add_action_or_reset(dev, biounit_unregister, unit);
 	if (ret)

@@ -33,6 +33,7 @@
 #define BIOUNIT_MMAP_CHANNEL_SHIFT	30
 
 struct biounit_file;
+struct biounit_resources;
 
 /**
  * struct biounit_frame_size - a frame size a channel offers
@@ -128,6 +129,8 @@ struct biounit_channel {
  * @dev: the class device /dev/biounitN hangs off; its release frees the unit
  * @cdev: the character device
  * @hw: the backend's registration
+ * @res: the supplies, clocks, GPIOs and lights from the properties (devm
+ *	data of the backend's device: valid until the unit is unregistered)
  * @minor: minor number, also the N of biounitN
  * @model: model name from the properties
  * @serial: serial number from the properties
@@ -143,6 +146,7 @@ struct biounit_unit {
 	struct device dev;
 	struct cdev cdev;
 	struct biounit_hw hw;
+	struct biounit_resources *res;
 	int minor;
 	const char *model;
 	const char *serial;
@@ -222,6 +226,14 @@ long biounit_ioctl_event(struct biounit_file *bf, unsigned int cmd,
 			 void *arg);
 bool biounit_event_pending(struct biounit_file *bf);
 void biounit_notify_gone(struct biounit_unit *unit);
+
+/* biounit-resources.c */
+struct biounit_resources *biounit_resources_get(struct device *dev);
+const struct biounit_hw_ops *
+biounit_resources_ops(struct biounit_resources *res,
+		      const struct biounit_hw_ops *ops);
+void biounit_resources_debugfs(struct biounit_resources *res,
+			       struct dentry *dir);
 
 /* biounit-core.c */
 bool biounit_reserved_zero(const u32 *reserved, size_t count);

@@ -10,18 +10,28 @@
 #    arm64 through the private arm64 apt state of scripts/check-dt.sh
 #    (${BIOUNIT_CACHE:-~/.cache/biounit}/apt-arm64) and unpacks them to $CACHE/dt-vm/KREL/.
 #    The headers' scripts/ and tools/ point at the host's amd64 linux-kbuild of the same version.
-# 2. Cross-builds biounit.ko and biounit-sim.ko (W=1, aarch64-linux-gnu-, no warning allowed).
+# 2. Cross-builds biounit.ko and biounit-sim.ko (W=1, aarch64-linux-gnu-, no warning allowed), and
+#    tests/dt-vm/facelight.c (static) if the arm64 C library is installed.
 # 3. Builds a busybox initramfs: our modules, the kernel's configfs/videobuf2/videodev/mc with their
 #    modules.dep closure (decompressed), /init and tests/dt-vm/run.sh (the in-VM TAP).
-# 4. Dumps the virt machine's tree (-M virt,dumpdtb), adds tests/dt-vm/unit-good.dtsi (boot 1) or
-#    unit-broken.dtsi (boot 2, max-frame-size 320x240) and boots each with
-#    qemu-system-aarch64 -M virt -cpu cortex-a57 -smp 2 -m 1G -dtb.
-#    Boot 1: /dev/biounit0 with model, serial and channels from the tree. Boot 2: probe fails and
-#    the console has the core's dev_err_probe() message. Every console is scanned for
-#    BUG/WARNING/Oops. The in-VM TAP is printed as a subtest of each boot.
-# Env: BIOUNIT_CACHE, BIOUNIT_DT_KREL (default: scripts/kernels.sh's newest, as -arm64),
+# 4. Dumps the virt machine's tree (-M virt,dumpdtb), labels its PL061 GPIO controller &pl061
+#    (found by its compatible), adds tests/dt-vm/unit-good.dtsi (boot 1) or unit-broken.dtsi
+#    (boot 2) and boots each with qemu-system-aarch64 -M virt -cpu cortex-a57 -smp 2 -m 1G -dtb.
+#    Boot 1: /dev/biounit0 with model, serial and channels from the tree, and the unit's
+#    resources taken and powered as the tree says: reset/enable/button/presence on the PL061, a
+#    regulator-fixed supply, two fixed-clocks, gpio-leds (in /sys/kernel/debug/gpio, the regulator
+#    sysfs and clk debugfs); QEMU's power button (PL061 line 3, pressed through the QEMU monitor
+#    when run.sh asks) gives the button's two edges; the face light is on while the face channel
+#    streams; unbind powers it down, bind up again. Boot 2: max-frame-size 320x240
+#    and a reset-gpios without its flags cell fail the probe with the core's dev_err_probe()
+#    messages on the console; a supply that never probes and a line the PL061 lacks defer it
+#    (devices_deferred, with the driver's reason), silently.
+#    Every console is scanned for BUG/WARNING/Oops. The in-VM TAP is a subtest of each boot.
+# Env: BIOUNIT_CACHE, BIOUNIT_DT_KREL (default: scripts/kernels.sh's newest, as -arm64; Debian's
+#      6.1 works too: BIOUNIT_DT_KREL=6.1.0-56-arm64, with the host's linux-kbuild-6.1),
 #      BIOUNIT_DTVM_TIMEOUT (seconds per boot, default 300).
-# Needs: gcc-aarch64-linux-gnu qemu-system-arm device-tree-compiler kmod xz-utils cpio, and
+# Needs: gcc-aarch64-linux-gnu qemu-system-arm device-tree-compiler kmod xz-utils cpio (and, for the
+#        face-light check, libc6-dev-arm64-cross), and
 #        the host's amd64 linux-kbuild-6.12.117+deb12 and linux-headers-6.12.117+deb12-common.
 set -uo pipefail
 
@@ -29,17 +39,22 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-$ROOT/build/dt-vm}
 CACHE=${BIOUNIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/biounit}
 KREL=${BIOUNIT_DT_KREL:-$("$ROOT/scripts/kernels.sh" | tail -n1 | sed 's/-amd64$/-arm64/')}
-KVER=${KREL%-arm64} # 6.12.117+deb12
+KVER=${KREL%-arm64} # 6.12.117+deb12; 6.1.0-56 for Debian's 6.1 (BIOUNIT_DT_KREL=6.1.0-56-arm64)
+# Debian's kbuild package is per version (6.12.117+deb12), for 6.1 per series (6.1)
+KBUILD=/usr/lib/linux-kbuild-$KVER
+[ -d "$KBUILD" ] || KBUILD=/usr/lib/linux-kbuild-$(echo "$KVER" | cut -d. -f1,2)
 TIMEOUT=${BIOUNIT_DTVM_TIMEOUT:-300}
 KC=$CACHE/dt-vm/$KREL
 QEMU_CPU=(-cpu cortex-a57 -smp 2 -m 1G) # with -M virt
 VM_MODULES=(configfs videobuf2-common videobuf2-memops videobuf2-vmalloc videobuf2-dma-contig
-	videobuf2-dma-sg videodev mc)
+	videobuf2-dma-sg videodev mc fixed leds-gpio)
 CONSOLE_BAD='BUG:|WARNING:|Oops|Call Trace|refcount_t|general protection|[Kk]ernel panic|UBSAN:|KASAN:|INFO: task .* blocked for more than|rcu: INFO|soft lockup|hard LOCKUP|list_(add|del) corruption'
 # What the core prints for unit-broken.dtsi (driver/biounit-core.c, biounit_read_camera(), through
 # dev_err_probe(): "biounit-sim biometrics-unit: error -EINVAL: camera: ...").
 BROKEN_MSG='biounit-sim biometrics-unit: (error -EINVAL: )?camera: max-frame-size 320x240 outside 640x480\.\.8192x8192'
-PLAN=9
+# biounit_res_gpio() in driver/biounit-resources.c, for reset-gpios = <&pl061 0> (no flags cell).
+BROKEN_GPIO_MSG='biounit-sim biometrics-unit-badgpio: (error -EINVAL: )?reset-gpios: cannot get the line'
+PLAN=10
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -82,13 +97,13 @@ fetch() {
 	rm -rf "$KC/root/usr/lib/linux-image-$KREL" "$KC/root/usr/share"
 	depmod -b "$KC/root" "$KREL" || return 1
 	local h=$KC/root/usr/src/linux-headers-$KREL
-	ln -sfn "/usr/lib/linux-kbuild-$KVER/scripts" "$h/scripts"
-	ln -sfn "/usr/lib/linux-kbuild-$KVER/tools" "$h/tools"
+	ln -sfn "$KBUILD/scripts" "$h/scripts"
+	ln -sfn "$KBUILD/tools" "$h/tools"
 	touch "$KC/.stamp"
 }
 fetch >"$OUT/fetch.log" 2>&1 || bail "download linux-image/-headers-$KREL, busybox-static (arm64): see $OUT/fetch.log"
 KDIR=$KC/root/usr/src/linux-headers-$KREL
-for need in "/usr/lib/linux-kbuild-$KVER/scripts" "/usr/src/linux-headers-$KVER-common/Makefile"; do
+for need in "$KBUILD/scripts" "/usr/src/linux-headers-$KVER-common/Makefile"; do
 	[ -e "$need" ] || bail "$need missing (apt-get install linux-headers-${KREL%-arm64}-amd64)"
 done
 
@@ -104,7 +119,17 @@ if [ $brc -ne 0 ] || [ ${#KOS[@]} = 0 ]; then
 elif grep -q 'warning:' "$OUT/build.log"; then
 	bail "cross-build for $KREL: $(grep -m1 'warning:' "$OUT/build.log")"
 fi
-result 1 "cross-built $(printf '%s ' "${KOS[@]##*/}")for $KREL (W=1, no warnings)"
+# tests/dt-vm/facelight.c streams the face channel in the VM; it needs the arm64 C library
+# (libc6-dev-arm64-cross), without which its check is skipped.
+rm -f "$OUT/facelight"
+fl="; facelight skipped: no /usr/aarch64-linux-gnu/lib/libc.a (libc6-dev-arm64-cross)"
+if [ -f /usr/aarch64-linux-gnu/lib/libc.a ]; then
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I"$ROOT/uapi" -o "$OUT/facelight" \
+		"$ROOT/tests/dt-vm/facelight.c" >>"$OUT/build.log" 2>&1 ||
+		bail "cross-build of tests/dt-vm/facelight.c failed: see $OUT/build.log"
+	fl=" and facelight"
+fi
+result 1 "cross-built $(printf '%s ' "${KOS[@]##*/}")for $KREL (W=1, no warnings)$fl"
 
 # ---- 3. initramfs -----------------------------------------------------------------------------------
 build_initrd() {
@@ -142,6 +167,7 @@ build_initrd() {
 	cp "${KOS[@]}" "$r/lib/modules/$KREL/extra/"
 	depmod -b "$r" "$KREL" || return 1
 	cp "$ROOT/tests/dt-vm/run.sh" "$r/tests/run.sh"
+	[ ! -f "$OUT/facelight" ] || cp "$OUT/facelight" "$r/tests/facelight"
 	cat >"$r/init" <<'INIT'
 #!/bin/sh
 export PATH=/bin
@@ -171,23 +197,50 @@ result 1 "arm64 busybox initramfs: our modules + $imsg ($(du -k "$OUT/initrd.gz"
 qemu-system-aarch64 -M "virt,dumpdtb=$OUT/virt.dtb" "${QEMU_CPU[@]}" -nographic >"$OUT/dumpdtb.log" 2>&1 ||
 	bail "qemu-system-aarch64 -M virt,dumpdtb: $(head -n1 "$OUT/dumpdtb.log")"
 dtc -q -I dtb -O dts -o "$OUT/virt.dts" "$OUT/virt.dtb" || bail "dtc cannot read virt.dtb"
+# The unit's GPIOs are on the machine's own PL061: QEMU's tree has no labels, so give it one.
+pl061=$(awk '/^\t[^\t].*\{$/ { node = $1 } /compatible = "arm,pl061/ { print node; exit }' "$OUT/virt.dts")
+[ -n "$pl061" ] || bail "no arm,pl061 node in QEMU's virt tree ($OUT/virt.dts)"
+printf 'pl061: &{/%s} { };\n' "$pl061" >"$OUT/labels.dtsi"
+
+# QEMU's power button is the virt machine's PL061 line 3 (a 100 ms pulse), which unit-good.dtsi
+# makes the unit's button-gpios. press_button RAWCONSOLE MONITOR-FIFO: when run.sh asks on the
+# console, push it through the QEMU monitor (a pipe chardev: MONITOR-FIFO.in/.out).
+press_button() {
+	local i
+	for ((i = 0; i < 2 * TIMEOUT; i++)); do
+		if grep -q 'biounit-dtvm: press the button' "$1" 2>/dev/null; then
+			echo system_powerdown >"$2.in"
+			return
+		fi
+		sleep 0.5
+	done
+}
 
 boot() { # boot good|broken
 	local mode=$1
 	local dts=$OUT/virt-$mode.dts dtb=$OUT/virt-$mode.dtb con=$OUT/console-$mode.log
 	local start secs qrc vmtap bad msg line
-	cat "$OUT/virt.dts" "$ROOT/tests/dt-vm/unit-$mode.dtsi" >"$dts"
+	cat "$OUT/virt.dts" "$OUT/labels.dtsi" "$ROOT/tests/dt-vm/unit-$mode.dtsi" >"$dts"
 	# The virt tree as QEMU made it draws dtc warnings of its own; ours must compile.
 	if ! dtc -q -I dts -O dtb -o "$dtb" "$dts" 2>"$OUT/dtc-$mode.log"; then
 		result 0 "vm $mode: dtc: $(head -n1 "$OUT/dtc-$mode.log")"
 		return
 	fi
+	local mon=$OUT/monitor-$mode presser=
+	rm -f "$OUT/console-$mode.raw" "$mon.in" "$mon.out"
+	mkfifo "$mon.in" "$mon.out" || { result 0 "vm $mode: mkfifo $mon.in"; return; }
+	[ "$mode" != good ] || { press_button "$OUT/console-$mode.raw" "$mon" & presser=$!; }
 	start=$(date +%s.%N)
 	timeout -k 5 "$TIMEOUT" qemu-system-aarch64 -M virt "${QEMU_CPU[@]}" -nodefaults -display none \
 		-no-reboot -dtb "$dtb" -kernel "$KC/root/boot/vmlinuz-$KREL" -initrd "$OUT/initrd.gz" \
 		-append "console=ttyAMA0 panic=-1 oops=panic loglevel=7 biounit_dtvm=$mode" \
-		-serial "file:$OUT/console-$mode.raw" >"$OUT/qemu-$mode.log" 2>&1
+		-serial "file:$OUT/console-$mode.raw" -monitor "pipe:$mon" >"$OUT/qemu-$mode.log" 2>&1
 	qrc=$?
+	if [ -n "$presser" ]; then
+		kill "$presser" 2>/dev/null
+		wait "$presser" 2>/dev/null
+	fi
+	rm -f "$mon.in" "$mon.out"
 	secs=$(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
 	tr -d '\r' <"$OUT/console-$mode.raw" >"$con"
 	if [ $qrc -ne 0 ]; then
@@ -212,6 +265,12 @@ boot() { # boot good|broken
 			result 1 "vm broken: probe failed, console: \"$msg\""
 		else
 			result 0 "vm broken: console lacks \"$BROKEN_MSG\""
+		fi
+		msg=$(grep -v '@TAP@' "$con" | grep -m1 -E "$BROKEN_GPIO_MSG" | sed -E 's/^\[ *[0-9.]+\] //')
+		if [ -n "$msg" ]; then
+			result 1 "vm broken: bad reset-gpios fails the probe, console: \"$msg\""
+		else
+			result 0 "vm broken: console lacks \"$BROKEN_GPIO_MSG\""
 		fi
 	fi
 	bad=$(grep -E -m1 "$CONSOLE_BAD" "$con")

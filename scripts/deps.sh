@@ -34,6 +34,7 @@ PKGS_CHECK=(
 	dt-schema
 	yamllint
 	gcc-aarch64-linux-gnu
+	libc6-dev-arm64-cross
 	qemu-system-arm
 	libopenjp2-7-dev
 	libopenjp2-tools

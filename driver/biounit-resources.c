@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * biounit: the unit's power, clocks, GPIOs, lights and named resources
+ *
+ * Everything here comes from the backend device's properties (see
+ * docs/devicetree/bindings/misc/ind,biounit.yaml); every resource is
+ * optional, and a unit without any (the simulator's software nodes) gets
+ * none. A property that is present but cannot be used fails the probe with
+ * a message naming it; a provider that is not there yet defers the probe
+ * silently (dev_err_probe()).
+ *
+ * Power-up, in devm_biounit_register() before the backend is called:
+ *   1. reset-gpios asserted, enable-gpios off (as the lines are requested)
+ *   2. vdd-, vled- and vpad-supply enabled
+ *   3. every clock of "clocks" prepared and enabled
+ *   4. enable-gpios on
+ *   5. after BIOUNIT_RESET_DELAY_US, reset-gpios released
+ * Power-down (devm, when the device is unbound) runs it backwards: reset
+ * asserted and enable off, then the clocks, then the supplies.
+ */
+
+#include <linux/atomic.h>
+#include <linux/clk.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/gpio/consumer.h>
+#include <linux/interrupt.h>
+#include <linux/leds.h>
+#include <linux/of.h>
+#include <linux/property.h>
+#include <linux/pwm.h>
+#include <linux/regulator/consumer.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+
+#include "biounit-compat.h"
+#include "biounit-priv.h"
+
+/*
+ * How long reset-gpios stays asserted after the supplies, the clocks and
+ * enable-gpios are on, for them to settle. A margin, not a datasheet value
+ * (the unit's datasheet gives none yet): revisit when one is known.
+ */
+#define BIOUNIT_RESET_DELAY_US	10000
+
+#define BIOUNIT_MAX_NAMES	4
+
+enum { BIOUNIT_IN_BUTTON, BIOUNIT_IN_PRESENCE, BIOUNIT_NUM_INPUTS };
+/* The face light's index in biounit_led_names and biounit_pwm_names */
+#define BIOUNIT_LED_FACE	1
+#define BIOUNIT_PWM_FACE	0
+
+static const char * const biounit_supply_names[] = { "vdd", "vled", "vpad" };
+
+static const char * const biounit_input_names[] = { "button", "presence" };
+
+static const char * const biounit_clock_names[] = { "bus", "sensor" };
+
+static const char * const biounit_irq_names[] = {
+	"capture", "button", "presence",
+};
+
+static const char * const biounit_dma_names[] = {
+	"face", "finger", "signature",
+};
+
+static const char * const biounit_led_names[] = {
+	"status", "face-light", "scanner-light", "backlight",
+};
+
+static const char * const biounit_pwm_names[] = {
+	"face-light", "scanner-light", "backlight",
+};
+
+/**
+ * struct biounit_input - the applicant's button or presence sensor
+ * @gpio: the line, or NULL if the unit has none
+ * @irq: its interrupt, or a negative error if the line has none
+ * @value: the line's logical value at the last edge (or at probe)
+ * @edges: edges seen since probe
+ */
+struct biounit_input {
+	struct gpio_desc *gpio;
+	int irq;
+	int value;
+	atomic_t edges;
+};
+
+/**
+ * struct biounit_resources - the resources of one unit
+ * @dev: the backend's device, which owns every resource (devm)
+ * @supplies: the supplies the unit has, enabled
+ * @num_supplies: entries in @supplies
+ * @clks: every clock of "clocks", enabled
+ * @num_clks: entries in @clks
+ * @reset: reset-gpios, or NULL
+ * @enable: enable-gpios, or NULL
+ * @inputs: button-gpios and presence-gpios
+ * @leds: LED class devices by their name in biounit_led_names
+ * @pwms: PWMs by their name in biounit_pwm_names
+ * @irq_names: bit per biounit_irq_names entry the unit names
+ * @dma_names: bit per biounit_dma_names entry the unit names
+ * @face_light: the face light is switched on (the face channel streams)
+ * @backend_ops: the backend's operations
+ * @ops: the backend's operations with the face light around start and stop
+ */
+struct biounit_resources {
+	struct device *dev;
+	struct regulator_bulk_data supplies[ARRAY_SIZE(biounit_supply_names)];
+	unsigned int num_supplies;
+	struct clk_bulk_data *clks;
+	int num_clks;
+	struct gpio_desc *reset;
+	struct gpio_desc *enable;
+	struct biounit_input inputs[BIOUNIT_NUM_INPUTS];
+	struct led_classdev *leds[ARRAY_SIZE(biounit_led_names)];
+	struct pwm_device *pwms[ARRAY_SIZE(biounit_pwm_names)];
+	unsigned long irq_names;
+	unsigned long dma_names;
+	bool face_light;
+	const struct biounit_hw_ops *backend_ops;
+	struct biounit_hw_ops ops;
+};
+
+/*
+ * Reads the string list @prop. Each entry must be one of @allowed, at most
+ * once; @idx[i] gets the index in @allowed of entry i. Returns the number
+ * of entries (0 if @prop is absent) or a negative error, logged.
+ */
+static int biounit_res_names(struct device *dev, const char *prop,
+			     const char * const *allowed, unsigned int count,
+			     u8 *idx)
+{
+	const char *names[BIOUNIT_MAX_NAMES];
+	unsigned long seen = 0;
+	int n, i, j, ret;
+
+	n = device_property_string_array_count(dev, prop);
+	if (n == -EINVAL)
+		return 0;
+	if (n < 0)
+		return dev_err_probe(dev, n, "%s: not a list of strings\n",
+				     prop);
+	if (!n || n > (int)count)
+		return dev_err_probe(dev, -EINVAL,
+				     "%s: %d names, 1..%u allowed\n", prop, n,
+				     count);
+	ret = device_property_read_string_array(dev, prop, names, n);
+	if (ret < 0)
+		return dev_err_probe(dev, ret, "%s: cannot be read\n", prop);
+
+	for (i = 0; i < n; i++) {
+		j = match_string(allowed, count, names[i]);
+		if (j < 0)
+			return dev_err_probe(dev, -EINVAL,
+					     "%s: unknown name \"%s\"\n", prop,
+					     names[i]);
+		if (test_and_set_bit(j, &seen))
+			return dev_err_probe(dev, -EINVAL,
+					     "%s: \"%s\" given twice\n", prop,
+					     names[i]);
+		idx[i] = j;
+	}
+	return n;
+}
+
+/* The number of entries of the phandle list @prop with @cells_name cells */
+static int biounit_res_count(struct device *dev, const char *prop,
+			     const char *cells_name)
+{
+	struct device_node *np = dev_of_node(dev);
+
+	if (!np)
+		return device_property_count_u32(dev, prop);
+	return of_count_phandle_with_args(np, prop, cells_name);
+}
+
+static void biounit_res_supplies_off(void *data)
+{
+	struct biounit_resources *res = data;
+
+	regulator_bulk_disable(res->num_supplies, res->supplies);
+}
+
+/*
+ * regulator_get_optional() is asked only for the supplies the node names:
+ * without a device tree (software nodes on x86) the regulator core warns
+ * about every supply it is asked for and cannot find.
+ */
+static int biounit_res_supplies(struct biounit_resources *res)
+{
+	struct device *dev = res->dev;
+	struct regulator *reg;
+	char prop[16];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(biounit_supply_names); i++) {
+		snprintf(prop, sizeof(prop), "%s-supply",
+			 biounit_supply_names[i]);
+		if (!device_property_present(dev, prop))
+			continue;
+		reg = devm_regulator_get_optional(dev, biounit_supply_names[i]);
+		if (IS_ERR(reg))
+			return dev_err_probe(dev, PTR_ERR(reg),
+					     "%s: no regulator\n", prop);
+		res->supplies[res->num_supplies].supply = biounit_supply_names[i];
+		res->supplies[res->num_supplies].consumer = reg;
+		res->num_supplies++;
+	}
+	if (!res->num_supplies)
+		return 0;
+
+	ret = regulator_bulk_enable(res->num_supplies, res->supplies);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot enable the supplies\n");
+	return devm_add_action_or_reset(dev, biounit_res_supplies_off, res);
+}
+
+static void biounit_res_clocks_off(void *data)
+{
+	struct biounit_resources *res = data;
+
+	clk_bulk_disable_unprepare(res->num_clks, res->clks);
+}
+
+static int biounit_res_clocks(struct biounit_resources *res)
+{
+	struct device *dev = res->dev;
+	u8 idx[BIOUNIT_MAX_NAMES];
+	int names, ret;
+
+	names = biounit_res_names(dev, "clock-names", biounit_clock_names,
+				  ARRAY_SIZE(biounit_clock_names), idx);
+	if (names < 0)
+		return names;
+
+	res->num_clks = devm_clk_bulk_get_all(dev, &res->clks);
+	if (res->num_clks < 0)
+		return dev_err_probe(dev, res->num_clks,
+				     "clocks: cannot get them\n");
+	if (names && names != res->num_clks)
+		return dev_err_probe(dev, -EINVAL,
+				     "clock-names: %d names for %d clocks\n",
+				     names, res->num_clks);
+	if (!res->num_clks)
+		return 0;
+
+	ret = clk_bulk_prepare_enable(res->num_clks, res->clks);
+	if (ret)
+		return dev_err_probe(dev, ret, "clocks: cannot enable them\n");
+	return devm_add_action_or_reset(dev, biounit_res_clocks_off, res);
+}
+
+static struct gpio_desc *biounit_res_gpio(struct device *dev,
+					  const char *con_id,
+					  const char *label,
+					  enum gpiod_flags flags)
+{
+	struct gpio_desc *gpio;
+
+	gpio = devm_gpiod_get_optional(dev, con_id, flags);
+	if (IS_ERR(gpio)) {
+		dev_err_probe(dev, PTR_ERR(gpio), "%s-gpios: cannot get the line\n",
+			      con_id);
+		return gpio;
+	}
+	if (gpio)
+		gpiod_set_consumer_name(gpio, label);
+	return gpio;
+}
+
+static void biounit_res_power_down(void *data)
+{
+	struct biounit_resources *res = data;
+
+	gpiod_set_value_cansleep(res->reset, 1);
+	gpiod_set_value_cansleep(res->enable, 0);
+}
+
+/* The power-up sequence described at the top of this file */
+static int biounit_res_power(struct biounit_resources *res)
+{
+	struct device *dev = res->dev;
+	int ret;
+
+	/* The labels name the driver in /sys/kernel/debug/gpio (20 columns) */
+	res->reset = biounit_res_gpio(dev, "reset", "biounit reset",
+				      GPIOD_OUT_HIGH);
+	if (IS_ERR(res->reset))
+		return PTR_ERR(res->reset);
+	res->enable = biounit_res_gpio(dev, "enable", "biounit enable",
+				       GPIOD_OUT_LOW);
+	if (IS_ERR(res->enable))
+		return PTR_ERR(res->enable);
+
+	ret = biounit_res_supplies(res);
+	if (!ret)
+		ret = biounit_res_clocks(res);
+	if (ret)
+		return ret;
+	if (!res->reset && !res->enable)
+		return 0;
+
+	ret = devm_add_action_or_reset(dev, biounit_res_power_down, res);
+	if (ret)
+		return ret;
+	gpiod_set_value_cansleep(res->enable, 1);
+	if (res->reset) {
+		fsleep(BIOUNIT_RESET_DELAY_US);
+		gpiod_set_value_cansleep(res->reset, 0);
+	}
+	return 0;
+}
+
+static irqreturn_t biounit_res_input_irq(int irq, void *data)
+{
+	struct biounit_input *in = data;
+
+	/*
+	 * No event type of the uapi fits a button or a presence change yet;
+	 * the state is shown in debugfs.
+	 */
+	WRITE_ONCE(in->value, gpiod_get_value_cansleep(in->gpio));
+	atomic_inc(&in->edges);
+	return IRQ_HANDLED;
+}
+
+static int biounit_res_inputs(struct biounit_resources *res)
+{
+	static const char * const labels[] = {
+		"biounit button", "biounit presence",
+	};
+	struct device *dev = res->dev;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < BIOUNIT_NUM_INPUTS; i++) {
+		struct biounit_input *in = &res->inputs[i];
+		const char *name = biounit_input_names[i];
+
+		in->gpio = biounit_res_gpio(dev, name, labels[i], GPIOD_IN);
+		if (IS_ERR(in->gpio))
+			return PTR_ERR(in->gpio);
+		if (!in->gpio)
+			continue;
+		in->value = gpiod_get_value_cansleep(in->gpio);
+		in->irq = gpiod_to_irq(in->gpio);
+		if (in->irq == -EPROBE_DEFER)
+			return dev_err_probe(dev, in->irq,
+					     "%s-gpios: interrupt not ready\n",
+					     name);
+		if (in->irq <= 0) {
+			/* A line without an interrupt is read when shown */
+			dev_dbg(dev, "%s-gpios: no interrupt (%d)\n", name,
+				in->irq);
+			in->irq = -ENXIO;
+			continue;
+		}
+		ret = devm_request_threaded_irq(dev, in->irq, NULL,
+						biounit_res_input_irq,
+						IRQF_TRIGGER_RISING |
+						IRQF_TRIGGER_FALLING |
+						IRQF_ONESHOT, labels[i], in);
+		if (ret)
+			return dev_err_probe(dev, ret,
+					     "%s-gpios: cannot request its interrupt\n",
+					     name);
+	}
+	return 0;
+}
+
+static int biounit_res_leds(struct biounit_resources *res)
+{
+	struct device *dev = res->dev;
+	struct led_classdev *led;
+	u8 idx[BIOUNIT_MAX_NAMES];
+	int n, count, i;
+
+	if (!device_property_present(dev, "leds"))
+		return 0;
+	n = biounit_res_names(dev, "led-names", biounit_led_names,
+			      ARRAY_SIZE(biounit_led_names), idx);
+	if (n < 0)
+		return n;
+	count = biounit_res_count(dev, "leds", NULL);
+	if (!n || count != n)
+		return dev_err_probe(dev, -EINVAL,
+				     "led-names: %d names for %d leds\n", n,
+				     count);
+	for (i = 0; i < n; i++) {
+		led = devm_of_led_get(dev, i);
+		if (IS_ERR(led))
+			return dev_err_probe(dev, PTR_ERR(led),
+					     "leds: cannot get \"%s\"\n",
+					     biounit_led_names[idx[i]]);
+		res->leds[idx[i]] = led;
+	}
+	return 0;
+}
+
+static int biounit_res_pwms(struct biounit_resources *res)
+{
+	struct device *dev = res->dev;
+	struct pwm_device *pwm;
+	u8 idx[BIOUNIT_MAX_NAMES];
+	int n, count, i;
+
+	if (!device_property_present(dev, "pwms"))
+		return 0;
+	n = biounit_res_names(dev, "pwm-names", biounit_pwm_names,
+			      ARRAY_SIZE(biounit_pwm_names), idx);
+	if (n < 0)
+		return n;
+	count = biounit_res_count(dev, "pwms", "#pwm-cells");
+	if (!n || count != n)
+		return dev_err_probe(dev, -EINVAL,
+				     "pwm-names: %d names for %d pwms\n", n,
+				     count);
+	for (i = 0; i < n; i++) {
+		pwm = devm_pwm_get(dev, biounit_pwm_names[idx[i]]);
+		if (IS_ERR(pwm))
+			return dev_err_probe(dev, PTR_ERR(pwm),
+					     "pwms: cannot get \"%s\"\n",
+					     biounit_pwm_names[idx[i]]);
+		res->pwms[idx[i]] = pwm;
+	}
+	return 0;
+}
+
+/* interrupts and dmas are the backend's: only their names are checked */
+static int biounit_res_named(struct biounit_resources *res)
+{
+	struct device *dev = res->dev;
+	u8 idx[BIOUNIT_MAX_NAMES];
+	int n, count, i, irq;
+
+	n = biounit_res_names(dev, "interrupt-names", biounit_irq_names,
+			      ARRAY_SIZE(biounit_irq_names), idx);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		irq = fwnode_irq_get_byname(dev_fwnode(dev),
+					    biounit_irq_names[idx[i]]);
+		if (irq <= 0)
+			return dev_err_probe(dev, irq ?: -ENXIO,
+					     "interrupts: \"%s\" does not resolve\n",
+					     biounit_irq_names[idx[i]]);
+		__set_bit(idx[i], &res->irq_names);
+	}
+
+	n = biounit_res_names(dev, "dma-names", biounit_dma_names,
+			      ARRAY_SIZE(biounit_dma_names), idx);
+	if (n <= 0)
+		return n;
+	count = biounit_res_count(dev, "dmas", "#dma-cells");
+	if (count != n)
+		return dev_err_probe(dev, -EINVAL,
+				     "dma-names: %d names for %d dmas\n", n,
+				     count);
+	for (i = 0; i < n; i++)
+		__set_bit(idx[i], &res->dma_names);
+	return 0;
+}
+
+static void biounit_res_face_light(struct biounit_resources *res, bool on)
+{
+	struct led_classdev *led = res->leds[BIOUNIT_LED_FACE];
+	struct pwm_device *pwm = res->pwms[BIOUNIT_PWM_FACE];
+	struct pwm_state state;
+	int ret;
+
+	if (led)
+		led_set_brightness(led, on ? led->max_brightness : LED_OFF);
+	if (pwm) {
+		pwm_init_state(pwm, &state);
+		pwm_set_relative_duty_cycle(&state, on ? 100 : 0, 100);
+		state.enabled = on;
+		ret = biounit_pwm_apply(pwm, &state);
+		if (ret)
+			dev_warn_ratelimited(res->dev,
+					     "pwms: face-light: cannot switch it %s (%d)\n",
+					     on ? "on" : "off", ret);
+	}
+	WRITE_ONCE(res->face_light, on);
+}
+
+static int biounit_res_start(struct biounit_channel *ch)
+{
+	struct biounit_resources *res = ch->unit->res;
+	int ret;
+
+	if (ch->id == BIOUNIT_CH_FACE)
+		biounit_res_face_light(res, true);
+	ret = res->backend_ops->start(ch);
+	if (ret && ch->id == BIOUNIT_CH_FACE)
+		biounit_res_face_light(res, false);
+	return ret;
+}
+
+static void biounit_res_stop(struct biounit_channel *ch)
+{
+	struct biounit_resources *res = ch->unit->res;
+
+	res->backend_ops->stop(ch);
+	if (ch->id == BIOUNIT_CH_FACE)
+		biounit_res_face_light(res, false);
+}
+
+/**
+ * biounit_resources_get() - take the unit's resources and power it up
+ * @dev: the backend's device, whose properties describe the unit
+ *
+ * Gets (devm, all optional) reset-gpios, enable-gpios, the vdd, vled and
+ * vpad supplies, every clock, button-gpios and presence-gpios with an edge
+ * interrupt each, the LEDs of "leds" and the PWMs of "pwms" by their names,
+ * and checks interrupt-names and dma-names; then powers the unit up in the
+ * order given at the top of this file. Everything is released, and the
+ * unit powered down, when @dev is unbound or its probe fails.
+ *
+ * Return: the resources, or an ERR_PTR(): -EPROBE_DEFER while a provider
+ * is missing (logged as the deferral reason only), another error (logged,
+ * naming the property) if a property cannot be used.
+ */
+struct biounit_resources *biounit_resources_get(struct device *dev)
+{
+	struct biounit_resources *res;
+	int ret;
+
+	res = devm_kzalloc(dev, sizeof(*res), GFP_KERNEL);
+	if (!res)
+		return ERR_PTR(-ENOMEM);
+	res->dev = dev;
+
+	ret = biounit_res_named(res);
+	if (!ret)
+		ret = biounit_res_power(res);
+	if (!ret)
+		ret = biounit_res_inputs(res);
+	if (!ret)
+		ret = biounit_res_leds(res);
+	if (!ret)
+		ret = biounit_res_pwms(res);
+	if (ret)
+		return ERR_PTR(ret);
+
+	if (res->leds[BIOUNIT_LED_FACE] || res->pwms[BIOUNIT_PWM_FACE])
+		biounit_res_face_light(res, false);
+	return res;
+}
+
+/**
+ * biounit_resources_ops() - the operations the core calls for a unit
+ * @res: the unit's resources
+ * @ops: the backend's operations
+ *
+ * A unit with a face light (led-names or pwm-names "face-light") gets it
+ * switched on while the face channel streams: the core then calls
+ * operations that wrap the backend's start and stop.
+ *
+ * Return: @ops, or the wrapping operations.
+ */
+const struct biounit_hw_ops *
+biounit_resources_ops(struct biounit_resources *res,
+		      const struct biounit_hw_ops *ops)
+{
+	if (!res->leds[BIOUNIT_LED_FACE] && !res->pwms[BIOUNIT_PWM_FACE])
+		return ops;
+	res->backend_ops = ops;
+	res->ops = *ops;
+	res->ops.start = biounit_res_start;
+	res->ops.stop = biounit_res_stop;
+	return &res->ops;
+}
+
+static void biounit_res_show_names(struct seq_file *s, const char *what,
+				   const char * const *names,
+				   unsigned int count, unsigned long mask)
+{
+	unsigned int i;
+
+	seq_printf(s, "%s:", what);
+	for (i = 0; i < count; i++)
+		if (mask & BIT(i))
+			seq_printf(s, " %s", names[i]);
+	seq_puts(s, mask ? "\n" : " none\n");
+}
+
+static int biounit_res_show(struct seq_file *s, void *data)
+{
+	struct biounit_resources *res = s->private;
+	unsigned long mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < res->num_supplies; i++)
+		seq_printf(s, "%s-supply: %s\n", res->supplies[i].supply,
+			   regulator_is_enabled(res->supplies[i].consumer) > 0 ?
+			   "on" : "off");
+	seq_printf(s, "clocks: %d\n", res->num_clks);
+	for (i = 0; i < res->num_clks; i++)
+		seq_printf(s, "clock %s: %lu Hz\n",
+			   res->clks[i].id ?: "(unnamed)",
+			   clk_get_rate(res->clks[i].clk));
+	if (res->reset)
+		seq_printf(s, "reset-gpios: %d\n",
+			   gpiod_get_value_cansleep(res->reset));
+	if (res->enable)
+		seq_printf(s, "enable-gpios: %d\n",
+			   gpiod_get_value_cansleep(res->enable));
+	for (i = 0; i < BIOUNIT_NUM_INPUTS; i++) {
+		struct biounit_input *in = &res->inputs[i];
+
+		if (!in->gpio)
+			continue;
+		seq_printf(s, "%s-gpios: %d, %d edges%s\n",
+			   biounit_input_names[i],
+			   in->irq < 0 ? gpiod_get_value_cansleep(in->gpio) :
+			   READ_ONCE(in->value), atomic_read(&in->edges),
+			   in->irq < 0 ? " (no interrupt)" : "");
+	}
+	for (i = 0; i < ARRAY_SIZE(res->leds); i++)
+		if (res->leds[i])
+			mask |= BIT(i);
+	biounit_res_show_names(s, "leds", biounit_led_names,
+			       ARRAY_SIZE(biounit_led_names), mask);
+	mask = 0;
+	for (i = 0; i < ARRAY_SIZE(res->pwms); i++)
+		if (res->pwms[i])
+			mask |= BIT(i);
+	biounit_res_show_names(s, "pwms", biounit_pwm_names,
+			       ARRAY_SIZE(biounit_pwm_names), mask);
+	biounit_res_show_names(s, "interrupts", biounit_irq_names,
+			       ARRAY_SIZE(biounit_irq_names), res->irq_names);
+	biounit_res_show_names(s, "dmas", biounit_dma_names,
+			       ARRAY_SIZE(biounit_dma_names), res->dma_names);
+	if (res->leds[BIOUNIT_LED_FACE] || res->pwms[BIOUNIT_PWM_FACE])
+		seq_printf(s, "face-light: %s\n",
+			   READ_ONCE(res->face_light) ? "on" : "off");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(biounit_res);
+
+/**
+ * biounit_resources_debugfs() - show the resources in debugfs
+ * @res: the unit's resources
+ * @dir: the unit's debugfs directory
+ *
+ * Creates "resources": the supplies, clocks and GPIOs the unit has and
+ * their state, the edges seen on button-gpios and presence-gpios, the LEDs,
+ * PWMs, interrupts and DMA channels it names, and the face light.
+ */
+void biounit_resources_debugfs(struct biounit_resources *res,
+			       struct dentry *dir)
+{
+	debugfs_create_file("resources", 0400, dir, res, &biounit_res_fops);
+}
