@@ -512,10 +512,24 @@ static int biounit_stats_show(struct seq_file *s, void *data)
 }
 DEFINE_SHOW_ATTRIBUTE(biounit_stats);
 
+/*
+ * The order matters:
+ *   1. the button and presence interrupts stop sending events (and a handler
+ *	that is sending one has finished), so that none is queued after
+ *	UNIT_GONE or to a unit whose last reference may go at step 5;
+ *   2. the unit is marked gone: every later call fails with -ENODEV;
+ *   3. the streaming channels are stopped, waiters woken;
+ *   4. UNIT_GONE is queued on every open file;
+ *   5. the node, sysfs and debugfs go, and the registration's reference.
+ * The inputs' interrupts and the other resources are devm data of the
+ * backend's device, released after this (it was added after them).
+ */
 static void biounit_unregister(void *data)
 {
 	struct biounit_unit *unit = data;
 	unsigned int i;
+
+	biounit_resources_detach(unit->res);
 
 	mutex_lock(&unit->lock);
 	WRITE_ONCE(unit->gone, true);
@@ -539,8 +553,9 @@ static void biounit_unregister(void *data)
  * Takes the unit's supplies, clocks, GPIOs, LEDs and PWMs and powers it up
  * (biounit_resources_get()), reads "model" and "serial-number" and one child
  * node per channel ("camera", "scanner", "pad") from @dev's properties, then
- * creates /dev/biounitN. The unit is removed, and powered down, when @dev is
- * unbound.
+ * creates /dev/biounitN. Once the unit is registered, button-gpios and
+ * presence-gpios raise BIOUNIT_EVENT_BUTTON and BIOUNIT_EVENT_PRESENCE. The
+ * unit is removed, and powered down, when @dev is unbound.
  *
  * Return: the unit, or an ERR_PTR() on failure (with the reason logged;
  * -EPROBE_DEFER, while a supply, clock, GPIO, LED or PWM provider is
@@ -628,6 +643,8 @@ struct biounit_unit *devm_biounit_register(struct device *dev,
 	ret = devm_add_action_or_reset(dev, biounit_unregister, unit);
 	if (ret)
 		return ERR_PTR(ret);
+	/* biounit_unregister() detaches it again, first of all */
+	biounit_resources_attach(res, unit);
 
 	dev_info(dev, "%s: %s %s\n", dev_name(&unit->dev), unit->model,
 		 unit->serial);

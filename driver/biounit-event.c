@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * biounit: events (finger placed, pen down, damaged frames, removal...)
+ * biounit: events (finger placed, pen down, damaged frames, the applicant's
+ * button and presence, removal...)
  *
  * Every open file has its own queue and subscription. A full queue drops its
  * oldest event; the gap shows in the events' sequence numbers.
@@ -66,12 +67,26 @@ void biounit_notify(struct biounit_unit *unit, u32 type, u32 channel, u32 data)
 EXPORT_SYMBOL_GPL(biounit_notify);
 
 /**
+ * biounit_notify_unit() - send an event about the whole unit
+ * @unit: the unit
+ * @type: BIOUNIT_EVENT_UNIT_GONE, _BUTTON or _PRESENCE
+ * @data: the type's value
+ *
+ * Like biounit_notify(), with the channel BIOUNIT_CH_COUNT that the uapi
+ * gives events that are about no one channel. May be called in any context.
+ */
+void biounit_notify_unit(struct biounit_unit *unit, u32 type, u32 data)
+{
+	biounit_notify(unit, type, BIOUNIT_CH_COUNT, data);
+}
+
+/**
  * biounit_notify_gone() - tell every open file that the unit is gone
  * @unit: the unit, already marked gone
  */
 void biounit_notify_gone(struct biounit_unit *unit)
 {
-	biounit_notify(unit, BIOUNIT_EVENT_UNIT_GONE, BIOUNIT_CH_COUNT, 0);
+	biounit_notify_unit(unit, BIOUNIT_EVENT_UNIT_GONE, 0);
 }
 
 /**

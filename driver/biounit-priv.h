@@ -225,6 +225,7 @@ void biounit_event_file_init(struct biounit_file *bf);
 long biounit_ioctl_event(struct biounit_file *bf, unsigned int cmd,
 			 void *arg);
 bool biounit_event_pending(struct biounit_file *bf);
+void biounit_notify_unit(struct biounit_unit *unit, u32 type, u32 data);
 void biounit_notify_gone(struct biounit_unit *unit);
 
 /* biounit-resources.c */
@@ -234,6 +235,9 @@ biounit_resources_ops(struct biounit_resources *res,
 		      const struct biounit_hw_ops *ops);
 void biounit_resources_debugfs(struct biounit_resources *res,
 			       struct dentry *dir);
+void biounit_resources_attach(struct biounit_resources *res,
+			      struct biounit_unit *unit);
+void biounit_resources_detach(struct biounit_resources *res);
 
 /* biounit-core.c */
 bool biounit_reserved_zero(const u32 *reserved, size_t count);

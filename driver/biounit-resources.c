@@ -17,6 +17,21 @@
  *   5. after BIOUNIT_RESET_DELAY_US, reset-gpios released
  * Power-down (devm, when the device is unbound) runs it backwards: reset
  * asserted and enable off, then the clocks, then the supplies.
+ *
+ * button-gpios and presence-gpios become BIOUNIT_EVENT_BUTTON and
+ * BIOUNIT_EVENT_PRESENCE. The resources are taken before the unit exists, so
+ * their interrupt handler sends events only between
+ * biounit_resources_attach(), once the unit is registered, and
+ * biounit_resources_detach(), the first step of its unregistration:
+ *   attach: the unit is complete; smp_store_release() of the pointer, read
+ *	with smp_load_acquire() by the handler
+ *   detach: disable_irq() of each input (it waits for a handler that is
+ *	running), the pointer cleared, enable_irq(); a later handler counts its
+ *	edge and sends nothing
+ * So no event is queued once the unit starts going: UNIT_GONE stays the last
+ * event of every file, and the unit (freed after its last file is closed)
+ * is never touched by a handler after biounit_unregister() returns. The
+ * interrupts themselves are freed later, with the rest of the devm data.
  */
 
 #include <linux/atomic.h>
@@ -75,15 +90,22 @@ static const char * const biounit_pwm_names[] = {
 
 /**
  * struct biounit_input - the applicant's button or presence sensor
+ * @res: the resources it belongs to
  * @gpio: the line, or NULL if the unit has none
  * @irq: its interrupt, or a negative error if the line has none
+ * @event: BIOUNIT_EVENT_BUTTON or BIOUNIT_EVENT_PRESENCE
  * @value: the line's logical value at the last edge (or at probe)
+ * @reported: the value last sent as @event (at first the value at probe);
+ *	only the input's interrupt thread uses it
  * @edges: edges seen since probe
  */
 struct biounit_input {
+	struct biounit_resources *res;
 	struct gpio_desc *gpio;
 	int irq;
+	u32 event;
 	int value;
+	int reported;
 	atomic_t edges;
 };
 
@@ -104,6 +126,8 @@ struct biounit_input {
  * @face_light: the face light is switched on (the face channel streams)
  * @backend_ops: the backend's operations
  * @ops: the backend's operations with the face light around start and stop
+ * @unit: the unit the inputs' events go to, or NULL before
+ *	biounit_resources_attach() and after biounit_resources_detach()
  */
 struct biounit_resources {
 	struct device *dev;
@@ -121,6 +145,7 @@ struct biounit_resources {
 	bool face_light;
 	const struct biounit_hw_ops *backend_ops;
 	struct biounit_hw_ops ops;
+	struct biounit_unit *unit;
 };
 
 /*
@@ -314,16 +339,30 @@ static int biounit_res_power(struct biounit_resources *res)
 	return 0;
 }
 
+/*
+ * An edge of button-gpios or presence-gpios. Each input has its own thread
+ * (IRQF_ONESHOT), so @in->reported needs no lock. The event carries the
+ * logical value read after the edge, and only if it differs from the one last
+ * sent: a press and release too quick to be told apart sends nothing.
+ */
 static irqreturn_t biounit_res_input_irq(int irq, void *data)
 {
 	struct biounit_input *in = data;
+	struct biounit_unit *unit;
+	int value;
 
-	/*
-	 * No event type of the uapi fits a button or a presence change yet;
-	 * the state is shown in debugfs.
-	 */
-	WRITE_ONCE(in->value, gpiod_get_value_cansleep(in->gpio));
+	value = gpiod_get_value_cansleep(in->gpio);
+	WRITE_ONCE(in->value, value);
 	atomic_inc(&in->edges);
+	if (value < 0)
+		return IRQ_HANDLED;
+
+	/* Pairs with biounit_resources_attach(): the unit is complete */
+	unit = smp_load_acquire(&in->res->unit);
+	if (unit && value != in->reported) {
+		in->reported = value;
+		biounit_notify_unit(unit, in->event, value);
+	}
 	return IRQ_HANDLED;
 }
 
@@ -331,6 +370,9 @@ static int biounit_res_inputs(struct biounit_resources *res)
 {
 	static const char * const labels[] = {
 		"biounit button", "biounit presence",
+	};
+	static const u32 events[] = {
+		BIOUNIT_EVENT_BUTTON, BIOUNIT_EVENT_PRESENCE,
 	};
 	struct device *dev = res->dev;
 	unsigned int i;
@@ -340,12 +382,15 @@ static int biounit_res_inputs(struct biounit_resources *res)
 		struct biounit_input *in = &res->inputs[i];
 		const char *name = biounit_input_names[i];
 
+		in->res = res;
+		in->event = events[i];
 		in->gpio = biounit_res_gpio(dev, name, labels[i], GPIOD_IN);
 		if (IS_ERR(in->gpio))
 			return PTR_ERR(in->gpio);
 		if (!in->gpio)
 			continue;
 		in->value = gpiod_get_value_cansleep(in->gpio);
+		in->reported = in->value;
 		in->irq = gpiod_to_irq(in->gpio);
 		if (in->irq == -EPROBE_DEFER)
 			return dev_err_probe(dev, in->irq,
@@ -548,6 +593,46 @@ struct biounit_resources *biounit_resources_get(struct device *dev)
 	if (res->leds[BIOUNIT_LED_FACE] || res->pwms[BIOUNIT_PWM_FACE])
 		biounit_res_face_light(res, false);
 	return res;
+}
+
+/**
+ * biounit_resources_attach() - send the inputs' events to a unit
+ * @res: the unit's resources
+ * @unit: the unit, registered and complete
+ *
+ * From now on an edge of button-gpios or presence-gpios that changes the
+ * line's value from the one last sent (at first, the value at probe) queues
+ * BIOUNIT_EVENT_BUTTON or BIOUNIT_EVENT_PRESENCE on every file of @unit
+ * subscribed to it. Call biounit_resources_detach() before @unit goes.
+ */
+void biounit_resources_attach(struct biounit_resources *res,
+			      struct biounit_unit *unit)
+{
+	/* Pairs with smp_load_acquire() in biounit_res_input_irq() */
+	smp_store_release(&res->unit, unit);
+}
+
+/**
+ * biounit_resources_detach() - stop sending the inputs' events
+ * @res: the unit's resources
+ *
+ * Disables each input's interrupt, which waits for a handler that is running
+ * (and may be sending an event) to return, forgets the unit, and enables the
+ * interrupts again: edges are still counted, nothing is sent. When this
+ * returns no handler uses the unit any more. May sleep; harmless if @res was
+ * never attached.
+ */
+void biounit_resources_detach(struct biounit_resources *res)
+{
+	unsigned int i;
+
+	for (i = 0; i < BIOUNIT_NUM_INPUTS; i++)
+		if (res->inputs[i].gpio && res->inputs[i].irq > 0)
+			disable_irq(res->inputs[i].irq);
+	WRITE_ONCE(res->unit, NULL);
+	for (i = 0; i < BIOUNIT_NUM_INPUTS; i++)
+		if (res->inputs[i].gpio && res->inputs[i].irq > 0)
+			enable_irq(res->inputs[i].irq);
 }
 
 /**

@@ -11,7 +11,7 @@
 #    (${BIOUNIT_CACHE:-~/.cache/biounit}/apt-arm64) and unpacks them to $CACHE/dt-vm/KREL/.
 #    The headers' scripts/ and tools/ point at the host's amd64 linux-kbuild of the same version.
 # 2. Cross-builds biounit.ko and biounit-sim.ko (W=1, aarch64-linux-gnu-, no warning allowed), and
-#    tests/dt-vm/facelight.c (static) if the arm64 C library is installed.
+#    tests/dt-vm/facelight.c and buttonevent.c (static) if the arm64 C library is installed.
 # 3. Builds a busybox initramfs: our modules, the kernel's configfs/videobuf2/videodev/mc with their
 #    modules.dep closure (decompressed), /init and tests/dt-vm/run.sh (the in-VM TAP).
 # 4. Dumps the virt machine's tree (-M virt,dumpdtb), labels its PL061 GPIO controller &pl061
@@ -21,7 +21,8 @@
 #    resources taken and powered as the tree says: reset/enable/button/presence on the PL061, a
 #    regulator-fixed supply, two fixed-clocks, gpio-leds (in /sys/kernel/debug/gpio, the regulator
 #    sysfs and clk debugfs); QEMU's power button (PL061 line 3, pressed through the QEMU monitor
-#    when run.sh asks) gives the button's two edges; the face light is on while the face channel
+#    when run.sh asks) gives the button's two edges, and BIOUNIT_EVENT_BUTTON pressed then
+#    released to a file subscribed to it (buttonevent.c); the face light is on while the face channel
 #    streams; unbind powers it down, bind up again. Boot 2: max-frame-size 320x240
 #    and a reset-gpios without its flags cell fail the probe with the core's dev_err_probe()
 #    messages on the console; a supply that never probes and a line the PL061 lacks defer it
@@ -31,7 +32,7 @@
 #      6.1 works too: BIOUNIT_DT_KREL=6.1.0-56-arm64, with the host's linux-kbuild-6.1),
 #      BIOUNIT_DTVM_TIMEOUT (seconds per boot, default 300).
 # Needs: gcc-aarch64-linux-gnu qemu-system-arm device-tree-compiler kmod xz-utils cpio (and, for the
-#        face-light check, libc6-dev-arm64-cross), and
+#        face-light and button-event checks, libc6-dev-arm64-cross), and
 #        the host's amd64 linux-kbuild-6.12.117+deb12 and linux-headers-6.12.117+deb12-common.
 set -uo pipefail
 
@@ -119,15 +120,19 @@ if [ $brc -ne 0 ] || [ ${#KOS[@]} = 0 ]; then
 elif grep -q 'warning:' "$OUT/build.log"; then
 	bail "cross-build for $KREL: $(grep -m1 'warning:' "$OUT/build.log")"
 fi
-# tests/dt-vm/facelight.c streams the face channel in the VM; it needs the arm64 C library
-# (libc6-dev-arm64-cross), without which its check is skipped.
-rm -f "$OUT/facelight"
-fl="; facelight skipped: no /usr/aarch64-linux-gnu/lib/libc.a (libc6-dev-arm64-cross)"
+# tests/dt-vm/facelight.c streams the face channel in the VM, buttonevent.c reads the button's
+# events; they need the arm64 C library (libc6-dev-arm64-cross), without which their checks are
+# skipped.
+VM_PROGS=(facelight buttonevent)
+rm -f "${VM_PROGS[@]/#/$OUT/}"
+fl="; ${VM_PROGS[*]} skipped: no /usr/aarch64-linux-gnu/lib/libc.a (libc6-dev-arm64-cross)"
 if [ -f /usr/aarch64-linux-gnu/lib/libc.a ]; then
-	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I"$ROOT/uapi" -o "$OUT/facelight" \
-		"$ROOT/tests/dt-vm/facelight.c" >>"$OUT/build.log" 2>&1 ||
-		bail "cross-build of tests/dt-vm/facelight.c failed: see $OUT/build.log"
-	fl=" and facelight"
+	for p in "${VM_PROGS[@]}"; do
+		aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I"$ROOT/uapi" -o "$OUT/$p" \
+			"$ROOT/tests/dt-vm/$p.c" >>"$OUT/build.log" 2>&1 ||
+			bail "cross-build of tests/dt-vm/$p.c failed: see $OUT/build.log"
+	done
+	fl=" and ${VM_PROGS[*]}"
 fi
 result 1 "cross-built $(printf '%s ' "${KOS[@]##*/}")for $KREL (W=1, no warnings)$fl"
 
@@ -167,7 +172,9 @@ build_initrd() {
 	cp "${KOS[@]}" "$r/lib/modules/$KREL/extra/"
 	depmod -b "$r" "$KREL" || return 1
 	cp "$ROOT/tests/dt-vm/run.sh" "$r/tests/run.sh"
-	[ ! -f "$OUT/facelight" ] || cp "$OUT/facelight" "$r/tests/facelight"
+	for p in "${VM_PROGS[@]}"; do
+		[ ! -f "$OUT/$p" ] || cp "$OUT/$p" "$r/tests/$p"
+	done
 	cat >"$r/init" <<'INIT'
 #!/bin/sh
 export PATH=/bin

@@ -9,7 +9,8 @@
 # good: the unit takes the tree's resources: reset/enable on the machine's PL061 (in
 # /sys/kernel/debug/gpio), its regulator-fixed supply (enabled, our device its consumer), two
 # fixed-clocks (enable count 1), the button/presence lines with their interrupts (the button is
-# QEMU's power button: the host presses it when asked) and two gpio-leds;
+# QEMU's power button: the host presses it when asked; BIOUNIT_EVENT_BUTTON pressed, then
+# released, reaches a subscribed file) and two gpio-leds;
 # unbinding powers it down (reset asserted, enable off, supply off, clocks off) and binding again
 # powers it up. broken: none of the four units binds; the two that defer (a supply that never
 # probes, a GPIO line the controller lacks) are listed in devices_deferred with the driver's
@@ -39,7 +40,7 @@ mode=$(sed -n 's/.*biounit_dtvm=\([a-z]*\).*/\1/p' /proc/cmdline)
 PDEV=/sys/bus/platform/devices/biometrics-unit
 DRV=/sys/bus/platform/drivers/biounit-sim
 D=/sys/kernel/debug
-echo "1..$([ "$mode" = good ] && echo 35 || echo 14)"
+echo "1..$([ "$mode" = good ] && echo 36 || echo 14)"
 echo "# mode $mode, kernel $(uname -r) $(uname -m)"
 mount -t debugfs debugfs $D 2>/dev/null
 
@@ -116,12 +117,29 @@ if [ "$mode" = good ]; then
 	check "debugfs resources: interrupt capture (checked, left to the backend)" \
 		grep -qx 'interrupts: capture' $RES
 	check "not in devices_deferred" sh -c "! grep -q '^biometrics-unit' $D/devices_deferred"
-	# The host presses QEMU's power button (PL061 line 3: high for 100 ms) when asked
+	# The host presses QEMU's power button (PL061 line 3: high for 100 ms) when asked, once.
+	# tests/dt-vm/buttonevent.c subscribes to BIOUNIT_EVENT_BUTTON first and reads the events.
 	check "button-gpios: released, no edge yet" grep -qx 'button-gpios: 0, 0 edges' $RES
+	bpid=
+	if [ -x ./buttonevent ]; then
+		rm -f /tmp/subscribed
+		./buttonevent /tmp/subscribed >/tmp/buttonevent.out 2>&1 &
+		bpid=$!
+		wait_for test -e /tmp/subscribed
+	fi
 	echo "biounit-dtvm: press the button" >/dev/kmsg
 	wait_for grep -qx 'button-gpios: 0, 2 edges' $RES
 	is "button-gpios: pressed and released (QEMU's power button)" \
 		"$(grep '^button-gpios' $RES)" "button-gpios: 0, 2 edges"
+	if [ -n "$bpid" ]; then
+		wait $bpid
+		brc=$?
+		grep '^#' /tmp/buttonevent.out
+		is "DQEVENT: BUTTON pressed (data 1) then released (0), channel 3, CLOCK_MONOTONIC" \
+			"$brc $(grep '^events:' /tmp/buttonevent.out)" "0 events: 9/3/1 9/3/0"
+	else
+		ok "DQEVENT: button events # SKIP buttonevent not built (no arm64 libc on the host)"
+	fi
 	# led-names "face-light": on while the face channel streams (tests/dt-vm/facelight.c)
 	if [ -x ./facelight ]; then
 		is "face light: off, on while the face channel streams, off after" \

@@ -46,10 +46,20 @@ FIXTURE_TEARDOWN(unit)
 TEST_F(unit, querycap)
 {
 	struct biounit_caps c;
+	char path[96], ver[16] = "";
+	FILE *f;
 
 	memset(&c, 0xaa, sizeof(c));
 	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_QUERYCAP, &c));
 	EXPECT_EQ(1u, c.api_version >> 16);
+	/* 1.1: BIOUNIT_EVENT_BUTTON and BIOUNIT_EVENT_PRESENCE */
+	EXPECT_EQ(BIOUNIT_VERSION(1, 1), c.api_version);
+	snprintf(path, sizeof(path), "/sys/class/biounit/%s/api_version", self->u.node);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	EXPECT_NE(NULL, fgets(ver, sizeof(ver), f));
+	fclose(f);
+	EXPECT_STREQ("1.1\n", ver);
 	EXPECT_TRUE(c.capabilities & BIOUNIT_CAP_MMAP);
 	EXPECT_TRUE(c.capabilities & BIOUNIT_CAP_DMABUF_EXPORT);
 	EXPECT_TRUE(c.capabilities & BIOUNIT_CAP_EVENTS);
@@ -448,6 +458,34 @@ TEST_F(unit, event_subscriptions)
 	ASSERT_GE(nb, 0);
 	EXPECT_EQ(-EAGAIN, bu_dqevent(nb, &ev));
 	EXPECT_EQ(0, bu_wait(nb, POLLPRI, 50));
+	close(nb);
+}
+
+/* 1.1: the applicant's button and presence sensor, unit-level events 9 and 10 */
+TEST_F(unit, event_subscriptions_1_1)
+{
+	struct biounit_event ev;
+	int nb;
+
+	EXPECT_EQ(9, BIOUNIT_EVENT_BUTTON);
+	EXPECT_EQ(10, BIOUNIT_EVENT_PRESENCE);
+	EXPECT_EQ(10, BIOUNIT_EVENT_MAX);
+	EXPECT_EQ(0, bu_subscribe(self->fd, 1u << BIOUNIT_EVENT_BUTTON));
+	EXPECT_EQ(0, bu_subscribe(self->fd, 1u << BIOUNIT_EVENT_PRESENCE));
+	/* every type of 1.1 at once: bits 1..10 */
+	EXPECT_EQ(0, bu_subscribe(self->fd, 0x7feu));
+	/* bit 11 and up are still unknown, also next to known bits */
+	EXPECT_EQ(-EINVAL, bu_subscribe(self->fd, 1u << 11));
+	EXPECT_EQ(-EINVAL, bu_subscribe(self->fd, 1u << 11 | 1u << BIOUNIT_EVENT_BUTTON));
+	EXPECT_EQ(-EINVAL, bu_subscribe(self->fd, 1u << 31));
+	EXPECT_EQ(-EINVAL, bu_subscribe(self->fd, 0xfffffffeu));
+
+	/* The simulator has no button or presence line: nothing arrives */
+	nb = open(self->u.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_GE(nb, 0);
+	EXPECT_EQ(0, bu_subscribe(nb, 1u << BIOUNIT_EVENT_BUTTON | 1u << BIOUNIT_EVENT_PRESENCE));
+	EXPECT_EQ(0, bu_wait(nb, POLLPRI, 50));
+	EXPECT_EQ(-EAGAIN, bu_dqevent(nb, &ev));
 	close(nb);
 }
 

@@ -17,7 +17,7 @@
 #include <linux/types.h>
 
 #define BIOUNIT_VERSION(major, minor)	(((major) << 16) | (minor))
-#define BIOUNIT_API_VERSION		BIOUNIT_VERSION(1, 0)
+#define BIOUNIT_API_VERSION		BIOUNIT_VERSION(1, 1)
 
 /* Capability flags of struct biounit_caps.capabilities */
 #define BIOUNIT_CAP_MMAP		_BITUL(0)  /* buffers can be mmap-ed */
@@ -304,7 +304,10 @@ struct biounit_pen_sample {
 #define BIOUNIT_EVENT_FRAME_DROPPED	6 /* data: sequence of the lost frame */
 #define BIOUNIT_EVENT_TIMEOUT		7 /* data: milliseconds without a frame */
 #define BIOUNIT_EVENT_UNIT_GONE		8 /* always delivered, never subscribed */
-#define BIOUNIT_EVENT_MAX		8
+/* Since 1.1; channel BIOUNIT_CH_COUNT (the unit), as for UNIT_GONE */
+#define BIOUNIT_EVENT_BUTTON		9 /* data: 1 pressed, 0 released */
+#define BIOUNIT_EVENT_PRESENCE		10 /* data: 1 someone present, 0 gone */
+#define BIOUNIT_EVENT_MAX		10
 
 /**
  * struct biounit_event_subscription - choose events (BIOUNIT_IOC_SUBSCRIBE)
@@ -321,7 +324,8 @@ struct biounit_event_subscription {
 /**
  * struct biounit_event - one event (BIOUNIT_IOC_DQEVENT)
  * @type: BIOUNIT_EVENT_* (out)
- * @channel: channel the event is about, BIOUNIT_CH_* (out)
+ * @channel: channel the event is about, BIOUNIT_CH_*; BIOUNIT_CH_COUNT for
+ *	an event about the whole unit (UNIT_GONE, BUTTON, PRESENCE) (out)
  * @data: type-dependent value (out)
  * @pending: events still queued after this one (out)
  * @timestamp_ns: CLOCK_MONOTONIC time of the event (out)
