@@ -17,11 +17,12 @@ KDIR     ?=
 # `make install` builds against KDIR, or the running kernel's build tree.
 INSTALL_KDIR = $(or $(KDIR),/lib/modules/$(shell uname -r)/build)
 DESTDIR  ?=
+PREFIX   ?= /usr/local
 
 .PHONY: all help deps linux-src modules userspace check check-kernel-style check-userspace \
 	check-vm demo install clean _check-kernel-style _check-userspace _check-vm \
 	bench bench-driver bench-face bench-finger eval check-fuzz _check-fuzz fuzz check-dt _check-dt check-dt-vm _check-dt-vm
-.PHONY: check-debug
+.PHONY: check-debug install-userspace check-install _check-install
 
 all: modules userspace
 
@@ -46,7 +47,8 @@ help:
 	@echo 'make eval                face and fingerprint checks against the labelled data in ../shared'
 	@echo 'make bench               benchmarks (not part of check); bench-driver: the driver against'
 	@echo '                         vivid in QEMU on each kernel -> build/bench/driver-KREL.txt'
-	@echo 'make install [KDIR=...] [DESTDIR=...]  modules_install, udev rule, group biounit, depmod'
+	@echo 'make install [KDIR=...] [DESTDIR=...] [PREFIX=...]  modules, udev rule, group biounit, depmod;'
+	@echo '                          biounitd (unit file, config, user), tools, libbiounit'
 	@echo 'make clean               remove build/ (the kernel image cache stays in'
 	@echo '                         $${BIOUNIT_CACHE:-$${XDG_CACHE_HOME:-~/.cache}/biounit})'
 
@@ -79,12 +81,20 @@ check:
 	-$(MAKE) --no-print-directory modules
 	-$(MAKE) --no-print-directory _check-kernel-style
 	-$(MAKE) --no-print-directory _check-userspace
+	-$(MAKE) --no-print-directory _check-install
 	-$(MAKE) --no-print-directory _check-fuzz
 	-$(MAKE) --no-print-directory _check-vm
 	-$(MAKE) --no-print-directory _check-dt
 	-$(MAKE) --no-print-directory _check-dt-vm
 	@echo '==== summary ===='
 	@$(TOP)/tests/tap-summary.sh $(TAPDIR)/*.tap
+
+# make install-userspace into a scratch DESTDIR, then build and run a program against it
+check-install: _check-install
+_check-install:
+	@mkdir -p $(TAPDIR) $(BUILD)/log
+	$(TOP)/tests/install/check-install.sh $(BUILD) >$(TAPDIR)/install.tap; rc=$$?; \
+		cat $(TAPDIR)/install.tap; exit $$rc
 
 # The device-tree binding and the dts/ overlays (scripts/check-dt.sh; docs/devicetree-integration.md)
 check-dt: _check-dt
@@ -173,14 +183,25 @@ eval: userspace
 	$(MAKE) --no-print-directory -C tests/eval eval
 
 # ---- benchmarks (not part of check): add more bench-* prerequisites to `bench` -------------------
-bench: bench-driver bench-face bench-finger
+bench: bench-driver bench-face bench-finger bench-handoff bench-wsq
 bench-finger: userspace
 	$(TOP)/tests/bench/finger-bench.sh
+bench-wsq: userspace
+	$(TOP)/tests/bench/wsq-bench.sh
 bench-face: userspace
 	$(TOP)/tests/bench/face-bench.sh
 bench-driver: modules linux-src
 	$(SCRIPTS)/deps.sh bench
 	BENCH_CMD='make bench' $(TOP)/tests/bench/bench.sh $(KRELS)
+# Hand-off: last capture -> acknowledged delivery to the reference service (tests/bench/handoff-bench.sh)
+bench-handoff: userspace
+	$(TOP)/tests/bench/handoff-bench.sh
+# The hand-off durability test at SOAK_N packages (default 1000; 100 in check), sender SIGKILLed
+soak: linux-src
+	$(MAKE) -C userspace O=$(BUILD)/userspace KSFT_INC=$(KSFT_INC) all $(BUILD)/userspace/tests/test_handoff_durability
+	cd tests/userspace && BIOUNIT_TOOLS=$(BUILD)/userspace/bin \
+		$(BUILD)/userspace/tests/test_handoff_durability $(or $(SOAK_N),1000)
+.PHONY: bench-handoff soak
 
 # ---- install ------------------------------------------------------------------------------------
 install:
@@ -200,6 +221,40 @@ install:
 	else \
 		depmod -b $(DESTDIR) $$krel; \
 	fi; echo "installed biounit modules for $$krel"
+	$(MAKE) --no-print-directory install-userspace
+
+# The userspace: tools, biounitd with its unit file, configuration and user, libbiounit.
+# PREFIX (default /usr/local) for programs and the library; /etc for configuration.
+install-userspace:
+	@# the .pc file names PREFIX: made again for this one
+	rm -f $(BUILD)/userspace/libbiounit.pc
+	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX)
+	install -D -m0755 $(BUILD)/userspace/bin/biounitd $(DESTDIR)$(PREFIX)/sbin/biounitd
+	install -D -m0755 $(BUILD)/userspace/bin/biounitctl $(DESTDIR)$(PREFIX)/bin/biounitctl
+	install -D -m0755 $(BUILD)/userspace/bin/biounit-quality $(DESTDIR)$(PREFIX)/bin/biounit-quality
+	install -D -m0644 $(BUILD)/userspace/libbiounit.so.1 $(DESTDIR)$(PREFIX)/lib/libbiounit.so.1
+	ln -sf libbiounit.so.1 $(DESTDIR)$(PREFIX)/lib/libbiounit.so
+	install -D -m0644 $(BUILD)/userspace/libbiounit.a $(DESTDIR)$(PREFIX)/lib/libbiounit.a
+	install -D -m0644 $(BUILD)/userspace/libbiounit.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/libbiounit.pc
+	install -D -m0644 -t $(DESTDIR)$(PREFIX)/include/biounit userspace/include/biounit/biounit.h \
+		userspace/include/biounit/image.h
+	install -D -m0644 uapi/linux/biounit.h $(DESTDIR)$(PREFIX)/include/linux/biounit.h
+	install -d -m0755 $(DESTDIR)/etc/systemd/system $(DESTDIR)/usr/lib/sysusers.d
+	sed 's|/usr/sbin/biounitd|$(PREFIX)/sbin/biounitd|' userspace/daemon/biounitd.service \
+		> $(DESTDIR)/etc/systemd/system/biounitd.service
+	chmod 0644 $(DESTDIR)/etc/systemd/system/biounitd.service
+	install -m0644 userspace/daemon/biounit.sysusers $(DESTDIR)/usr/lib/sysusers.d/biounit.conf
+	@# an existing configuration is the operator's: never overwritten
+	test -e $(DESTDIR)/etc/biounit/biounitd.conf || \
+		install -D -m0644 userspace/daemon/biounitd.conf $(DESTDIR)/etc/biounit/biounitd.conf
+	install -D -m0644 docs/biounitd.md $(DESTDIR)$(PREFIX)/share/doc/biounit/biounitd.md
+	@if [ -z "$(DESTDIR)" ]; then \
+		ldconfig; \
+		if command -v systemd-sysusers >/dev/null; then systemd-sysusers biounit.conf; \
+		else getent passwd biounitd >/dev/null || \
+			useradd -r -g biounit -d /var/lib/biounitd -s /usr/sbin/nologin biounitd; fi; \
+		! command -v systemctl >/dev/null || systemctl daemon-reload 2>/dev/null || true; \
+	fi; echo "installed biounitd, biounitctl, biounit-quality and libbiounit under $(PREFIX)"
 
 clean:
 	rm -rf $(BUILD)

@@ -31,7 +31,7 @@ else
 	diff /tmp/m32 /tmp/m64 | sed 's/^/# /'
 fi
 
-for t in units_test uapi_test stream_test lib_test lib_test_san; do
+for t in units_test uapi_test stream_test lib_test lib_test_san session_test; do
 	./$t
 done
 # tests/debug in a short form; make check-debug runs 100000 calls and 100 cycles itself

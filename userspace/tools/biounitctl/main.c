@@ -171,10 +171,17 @@ static int cmd_info(const char *arg)
 	return 0;
 }
 
+/* session.c: biounitctl session ... (biounitd's sessions) */
+int cmd_session(int argc, char **argv);
+/* outbox.c: biounitctl outbox ... (the hand-off outbox); -1 for a usage error */
+int cmd_outbox(int argc, char **argv);
+
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: biounitctl list\n"
-		   "       biounitctl info UNIT    (biounitN, /dev/biounitN or a serial number)\n");
+		   "       biounitctl info UNIT    (biounitN, /dev/biounitN or a serial number)\n"
+		   "       biounitctl session ...  (start, follow, accept, retake, show...; see session.c)\n"
+		   "       biounitctl outbox [--db PATH] [waiting|delivered|refused|all | requeue HASH]\n");
 	return 2;
 }
 
@@ -184,6 +191,13 @@ int main(int argc, char **argv)
 		return cmd_list();
 	if (argc == 3 && !strcmp(argv[1], "info"))
 		return cmd_info(argv[2]);
+	if (argc >= 2 && !strcmp(argv[1], "session"))
+		return cmd_session(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "outbox")) {
+		int r = cmd_outbox(argc - 2, argv + 2);
+
+		return r < 0 ? usage(stderr) : r;
+	}
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
 	{
 		usage(stdout);

@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make install-userspace` into a scratch DESTDIR, then what an integrator relies on: every file
+# in its place with its mode, the unit file pointing at the installed daemon, the sysusers file
+# accepted by systemd-sysusers, and a program built with `pkg-config libbiounit` against the
+# installed header and library that runs. Prints TAP.
+#   tests/install/check-install.sh BUILD_DIR
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${1:-$ROOT/build}
+DEST=$BUILD/install-test
+PREFIX=/usr/local
+rm -rf "$DEST"
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
+
+echo "TAP version 13"
+echo "1..5"
+if make -s -C "$ROOT" install-userspace DESTDIR="$DEST" PREFIX="$PREFIX" >"$BUILD/log/install-test.log" 2>&1; then
+	ok "make install-userspace DESTDIR=... PREFIX=$PREFIX"
+else
+	nok "make install-userspace failed"; sed 's/^/# /' "$BUILD/log/install-test.log" | tail -n 20
+fi
+
+bad=""
+while read -r mode path; do
+	f=$DEST$path
+	if [ ! -e "$f" ]; then bad+=" $path(missing)"; continue; fi
+	m=$(stat -c %a "$f")
+	[ "$m" = "$mode" ] || bad+=" $path($m, want $mode)"
+done <<LIST
+755 $PREFIX/sbin/biounitd
+755 $PREFIX/bin/biounitctl
+755 $PREFIX/bin/biounit-quality
+644 $PREFIX/lib/libbiounit.so.1
+644 $PREFIX/lib/pkgconfig/libbiounit.pc
+644 $PREFIX/include/biounit/biounit.h
+644 $PREFIX/include/biounit/image.h
+644 $PREFIX/include/linux/biounit.h
+644 /etc/systemd/system/biounitd.service
+644 /etc/biounit/biounitd.conf
+644 /usr/lib/sysusers.d/biounit.conf
+LIST
+[ -z "$bad" ] && ok "every file installed with its mode" || nok "installed files:$bad"
+
+unit=$DEST/etc/systemd/system/biounitd.service
+if grep -qx "ExecStart=$PREFIX/sbin/biounitd -c /etc/biounit/biounitd.conf" "$unit" &&
+   grep -qx 'Type=notify' "$unit" && grep -qx 'User=biounitd' "$unit"; then
+	ok "the unit file runs the installed daemon (Type=notify, User=biounitd)"
+else
+	nok "the unit file: $(grep -E '^(ExecStart|Type|User)=' "$unit" | tr '\n' ' ')"
+fi
+
+mkdir -p "$DEST/sysroot/etc"
+if out=$(systemd-sysusers --dry-run --root="$DEST/sysroot" "$DEST/usr/lib/sysusers.d/biounit.conf" 2>&1) &&
+   grep -q "biounitd" <<<"$out"; then
+	ok "systemd-sysusers accepts the sysusers file (group biounit, user biounitd)"
+else
+	nok "systemd-sysusers: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"
+fi
+
+prog=$DEST/enumerate
+cat >"$prog.c" <<'C'
+#include <stdio.h>
+#include <biounit/biounit.h>
+int main(void)
+{
+	struct biounit_unit_list *list;
+	int r = biounit_enumerate(&list);
+
+	if (r < 0)
+		return 1;
+	printf("%zu\n", biounit_unit_list_count(list));
+	biounit_unit_list_free(list);
+	return 0;
+}
+C
+export PKG_CONFIG_PATH=$DEST$PREFIX/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$DEST
+if cc -std=c11 -Wall -Werror -o "$prog" "$prog.c" $(pkg-config --cflags --libs libbiounit) \
+	>"$DEST/cc.log" 2>&1 && units=$(LD_LIBRARY_PATH=$DEST$PREFIX/lib "$prog"); then
+	ok "a program built with pkg-config libbiounit runs against the installed library ($units units here)"
+else
+	nok "building or running against the installed libbiounit"; sed 's/^/# /' "$DEST/cc.log" | tail -n 10
+fi
+exit $failed

@@ -1,0 +1,822 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * biounitd end to end against the simulator: the daemon is started on a
+ * simulated unit, whole sessions are driven over its control socket with
+ * scenes put in front of the sensors (made on the host by make_scenes), and
+ * each must end in the expected state with the expected files:
+ *   refusals (under 1; fingerprints for a 5-year-old) and a malformed request;
+ *   a compliant photo first time; a non-compliant photo (light-grey head
+ *   covering) then a compliant one; a dry fingerprint then a good one after a
+ *   missing index finger; a signature; the unit unplugged and plugged in
+ *   again mid-session; the daemon killed mid-session and restarted.
+ * Prints TAP. Linked dynamically like lib_test.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../userspace/session/json.h"
+#include "bu_sim.h"
+
+#define DIR "/tmp/biounitd-test"
+#define SOCK DIR "/control.socket"
+#define STATE DIR "/state"
+#define IFACE "nl.ind.biounit.Session"
+#define UNIT "sessdesk"
+#define SERIAL "SESS-0001"
+
+static pid_t daemon_pid;
+static char scenes[512];
+static char fail_msg[1024];
+static int test_no;
+static int failed;
+
+#define CHECK(cond, ...)                                                  \
+	do {                                                              \
+		if (!(cond)) {                                            \
+			snprintf(fail_msg, sizeof(fail_msg), __VA_ARGS__); \
+			return -1;                                        \
+		}                                                         \
+	} while (0)
+
+static uint64_t ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void msleep(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- the control socket ---- */
+
+/* one call; returns the parsed reply or NULL */
+static struct json_value *call(const char *method, const char *params)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct json_value *v = NULL;
+	char msg[4096], *buf = NULL;
+	size_t len = 0, cap = 0;
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", SOCK);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return NULL;
+	}
+	snprintf(msg, sizeof(msg), "{\"method\":\"%s\",\"parameters\":%s}", method, params);
+	if (send(fd, msg, strlen(msg) + 1, MSG_NOSIGNAL) < 0)
+		goto out;
+	for (;;) {
+		ssize_t n;
+		char *nul;
+
+		if (cap - len < 4096) {
+			char *p = realloc(buf, cap + 65536);
+
+			if (!p)
+				goto out;
+			buf = p;
+			cap += 65536;
+		}
+		n = recv(fd, buf + len, cap - len, 0);
+		if (n <= 0)
+			goto out;
+		len += (size_t)n;
+		nul = memchr(buf, '\0', len);
+		if (nul) {
+			json_parse(buf, (size_t)(nul - buf), &v);
+			break;
+		}
+	}
+out:
+	free(buf);
+	close(fd);
+	return v;
+}
+
+static const char *str(const struct json_value *o, const char *key)
+{
+	const char *s;
+
+	return json_get_string(o, key, &s) ? "" : s;
+}
+
+static long long num(const struct json_value *o, const char *key)
+{
+	long long v = -999;
+
+	json_get_int(o, key, -1000000000LL, 1000000000LL, &v);
+	return v;
+}
+
+static const struct json_value *params_of(const struct json_value *reply)
+{
+	return json_get(reply, "parameters");
+}
+
+static const struct json_value *status_of(const struct json_value *reply)
+{
+	return json_get(params_of(reply), "status");
+}
+
+static struct json_value *start(const char *code, const char *age, const char *needs)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "{\"appointment\":\"%s\",\"age\":\"%s\",\"needs\":[%s]}", code, age,
+		 needs);
+	return call(IFACE ".Start", p);
+}
+
+static struct json_value *by_id(const char *method, const char *id)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "{\"id\":\"%s\"}", id);
+	return call(method, p);
+}
+
+static struct json_value *decide(const char *id, const char *action, const char *reason)
+{
+	char p[512];
+
+	if (reason)
+		snprintf(p, sizeof(p), "{\"id\":\"%s\",\"action\":\"%s\",\"reason\":\"%s\"}", id,
+			 action, reason);
+	else
+		snprintf(p, sizeof(p), "{\"id\":\"%s\",\"action\":\"%s\"}", id, action);
+	return call(IFACE ".Decide", p);
+}
+
+/*
+ * Polls Status until @want (state, or "state:finger" with the finger name,
+ * or "captures>=N") holds; returns the last status reply (caller frees) or NULL.
+ */
+static struct json_value *wait_for(const char *id, const char *want, unsigned int timeout_ms)
+{
+	uint64_t end = ms_now() + timeout_ms;
+	struct json_value *r = NULL;
+
+	while (ms_now() < end) {
+		const struct json_value *st;
+		bool ok = false;
+
+		json_free(r);
+		r = by_id(IFACE ".Status", id);
+		st = status_of(r);
+		if (st) {
+			if (!strncmp(want, "captures>=", 10))
+				ok = num(st, "captures") >= atoi(want + 10);
+			else if (strchr(want, ':'))
+				ok = !strncmp(want, str(st, "state"), (size_t)(strchr(want, ':') - want)) &&
+				     !strcmp(strchr(want, ':') + 1, str(st, "finger_name"));
+			else
+				ok = !strcmp(want, str(st, "state"));
+		}
+		if (ok)
+			return r;
+		msleep(100);
+	}
+	if (r && status_of(r))
+		fprintf(stderr, "# waited for %s; last: state %s step %s finger %s captures %lld event %s\n",
+			want, str(status_of(r), "state"), str(status_of(r), "step"),
+			str(status_of(r), "finger_name"), num(status_of(r), "captures"),
+			str(status_of(r), "event"));
+	json_free(r);
+	return NULL;
+}
+
+/* ---- the unit and the daemon ---- */
+
+static int scene(const char *channel, const char *file)
+{
+	char path[1024];
+	struct stat st;
+	void *buf;
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/%s", scenes, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st))
+		return -errno;
+	buf = malloc((size_t)st.st_size);
+	if (!buf || read(fd, buf, (size_t)st.st_size) != st.st_size) {
+		close(fd);
+		free(buf);
+		return -EIO;
+	}
+	close(fd);
+	r = bu_scene_write(UNIT, channel, buf, (size_t)st.st_size);
+	free(buf);
+	return r;
+}
+
+static int placed(int on)
+{
+	return bu_attr_write(UNIT, "finger/placed", on ? "1" : "0");
+}
+
+static bool have(const char *file)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", scenes, file);
+	return access(path, R_OK) == 0;
+}
+
+static int start_daemon(void)
+{
+	uint64_t end = ms_now() + 180000;
+
+	unlink(SOCK);
+	daemon_pid = fork();
+	if (daemon_pid < 0)
+		return -errno;
+	if (daemon_pid == 0) {
+		int fd = open(DIR "/biounitd.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+		if (fd >= 0) {
+			dup2(fd, 2);
+			dup2(fd, 1);
+		}
+		execl("./biounitd", "biounitd", "-c", DIR "/biounitd.conf", (char *)NULL);
+		_exit(127);
+	}
+	while (ms_now() < end) {
+		struct json_value *r;
+		int status;
+
+		if (waitpid(daemon_pid, &status, WNOHANG) == daemon_pid) {
+			daemon_pid = 0;
+			return -ECHILD;
+		}
+		r = call("org.varlink.service.GetInfo", "{}");
+		if (r) {
+			json_free(r);
+			return 0;
+		}
+		msleep(200);
+	}
+	return -ETIMEDOUT;
+}
+
+static void stop_daemon(int sig)
+{
+	int status;
+
+	if (daemon_pid > 0) {
+		kill(daemon_pid, sig);
+		waitpid(daemon_pid, &status, 0);
+	}
+	daemon_pid = 0;
+}
+
+static int write_config(void)
+{
+	FILE *f = fopen(DIR "/biounitd.conf", "w");
+	char cwd[512];
+
+	if (!f || !getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	fprintf(f, "socket_path = %s\nstate_dir = %s\nunit = %s\nsocket_group = biounit\n"
+		   "face_cascade = %s/models/haarcascade_frontalface_alt2.xml\n"
+		   "face_landmarks = %s/models/shape_predictor_68_face_landmarks.dat\n"
+		   "face_cache = %s/models/landmarks.cache\n"
+		   "photo_timeout_ms = 15000\nphoto_min_frames = 3\nretry_pause_ms = 4000\n"
+		   "finger_timeout_ms = 4000\nfinger_settle_frames = 2\nsignature_end_ms = 350\n"
+		   "signature_timeout_ms = 30000\n",
+		SOCK, STATE, SERIAL, cwd, cwd, cwd);
+	return fclose(f) ? -errno : 0;
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? (mode_t)-1 : st.st_mode & 07777;
+}
+
+static int file_0600(const char *id, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/sessions/%s/%s", STATE, id, name);
+	return mode_of(path) == 0600;
+}
+
+/* Result of @id: the stored session document (caller frees the reply) */
+static struct json_value *result(const char *id, const struct json_value **session)
+{
+	struct json_value *r = by_id(IFACE ".Result", id);
+
+	*session = json_get(params_of(r), "session");
+	return r;
+}
+
+static const struct json_value *res_of(const struct json_value *session, const char *what)
+{
+	return json_get(json_get(session, "results"), what);
+}
+
+/* ---- the scenarios ---- */
+
+static int t_refused_under_1(void)
+{
+	struct json_value *r = start("IND-0001", "0", "\"photo\"");
+	const struct json_value *p = params_of(r);
+
+	CHECK(r, "no reply");
+	CHECK(!strcmp(str(r, "error"), IFACE ".Refused"), "error %s", str(r, "error"));
+	CHECK(!strcmp(str(p, "reason"), "under_1"), "reason %s", str(p, "reason"));
+	CHECK(strstr(str(p, "message_nl"), "fotokaart") && strstr(str(p, "message_en"), "photo card"),
+	      "messages %s / %s", str(p, "message_nl"), str(p, "message_en"));
+	json_free(r);
+	r = call(IFACE ".List", "{}");
+	CHECK(r && json_get(params_of(r), "sessions")->count == 0, "a session was made");
+	json_free(r);
+	return 0;
+}
+
+static int t_refused_fingers_5(void)
+{
+	struct json_value *r = start("IND-0002", "1-5", "\"photo\",\"fingers\",\"signature\"");
+	const struct json_value *p = params_of(r);
+
+	CHECK(r, "no reply");
+	CHECK(!strcmp(str(r, "error"), IFACE ".Refused"), "error %s", str(r, "error"));
+	CHECK(!strcmp(str(p, "reason"), "fingers_under_6"), "reason %s", str(p, "reason"));
+	CHECK(strstr(str(p, "message_nl"), "6 jaar") && strstr(str(p, "message_en"), "age of 6"),
+	      "messages %s / %s", str(p, "message_nl"), str(p, "message_en"));
+	json_free(r);
+	r = call(IFACE ".List", "{}");
+	CHECK(r && json_get(params_of(r), "sessions")->count == 0, "a session was made");
+	json_free(r);
+	return 0;
+}
+
+static int t_malformed(void)
+{
+	struct json_value *r = start("IND-0003", "seventeen", "\"photo\"");
+
+	CHECK(r && !strcmp(str(r, "error"), "org.varlink.service.InvalidParameter") &&
+	      !strcmp(str(params_of(r), "parameter"), "age"), "bad age: %s", r ? str(r, "error") : "-");
+	json_free(r);
+	r = start("IND-0003", "18+", "\"photo\",\"iris\"");
+	CHECK(r && !strcmp(str(params_of(r), "parameter"), "needs"), "bad needs");
+	json_free(r);
+	r = by_id(IFACE ".Status", "nope");
+	CHECK(r && !strcmp(str(r, "error"), IFACE ".NoSuchSession"), "unknown id");
+	json_free(r);
+	r = call(IFACE ".Explode", "{}");
+	CHECK(r && !strcmp(str(r, "error"), "org.varlink.service.MethodNotFound"), "unknown method");
+	json_free(r);
+	r = call(IFACE ".List", "{}");
+	CHECK(r && json_get(params_of(r), "sessions")->count == 0, "a session was made");
+	json_free(r);
+	return 0;
+}
+
+static int photo_session(bool covering_first)
+{
+	struct json_value *r, *w;
+	const struct json_value *s, *caps;
+	char id[64];
+	int want = covering_first ? 1 : 0;
+	pid_t follower = 0;
+
+	CHECK(scene("face", covering_first ? "face-covering.ppm" : "face-good.ppm") == 0, "scene");
+	r = start(covering_first ? "IND-0005" : "IND-0004", "18+", "\"photo\"");
+	CHECK(r && status_of(r), "start: %s", r ? str(r, "error") : "no reply");
+	snprintf(id, sizeof(id), "%s", str(status_of(r), "id"));
+	json_free(r);
+	if (covering_first) {
+		w = wait_for(id, "captures>=1", 180000);
+		CHECK(w, "no first photo");
+		CHECK(!strcmp(str(status_of(w), "state"), "capturing"), "state %s after a bad photo",
+		      str(status_of(w), "state"));
+		CHECK(strstr(str(json_get(status_of(w), "last"), "reasons"), "covering_contrast"),
+		      "reasons %s", str(json_get(status_of(w), "last"), "reasons"));
+		json_free(w);
+		/* the applicant takes the covering off during the pause */
+		CHECK(scene("face", "face-good.ppm") == 0, "scene");
+	}
+	w = wait_for(id, "review", 180000);
+	CHECK(w, "no review");
+	CHECK(num(status_of(w), "best") == want, "best %lld", num(status_of(w), "best"));
+	json_free(w);
+	/* the operator's tool follows the session to its end (when the payload has it) */
+	if (access("./biounitctl", X_OK) == 0) {
+		follower = fork();
+		if (follower == 0) {
+			int fd = open(DIR "/follow.out", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+			dup2(fd, 1);
+			setenv("BIOUNITD_SOCKET", SOCK, 1);
+			execl("./biounitctl", "biounitctl", "session", "follow", id, (char *)NULL);
+			_exit(127);
+		}
+		msleep(500);
+	}
+	r = decide(id, "accept", NULL);
+	CHECK(r && !strcmp(str(status_of(r), "state"), "finished"), "accept: %s",
+	      r ? str(r, "error") : "-");
+	CHECK(!strcmp(str(status_of(r), "event"), "operator accept"), "event");
+	json_free(r);
+	r = result(id, &s);
+	CHECK(s, "no result");
+	CHECK(!strcmp(str(res_of(s, "photo"), "outcome"), "taken"), "outcome %s",
+	      str(res_of(s, "photo"), "outcome"));
+	CHECK(num(res_of(s, "photo"), "capture") == want, "capture");
+	caps = json_get(s, "captures");
+	CHECK(caps && (int)caps->count == want + 1, "captures");
+	CHECK(!strcmp(str(&caps->items[want], "file"), want ? "photo-2.png" : "photo-1.png"), "file");
+	CHECK(file_0600(id, str(&caps->items[want], "file")), "photo file not 0600");
+	CHECK(file_0600(id, want ? "photo-2-frame.png" : "photo-1-frame.png"), "frame file");
+	CHECK(file_0600(id, "session.json"), "session.json not 0600");
+	{
+		uint64_t ts = 0;
+
+		json_get_u64(&caps->items[want], "timestamp_ns", &ts);
+		CHECK(ts > 0, "no unit-clock timestamp");
+	}
+	if (covering_first)
+		CHECK(strstr(str(&caps->items[0], "reasons"), "covering_contrast"), "reasons kept");
+	json_free(r);
+	if (follower > 0) {
+		char out[4096] = "";
+		int status, fd;
+		ssize_t n;
+
+		CHECK(waitpid(follower, &status, 0) == follower && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == 0, "biounitctl session follow did not end with the session");
+		fd = open(DIR "/follow.out", O_RDONLY | O_CLOEXEC);
+		n = fd >= 0 ? read(fd, out, sizeof(out) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		out[n > 0 ? n : 0] = '\0';
+		CHECK(strstr(out, "[review] photo") && strstr(out, "[finished] none | operator accept") &&
+		      strstr(out, "NL: Klaar. Dank u wel.") && strstr(out, "EN: All done. Thank you."),
+		      "follow printed: %.300s", out);
+	}
+	return 0;
+}
+
+static int t_photo_good(void)
+{
+	return photo_session(false);
+}
+
+static int t_photo_covering_then_good(void)
+{
+	return photo_session(true);
+}
+
+/* the photo kept with its reasons after every attempt (without a compliant scene) */
+static int t_photo_kept_noncompliant(void)
+{
+	struct json_value *r, *w;
+	const struct json_value *s;
+	char id[64];
+
+	CHECK(scene("face", "face-covering.ppm") == 0, "scene");
+	r = start("IND-0006", "18+", "\"photo\"");
+	CHECK(r && status_of(r), "start");
+	snprintf(id, sizeof(id), "%s", str(status_of(r), "id"));
+	json_free(r);
+	w = wait_for(id, "review", 400000);
+	CHECK(w && num(status_of(w), "captures") == 3, "no review after 3 attempts");
+	json_free(w);
+	r = decide(id, "accept", "covering is religious, light grey accepted");
+	CHECK(r && !strcmp(str(status_of(r), "state"), "finished"), "accept");
+	json_free(r);
+	r = result(id, &s);
+	CHECK(!strcmp(str(res_of(s, "photo"), "outcome"), "kept_noncompliant"), "outcome");
+	CHECK(*str(res_of(s, "photo"), "reason") && num(res_of(s, "photo"), "capture") >= 0 &&
+	      !strcmp(str(res_of(s, "photo"), "reason"),
+		      str(&json_get(s, "captures")->items[num(res_of(s, "photo"), "capture")], "reasons")),
+	      "reason %s", str(res_of(s, "photo"), "reason"));
+	CHECK(json_get(s, "decisions")->count == 1, "decision recorded");
+	json_free(r);
+	return 0;
+}
+
+/* toggles the finger: lifted, the scene, placed again */
+static int place(const char *file)
+{
+	if (placed(0))
+		return -1;
+	msleep(600);
+	if (file && scene("finger", file))
+		return -1;
+	return placed(1);
+}
+
+static int t_fingers_missing_index_dry_then_good(void)
+{
+	struct json_value *r, *w;
+	const struct json_value *s, *exc, *caps;
+	char id[64];
+	size_t i;
+	bool dry_seen = false;
+
+	CHECK(placed(0) == 0 && scene("finger", "finger-good.pgm") == 0, "scene");
+	r = start("IND-0007", "18+", "\"fingers\"");
+	CHECK(r && status_of(r), "start: %s", r ? str(r, "error") : "-");
+	snprintf(id, sizeof(id), "%s", str(status_of(r), "id"));
+	json_free(r);
+	/* no right index finger: three empty attempts, then the thumb */
+	w = wait_for(id, "capturing:right_thumb", 120000);
+	CHECK(w, "the thumb was not asked for");
+	CHECK(num(status_of(w), "captures") == 3, "captures %lld", num(status_of(w), "captures"));
+	json_free(w);
+	/* a dry thumb, then a good one */
+	CHECK(place("finger-dry.pgm") == 0, "place");
+	w = wait_for(id, "captures>=4", 60000);
+	CHECK(w, "no dry capture");
+	CHECK(!strcmp(str(status_of(w), "finger_name"), "right_thumb"), "moved on after a dry print");
+	json_free(w);
+	CHECK(place("finger-good.pgm") == 0, "place");
+	w = wait_for(id, "capturing:left_index", 60000);
+	CHECK(w, "left index not asked for");
+	json_free(w);
+	CHECK(place(NULL) == 0, "place");
+	w = wait_for(id, "finished", 60000);
+	CHECK(w, "not finished");
+	CHECK(num(status_of(w), "captures") == 6, "captures %lld", num(status_of(w), "captures"));
+	json_free(w);
+	r = result(id, &s);
+	CHECK(!strcmp(str(res_of(s, "right_hand"), "outcome"), "taken") &&
+	      num(res_of(s, "right_hand"), "finger") == 1, "right hand: %s finger %lld",
+	      str(res_of(s, "right_hand"), "outcome"), num(res_of(s, "right_hand"), "finger"));
+	CHECK(num(res_of(s, "right_hand"), "capture") == 4, "right print is capture %lld",
+	      num(res_of(s, "right_hand"), "capture"));
+	CHECK(!strcmp(str(res_of(s, "left_hand"), "outcome"), "taken") &&
+	      num(res_of(s, "left_hand"), "finger") == 7, "left hand");
+	exc = json_get(s, "exceptions");
+	CHECK(exc && exc->count == 1 && num(&exc->items[0], "finger") == 2 &&
+	      !strcmp(str(&exc->items[0], "reason"), "missing"), "exception for the index");
+	caps = json_get(s, "captures");
+	for (i = 0; caps && i < caps->count; i++) {
+		bool ok = true;
+
+		json_get_bool(&caps->items[i], "compliant", &ok);
+		if (num(&caps->items[i], "finger") == 1 && num(&caps->items[i], "attempt") == 1)
+			dry_seen = !ok && num(&caps->items[i], "score") < 30;
+	}
+	CHECK(dry_seen, "the dry print is not recorded as below the threshold");
+	CHECK(file_0600(id, "finger-right_thumb-2.png") && file_0600(id, "finger-left_index-1.png"),
+	      "print files");
+	json_free(r);
+	return 0;
+}
+
+static int t_signature_edge_then_good(void)
+{
+	struct json_value *r, *w;
+	const struct json_value *s, *caps;
+	char id[64];
+
+	CHECK(scene("signature", "signature-edge.txt") == 0, "scene");
+	r = start("IND-0008", "12-17", "\"signature\"");
+	CHECK(r && status_of(r), "start");
+	snprintf(id, sizeof(id), "%s", str(status_of(r), "id"));
+	json_free(r);
+	w = wait_for(id, "captures>=1", 60000);
+	CHECK(w, "no first signature");
+	CHECK(!strcmp(str(status_of(w), "state"), "capturing"), "state %s", str(status_of(w), "state"));
+	CHECK(strstr(str(json_get(status_of(w), "last"), "reasons"), "at_edge"), "reasons: %s",
+	      str(json_get(status_of(w), "last"), "reasons"));
+	CHECK(strstr(str(status_of(w), "prompt_en"), "Sign"), "prompt %s", str(status_of(w), "prompt_en"));
+	json_free(w);
+	/* signed again, inside the box, during the pause */
+	CHECK(scene("signature", "signature-good.txt") == 0, "scene");
+	w = wait_for(id, "review", 60000);
+	CHECK(w, "no review");
+	CHECK(!strcmp(str(json_get(status_of(w), "last"), "reasons"), ""), "problems: %s",
+	      str(json_get(status_of(w), "last"), "reasons"));
+	json_free(w);
+	r = decide(id, "accept", NULL);
+	CHECK(r && !strcmp(str(status_of(r), "state"), "finished"), "accept");
+	json_free(r);
+	r = result(id, &s);
+	CHECK(!strcmp(str(res_of(s, "signature"), "outcome"), "taken"), "outcome");
+	CHECK(num(res_of(s, "signature"), "capture") == 1, "capture");
+	caps = json_get(s, "captures");
+	CHECK(caps && caps->count == 2, "captures");
+	CHECK(file_0600(id, "signature-1.png") && file_0600(id, "signature-2.png"), "signature files");
+	json_free(r);
+	/* an empty script: the pad is silent */
+	bu_scene_write(UNIT, "signature", "# none\n", 7);
+	return 0;
+}
+
+static int t_unplug_replug(void)
+{
+	struct json_value *r, *w;
+	const struct json_value *s;
+	char id[64];
+
+	CHECK(placed(0) == 0 && scene("finger", "finger-good.pgm") == 0, "scene");
+	r = start("IND-0009", "18+", "\"fingers\"");
+	CHECK(r && status_of(r), "start");
+	snprintf(id, sizeof(id), "%s", str(status_of(r), "id"));
+	json_free(r);
+	w = wait_for(id, "capturing:right_index", 30000);
+	CHECK(w, "not capturing");
+	json_free(w);
+	CHECK(bu_attr_write(UNIT, "live", "0") == 0, "unplug");
+	w = wait_for(id, "paused", 30000);
+	CHECK(w, "not paused");
+	CHECK(strstr(str(status_of(w), "event"), "unplugged"), "event %s", str(status_of(w), "event"));
+	CHECK(strstr(str(status_of(w), "prompt_en"), "disconnected"), "prompt");
+	json_free(w);
+	msleep(1000);
+	CHECK(bu_attr_write(UNIT, "live", "1") == 0, "replug");
+	w = wait_for(id, "capturing:right_index", 30000);
+	CHECK(w, "not resumed");
+	CHECK(num(status_of(w), "captures") == 0, "captures");
+	json_free(w);
+	CHECK(place(NULL) == 0, "place");
+	w = wait_for(id, "capturing:left_index", 60000);
+	CHECK(w, "right index not taken after the replug");
+	json_free(w);
+	CHECK(place(NULL) == 0, "place");
+	w = wait_for(id, "finished", 60000);
+	CHECK(w, "not finished");
+	json_free(w);
+	r = result(id, &s);
+	CHECK(!strcmp(str(res_of(s, "right_hand"), "outcome"), "taken") &&
+	      !strcmp(str(res_of(s, "left_hand"), "outcome"), "taken"), "hands");
+	json_free(r);
+	return 0;
+}
+
+static int t_daemon_restart(void)
+{
+	struct json_value *r, *w;
+	const struct json_value *s, *list;
+	char id[64];
+	size_t i;
+	bool found = false;
+
+	CHECK(placed(0) == 0 && scene("finger", "finger-good.pgm") == 0, "scene");
+	r = start("IND-0010", "18+", "\"fingers\"");
+	CHECK(r && status_of(r), "start");
+	snprintf(id, sizeof(id), "%s", str(status_of(r), "id"));
+	json_free(r);
+	CHECK(place(NULL) == 0, "place");
+	w = wait_for(id, "capturing:left_index", 60000);
+	CHECK(w, "right index not taken");
+	json_free(w);
+	CHECK(placed(0) == 0, "lift");
+	stop_daemon(SIGKILL);
+	CHECK(start_daemon() == 0, "restart");
+	r = call(IFACE ".List", "{}");
+	list = json_get(params_of(r), "sessions");
+	for (i = 0; list && i < list->count; i++) {
+		bool active = true;
+
+		if (strcmp(str(&list->items[i], "id"), id))
+			continue;
+		found = true;
+		json_get_bool(&list->items[i], "active", &active);
+		CHECK(!active, "active before Resume");
+		CHECK(!strcmp(str(&list->items[i], "finger_name"), "left_index"), "finger %s",
+		      str(&list->items[i], "finger_name"));
+	}
+	json_free(r);
+	CHECK(found, "the unfinished session was not found after the restart");
+	r = decide(id, "accept", NULL);
+	CHECK(r && !strcmp(str(r, "error"), IFACE ".NotAllowed"), "decide before resume");
+	json_free(r);
+	r = by_id(IFACE ".Resume", id);
+	CHECK(r && status_of(r), "resume: %s", r ? str(r, "error") : "-");
+	json_free(r);
+	CHECK(placed(1) == 0, "place");
+	w = wait_for(id, "finished", 60000);
+	CHECK(w, "not finished after the restart");
+	json_free(w);
+	r = result(id, &s);
+	CHECK(num(res_of(s, "right_hand"), "capture") == 0 &&
+	      !strcmp(str(res_of(s, "left_hand"), "outcome"), "taken"), "results");
+	json_free(r);
+	return 0;
+}
+
+/* a failed scenario must not leave a session running into the next one */
+static void discard_unfinished(void)
+{
+	struct json_value *r = call(IFACE ".List", "{}"), *d;
+	const struct json_value *list = json_get(params_of(r), "sessions");
+	size_t i;
+
+	for (i = 0; list && i < list->count; i++) {
+		const char *st = str(&list->items[i], "state");
+
+		if (strcmp(st, "finished") && strcmp(st, "discarded")) {
+			printf("# discarding %s (%s)\n", str(&list->items[i], "id"), st);
+			d = by_id(IFACE ".Discard", str(&list->items[i], "id"));
+			json_free(d);
+		}
+	}
+	json_free(r);
+}
+
+static void run(const char *name, int (*fn)(void), const char *skip)
+{
+	test_no++;
+	if (skip) {
+		printf("ok %d - %s # SKIP %s\n", test_no, name, skip);
+		fflush(stdout);
+		return;
+	}
+	fail_msg[0] = '\0';
+	if (fn() == 0) {
+		printf("ok %d - %s\n", test_no, name);
+	} else {
+		printf("not ok %d - %s\n# %s\n", test_no, name, fail_msg);
+		failed = 1;
+		discard_unfinished();
+	}
+	fflush(stdout);
+}
+
+static void show_log(void)
+{
+	char line[1024];
+	FILE *f = fopen(DIR "/biounitd.log", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		printf("# log: %s", line);
+	if (f)
+		fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	const char *const setup[] = { "model=IND-BU1 (simulated)", "serial=" SERIAL, NULL };
+	struct bu_unit unit;
+	const char *no_good;
+	int r;
+
+	snprintf(scenes, sizeof(scenes), "%s", argc > 1 ? argv[1] : "scenes");
+	no_good = have("face-good.ppm") ? NULL : "no compliant face photo (../shared/data absent)";
+	printf("TAP version 13\n1..10\n");
+	fflush(stdout);
+	mkdir(DIR, 0700);
+	if (write_config()) {
+		printf("Bail out! cannot write the config\n");
+		return 1;
+	}
+	r = bu_unit_create(&unit, UNIT, setup);
+	if (r) {
+		printf("Bail out! simulated unit: %s\n", strerror(-r));
+		return 1;
+	}
+	placed(0);
+	r = start_daemon();
+	if (r) {
+		printf("Bail out! biounitd did not start: %s\n", strerror(-r));
+		show_log();
+		bu_unit_destroy(&unit);
+		return 1;
+	}
+	run("under 1: refused, photo card by mail (NL/EN)", t_refused_under_1, NULL);
+	run("fingerprints for a 5-year-old: refused (NL/EN)", t_refused_fingers_5, NULL);
+	run("malformed requests: clear errors, nothing made", t_malformed, NULL);
+	run("photo compliant the first time, accepted", t_photo_good, no_good);
+	run("photo with a light-grey head covering, then compliant", t_photo_covering_then_good, no_good);
+	run("photo non-compliant 3 times: the best kept with its reasons", t_photo_kept_noncompliant,
+	    no_good ? NULL : "covered by the compliant-photo sessions");
+	run("fingers: index missing, the thumb dry then good, left index", t_fingers_missing_index_dry_then_good, NULL);
+	run("signature off the edge of the pad, then a good one", t_signature_edge_then_good, NULL);
+	run("unit unplugged and plugged in mid-session: paused, resumed", t_unplug_replug, NULL);
+	run("daemon killed mid-session: found after restart, resumed, finished", t_daemon_restart, NULL);
+	stop_daemon(SIGTERM);
+	if (failed)
+		show_log();
+	bu_unit_destroy(&unit);
+	return failed;
+}

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The outbox against the reference service on localhost (HTTPS, a test
+ * certificate made now): commit is durable and idempotent, files are 0600,
+ * a delivery is acknowledged by hash and wipes the package's bytes (checked
+ * by looking for each package's marker in the database files), an
+ * unreachable or failing service leaves packages queued, a refused package
+ * stays with its reason, a lost acknowledgement is answered as a duplicate
+ * without storing twice, an acknowledgement naming another hash is not believed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <biounit/outbox.h>
+#include <biounit/package.h>
+#include "kselftest_harness.h"
+#include "handoff_fixture.h"
+#include "handoff_service.h"
+
+FIXTURE(ob) {
+	struct hsvc s;
+	struct biounit_outbox *ob;
+	struct biounit_outbox_sender cfg;
+	struct fix_records rec;
+};
+
+FIXTURE_SETUP(ob)
+{
+	ASSERT_EQ(0, fix_records_make(&self->rec));
+	ASSERT_EQ(0, hsvc_init(&self->s));
+	ASSERT_EQ(0, biounit_outbox_open(self->s.path[HP_DB], &self->ob));
+	self->cfg = hsvc_sender(&self->s);
+}
+
+FIXTURE_TEARDOWN(ob)
+{
+	biounit_outbox_close(self->ob);
+	hsvc_cleanup(&self->s);
+	fix_records_free(&self->rec);
+}
+
+static void commit_n(struct __test_metadata *_metadata, FIXTURE_DATA(ob) *self, unsigned int from,
+		     unsigned int n)
+{
+	for (unsigned int i = from; i < from + n; i++) {
+		uint8_t *pkg;
+		size_t len;
+
+		ASSERT_EQ(0, fix_session_package(&self->rec, self->s.key, i, 1, &pkg, &len));
+		ASSERT_EQ(0, biounit_outbox_commit(self->ob, pkg, len, NULL));
+		free(pkg);
+	}
+}
+
+/* 1 if package @i's marker is in any file of the outbox */
+static int outbox_holds(FIXTURE_DATA(ob) *self, unsigned int i)
+{
+	uint8_t m[FIX_MARKER_SIZE];
+	char p[400];
+	int found;
+
+	fix_marker(i, m);
+	found = fix_file_contains(self->s.path[HP_DB], m, sizeof(m));
+	snprintf(p, sizeof(p), "%s-wal", self->s.path[HP_DB]);
+	found |= fix_file_contains(p, m, sizeof(m));
+	snprintf(p, sizeof(p), "%s-shm", self->s.path[HP_DB]);
+	return found | fix_file_contains(p, m, sizeof(m));
+}
+
+static struct biounit_outbox_entry one(struct __test_metadata *_metadata, FIXTURE_DATA(ob) *self,
+				       size_t i)
+{
+	struct biounit_outbox_entry *v = NULL, e;
+	size_t n = 0;
+
+	memset(&e, 0, sizeof(e));
+	EXPECT_EQ(0, biounit_outbox_list(self->ob, 7, &v, &n));
+	if (i < n)
+		e = v[i];
+	else
+		TH_LOG("no entry %zu (%zu entries)", i, n);
+	free(v);
+	return e;
+}
+
+TEST_F(ob, commit_is_durable_idempotent_and_private)
+{
+	struct biounit_outbox_entry e;
+	char hex[65], hex2[65], wal[400];
+	struct stat st;
+	uint8_t *pkg, *back;
+	size_t len, blen;
+
+	ASSERT_EQ(0, fix_session_package(&self->rec, self->s.key, 1, 1, &pkg, &len));
+	ASSERT_EQ(0, biounit_outbox_commit(self->ob, pkg, len, hex));
+	EXPECT_EQ(-EEXIST, biounit_outbox_commit(self->ob, pkg, len, hex2));
+	EXPECT_STREQ(hex, hex2);
+	pkg[20] ^= 0xff;	/* inside the manifest's framing: not a package */
+	EXPECT_EQ(-EBADMSG, biounit_outbox_commit(self->ob, pkg, len, NULL));
+	pkg[20] ^= 0xff;
+	EXPECT_EQ(-EBADMSG, biounit_outbox_commit(self->ob, (const uint8_t *)"junk", 4, NULL));
+
+	biounit_outbox_close(self->ob);
+	ASSERT_EQ(0, biounit_outbox_open(self->s.path[HP_DB], &self->ob));
+	e = one(_metadata, self, 0);
+	EXPECT_STREQ(hex, e.hash);
+	EXPECT_EQ(BIOUNIT_OUTBOX_QUEUED, (int)e.state);
+	EXPECT_STREQ("IND-000001", e.appointment);
+	EXPECT_TRUE(e.has_data);
+	EXPECT_EQ(len, e.size);
+	ASSERT_EQ(0, biounit_outbox_get(self->ob, hex, &back, &blen));
+	EXPECT_EQ(len, blen);
+	EXPECT_EQ(0, memcmp(pkg, back, len));
+	free(back);
+
+	ASSERT_EQ(0, stat(self->s.path[HP_DB], &st));
+	EXPECT_EQ(0600, (int)(st.st_mode & 0777));
+	snprintf(wal, sizeof(wal), "%s-wal", self->s.path[HP_DB]);
+	ASSERT_EQ(0, stat(wal, &st));
+	EXPECT_EQ(0600, (int)(st.st_mode & 0777));
+	/* an outbox others can read is refused */
+	biounit_outbox_close(self->ob);
+	ASSERT_EQ(0, chmod(self->s.path[HP_DB], 0644));
+	EXPECT_EQ(-EPERM, biounit_outbox_open(self->s.path[HP_DB], &self->ob));
+	ASSERT_EQ(0, chmod(self->s.path[HP_DB], 0600));
+	ASSERT_EQ(0, biounit_outbox_open(self->s.path[HP_DB], &self->ob));
+	free(pkg);
+}
+
+TEST_F_TIMEOUT(ob, delivered_acknowledged_by_hash_and_wiped, 60)
+{
+	struct biounit_outbox_pass pass;
+	struct biounit_outbox_entry *v;
+	size_t n, i;
+
+	ASSERT_EQ(0, hsvc_start(&self->s, NULL));
+	commit_n(_metadata, self, 0, 5);
+	for (i = 0; i < 5; i++)
+		EXPECT_TRUE(outbox_holds(self, (unsigned int)i));
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(5u, pass.delivered);
+	EXPECT_EQ(0u, pass.waiting);
+	EXPECT_EQ(-1, pass.next_due_ms);
+	ASSERT_EQ(0, biounit_outbox_list(self->ob, BIOUNIT_OUTBOX_DELIVERED, &v, &n));
+	ASSERT_EQ(5u, n);
+	for (i = 0; i < n; i++) {
+		uint8_t *pkg, *back;
+		size_t len, blen;
+
+		EXPECT_FALSE(v[i].has_data);
+		EXPECT_STREQ("", v[i].appointment);	/* only the receipt is left */
+		EXPECT_EQ(0, strncmp(v[i].ack_id, "ack-", 4));
+		EXPECT_EQ(1u, v[i].attempts);
+		EXPECT_NE(0, v[i].done_ms);
+		EXPECT_EQ(-ENOENT, biounit_outbox_get(self->ob, v[i].hash, &back, &blen));
+		ASSERT_EQ(0, fix_session_package(&self->rec, self->s.key, (unsigned int)i, 1, &pkg,
+						 &len));
+		EXPECT_TRUE(hsvc_stored_equal(&self->s, pkg, len));
+		free(pkg);
+	}
+	free(v);
+	/* wiped: no package's bytes anywhere in the outbox's files, even before close */
+	for (i = 0; i < 5; i++)
+		EXPECT_FALSE(outbox_holds(self, (unsigned int)i)) TH_LOG("package %zu left", i);
+	biounit_outbox_close(self->ob);
+	self->ob = NULL;
+	for (i = 0; i < 5; i++)
+		EXPECT_FALSE(outbox_holds(self, (unsigned int)i));
+	EXPECT_EQ(5u, hsvc_log_count(&self->s, "stored", NULL));
+	ASSERT_EQ(0, biounit_outbox_open(self->s.path[HP_DB], &self->ob));
+}
+
+TEST_F_TIMEOUT(ob, unreachable_service_keeps_the_package_queued, 60)
+{
+	struct biounit_outbox_pass pass;
+	struct biounit_outbox_entry e;
+
+	commit_n(_metadata, self, 10, 2);
+	self->cfg.url = "https://127.0.0.1:1/v1/packages";	/* nobody listens there */
+	self->cfg.backoff_min_ms = 60000;
+	self->cfg.backoff_max_ms = 60000;
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(0u, pass.delivered);
+	EXPECT_EQ(2u, pass.deferred);
+	EXPECT_EQ(2u, pass.waiting);
+	EXPECT_GT(pass.next_due_ms, 20000);	/* half the backoff at least */
+	e = one(_metadata, self, 0);
+	EXPECT_EQ(BIOUNIT_OUTBOX_QUEUED, (int)e.state);
+	EXPECT_EQ(1u, e.attempts);
+	EXPECT_TRUE(e.has_data);
+	EXPECT_EQ(0, strncmp(e.reason, "no answer: ", 11)) TH_LOG("%s", e.reason);
+	/* not due yet: nothing is tried */
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(0u, pass.deferred);
+	/* the backoff doubles */
+	self->cfg = hsvc_sender(&self->s);
+	self->cfg.url = "https://127.0.0.1:1/v1/packages";
+	hsvc_sleep_ms(3);
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(2u, pass.deferred);
+	/* the service comes up: delivered */
+	ASSERT_EQ(0, hsvc_start(&self->s, NULL));
+	self->cfg = hsvc_sender(&self->s);
+	hsvc_sleep_ms(3);
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(2u, pass.delivered);
+	e = one(_metadata, self, 1);
+	EXPECT_EQ(BIOUNIT_OUTBOX_DELIVERED, (int)e.state);
+	EXPECT_EQ(3u, e.attempts);
+}
+
+/* what the operator sees: biounitctl outbox */
+static void operator_view(struct __test_metadata *_metadata, FIXTURE_DATA(ob) *self)
+{
+	char cmd[700], out[8192];
+	size_t got;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "%s/biounitctl outbox --db %s refused",
+		 getenv("BIOUNIT_TOOLS"), self->s.path[HP_DB]);
+	f = popen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	got = fread(out, 1, sizeof(out) - 1, f);
+	out[got] = '\0';
+	EXPECT_EQ(0, pclose(f));
+	EXPECT_NE(NULL, strstr(out, "IND-000020, refused at ")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "HTTP 403 unknown-unit")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "0 waiting, 0 delivered, 2 refused")) TH_LOG("%s", out);
+}
+
+TEST_F_TIMEOUT(ob, refused_package_stays_with_its_reason, 60)
+{
+	struct biounit_outbox_pass pass;
+	struct biounit_outbox_entry e;
+	struct biounit_key *stranger;
+	char path[400], hex[65];
+	uint8_t *pkg, *back;
+	size_t len, blen;
+
+	ASSERT_EQ(0, hsvc_start(&self->s, NULL));
+	/* a unit the service does not trust */
+	snprintf(path, sizeof(path), "%s/stranger.key", self->s.dir);
+	ASSERT_EQ(0, biounit_key_generate(path, &stranger));
+	ASSERT_EQ(0, fix_session_package(&self->rec, stranger, 20, 1, &pkg, &len));
+	biounit_key_free(stranger);
+	ASSERT_EQ(0, biounit_outbox_commit(self->ob, pkg, len, hex));
+	free(pkg);
+	/* a record changed after signing: well-formed, but its hash is wrong */
+	ASSERT_EQ(0, fix_session_package(&self->rec, self->s.key, 21, 1, &pkg, &len));
+	pkg[len - 400] ^= 1;	/* in the last record's bytes */
+	ASSERT_EQ(0, biounit_outbox_commit(self->ob, pkg, len, NULL));
+	free(pkg);
+
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(2u, pass.refused);
+	EXPECT_EQ(0u, pass.waiting);
+	e = one(_metadata, self, 0);
+	EXPECT_EQ(BIOUNIT_OUTBOX_REFUSED, (int)e.state);
+	EXPECT_TRUE(e.has_data);
+	EXPECT_STREQ("IND-000020", e.appointment);
+	EXPECT_NE(NULL, strstr(e.reason, "HTTP 403 unknown-unit")) TH_LOG("%s", e.reason);
+	e = one(_metadata, self, 1);
+	EXPECT_EQ(BIOUNIT_OUTBOX_REFUSED, (int)e.state);
+	EXPECT_NE(NULL, strstr(e.reason, "HTTP 422 record-hash")) TH_LOG("%s", e.reason);
+	EXPECT_NE(NULL, strstr(e.reason, "signature")) TH_LOG("%s", e.reason);
+	EXPECT_EQ(0, biounit_outbox_get(self->ob, hex, &back, &blen));
+	free(back);
+	EXPECT_EQ(0u, hsvc_log_count(&self->s, "stored", NULL));
+	operator_view(_metadata, self);
+	/* the operator sends it again; still refused, still kept */
+	ASSERT_EQ(0, biounit_outbox_requeue(self->ob, hex));
+	EXPECT_EQ(-ENOENT, biounit_outbox_requeue(self->ob, hex));
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(1u, pass.refused);
+	e = one(_metadata, self, 0);
+	EXPECT_EQ(2u, e.attempts);
+}
+
+TEST_F_TIMEOUT(ob, failures_retry_and_a_lost_ack_is_a_duplicate, 90)
+{
+	static const struct {
+		const char *mode;
+		unsigned int delay;
+	} faults[] = {
+		{ "error", 0 }, { "unavailable", 0 }, { "drop", 0 }, { "timeout", 8000 },
+	};
+	struct biounit_outbox_pass pass;
+	struct biounit_outbox_entry e;
+	size_t i;
+
+	ASSERT_EQ(0, hsvc_start(&self->s, NULL));
+	commit_n(_metadata, self, 30, 1);
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		ASSERT_EQ(0, hsvc_control(&self->s, faults[i].mode, 1, faults[i].delay));
+		hsvc_sleep_ms(3);
+		ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+		EXPECT_EQ(1u, pass.deferred) TH_LOG("mode %s", faults[i].mode);
+		e = one(_metadata, self, 0);
+		EXPECT_EQ(BIOUNIT_OUTBOX_QUEUED, (int)e.state);
+		EXPECT_TRUE(e.has_data);
+		TH_LOG("%s -> %s", faults[i].mode, e.reason);
+	}
+	/* stored, but the answer is lost: sent again, acknowledged as a duplicate */
+	ASSERT_EQ(0, hsvc_control(&self->s, "lost-ack", 1, 0));
+	hsvc_sleep_ms(3);
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(1u, pass.deferred);
+	EXPECT_EQ(1u, hsvc_log_count(&self->s, "stored", NULL));
+	/* an acknowledgement that names another package is not believed */
+	ASSERT_EQ(0, hsvc_control(&self->s, "wrong-ack", 1, 0));
+	hsvc_sleep_ms(3);
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(1u, pass.deferred);
+	e = one(_metadata, self, 0);
+	EXPECT_TRUE(e.has_data);
+	EXPECT_NE(NULL, strstr(e.reason, "does not name this package")) TH_LOG("%s", e.reason);
+	/* a slow answer within the time-out is fine */
+	ASSERT_EQ(0, hsvc_control(&self->s, "slow", 1, 300));
+	hsvc_sleep_ms(3);
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(1u, pass.delivered);
+	EXPECT_EQ(1u, hsvc_log_count(&self->s, "stored", NULL));
+	EXPECT_EQ(2u, hsvc_log_count(&self->s, "duplicate", NULL));
+	e = one(_metadata, self, 0);
+	EXPECT_EQ(BIOUNIT_OUTBOX_DELIVERED, (int)e.state);
+	EXPECT_EQ(7u, e.attempts);
+	EXPECT_FALSE(e.has_data);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* biounitd: the desk session daemon. docs/biounitd.md */
+#ifndef BIOUNITD_H
+#define BIOUNITD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <poll.h>
+#include <sys/types.h>
+
+#include <biounit/biounit.h>
+#include <biounit/face.h>
+#include <biounit/session.h>
+
+#include "../session/json.h"
+
+#define BIOUNITD_INTERFACE "nl.ind.biounit.Session"
+#define BIOUNITD_API_VERSION 1
+#define BIOUNITD_VERSION "0.1.0"
+
+/* ---- config.c ---- */
+struct config {
+	char socket_path[108];
+	char state_dir[1024];
+	char unit[64];			/* "auto", a node or a serial */
+	char socket_group[64];		/* group allowed besides root and the daemon's user */
+	char face_cascade[512], face_landmarks[512], face_cache[512];
+	struct biounit_session_policy policy;
+	unsigned int photo_width, photo_height;
+	unsigned int photo_timeout_ms;	/* time to find a compliant frame */
+	unsigned int photo_min_frames;	/* frames looked at before the auto capture */
+	unsigned int retry_pause_ms;	/* advice shown before the next attempt */
+	unsigned int finger_timeout_ms;	/* no finger that long: a missing finger */
+	unsigned int finger_settle_frames;
+	unsigned int signature_end_ms;	/* pen up that long after ink: signing done */
+	unsigned int signature_timeout_ms;
+	unsigned int watchdog_ms;	/* 0: from WATCHDOG_USEC */
+	/* the hand-off (handoff.c, docs/handoff.md) */
+	char ordering_url[512];		/* "" : packages wait in the outbox */
+	char ordering_ca[512];		/* "" : the system's CA store */
+	char outbox_path[1024];		/* "" : STATE/outbox.db */
+	char unit_key[1024];		/* "" : STATE/unit.key */
+};
+void config_defaults(struct config *c);
+/* 0, or -EINVAL with "line N: why" in @err */
+int config_load(struct config *c, const char *path, char *err, size_t errlen);
+
+/* ---- log.c: journal-style priority prefixes; never biometric data, never a code ---- */
+void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define LOG_ERR_ 3
+#define LOG_WARN_ 4
+#define LOG_INFO_ 6
+#define LOG_DEBUG_ 7
+
+/* ---- notify.c: sd_notify when NOTIFY_SOCKET is set, nothing otherwise ---- */
+void notify_ready(void);
+void notify_status(const char *status);
+void notify_stopping(void);
+/* the watchdog interval to ping at (half of WATCHDOG_USEC), 0 if none */
+uint64_t notify_watchdog_interval_ms(void);
+void notify_watchdog(void);
+
+/* ---- varlink.c: the control socket ---- */
+struct server;
+struct client;
+struct daemon;
+int server_open(struct server **out, const struct config *cfg, struct daemon *d);
+void server_close(struct server *s);
+/* poll set handling */
+size_t server_pollfds(struct server *s, struct pollfd *fds, size_t max);
+void server_dispatch(struct server *s, const struct pollfd *fds, size_t n);
+/* replies, from the methods */
+void client_reply(struct client *c, const char *params_json, bool continues);
+void client_error(struct client *c, const char *error, const char *params_json);
+/* follow subscriptions: a client that called Follow with more */
+void server_broadcast(struct server *s, const char *session_id, const char *status_json,
+		      bool last);
+void client_follow(struct client *c, const char *session_id);
+uid_t client_uid(const struct client *c);
+
+/* ---- methods.c ---- */
+void methods_call(struct daemon *d, struct client *c, const char *method,
+		  const struct json_value *params, bool more);
+
+/* ---- engine.c: sessions and captures ---- */
+/* where a finished session's package stands (handoff.c) */
+enum ho_state {
+	HO_NONE = 0,		/* not finished yet */
+	HO_NOT_COMMITTED,	/* finished, but the package is not in the outbox yet (retried) */
+	HO_QUEUED,		/* in the outbox, waiting to be delivered */
+	HO_DELIVERED,		/* acknowledged by the client */
+	HO_REFUSED,		/* refused by the client: kept with the reason */
+};
+struct handoff_info {
+	enum ho_state state;
+	char hash[65];		/* the package's SHA-256 (hex) */
+	char package_id[33];
+	char ack_id[128];
+	char reason[256];
+	unsigned int attempts;
+	bool wiped;		/* biometric files deleted; only the receipt is left */
+};
+
+struct dsession {
+	struct biounit_session *m;
+	char hash[65];			/* of the appointment code, for logs */
+	bool stored;			/* the last state is on disk */
+	bool active;			/* driven by the engine (else waiting for Resume) */
+	bool unit_present;
+	char last_event[64];
+	char live_nl[256], live_en[256];	/* live advice during a capture */
+	struct handoff_info ho;
+	/* a receipt (m == NULL): what is left after the acknowledgement */
+	char id[BIOUNIT_SESSION_ID_MAX + 1];
+	char *receipt;			/* the receipt document (session.json) */
+	char results[4][24];		/* photo, right hand, left hand, signature outcomes */
+	size_t receipt_captures;
+	struct dsession *next;
+};
+
+struct engine;
+struct daemon {
+	struct config cfg;
+	struct biounit_store *store;
+	struct server *server;
+	struct engine *engine;
+	struct dsession *sessions;
+	struct biounit_face_checker *face;
+	struct handoff *handoff;
+	bool quit;
+};
+
+int engine_new(struct daemon *d, struct engine **out);
+void engine_free(struct engine *e);
+size_t engine_pollfds(struct engine *e, struct pollfd *fds, size_t max);
+void engine_dispatch(struct engine *e, const struct pollfd *fds, size_t n);
+/* ms until the engine wants to run again without an fd event, -1 for none */
+int engine_timeout_ms(struct engine *e);
+void engine_tick(struct engine *e);
+/* the active session has changed (by an operator decision): restart captures as needed */
+void engine_session_changed(struct engine *e);
+struct dsession *engine_active(struct engine *e);
+int engine_activate(struct engine *e, struct dsession *s);
+void engine_deactivate(struct engine *e);
+bool engine_unit_present(struct engine *e);
+/* the open unit's serial and model ("" when no unit is open) */
+void engine_unit_ident(struct engine *e, char *serial, size_t slen, char *model, size_t mlen);
+
+/* sessions.c */
+struct dsession *sessions_find(struct daemon *d, const char *id);
+int sessions_load_all(struct daemon *d);
+/* save durably and tell followers; logs the state with the code's hash */
+int session_commit(struct daemon *d, struct dsession *s, const char *event);
+char *session_status_json(struct daemon *d, const struct dsession *s);
+/* tell followers without storing (live advice) */
+void session_broadcast(struct daemon *d, struct dsession *s);
+void sessions_free(struct daemon *d);
+int session_remove(struct daemon *d, struct dsession *s);
+
+const char *dsession_id(const struct dsession *s);
+void dsession_free(struct dsession *s);
+
+/* ---- handoff.c: finished session -> package -> outbox -> client -> receipt ---- */
+struct handoff;
+/* the unit key (made 0600 at the first start) and the outbox; 0 or -errno */
+int handoff_open(struct daemon *d);
+void handoff_close(struct daemon *d);
+/* after the sessions are loaded: commit what a crash left uncommitted, read delivery states */
+void handoff_startup(struct daemon *d);
+/*
+ * The finish path: a finished, stored session becomes a package committed to
+ * the outbox and handoff.json marks it done. Idempotent (the package id is
+ * derived from the unit key and the session id). 0 or -errno.
+ */
+int handoff_finish(struct daemon *d, struct dsession *s);
+/* ms until handoff_tick() wants to run, -1 for never */
+int handoff_timeout_ms(struct daemon *d);
+/* send what is due (not while a session is being captured), wipe what was acknowledged */
+void handoff_tick(struct daemon *d);
+/* "handoff":{...} member of a status object (with the leading comma) */
+void handoff_status_json(struct daemon *d, const struct dsession *s, struct json_buf *b);
+/* a receipt left in STATE/sessions/@id/session.json, or NULL */
+struct dsession *handoff_load_receipt(struct daemon *d, const char *id);
+
+uint64_t now_ms(void);
+uint64_t realtime_ns(void);
+
+#endif

@@ -1,0 +1,856 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The capture engine: drives the unit through libbiounit for the active
+ * session's current step and feeds each checked capture to the session
+ * machine. One stream at a time, frames handled in the main poll loop as
+ * they arrive (the quality code reads the mapped buffer; the kept still is
+ * copied once).
+ *
+ *  photo      the preview check on every frame; after photo_min_frames the
+ *             best frame with advice OK is taken (or, after
+ *             photo_timeout_ms, the best frame of all), the full check runs
+ *             on it, it is saved as photo-N.png (and its passport crop).
+ *  fingers    a finger is on the glass when the frame is not blank; after
+ *             finger_settle_frames such frames it is assessed and saved as
+ *             finger-P-N.png; the next attempt waits for the finger to be
+ *             lifted. No finger for finger_timeout_ms is a failed attempt
+ *             without a finger (a missing finger after the attempts).
+ *  signature  pen samples build the signature until the pen has been up
+ *             for signature_end_ms after ink; checked, rendered to
+ *             signature-N.png.
+ * A unit that goes away pauses the session; when a unit comes back the
+ * session resumes at the attempt it was in.
+ */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <biounit/finger.h>
+#include <biounit/image.h>
+#include <biounit/signature.h>
+
+#include "biounitd.h"
+
+enum phase { PH_IDLE, PH_WAIT, PH_RUN };
+
+struct engine {
+	struct daemon *d;
+	struct dsession *active;
+	struct biounit_monitor *mon;
+	struct biounit_unit *unit;
+	struct biounit_capture_stream *stream;
+	int stream_ch;
+	enum phase phase;
+	uint64_t wait_until, attempt_start, last_open_try;
+	uint64_t last_ts;		/* the unit clock of the last frame */
+	/* which attempt the capture state belongs to */
+	enum biounit_session_step step;
+	unsigned int finger, attempt;
+	/* photo */
+	struct biounit_image *best;
+	double best_score;
+	bool best_ok;
+	unsigned int frames;
+	int advice;
+	/* fingers */
+	bool need_lift;
+	unsigned int settle;
+	/* signature */
+	struct biounit_signature *sig;
+	struct biounit_signature_box box;
+	uint64_t t0_ns, last_sample_ms;
+	bool inked, pen_down;
+};
+
+static const char *step_channel_name(enum biounit_session_step s)
+{
+	return s == BIOUNIT_STEP_PHOTO ? "face" : s == BIOUNIT_STEP_FINGERS ? "finger" : "signature";
+}
+
+static void reset_capture(struct engine *e)
+{
+	biounit_image_free(e->best);
+	e->best = NULL;
+	e->best_score = -1;
+	e->best_ok = false;
+	e->frames = 0;
+	e->advice = -1;
+	e->settle = 0;
+	biounit_signature_free(e->sig);
+	e->sig = NULL;
+	e->inked = e->pen_down = false;
+	e->t0_ns = 0;
+	e->last_sample_ms = 0;
+}
+
+static void stop_stream(struct engine *e)
+{
+	biounit_stream_free(e->stream);
+	e->stream = NULL;
+	e->stream_ch = -1;
+	reset_capture(e);
+	if (e->phase == PH_RUN)
+		e->phase = PH_IDLE;
+}
+
+static void close_unit(struct engine *e)
+{
+	stop_stream(e);
+	biounit_unit_close(e->unit);
+	e->unit = NULL;
+}
+
+int engine_new(struct daemon *d, struct engine **out)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	int r;
+
+	if (!e)
+		return -ENOMEM;
+	e->d = d;
+	e->stream_ch = -1;
+	r = biounit_monitor_new(&e->mon);
+	if (r) {
+		log_msg(LOG_WARN_, "no hot-plug monitor (%s): units are looked for every second",
+			strerror(-r));
+		e->mon = NULL;
+	}
+	reset_capture(e);
+	*out = e;
+	return 0;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	close_unit(e);
+	reset_capture(e);
+	biounit_monitor_free(e->mon);
+	free(e);
+}
+
+void engine_unit_ident(struct engine *e, char *serial, size_t slen, char *model, size_t mlen)
+{
+	const struct biounit_caps *caps = e && e->unit ? biounit_unit_get_caps(e->unit) : NULL;
+	size_t i;
+
+	serial[0] = model[0] = '\0';
+	if (!caps)
+		return;
+	snprintf(serial, slen, "%.*s", (int)sizeof(caps->serial), (const char *)caps->serial);
+	snprintf(model, mlen, "%.*s", (int)sizeof(caps->model), (const char *)caps->model);
+	/* the package takes printable ASCII only */
+	for (i = 0; serial[i]; i++)
+		if (serial[i] < 0x21 || serial[i] > 0x7e)
+			serial[i] = '_';
+	for (i = 0; model[i]; i++)
+		if (model[i] < 0x20 || model[i] > 0x7e)
+			model[i] = '_';
+}
+
+struct dsession *engine_active(struct engine *e)
+{
+	return e->active;
+}
+
+bool engine_unit_present(struct engine *e)
+{
+	return e->unit != NULL;
+}
+
+static int open_unit(struct engine *e)
+{
+	const char *want = e->d->cfg.unit;
+	struct biounit_unit_list *list;
+	size_t i;
+	int r = -ENOENT;
+
+	if (e->unit)
+		return 0;
+	if (want[0] == '/')
+		return biounit_unit_open(want, &e->unit);
+	if (strcmp(want, "auto"))
+		return biounit_unit_open_by_serial(want, &e->unit);
+	if (biounit_enumerate(&list))
+		return -ENOENT;
+	for (i = 0; i < biounit_unit_list_count(list) && !e->unit; i++) {
+		const struct biounit_unit_info *u = biounit_unit_list_get(list, i);
+		enum biounit_state st = biounit_unit_info_get_state(u);
+
+		if (st == BIOUNIT_STATE_READY || st == BIOUNIT_STATE_BUSY)
+			r = biounit_unit_open(biounit_unit_info_get_node(u), &e->unit);
+	}
+	biounit_unit_list_free(list);
+	return e->unit ? 0 : r;
+}
+
+/* the unit is gone: stop, pause the session */
+static void unit_gone(struct engine *e)
+{
+	struct dsession *s = e->active;
+
+	if (!e->unit)
+		return;
+	log_msg(LOG_WARN_, "unit %s is gone", biounit_unit_get_node(e->unit));
+	close_unit(e);
+	e->phase = PH_IDLE;
+	if (s) {
+		s->unit_present = false;
+		if (!biounit_session_pause(s->m))
+			session_commit(e->d, s, "unit unplugged: paused");
+	}
+}
+
+static void unit_back(struct engine *e)
+{
+	struct dsession *s = e->active;
+
+	if (!s)
+		return;
+	s->unit_present = true;
+	if (biounit_session_state(s->m) == BIOUNIT_SESSION_PAUSED &&
+	    !biounit_session_resume(s->m))
+		session_commit(e->d, s, "unit back: resumed");
+}
+
+int engine_activate(struct engine *e, struct dsession *s)
+{
+	if (e->active && e->active != s)
+		return -EBUSY;
+	e->active = s;
+	s->active = true;
+	e->phase = PH_IDLE;
+	e->need_lift = false;
+	e->attempt = 0;
+	if (open_unit(e) == 0) {
+		s->unit_present = true;
+		if (biounit_session_state(s->m) == BIOUNIT_SESSION_PAUSED)
+			biounit_session_resume(s->m);
+	} else {
+		s->unit_present = false;
+		biounit_session_pause(s->m);
+	}
+	return 0;
+}
+
+void engine_deactivate(struct engine *e)
+{
+	if (e->active)
+		e->active->active = false;
+	e->active = NULL;
+	stop_stream(e);
+	e->phase = PH_IDLE;
+}
+
+void engine_session_changed(struct engine *e)
+{
+	struct dsession *s = e->active;
+	enum biounit_session_state st;
+
+	if (!s)
+		return;
+	st = biounit_session_state(s->m);
+	if (st == BIOUNIT_SESSION_FINISHED || st == BIOUNIT_SESSION_DISCARDED) {
+		log_msg(LOG_INFO_, "session %s: over (%s)", biounit_session_id(s->m),
+			biounit_session_state_name(st));
+		engine_deactivate(e);
+		return;
+	}
+	if (st != BIOUNIT_SESSION_CAPTURING) {
+		stop_stream(e);
+		e->phase = PH_IDLE;
+	}
+}
+
+/* ---- saving ---- */
+
+static int save_png(struct engine *e, const struct biounit_image_view *v, const char *name)
+{
+	struct dsession *s = e->active;
+	char tmp[1400];
+	int r;
+
+	r = biounit_store_file_path(e->d->store, biounit_session_id(s->m), name, true, tmp,
+				    sizeof(tmp));
+	if (!r)
+		r = biounit_image_save_png(v, tmp);
+	if (!r)
+		r = biounit_store_commit_file(e->d->store, biounit_session_id(s->m), name);
+	if (r)
+		log_msg(LOG_ERR_, "session %s: cannot write %s: %s", biounit_session_id(s->m), name,
+			strerror(-r));
+	return r;
+}
+
+/* signature-N.sig: the pen samples in the text format of docs/signature.md (the hand-off's pen record) */
+static int save_pen(struct engine *e, unsigned int attempt)
+{
+	struct dsession *s = e->active;
+	struct biounit_signature_box box = biounit_signature_get_box(e->sig);
+	size_t n = biounit_signature_count(e->sig), i, len = 0, cap = 128 + n * 64;
+	char name[40], *buf = malloc(cap);
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	len += (size_t)snprintf(buf, cap, "biounit-signature 1\nbox %d %d %d %d %u %u\n", box.x0,
+				box.y0, box.x1, box.y1, box.units_per_mm, box.pressure_max);
+	for (i = 0; i < n && len < cap; i++) {
+		struct biounit_signature_sample smp;
+
+		if (biounit_signature_sample(e->sig, i, &smp))
+			break;
+		len += (size_t)snprintf(buf + len, cap - len, "%llu %d %d %u %d\n",
+					(unsigned long long)smp.t_us, smp.x, smp.y, smp.pressure,
+					smp.pen_down ? 1 : 0);
+	}
+	if (len >= cap) {
+		free(buf);
+		return -E2BIG;
+	}
+	snprintf(name, sizeof(name), "signature-%u.sig", attempt);
+	r = biounit_store_write_file(e->d->store, biounit_session_id(s->m), name, buf, len);
+	free(buf);
+	if (r)
+		log_msg(LOG_ERR_, "session %s: cannot write %s: %s", biounit_session_id(s->m), name,
+			strerror(-r));
+	return r;
+}
+
+static void append_reason(char *buf, size_t size, const char *key)
+{
+	size_t n = strlen(buf);
+
+	if (!key || n + strlen(key) + 2 > size)
+		return;
+	snprintf(buf + n, size - n, "%s%s", n ? "," : "", key);
+}
+
+/* submit, store, tell; a failed attempt is followed by a pause with its advice */
+static void submit(struct engine *e, struct biounit_capture *c)
+{
+	struct dsession *s = e->active;
+	char event[96];
+	int r;
+
+	r = biounit_session_submit(s->m, c);
+	if (r) {
+		log_msg(LOG_ERR_, "session %s: capture refused by the machine: %s",
+			biounit_session_id(s->m), strerror(-r));
+		return;
+	}
+	snprintf(event, sizeof(event), "%s%s%s attempt %u: %s, score %d",
+		 biounit_session_step_name(c->step), c->finger ? " " : "",
+		 c->finger ? biounit_finger_position_name(c->finger) : "", c->attempt ? c->attempt :
+		 (unsigned int)biounit_session_capture(s->m, biounit_session_capture_count(s->m) - 1)->attempt,
+		 biounit_session_capture(s->m, biounit_session_capture_count(s->m) - 1)->compliant ?
+		 "compliant" : "not compliant", c->score);
+	s->live_nl[0] = s->live_en[0] = '\0';
+	session_commit(e->d, s, event);
+	reset_capture(e);
+	e->attempt_start = now_ms();
+	if (biounit_session_state(s->m) != BIOUNIT_SESSION_CAPTURING) {
+		engine_session_changed(e);
+		return;
+	}
+	if (c->step != BIOUNIT_STEP_FINGERS && e->d->cfg.retry_pause_ms) {
+		stop_stream(e);
+		e->phase = PH_WAIT;
+		e->wait_until = now_ms() + e->d->cfg.retry_pause_ms;
+	}
+}
+
+/* ---- photo ---- */
+
+static int copy_view(const struct biounit_image_view *v, struct biounit_image **out)
+{
+	struct biounit_image *img;
+	unsigned int bpp = biounit_pixfmt_bytes(v->format);
+	uint8_t *dst;
+	uint32_t y;
+	int r;
+
+	r = biounit_image_new(v->width, v->height, v->format, &img);
+	if (r)
+		return r;
+	dst = biounit_image_data(img);
+	for (y = 0; y < v->height; y++)
+		memcpy(dst + (size_t)y * v->width * bpp, v->data + (size_t)y * v->stride,
+		       (size_t)v->width * bpp);
+	*out = img;
+	return 0;
+}
+
+static void photo_frame(struct engine *e, const struct biounit_image_view *v)
+{
+	struct biounit_face_preview pv;
+	struct dsession *s = e->active;
+	bool ok;
+
+	if (biounit_face_preview_check(e->d->face, v, &pv))
+		return;
+	e->frames++;
+	ok = pv.advice == BIOUNIT_FACE_ADVICE_OK;
+	if ((int)pv.advice != e->advice) {
+		e->advice = (int)pv.advice;
+		snprintf(s->live_nl, sizeof(s->live_nl), "%s", pv.msg_nl ? pv.msg_nl : "");
+		snprintf(s->live_en, sizeof(s->live_en), "%s", pv.msg_en ? pv.msg_en : "");
+		session_broadcast(e->d, s);
+	}
+	if ((ok && (!e->best_ok || pv.score > e->best_score)) ||
+	    (!ok && !e->best_ok && pv.score > e->best_score)) {
+		struct biounit_image *img;
+
+		if (copy_view(v, &img) == 0) {
+			biounit_image_free(e->best);
+			e->best = img;
+			e->best_score = pv.score;
+			e->best_ok = ok;
+		}
+	}
+}
+
+static void photo_finish(struct engine *e, uint64_t ts_ns)
+{
+	struct dsession *s = e->active;
+	struct biounit_face_verdict *ver;
+	struct biounit_capture c;
+	struct biounit_image_view v, cv;
+	struct biounit_image *crop = NULL;
+	unsigned int attempt = biounit_session_attempt(s->m), i;
+	const char *nl = NULL, *en = NULL;
+	char name[64];
+
+	memset(&c, 0, sizeof(c));
+	c.step = BIOUNIT_STEP_PHOTO;
+	c.present = true;
+	c.timestamp_ns = ts_ns;
+	if (!e->best) {
+		snprintf(c.reasons, sizeof(c.reasons), "no_frame");
+		snprintf(c.msg_nl, sizeof(c.msg_nl), "De camera gaf geen beeld.");
+		snprintf(c.msg_en, sizeof(c.msg_en), "The camera gave no picture.");
+		submit(e, &c);
+		return;
+	}
+	ver = calloc(1, sizeof(*ver));
+	if (!ver)
+		return;
+	v = biounit_image_get_view(e->best);
+	c.score = (int)lround(fmin(1.0, fmax(0.0, e->best_score)) * 100.0);
+	/* the still is the camera frame; the rules apply to its 35:45 passport crop */
+	if (biounit_face_check(e->d->face, &v, ver) == 0 && ver->have_face &&
+	    biounit_face_crop(&v, ver, 531, &crop) == 0) {
+		cv = biounit_image_get_view(crop);
+		if (biounit_face_check(e->d->face, &cv, ver))
+			ver->have_face = false;
+	}
+	if (!crop) {
+		snprintf(c.reasons, sizeof(c.reasons), "one_face");
+		biounit_face_advice_text(BIOUNIT_FACE_ADVICE_NO_FACE, &nl, &en);
+		snprintf(c.msg_nl, sizeof(c.msg_nl), "%s", nl ? nl : "");
+		snprintf(c.msg_en, sizeof(c.msg_en), "%s", en ? en : "");
+	} else {
+		c.compliant = ver->compliant;
+		for (i = 0; i < BIOUNIT_FACE_RULE_COUNT; i++) {
+			const struct biounit_face_result *res = &ver->results[i];
+
+			if (res->status != BIOUNIT_FACE_FAIL)
+				continue;
+			append_reason(c.reasons, sizeof(c.reasons), res->id);
+			if (!c.msg_nl[0]) {
+				snprintf(c.msg_nl, sizeof(c.msg_nl), "%s", res->msg_nl ? res->msg_nl : "");
+				snprintf(c.msg_en, sizeof(c.msg_en), "%s", res->msg_en ? res->msg_en : "");
+			}
+		}
+	}
+	/* photo-N.png: the passport crop; photo-N-frame.png: the camera's still */
+	snprintf(name, sizeof(name), "photo-%u-frame.png", attempt);
+	save_png(e, &v, name);
+	if (crop) {
+		snprintf(c.file, sizeof(c.file), "photo-%u.png", attempt);
+		if (save_png(e, &cv, c.file))
+			c.file[0] = '\0';
+	} else {
+		snprintf(c.file, sizeof(c.file), "%s", name);
+	}
+	biounit_image_free(crop);
+	free(ver);
+	submit(e, &c);
+}
+
+/* ---- fingers ---- */
+
+static bool finger_present(const struct biounit_image_view *v)
+{
+	uint64_t sum = 0, n = 0;
+	uint32_t x, y;
+
+	for (y = 0; y < v->height; y += 4)
+		for (x = 0; x < v->width; x += 4, n++)
+			sum += v->data[(size_t)y * v->stride + x];
+	return n && sum / n < 245;
+}
+
+static void finger_frame(struct engine *e, const struct biounit_image_view *v, uint64_t ts_ns)
+{
+	struct dsession *s = e->active;
+	struct biounit_finger_report *rep;
+	struct biounit_capture c;
+	unsigned int finger = biounit_session_finger(s->m), bit;
+	uint32_t advice;
+
+	if (!finger_present(v)) {
+		e->need_lift = false;
+		e->settle = 0;
+		return;
+	}
+	if (e->need_lift || ++e->settle < e->d->cfg.finger_settle_frames)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.step = BIOUNIT_STEP_FINGERS;
+	c.finger = finger;
+	c.timestamp_ns = ts_ns;
+	c.present = true;
+	if (biounit_finger_assess(v, 0, &rep))
+		return;
+	c.score = (int)biounit_finger_report_score(rep);
+	advice = biounit_finger_report_advice(rep);
+	biounit_finger_report_free(rep);
+	if (advice & BIOUNIT_FINGER_NO_FINGER)
+		c.present = false;
+	for (bit = 0; bit < BIOUNIT_FINGER_ADVICE_COUNT; bit++) {
+		enum biounit_finger_advice a = (enum biounit_finger_advice)(1u << bit);
+
+		if (!(advice & a))
+			continue;
+		append_reason(c.reasons, sizeof(c.reasons), biounit_finger_advice_key(a));
+		if (!c.msg_nl[0]) {
+			snprintf(c.msg_nl, sizeof(c.msg_nl), "%s", biounit_finger_advice_message(a, "nl"));
+			snprintf(c.msg_en, sizeof(c.msg_en), "%s", biounit_finger_advice_message(a, "en"));
+		}
+	}
+	snprintf(c.file, sizeof(c.file), "finger-%s-%u.png", biounit_finger_position_name(finger),
+		 biounit_session_attempt(s->m));
+	if (save_png(e, v, c.file))
+		c.file[0] = '\0';
+	e->need_lift = true;
+	submit(e, &c);
+}
+
+static void finger_timeout(struct engine *e)
+{
+	struct dsession *s = e->active;
+	struct biounit_capture c;
+
+	memset(&c, 0, sizeof(c));
+	c.step = BIOUNIT_STEP_FINGERS;
+	c.finger = biounit_session_finger(s->m);
+	c.timestamp_ns = e->last_ts;
+	c.present = false;
+	snprintf(c.reasons, sizeof(c.reasons), "no_finger");
+	snprintf(c.msg_nl, sizeof(c.msg_nl), "Er is geen vinger op de scanner gezien.");
+	snprintf(c.msg_en, sizeof(c.msg_en), "No finger was seen on the scanner.");
+	submit(e, &c);
+}
+
+/* ---- signature ---- */
+
+static void signature_frame(struct engine *e, const struct biounit_frame *fr)
+{
+	const struct biounit_pen_sample *ps;
+	size_t n, i;
+
+	ps = biounit_frame_get_pen_samples(fr, &n);
+	if (!ps || !e->sig)
+		return;
+	for (i = 0; i < n; i++) {
+		struct biounit_signature_sample smp;
+
+		if (!e->t0_ns)
+			e->t0_ns = ps[i].timestamp_ns;
+		if (ps[i].timestamp_ns < e->t0_ns)
+			continue;
+		smp.t_us = (ps[i].timestamp_ns - e->t0_ns) / 1000u;
+		smp.x = (int32_t)ps[i].x;
+		smp.y = (int32_t)ps[i].y;
+		smp.pressure = ps[i].pressure;
+		smp.pen_down = (ps[i].flags & BIOUNIT_PEN_DOWN) ? 1 : 0;
+		if (biounit_signature_add(e->sig, &smp))
+			continue;
+		e->pen_down = smp.pen_down;
+		if (smp.pen_down)
+			e->inked = true;
+	}
+	if (n)
+		e->last_sample_ms = now_ms();
+}
+
+static void signature_finish(struct engine *e)
+{
+	struct dsession *s = e->active;
+	struct biounit_capture c;
+	struct biounit_image *img;
+	uint32_t problems = 0, bit;
+
+	memset(&c, 0, sizeof(c));
+	c.step = BIOUNIT_STEP_SIGNATURE;
+	c.present = true;
+	c.timestamp_ns = e->t0_ns ? e->t0_ns : e->last_ts;
+	biounit_signature_check(e->sig, &problems, NULL);
+	c.compliant = problems == 0;
+	c.score = 100;
+	for (bit = 0; bit < BIOUNIT_SIG_PROBLEM_COUNT; bit++) {
+		enum biounit_signature_problem p = (enum biounit_signature_problem)(1u << bit);
+
+		if (!(problems & p))
+			continue;
+		c.score = c.score >= 10 ? c.score - 10 : 0;
+		append_reason(c.reasons, sizeof(c.reasons), biounit_signature_problem_key(p));
+		if (!c.msg_nl[0]) {
+			snprintf(c.msg_nl, sizeof(c.msg_nl), "%s", biounit_signature_problem_message(p, "nl"));
+			snprintf(c.msg_en, sizeof(c.msg_en), "%s", biounit_signature_problem_message(p, "en"));
+		}
+	}
+	if (biounit_signature_render(e->sig, BIOUNIT_SIGNATURE_RENDER_W, BIOUNIT_SIGNATURE_RENDER_H,
+				     &img) == 0) {
+		struct biounit_image_view v = biounit_image_get_view(img);
+
+		snprintf(c.file, sizeof(c.file), "signature-%u.png", biounit_session_attempt(s->m));
+		if (save_pen(e, biounit_session_attempt(s->m)) || save_png(e, &v, c.file))
+			c.file[0] = '\0';
+		biounit_image_free(img);
+	}
+	submit(e, &c);
+}
+
+/* ---- the stream ---- */
+
+static int start_attempt(struct engine *e)
+{
+	struct dsession *s = e->active;
+	enum biounit_session_step step = biounit_session_step(s->m);
+	unsigned int ch = step == BIOUNIT_STEP_PHOTO ? BIOUNIT_CH_FACE :
+			  step == BIOUNIT_STEP_FINGERS ? BIOUNIT_CH_FINGER : BIOUNIT_CH_SIGNATURE;
+	struct biounit_format f = { 0 };
+	const struct biounit_format *fmt = NULL;
+	int r;
+
+	reset_capture(e);
+	if (e->stream && e->stream_ch != (int)ch)
+		stop_stream(e);
+	if (!e->stream) {
+		if (ch == BIOUNIT_CH_FACE) {
+			f.pixelformat = BIOUNIT_FMT_RGB24;
+			f.width = e->d->cfg.photo_width;
+			f.height = e->d->cfg.photo_height;
+			fmt = &f;
+		}
+		if (ch == BIOUNIT_CH_FINGER) {
+			struct biounit_format cur;
+
+			/* the scanner's current size, in grey */
+			if (biounit_unit_get_format(e->unit, ch, &cur) == 0) {
+				f = cur;
+				f.pixelformat = BIOUNIT_FMT_GREY;
+				fmt = &f;
+			}
+		}
+		r = biounit_stream_new(e->unit, ch, fmt, 4, BIOUNIT_STREAM_MMAP, &e->stream);
+		if (r) {
+			e->stream = NULL;
+			log_msg(LOG_ERR_, "%s channel: cannot stream: %s", step_channel_name(step),
+				strerror(-r));
+			if (r == -ENODEV)
+				unit_gone(e);
+			return r;
+		}
+		e->stream_ch = (int)ch;
+		r = biounit_stream_start(e->stream);
+		if (r) {
+			log_msg(LOG_ERR_, "%s channel: cannot start: %s", step_channel_name(step),
+				strerror(-r));
+			stop_stream(e);
+			if (r == -ENODEV)
+				unit_gone(e);
+			return r;
+		}
+	}
+	if (ch == BIOUNIT_CH_SIGNATURE) {
+		struct biounit_channel_info ci;
+
+		e->box = (struct biounit_signature_box){ 0, 0, 2000, 800, 39, 1023 };
+		if (biounit_unit_channel_info(e->unit, ch, &ci) == 0 && ci.pad_width > 1 &&
+		    ci.pad_height > 1) {
+			e->box.x1 = (int32_t)ci.pad_width;
+			e->box.y1 = (int32_t)ci.pad_height;
+			e->box.pressure_max = ci.pressure_max ? ci.pressure_max : 1023;
+			e->box.units_per_mm = ci.resolution_ppi >= 26 ? ci.resolution_ppi * 10 / 254 : 1;
+		}
+		biounit_signature_new(&e->box, &e->sig);
+	}
+	e->step = step;
+	e->finger = biounit_session_finger(s->m);
+	e->attempt = biounit_session_attempt(s->m);
+	e->attempt_start = now_ms();
+	e->phase = PH_RUN;
+	return 0;
+}
+
+void engine_tick(struct engine *e)
+{
+	struct dsession *s = e->active;
+	uint64_t now = now_ms();
+
+	if (!s)
+		return;
+	if (!e->unit) {
+		if (!e->mon && now - e->last_open_try < 1000)
+			return;
+		e->last_open_try = now;
+		if (open_unit(e) == 0) {
+			log_msg(LOG_INFO_, "unit %s is here", biounit_unit_get_node(e->unit));
+			unit_back(e);
+		} else {
+			return;
+		}
+	}
+	if (biounit_session_state(s->m) != BIOUNIT_SESSION_CAPTURING) {
+		if (e->stream)
+			stop_stream(e);
+		return;
+	}
+	if (e->phase == PH_WAIT) {
+		if (now < e->wait_until)
+			return;
+		e->phase = PH_IDLE;
+	}
+	if (e->phase == PH_IDLE) {
+		start_attempt(e);
+		return;
+	}
+	/* the machine moved on (another finger): a new attempt on the same stream */
+	if (e->step != biounit_session_step(s->m) || e->finger != biounit_session_finger(s->m) ||
+	    e->attempt != biounit_session_attempt(s->m)) {
+		start_attempt(e);
+		return;
+	}
+	switch (e->step) {
+	case BIOUNIT_STEP_PHOTO:
+		if ((e->best_ok && e->frames >= e->d->cfg.photo_min_frames) ||
+		    now - e->attempt_start >= e->d->cfg.photo_timeout_ms)
+			photo_finish(e, e->last_ts);
+		break;
+	case BIOUNIT_STEP_FINGERS:
+		if (now - e->attempt_start >= e->d->cfg.finger_timeout_ms)
+			finger_timeout(e);
+		break;
+	case BIOUNIT_STEP_SIGNATURE:
+		if ((e->inked && !e->pen_down && now - e->last_sample_ms >= e->d->cfg.signature_end_ms) ||
+		    now - e->attempt_start >= e->d->cfg.signature_timeout_ms)
+			signature_finish(e);
+		break;
+	default:
+		break;
+	}
+}
+
+int engine_timeout_ms(struct engine *e)
+{
+	if (!e->active)
+		return -1;
+	return 50;	/* timers: attempt ends, pauses, unit retry */
+}
+
+size_t engine_pollfds(struct engine *e, struct pollfd *fds, size_t max)
+{
+	size_t n = 0;
+
+	if (e->mon && n < max)
+		fds[n++] = (struct pollfd){ .fd = biounit_monitor_get_fd(e->mon), .events = POLLIN };
+	if (e->stream && n < max)
+		fds[n++] = (struct pollfd){ .fd = biounit_stream_get_fd(e->stream), .events = POLLIN };
+	return n;
+}
+
+/*
+ * Camera and scanner: only the newest frame waiting is looked at (older ones go straight
+ * back to the driver), so that a check slower than the frame rate never starves the
+ * control socket or the timers. Pen frames are all read: no sample may be lost.
+ */
+static void read_frames(struct engine *e)
+{
+	struct biounit_frame *fr, *newest = NULL;
+	struct biounit_image_view v;
+	enum biounit_session_step step = e->step;
+	unsigned int n;
+	uint64_t ts;
+	int r;
+
+	for (n = 0; n < 64 && e->stream && e->phase == PH_RUN; n++) {
+		r = biounit_stream_dequeue(e->stream, 0, &fr);
+		if (r == -ENODEV) {
+			biounit_frame_release(newest);
+			unit_gone(e);
+			return;
+		}
+		if (r)
+			break;
+		e->last_ts = biounit_frame_get_timestamp_ns(fr);
+		if (biounit_frame_is_error(fr)) {
+			biounit_frame_release(fr);
+			continue;
+		}
+		if (step == BIOUNIT_STEP_SIGNATURE) {
+			signature_frame(e, fr);
+			biounit_frame_release(fr);
+			continue;
+		}
+		biounit_frame_release(newest);
+		newest = fr;
+	}
+	if (!newest)
+		return;
+	ts = biounit_frame_get_timestamp_ns(newest);
+	if (biounit_frame_get_view(newest, &v) == 0) {
+		if (step == BIOUNIT_STEP_PHOTO) {
+			photo_frame(e, &v);
+			if (e->best_ok && e->frames >= e->d->cfg.photo_min_frames) {
+				biounit_frame_release(newest);
+				photo_finish(e, ts);
+				return;
+			}
+		} else {
+			/* the finger frame is assessed in the buffer; released after */
+			finger_frame(e, &v, ts);
+		}
+	}
+	/* a submit may have stopped the stream: its frames are gone with it */
+	if (e->stream)
+		biounit_frame_release(newest);
+}
+
+void engine_dispatch(struct engine *e, const struct pollfd *fds, size_t n)
+{
+	size_t i = 0;
+
+	if (e->mon && i < n) {
+		if (fds[i].revents & POLLIN) {
+			struct biounit_monitor_event ev;
+
+			while (biounit_monitor_read_event(e->mon, &ev) == 0) {
+				if (ev.type == BIOUNIT_MONITOR_REMOVED && e->unit &&
+				    !strcmp(ev.node, biounit_unit_get_node(e->unit)))
+					unit_gone(e);
+				else if (ev.type == BIOUNIT_MONITOR_ADDED && !e->unit)
+					e->last_open_try = 0;	/* engine_tick opens it */
+			}
+		}
+		i++;
+	}
+	if (e->stream && i < n && (fds[i].revents & (POLLIN | POLLERR | POLLHUP)))
+		read_frames(e);
+}

@@ -1,0 +1,976 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hand-off of finished sessions (docs/biounitd.md "The hand-off",
+ * docs/handoff.md): a finished session, stored durably, becomes one signed
+ * package (records through the record-format interface only, the unit's key)
+ * committed to the outbox; only then is it marked done (handoff.json in its
+ * directory) and reported finished. The poll loop sends due packages; after
+ * the client's acknowledgement the session's biometric files are overwritten
+ * and deleted and session.json is replaced by a receipt without biometric
+ * data.
+ *
+ * Crash safety: the package id is derived from the unit key and the session
+ * id, so a daemon killed between the outbox commit and handoff.json finds
+ * its package in the outbox by that id at the next start and commits nothing
+ * twice; killed during the wipe, it finishes the wipe at the next start.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <biounit/outbox.h>
+#include <biounit/package.h>
+#include <biounit/records.h>
+#include <biounit/signature.h>
+
+#include "biounitd.h"
+#include "../session/sha256.h"
+
+#define RETRY_COMMIT_MS 10000	/* a package that could not be committed is tried again */
+
+struct handoff {
+	struct biounit_key *key;
+	uint8_t pk[BIOUNIT_PACKAGE_PUBKEY_SIZE];
+	struct biounit_outbox *ob;
+	const struct biounit_record_format *fmt;
+	uint64_t next_send_ms;		/* now_ms() when sending is due; UINT64_MAX: nothing queued */
+	uint64_t next_commit_ms;	/* retry of uncommitted packages; UINT64_MAX: none */
+};
+
+static const char *outcome_names[4] = { "photo", "right_hand", "left_hand", "signature" };
+
+/* ---- helpers ---- */
+
+static int session_dir_path(struct daemon *d, const char *id, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/sessions/%s", biounit_store_dir(d->store), id);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int read_small(const char *path, char **out, size_t *len, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	char *buf;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || st.st_size < 0 || (size_t)st.st_size > max) {
+		close(fd);
+		return -EFBIG;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	n = read(fd, buf, (size_t)st.st_size);
+	close(fd);
+	if (n != st.st_size) {
+		free(buf);
+		return -EIO;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = (size_t)n;
+	return 0;
+}
+
+static int load_image(struct daemon *d, const char *id, const char *name, struct biounit_image **out)
+{
+	char path[1400];
+	int r = biounit_store_file_path(d->store, id, name, false, path, sizeof(path));
+
+	return r ? r : biounit_image_load(path, out);
+}
+
+/* the package id: SHA-256("biounit-package-id-v1" NUL || unit public key || session id) */
+static void package_id(const struct handoff *h, const char *sid, uint8_t id[BIOUNIT_PACKAGE_ID_SIZE],
+		       char hex[BIOUNIT_PACKAGE_ID_HEX_SIZE])
+{
+	static const char tag[] = "biounit-package-id-v1";
+	struct sha256 c;
+	uint8_t dg[32];
+	size_t i;
+
+	sha256_init(&c);
+	sha256_update(&c, tag, sizeof(tag));
+	sha256_update(&c, h->pk, sizeof(h->pk));
+	sha256_update(&c, sid, strlen(sid));
+	sha256_final(&c, dg);
+	memcpy(id, dg, BIOUNIT_PACKAGE_ID_SIZE);
+	for (i = 0; i < BIOUNIT_PACKAGE_ID_SIZE; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- records of one session ---- */
+
+struct recs {
+	struct biounit_package_record r[BIOUNIT_PACKAGE_MAX_RECORDS];
+	char names[BIOUNIT_PACKAGE_MAX_RECORDS][48];
+	struct biounit_blob blobs[BIOUNIT_PACKAGE_MAX_RECORDS];
+	size_t n;
+};
+
+static struct biounit_package_record *rec_add(struct recs *R, const char *name, const char *format,
+					      enum biounit_modality m, const struct biounit_capture *c,
+					      struct biounit_blob *blob)
+{
+	struct biounit_package_record *r;
+
+	if (R->n >= BIOUNIT_PACKAGE_MAX_RECORDS) {
+		biounit_blob_free(blob);
+		return NULL;
+	}
+	r = &R->r[R->n];
+	snprintf(R->names[R->n], sizeof(R->names[R->n]), "%s", name);
+	R->blobs[R->n] = *blob;
+	memset(blob, 0, sizeof(*blob));
+	memset(r, 0, sizeof(*r));
+	r->name = R->names[R->n];
+	r->format = format;
+	r->modality = m;
+	r->origin = BIOUNIT_RECORD_CAPTURED;
+	r->captured_ns = (int64_t)c->timestamp_ns;
+	r->data = R->blobs[R->n].data;
+	r->len = R->blobs[R->n].len;
+	R->n++;
+	return r;
+}
+
+static void recs_free(struct recs *R)
+{
+	size_t i;
+
+	for (i = 0; i < R->n; i++)
+		biounit_blob_free(&R->blobs[i]);
+	R->n = 0;
+}
+
+static int face_records(struct daemon *d, const char *sid, const struct biounit_capture *c,
+			struct recs *R)
+{
+	const struct biounit_record_format *fmt = d->handoff->fmt;
+	struct biounit_face_record_params p;
+	struct biounit_face_record_out out;
+	struct biounit_face_landmark_point pts[BIOUNIT_FACE_LANDMARK_POINTS];
+	struct biounit_face_verdict *ver = NULL;
+	struct biounit_package_record *pr;
+	struct biounit_image *img;
+	int r;
+
+	r = load_image(d, sid, c->file, &img);
+	if (r)
+		return r;
+	memset(&p, 0, sizeof(p));
+	p.portrait = biounit_image_get_view(img);
+	p.description.source_type = BIOUNIT_FACE_SRC_PHOTO_DIGITAL;
+	p.description.quality = 0;	/* the 2005 edition has no scale: our score is in the manifest */
+	/* the landmarks of the kept crop, when the face checker finds them again */
+	if (d->face && (ver = calloc(1, sizeof(*ver))) &&
+	    biounit_face_check(d->face, &p.portrait, ver) == 0 && ver->have_face) {
+		p.n_points = biounit_face_points_from_landmarks(ver->landmarks, pts);
+		p.points = pts;
+	}
+	r = fmt->encode_face(&p, &out);
+	free(ver);
+	biounit_image_free(img);
+	if (r)
+		return r;
+	pr = rec_add(R, "face", fmt->face_record_format, BIOUNIT_MODALITY_FACE, c, &out.record);
+	if (pr) {
+		pr->has_quality = true;
+		pr->quality = c->score;
+		pr->threshold = 0;
+		pr->passed = c->compliant;
+	}
+	pr = pr ? rec_add(R, "face-portrait", fmt->image_format, BIOUNIT_MODALITY_FACE, c,
+			  &out.card_jpeg) : NULL;
+	biounit_face_record_out_free(&out);
+	return pr ? 0 : -E2BIG;
+}
+
+static int finger_record(struct daemon *d, const char *sid, const struct biounit_capture *c,
+			 struct recs *R)
+{
+	const struct biounit_record_format *fmt = d->handoff->fmt;
+	struct biounit_finger_view_input v;
+	struct biounit_finger_record_params p;
+	struct biounit_package_record *pr;
+	struct biounit_blob blob = { 0 };
+	struct biounit_image *img;
+	char name[32];
+	int r;
+
+	r = load_image(d, sid, c->file, &img);
+	if (r)
+		return r;
+	memset(&v, 0, sizeof(v));
+	memset(&p, 0, sizeof(p));
+	v.image = biounit_image_get_view(img);
+	v.position = (uint8_t)c->finger;
+	v.impression = BIOUNIT_FINGER_LIVE_PLAIN;
+	v.quality = (uint8_t)(c->score < 0 ? 0 : c->score > 100 ? 100 : c->score);
+	p.n_views = 1;
+	p.views = &v;
+	r = fmt->encode_finger(&p, &blob);
+	biounit_image_free(img);
+	if (r)
+		return r;
+	snprintf(name, sizeof(name), "finger-%u", c->finger);
+	pr = rec_add(R, name, fmt->finger_record_format, BIOUNIT_MODALITY_FINGER, c, &blob);
+	if (!pr)
+		return -E2BIG;
+	pr->has_quality = true;
+	pr->quality = c->score;
+	pr->threshold = 0;	/* the caller sets the policy's threshold */
+	pr->passed = c->compliant;
+	return 0;
+}
+
+static int signature_records(struct daemon *d, const char *sid, const struct biounit_capture *c,
+			     struct recs *R)
+{
+	const struct biounit_record_format *fmt = d->handoff->fmt;
+	struct biounit_signature_record_params p;
+	struct biounit_signature_record_out out;
+	struct biounit_package_record *pr;
+	struct biounit_signature *sig;
+	char name[80], path[1400];
+	size_t l = strlen(c->file);
+	int r;
+
+	/* signature-N.png was rendered from signature-N.sig, the pen samples */
+	if (l < 5 || strcmp(c->file + l - 4, ".png"))
+		return -ENOENT;
+	snprintf(name, sizeof(name), "%.*s.sig", (int)(l - 4), c->file);
+	r = biounit_store_file_path(d->store, sid, name, false, path, sizeof(path));
+	if (!r)
+		r = biounit_signature_load(path, &sig, NULL);
+	if (r)
+		return r;
+	memset(&p, 0, sizeof(p));
+	p.signature = sig;
+	r = fmt->encode_signature(&p, &out);
+	biounit_signature_free(sig);
+	if (r)
+		return r;
+	pr = rec_add(R, "signature-image", fmt->image_format, BIOUNIT_MODALITY_SIGNATURE, c,
+		     &out.image_jpeg);
+	if (pr) {
+		pr->has_quality = true;
+		pr->quality = c->score;
+		pr->threshold = 0;
+		pr->passed = c->compliant;
+		pr = rec_add(R, "signature-pen", fmt->pen_samples_format, BIOUNIT_MODALITY_SIGNATURE,
+			     c, &out.pen_samples);
+	}
+	biounit_signature_record_out_free(&out);
+	return pr ? 0 : -E2BIG;
+}
+
+static bool kept(enum biounit_outcome o)
+{
+	return o == BIOUNIT_OUTCOME_TAKEN || o == BIOUNIT_OUTCOME_KEPT_NONCOMPLIANT;
+}
+
+static int set_modality(struct biounit_package_builder *b, enum biounit_modality m,
+			const struct biounit_session *s, const struct biounit_step_result *res,
+			size_t nres)
+{
+	const struct biounit_session_request *req = biounit_session_get_request(s);
+	bool any_kept = false, all_not_needed = true;
+	const char *reason = NULL;
+	size_t i;
+
+	for (i = 0; i < nres; i++) {
+		if (kept(res[i].outcome))
+			any_kept = true;
+		if (res[i].outcome != BIOUNIT_OUTCOME_NOT_NEEDED)
+			all_not_needed = false;
+		if (res[i].outcome == BIOUNIT_OUTCOME_EXCEPTION && !reason && res[i].reason[0])
+			reason = res[i].reason;
+	}
+	if (any_kept)
+		return biounit_package_builder_set_modality(b, m, BIOUNIT_MODALITY_TAKEN, NULL);
+	if (all_not_needed) {
+		if (m == BIOUNIT_MODALITY_FINGER && req->age < BIOUNIT_AGE_6_TO_11)
+			return biounit_package_builder_set_modality(b, m, BIOUNIT_MODALITY_NOT_REQUIRED,
+								    "under 6");
+		return biounit_package_builder_set_modality(b, m, BIOUNIT_MODALITY_REUSED,
+							    "not asked at the desk: held by the service");
+	}
+	return biounit_package_builder_set_modality(b, m, BIOUNIT_MODALITY_EXCEPTION,
+						    reason ? reason : "not taken");
+}
+
+/* the package of a finished session; 0 or -errno */
+static int build_package(struct daemon *d, struct dsession *ds, const uint8_t id[16],
+			 uint8_t **pkg, size_t *len)
+{
+	struct handoff *h = d->handoff;
+	const struct biounit_session *s = ds->m;
+	const char *sid = biounit_session_id(s);
+	struct biounit_package_builder *b = NULL;
+	struct biounit_step_result res[4];
+	struct recs *R;
+	char serial[64], model[64], text[400];
+	int64_t real = (int64_t)realtime_ns(), mono = mono_ns();
+	int idx[4], order[4], n = 0, i, j, r;
+	size_t k;
+
+	R = calloc(1, sizeof(*R));
+	if (!R)
+		return -ENOMEM;
+	biounit_session_step_result(s, BIOUNIT_STEP_PHOTO, &res[0]);
+	biounit_session_hand_result(s, BIOUNIT_HAND_RIGHT, &res[1]);
+	biounit_session_hand_result(s, BIOUNIT_HAND_LEFT, &res[2]);
+	biounit_session_step_result(s, BIOUNIT_STEP_SIGNATURE, &res[3]);
+	r = biounit_package_builder_new(biounit_session_get_request(s)->appointment, &b);
+	if (r)
+		goto out;
+	engine_unit_ident(d->engine, serial, sizeof(serial), model, sizeof(model));
+	r = biounit_package_builder_set_unit(b, serial[0] ? serial : "unknown",
+					     model[0] ? model : "unknown");
+	if (!r)
+		r = biounit_package_builder_set_software(b, "biounitd " BIOUNITD_VERSION);
+	if (!r)
+		r = biounit_package_builder_set_id(b, id);
+	if (!r)
+		r = biounit_package_builder_set_created(b, real, mono);
+	if (!r)
+		r = set_modality(b, BIOUNIT_MODALITY_FACE, s, &res[0], 1);
+	if (!r)
+		r = set_modality(b, BIOUNIT_MODALITY_FINGER, s, &res[1], 2);
+	if (!r)
+		r = set_modality(b, BIOUNIT_MODALITY_SIGNATURE, s, &res[3], 1);
+	/* exceptions: photo, signature, hands, then each finger */
+	for (i = 0; !r && i < 4; i++) {
+		struct biounit_package_exception e = {
+			.modality = i == 0 ? BIOUNIT_MODALITY_FACE : i == 3 ?
+				    BIOUNIT_MODALITY_SIGNATURE : BIOUNIT_MODALITY_FINGER,
+			.position = 0, .reason = text,
+		};
+
+		if (res[i].outcome != BIOUNIT_OUTCOME_EXCEPTION)
+			continue;
+		snprintf(text, sizeof(text), "%s%s%s", i == 1 ? "right hand: " : i == 2 ?
+			 "left hand: " : "", res[i].reason[0] ? res[i].reason : "not taken", "");
+		r = biounit_package_builder_add_exception(b, &e);
+	}
+	for (k = 0; !r && k < biounit_session_exception_count(s); k++) {
+		const struct biounit_finger_exception *fe = biounit_session_exception(s, k);
+		struct biounit_package_exception e = {
+			.modality = BIOUNIT_MODALITY_FINGER, .position = fe->finger, .reason = text,
+		};
+
+		snprintf(text, sizeof(text), "%s (best score %d)", fe->reason[0] ? fe->reason :
+			 "not taken", fe->best_score);
+		r = biounit_package_builder_add_exception(b, &e);
+	}
+	/* decisions: recorded on CLOCK_REALTIME, written on the unit's clock */
+	for (k = 0; !r && k < biounit_session_decision_count(s); k++) {
+		const struct biounit_decision *dc = biounit_session_decision(s, k);
+		struct biounit_package_decision pd = {
+			.time_ns = mono - (real - (int64_t)dc->time_ns),
+			.operator_id = "desk operator", .decision = text,
+		};
+		int m;
+
+		m = snprintf(text, sizeof(text), "%s %s", biounit_operator_action_name(dc->action),
+			     biounit_session_step_name(dc->step));
+		if (dc->finger)
+			m += snprintf(text + m, sizeof(text) - (size_t)m, " %s",
+				      biounit_finger_position_name(dc->finger));
+		if (dc->capture >= 0)
+			m += snprintf(text + m, sizeof(text) - (size_t)m, " capture %d", dc->capture);
+		if (dc->reason[0])
+			snprintf(text + m, sizeof(text) - (size_t)m, ": %s", dc->reason);
+		r = biounit_package_builder_add_decision(b, &pd);
+	}
+	/* the kept captures, in the order they were taken */
+	for (i = 0; i < 4; i++)
+		if (kept(res[i].outcome) && res[i].capture >= 0)
+			order[n++] = i;
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (res[order[j]].capture < res[order[i]].capture) {
+				int t = order[i];
+
+				order[i] = order[j];
+				order[j] = t;
+			}
+	for (i = 0; !r && i < n; i++) {
+		const struct biounit_capture *c;
+
+		idx[i] = res[order[i]].capture;
+		c = biounit_session_capture(s, (size_t)idx[i]);
+		if (!c || !c->file[0]) {
+			r = -ENOENT;
+			break;
+		}
+		r = order[i] == 0 ? face_records(d, sid, c, R) :
+		    order[i] == 3 ? signature_records(d, sid, c, R) : finger_record(d, sid, c, R);
+		if (!r && (order[i] == 1 || order[i] == 2))
+			R->r[R->n - 1].threshold = biounit_session_get_policy(s)->finger_threshold;
+	}
+	for (k = 0; !r && k < R->n; k++)
+		r = biounit_package_builder_add_record(b, &R->r[k]);
+	if (!r)
+		r = biounit_package_builder_build(b, h->key, pkg, len);
+out:
+	biounit_package_builder_free(b);
+	recs_free(R);
+	free(R);
+	return r;
+}
+
+/* ---- the marker and the receipt ---- */
+
+static int write_marker(struct daemon *d, struct dsession *s)
+{
+	char buf[256];
+	int n = snprintf(buf, sizeof(buf),
+			 "{\"format\":\"biounit-handoff\",\"version\":1,\"package_hash\":\"%s\","
+			 "\"package_id\":\"%s\"}\n", s->ho.hash, s->ho.package_id);
+
+	return biounit_store_write_file(d->store, dsession_id(s), "handoff.json", buf, (size_t)n);
+}
+
+static int read_marker(struct daemon *d, struct dsession *s)
+{
+	char path[1400], *buf;
+	struct json_value *v = NULL;
+	const char *hash, *id;
+	size_t len;
+	int r;
+
+	r = biounit_store_file_path(d->store, dsession_id(s), "handoff.json", false, path,
+				    sizeof(path));
+	if (r)
+		return r;
+	r = read_small(path, &buf, &len, 4096);
+	if (r)
+		return r;
+	r = json_parse(buf, len, &v);
+	free(buf);
+	if (r)
+		return -EINVAL;
+	if (json_get_string(v, "package_hash", &hash) || strlen(hash) != 64 ||
+	    json_get_string(v, "package_id", &id) || strlen(id) != 32) {
+		json_free(v);
+		return -EINVAL;
+	}
+	snprintf(s->ho.hash, sizeof(s->ho.hash), "%s", hash);
+	snprintf(s->ho.package_id, sizeof(s->ho.package_id), "%s", id);
+	json_free(v);
+	return 0;
+}
+
+/* session.json written as the store writes it: temporary file 0600, fsync, rename, fsync dir */
+static int write_session_json(struct daemon *d, const char *id, const char *doc)
+{
+	char dir[1200], tmp[1300], dst[1300];
+	size_t len = strlen(doc), off = 0;
+	int fd, r = session_dir_path(d, id, dir, sizeof(dir));
+
+	if (r)
+		return r;
+	snprintf(tmp, sizeof(tmp), "%s/.session.json.tmp", dir);
+	snprintf(dst, sizeof(dst), "%s/session.json", dir);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	while (off < len) {
+		ssize_t w = write(fd, doc + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			r = -EIO;
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (!r && (fchmod(fd, 0600) || fsync(fd)))
+		r = -errno;
+	close(fd);
+	if (!r && rename(tmp, dst))
+		r = -errno;
+	if (r) {
+		unlink(tmp);
+		return r;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (fsync(fd))
+			r = -errno;
+		close(fd);
+	}
+	return r;
+}
+
+/* overwrite a regular file with zeros, fsync, unlink */
+static void wipe_file(const char *path)
+{
+	static const uint8_t zeros[4096];
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd >= 0) {
+		if (!fstat(fd, &st) && S_ISREG(st.st_mode)) {
+			off_t left = st.st_size;
+
+			while (left > 0) {
+				size_t n = left > (off_t)sizeof(zeros) ? sizeof(zeros) : (size_t)left;
+				ssize_t w = write(fd, zeros, n);
+
+				if (w <= 0)
+					break;
+				left -= w;
+			}
+			fsync(fd);
+		}
+		close(fd);
+	}
+	unlink(path);
+}
+
+/* every file of the session directory but session.json (the receipt) */
+static int wipe_files(struct daemon *d, const char *id)
+{
+	char dir[1200], path[1500];
+	struct dirent *de;
+	DIR *dd;
+	int r = session_dir_path(d, id, dir, sizeof(dir)), fd;
+
+	if (r)
+		return r;
+	dd = opendir(dir);
+	if (!dd)
+		return -errno;
+	while ((de = readdir(dd))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, "session.json"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		wipe_file(path);
+	}
+	closedir(dd);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
+static void receipt_results(struct dsession *s, const struct json_value *res)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		const char *o = "";
+
+		if (res)
+			json_get_string(res, outcome_names[i], &o);
+		snprintf(s->results[i], sizeof(s->results[i]), "%s", o);
+	}
+}
+
+/*
+ * Acknowledged: session.json becomes the receipt (atomically), then every
+ * other file is overwritten and deleted; the session in memory becomes the
+ * receipt.
+ */
+static int make_receipt(struct daemon *d, struct dsession *s, const struct biounit_outbox_entry *e)
+{
+	struct biounit_step_result r4[4];
+	struct json_buf b = { 0 };
+	char *doc;
+	const char *id = biounit_session_id(s->m);
+	int i, r;
+
+	biounit_session_step_result(s->m, BIOUNIT_STEP_PHOTO, &r4[0]);
+	biounit_session_hand_result(s->m, BIOUNIT_HAND_RIGHT, &r4[1]);
+	biounit_session_hand_result(s->m, BIOUNIT_HAND_LEFT, &r4[2]);
+	biounit_session_step_result(s->m, BIOUNIT_STEP_SIGNATURE, &r4[3]);
+	jb_raw(&b, "{\"format\":\"biounit-session-receipt\",\"version\":1,\"id\":");
+	jb_str(&b, id);
+	jb_raw(&b, ",\"appointment_hash\":");
+	jb_str(&b, s->hash);
+	jb_printf(&b, ",\"state\":\"finished\",\"captures\":%zu,\"results\":{",
+		  biounit_session_capture_count(s->m));
+	for (i = 0; i < 4; i++)
+		jb_printf(&b, "%s\"%s\":\"%s\"", i ? "," : "", outcome_names[i],
+			  biounit_outcome_name(r4[i].outcome));
+	jb_printf(&b, "},\"package_hash\":\"%s\",\"package_id\":\"%s\",\"ack_id\":", e->hash,
+		  e->package_id);
+	jb_str(&b, e->ack_id);
+	jb_printf(&b, ",\"delivered_ms\":%lld,\"wiped_ms\":%lld}\n", (long long)e->done_ms,
+		  (long long)(realtime_ns() / 1000000u));
+	doc = jb_finish(&b, &r);
+	if (!doc)
+		return -ENOMEM;
+	r = write_session_json(d, id, doc);
+	if (r) {
+		free(doc);
+		return r;
+	}
+	wipe_files(d, id);
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	for (i = 0; i < 4; i++)
+		snprintf(s->results[i], sizeof(s->results[i]), "%s",
+			 biounit_outcome_name(r4[i].outcome));
+	s->receipt_captures = biounit_session_capture_count(s->m);
+	biounit_session_free(s->m);
+	s->m = NULL;
+	free(s->receipt);
+	s->receipt = doc;
+	s->ho.wiped = true;
+	snprintf(s->last_event, sizeof(s->last_event), "delivered: biometric data wiped");
+	log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s acknowledged (%s); "
+		"biometric files wiped, receipt kept", s->id, s->hash, e->hash, e->ack_id);
+	return 0;
+}
+
+struct dsession *handoff_load_receipt(struct daemon *d, const char *id)
+{
+	char path[1400], *buf;
+	struct json_value *v = NULL;
+	const char *fmt, *hash, *pid, *ack, *ah;
+	struct dsession *s;
+	uint64_t ncap = 0;
+	size_t len;
+
+	if (session_dir_path(d, id, path, sizeof(path) - 16))
+		return NULL;
+	strcat(path, "/session.json");
+	if (read_small(path, &buf, &len, 65536))
+		return NULL;
+	if (json_parse(buf, len, &v) || json_get_string(v, "format", &fmt) ||
+	    strcmp(fmt, "biounit-session-receipt") || json_get_string(v, "package_hash", &hash) ||
+	    json_get_string(v, "package_id", &pid) || json_get_string(v, "ack_id", &ack) ||
+	    json_get_string(v, "appointment_hash", &ah) || (s = calloc(1, sizeof(*s))) == NULL) {
+		json_free(v);
+		free(buf);
+		return NULL;
+	}
+	json_get_u64(v, "captures", &ncap);
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	snprintf(s->hash, sizeof(s->hash), "%s", ah);
+	snprintf(s->ho.hash, sizeof(s->ho.hash), "%s", hash);
+	snprintf(s->ho.package_id, sizeof(s->ho.package_id), "%s", pid);
+	snprintf(s->ho.ack_id, sizeof(s->ho.ack_id), "%s", ack);
+	s->ho.state = HO_DELIVERED;
+	s->ho.wiped = true;
+	s->stored = true;
+	s->receipt_captures = (size_t)ncap;
+	receipt_results(s, json_get(v, "results"));
+	snprintf(s->last_event, sizeof(s->last_event), "reloaded");
+	s->receipt = buf;
+	json_free(v);
+	/* a crash in the middle of the wipe: finish it */
+	wipe_files(d, id);
+	return s;
+}
+
+/* ---- the outbox ---- */
+
+/* refresh the sessions' delivery states from the outbox; make receipts of acknowledged ones */
+static void refresh(struct daemon *d)
+{
+	struct handoff *h = d->handoff;
+	struct biounit_outbox_entry *ents = NULL;
+	struct dsession *s;
+	size_t n = 0, i;
+
+	if (biounit_outbox_list(h->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
+				BIOUNIT_OUTBOX_REFUSED, &ents, &n))
+		return;
+	for (s = d->sessions; s; s = s->next) {
+		if (!s->m || s->ho.state < HO_QUEUED)
+			continue;
+		for (i = 0; i < n; i++)
+			if (!strcmp(ents[i].hash, s->ho.hash))
+				break;
+		if (i == n) {
+			/* handoff.json names a package the outbox does not have: commit again */
+			if (s->ho.state == HO_QUEUED) {
+				log_msg(LOG_WARN_, "session %s: package %.16s is not in the outbox; "
+					"committing it again", dsession_id(s), s->ho.hash);
+				s->ho.state = HO_NOT_COMMITTED;
+				h->next_commit_ms = now_ms();
+			}
+			continue;
+		}
+		s->ho.attempts = ents[i].attempts;
+		snprintf(s->ho.ack_id, sizeof(s->ho.ack_id), "%s", ents[i].ack_id);
+		snprintf(s->ho.reason, sizeof(s->ho.reason), "%s", ents[i].reason);
+		if (ents[i].state == BIOUNIT_OUTBOX_DELIVERED) {
+			s->ho.state = HO_DELIVERED;
+			if (make_receipt(d, s, &ents[i]) == 0) {
+				session_broadcast(d, s);
+			} else {
+				log_msg(LOG_ERR_, "session %s: acknowledged, but the receipt cannot be "
+					"written; trying again", dsession_id(s));
+				h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
+			}
+		} else {
+			enum ho_state ns = ents[i].state == BIOUNIT_OUTBOX_REFUSED ? HO_REFUSED :
+					   HO_QUEUED;
+
+			if (ns == HO_REFUSED && s->ho.state != HO_REFUSED)
+				log_msg(LOG_WARN_, "session %s (appointment %.16s): package %.16s "
+					"refused by the client; kept in the outbox", dsession_id(s),
+					s->hash, s->ho.hash);
+			s->ho.state = ns;
+		}
+	}
+	free(ents);
+}
+
+int handoff_finish(struct daemon *d, struct dsession *s)
+{
+	struct handoff *h = d->handoff;
+	struct biounit_outbox_entry *ents = NULL;
+	uint8_t id[BIOUNIT_PACKAGE_ID_SIZE], *pkg = NULL;
+	char idhex[BIOUNIT_PACKAGE_ID_HEX_SIZE], hash[BIOUNIT_PACKAGE_HASH_HEX_SIZE];
+	const char *sid;
+	size_t n = 0, i, len = 0;
+	int r;
+
+	if (!h || !s->m || biounit_session_state(s->m) != BIOUNIT_SESSION_FINISHED ||
+	    s->ho.state >= HO_QUEUED)
+		return 0;
+	sid = biounit_session_id(s->m);
+	s->ho.state = HO_NOT_COMMITTED;
+	package_id(h, sid, id, idhex);
+	hash[0] = '\0';
+	/* already committed by a daemon that died before handoff.json? */
+	r = biounit_outbox_list(h->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
+				BIOUNIT_OUTBOX_REFUSED, &ents, &n);
+	if (r)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (!strcmp(ents[i].package_id, idhex)) {
+			snprintf(hash, sizeof(hash), "%s", ents[i].hash);
+			break;
+		}
+	free(ents);
+	if (!hash[0]) {
+		r = build_package(d, s, id, &pkg, &len);
+		if (r)
+			goto fail;
+		r = biounit_outbox_commit(h->ob, pkg, len, hash);
+		free(pkg);
+		if (r == -EEXIST)
+			r = 0;
+		if (r)
+			goto fail;
+		log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s (%zu bytes) "
+			"committed to the outbox", sid, s->hash, hash, len);
+		if (getenv("BIOUNITD_TEST_EXIT_AFTER_COMMIT"))	/* tests: a kill right here */
+			_exit(99);
+	} else {
+		log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s was already in "
+			"the outbox", sid, s->hash, hash);
+	}
+	snprintf(s->ho.hash, sizeof(s->ho.hash), "%s", hash);
+	snprintf(s->ho.package_id, sizeof(s->ho.package_id), "%s", idhex);
+	r = write_marker(d, s);
+	if (r)
+		goto fail;
+	s->ho.state = HO_QUEUED;
+	s->ho.reason[0] = '\0';
+	h->next_send_ms = now_ms();
+	refresh(d);
+	return 0;
+fail:
+	snprintf(s->ho.reason, sizeof(s->ho.reason), "not committed to the outbox: %s",
+		 strerror(-r));
+	log_msg(LOG_ERR_, "session %s (appointment %.16s): package not committed to the outbox: "
+		"%s; trying again", sid, s->hash, strerror(-r));
+	h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
+	return r;
+}
+
+/* ---- life cycle ---- */
+
+int handoff_open(struct daemon *d)
+{
+	struct handoff *h = calloc(1, sizeof(*h));
+	char kpath[1100], pub[1200], opath[1100];
+	int r;
+
+	if (!h)
+		return -ENOMEM;
+	h->next_send_ms = now_ms();
+	h->next_commit_ms = UINT64_MAX;
+	h->fmt = biounit_record_format_find(BIOUNIT_RECORDS_ISO19794_2005);
+	if (!h->fmt) {
+		free(h);
+		return -ENOENT;
+	}
+	snprintf(kpath, sizeof(kpath), "%s", d->cfg.unit_key);
+	if (!kpath[0])
+		snprintf(kpath, sizeof(kpath), "%s/unit.key", biounit_store_dir(d->store));
+	r = biounit_key_load(kpath, &h->key);
+	if (r == -ENOENT) {
+		r = biounit_key_generate(kpath, &h->key);
+		if (!r)
+			log_msg(LOG_INFO_, "unit key %s made", kpath);
+	}
+	if (r) {
+		log_msg(LOG_ERR_, "unit key %s: %s", kpath, strerror(-r));
+		free(h);
+		return r;
+	}
+	biounit_key_get_public(h->key, h->pk);
+	snprintf(pub, sizeof(pub), "%s.pub", kpath);
+	if (access(pub, F_OK)) {
+		r = biounit_key_save_public(h->key, pub);
+		if (r)
+			log_msg(LOG_WARN_, "public key %s: %s", pub, strerror(-r));
+	}
+	snprintf(opath, sizeof(opath), "%s", d->cfg.outbox_path);
+	if (!opath[0])
+		snprintf(opath, sizeof(opath), "%s/outbox.db", biounit_store_dir(d->store));
+	r = biounit_outbox_open(opath, &h->ob);
+	if (r) {
+		log_msg(LOG_ERR_, "outbox %s: %s", opath, strerror(-r));
+		biounit_key_free(h->key);
+		free(h);
+		return r;
+	}
+	if (!d->cfg.ordering_url[0])
+		log_msg(LOG_WARN_, "no ordering_url: packages wait in the outbox %s", opath);
+	d->handoff = h;
+	return 0;
+}
+
+void handoff_close(struct daemon *d)
+{
+	struct handoff *h = d->handoff;
+
+	if (!h)
+		return;
+	biounit_outbox_close(h->ob);
+	biounit_key_free(h->key);
+	free(h);
+	d->handoff = NULL;
+}
+
+void handoff_startup(struct daemon *d)
+{
+	struct dsession *s;
+
+	if (!d->handoff)
+		return;
+	for (s = d->sessions; s; s = s->next) {
+		if (!s->m || biounit_session_state(s->m) != BIOUNIT_SESSION_FINISHED)
+			continue;
+		if (read_marker(d, s) == 0)
+			s->ho.state = HO_QUEUED;	/* refresh() says where it stands */
+		else
+			handoff_finish(d, s);
+	}
+	refresh(d);
+}
+
+int handoff_timeout_ms(struct daemon *d)
+{
+	struct handoff *h = d->handoff;
+	uint64_t now = now_ms(), due = UINT64_MAX;
+
+	if (!h)
+		return -1;
+	if (d->cfg.ordering_url[0])
+		due = h->next_send_ms;
+	if (h->next_commit_ms < due)
+		due = h->next_commit_ms;
+	if (due == UINT64_MAX)
+		return -1;
+	return due <= now ? 0 : due - now > 600000 ? 600000 : (int)(due - now);
+}
+
+void handoff_tick(struct daemon *d)
+{
+	struct handoff *h = d->handoff;
+	struct biounit_outbox_sender cfg;
+	struct biounit_outbox_pass pass;
+	struct dsession *s;
+	uint64_t now = now_ms();
+	int r;
+
+	if (!h)
+		return;
+	if (h->next_commit_ms <= now) {
+		h->next_commit_ms = UINT64_MAX;
+		for (s = d->sessions; s; s = s->next)
+			if (s->m && s->ho.state == HO_NOT_COMMITTED && handoff_finish(d, s) == 0)
+				session_broadcast(d, s);
+		refresh(d);
+	}
+	if (!d->cfg.ordering_url[0] || h->next_send_ms > now)
+		return;
+	/* a send blocks the loop (at most the time-outs below): never during captures */
+	if (engine_active(d->engine) && engine_unit_present(d->engine))
+		return;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.url = d->cfg.ordering_url;
+	cfg.ca_file = d->cfg.ordering_ca[0] ? d->cfg.ordering_ca : NULL;
+	cfg.connect_timeout_ms = 3000;
+	cfg.timeout_ms = 15000;
+	cfg.backoff_min_ms = 1000;
+	cfg.backoff_max_ms = 300000;
+	cfg.max_per_pass = 1;
+	r = biounit_outbox_send_due(h->ob, &cfg, &pass);
+	if (r) {
+		log_msg(LOG_ERR_, "outbox: sending failed: %s", strerror(-r));
+		h->next_send_ms = now_ms() + 5000;
+		return;
+	}
+	if (pass.next_due_ms < 0)
+		h->next_send_ms = UINT64_MAX;		/* nothing queued: a new commit sets it */
+	else
+		h->next_send_ms = now_ms() + (uint64_t)pass.next_due_ms;
+	if (pass.delivered || pass.refused || pass.deferred)
+		refresh(d);
+}
+
+void handoff_status_json(struct daemon *d, const struct dsession *s, struct json_buf *b)
+{
+	static const char *const names[] = { "none", "not_committed", "queued", "delivered",
+					     "refused" };
+
+	jb_printf(b, ",\"handoff\":{\"state\":\"%s\",\"package_hash\":", names[s->ho.state]);
+	jb_str(b, s->ho.hash);
+	jb_raw(b, ",\"package_id\":");
+	jb_str(b, s->ho.package_id);
+	jb_raw(b, ",\"ack_id\":");
+	jb_str(b, s->ho.ack_id);
+	jb_raw(b, ",\"reason\":");
+	jb_str(b, s->ho.reason);
+	jb_printf(b, ",\"attempts\":%u,\"wiped\":%s,\"waiting\":", s->ho.attempts,
+		  s->ho.wiped ? "true" : "false");
+	jb_str(b, s->ho.state == HO_QUEUED && !d->cfg.ordering_url[0] ? "no ordering_url" : "");
+	jb_raw(b, "}");
+}

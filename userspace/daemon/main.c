@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * biounitd: runs desk sessions on a biometrics unit and answers on a local
+ * control socket (docs/biounitd.md).
+ *
+ *   biounitd [-c CONFIG] [--check-config]
+ *
+ * One thread, one poll loop: the control socket and its clients, the unit's
+ * hot-plug monitor and the capture stream. SIGTERM/SIGINT end it cleanly;
+ * every session change is on disk before anyone is told of it, so a kill
+ * loses at most the capture in progress.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "biounitd.h"
+
+#define MAX_FDS 64
+
+static int usage(FILE *f)
+{
+	fprintf(f, "usage: biounitd [-c CONFIG] [--check-config]\n"
+		   "  -c CONFIG        configuration file (default /etc/biounit/biounitd.conf;\n"
+		   "                   a missing default file means the built-in defaults)\n"
+		   "  --check-config   read the configuration, print it and exit\n");
+	return f == stderr ? 2 : 0;
+}
+
+static int load_face(struct daemon *d)
+{
+	char dir[512], *slash;
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s", d->cfg.face_cache);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0700);	/* the cache is optional */
+	}
+	r = biounit_face_checker_new(d->cfg.face_cascade, d->cfg.face_landmarks,
+				     d->cfg.face_cache, &d->face);
+	if (r)
+		log_msg(LOG_ERR_, "face models (%s, %s): %s", d->cfg.face_cascade,
+			d->cfg.face_landmarks, strerror(-r));
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cfg_path = "/etc/biounit/biounitd.conf";
+	bool cfg_given = false, check = false;
+	struct pollfd fds[MAX_FDS];
+	struct daemon d;
+	uint64_t wd_ms, next_wd = 0;
+	char err[512];
+	sigset_t mask;
+	int sfd, i, r;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-c") && i + 1 < argc) {
+			cfg_path = argv[++i];
+			cfg_given = true;
+		} else if (!strcmp(argv[i], "--check-config")) {
+			check = true;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			return usage(stdout);
+		} else {
+			return usage(stderr);
+		}
+	}
+	memset(&d, 0, sizeof(d));
+	config_defaults(&d.cfg);
+	if ((cfg_given || access(cfg_path, F_OK) == 0) &&
+	    config_load(&d.cfg, cfg_path, err, sizeof(err))) {
+		log_msg(LOG_ERR_, "%s", err);
+		return 1;
+	}
+	if (check) {
+		printf("socket_path = %s\nstate_dir = %s\nunit = %s\nphoto_attempts = %u\n"
+		       "finger_attempts = %u\nfinger_threshold = %u\nsignature_attempts = %u\n",
+		       d.cfg.socket_path, d.cfg.state_dir, d.cfg.unit, d.cfg.policy.photo_attempts,
+		       d.cfg.policy.finger_attempts, d.cfg.policy.finger_threshold,
+		       d.cfg.policy.signature_attempts);
+		printf("ordering_url = %s\nordering_ca = %s\noutbox_path = %s\nunit_key = %s\n",
+		       d.cfg.ordering_url[0] ? d.cfg.ordering_url : "(none: packages wait in the outbox)",
+		       d.cfg.ordering_ca[0] ? d.cfg.ordering_ca : "(the system's CA store)",
+		       d.cfg.outbox_path[0] ? d.cfg.outbox_path : "(state_dir/outbox.db)",
+		       d.cfg.unit_key[0] ? d.cfg.unit_key : "(state_dir/unit.key)");
+		return 0;
+	}
+	umask(077);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		log_msg(LOG_ERR_, "signalfd: %s", strerror(errno));
+		return 1;
+	}
+	r = biounit_store_open(d.cfg.state_dir, &d.store);
+	if (r) {
+		log_msg(LOG_ERR_, "state directory %s: %s", d.cfg.state_dir, strerror(-r));
+		return 1;
+	}
+	if (load_face(&d))
+		return 1;
+	if (handoff_open(&d))
+		return 1;
+	r = sessions_load_all(&d);
+	if (r)
+		log_msg(LOG_WARN_, "reading stored sessions: %s", strerror(-r));
+	r = engine_new(&d, &d.engine);
+	if (!r)
+		r = server_open(&d.server, &d.cfg, &d);
+	if (r) {
+		log_msg(LOG_ERR_, "control socket %s: %s", d.cfg.socket_path, strerror(-r));
+		return 1;
+	}
+	/* finished sessions a crash left uncommitted, delivery states, wipes */
+	handoff_startup(&d);
+	wd_ms = d.cfg.watchdog_ms ? d.cfg.watchdog_ms : notify_watchdog_interval_ms();
+	log_msg(LOG_INFO_, "ready on %s (API %d, interface %s)", d.cfg.socket_path,
+		BIOUNITD_API_VERSION, BIOUNITD_INTERFACE);
+	notify_ready();
+
+	while (!d.quit) {
+		size_t n = 0, ns, ne;
+		int timeout = engine_timeout_ms(d.engine), ht = handoff_timeout_ms(&d);
+		uint64_t now = now_ms();
+
+		if (ht >= 0 && (timeout < 0 || ht < timeout))
+			timeout = ht;
+
+		if (wd_ms) {
+			if (now >= next_wd) {
+				notify_watchdog();
+				next_wd = now + wd_ms;
+			}
+			if (timeout < 0 || (uint64_t)timeout > next_wd - now)
+				timeout = (int)(next_wd - now);
+		}
+		fds[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		ns = server_pollfds(d.server, fds + n, MAX_FDS - n - 4);
+		n += ns;
+		ne = engine_pollfds(d.engine, fds + n, MAX_FDS - n);
+		n += ne;
+		r = poll(fds, n, timeout);
+		if (r < 0 && errno != EINTR) {
+			log_msg(LOG_ERR_, "poll: %s", strerror(errno));
+			break;
+		}
+		if (r > 0 && (fds[0].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+
+			while (read(sfd, &si, sizeof(si)) == sizeof(si))
+				if (si.ssi_signo != SIGHUP)
+					d.quit = true;
+		}
+		if (r > 0) {
+			engine_dispatch(d.engine, fds + 1 + ns, ne);
+			server_dispatch(d.server, fds + 1, ns);
+		} else {
+			server_dispatch(d.server, fds + 1, 0);
+		}
+		engine_tick(d.engine);
+		handoff_tick(&d);
+	}
+	notify_stopping();
+	log_msg(LOG_INFO_, "stopping");
+	engine_free(d.engine);
+	server_close(d.server);
+	sessions_free(&d);
+	handoff_close(&d);
+	biounit_face_checker_free(d.face);
+	biounit_store_close(d.store);
+	close(sfd);
+	return 0;
+}

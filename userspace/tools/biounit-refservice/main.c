@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * biounit-refservice: the reference document-ordering service.
+ *
+ *   biounit-refservice --cert PEM --key PEM --store DIR --trust PUBKEY [--trust PUBKEY...]
+ *                      [--listen ADDR] [--port N] [--port-file FILE] [--log FILE]
+ *                      [--fail MODE [--fail-count N]] [--delay-ms N] [--control]
+ *                      [--max-size BYTES]
+ *   biounit-refservice --summary --store DIR [--trust PUBKEY...]
+ *
+ * Serves the hand-off protocol of docs/handoff.md over HTTPS until SIGTERM or
+ * SIGINT (then it finishes the requests in progress and exits 0). --port 0
+ * (the default) picks a free port; --port-file receives the port once the
+ * service listens. MODE: ok, error, unavailable, timeout, drop, lost-ack, slow,
+ * slow-ack, wrong-ack (see --help); --control enables POST /v1/control to change it.
+ * --summary verifies every stored package again and prints its manifest
+ * (never record bytes). Exit status: 0 stopped (or all verified), 1 failed to
+ * start (or a stored package fails), 2 usage.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <microhttpd.h>
+
+#include "refservice.h"
+
+static int usage(FILE *f)
+{
+	fprintf(f,
+		"usage: biounit-refservice --cert PEM --key PEM --store DIR --trust PUBKEY...\n"
+		"         [--listen ADDR] [--port N] [--port-file FILE] [--log FILE]\n"
+		"         [--fail MODE [--fail-count N]] [--delay-ms N] [--control] [--max-size B]\n"
+		"       biounit-refservice --summary --store DIR [--trust PUBKEY...]\n"
+		"MODE: ok | error (500) | unavailable (503, Retry-After: 1) | timeout (hold the\n"
+		"      request --delay-ms, then close it) | drop (close, store nothing) |\n"
+		"      lost-ack (store, then close without answering) | slow (wait --delay-ms,\n"
+		"      then answer) | slow-ack (store, wait, answer) | wrong-ack (store, then\n"
+		"      acknowledge naming another hash)\n"
+		"--fail-count N: only the next N package requests fail (default: all).\n"
+		"--control: POST /v1/control?mode=MODE&count=N&delay_ms=D changes the mode.\n");
+	return 2;
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = n > 0 && n < (1 << 20) ? malloc((size_t)n + 1) : NULL;
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static int write_port_file(const char *path, unsigned int port)
+{
+	char tmp[4096], line[16];
+	int fd, n, r = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	n = snprintf(line, sizeof(line), "%u\n", port);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, line, (size_t)n) != n)
+		r = -EIO;
+	close(fd);
+	if (!r && rename(tmp, path))
+		r = -errno;
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cert", required_argument, NULL, 'c' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "store", required_argument, NULL, 's' },
+		{ "trust", required_argument, NULL, 't' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "port-file", required_argument, NULL, 'P' },
+		{ "log", required_argument, NULL, 'L' },
+		{ "fail", required_argument, NULL, 'f' },
+		{ "fail-count", required_argument, NULL, 'n' },
+		{ "delay-ms", required_argument, NULL, 'd' },
+		{ "control", no_argument, NULL, 'C' },
+		{ "max-size", required_argument, NULL, 'm' },
+		{ "summary", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cert = NULL, *key = NULL, *store = NULL, *listen_addr = "127.0.0.1";
+	const char *port_file = NULL, *log_path = NULL;
+	struct refsvc s = { .log_fd = 2, .max_size = BIOUNIT_PACKAGE_MAX_SIZE, .delay_ms = 2000 };
+	unsigned int port = 0, bound = 0;
+	bool summary = false;
+	char *cert_pem, *key_pem;
+	struct MHD_Daemon *d;
+	sigset_t set;
+	int opt, r, sig;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': cert = optarg; break;
+		case 'k': key = optarg; break;
+		case 's': store = optarg; break;
+		case 'l': listen_addr = optarg; break;
+		case 'p': port = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'P': port_file = optarg; break;
+		case 'L': log_path = optarg; break;
+		case 'C': s.control = true; break;
+		case 'S': summary = true; break;
+		case 'n': s.mode_count = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'd': s.delay_ms = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'm': s.max_size = strtoul(optarg, NULL, 10); break;
+		case 'f':
+			if (refsvc_mode_parse(optarg, &s.mode))
+				return usage(stderr);
+			break;
+		case 't':
+			if (s.n_trust == REFSVC_MAX_TRUST) {
+				fprintf(stderr, "biounit-refservice: at most %d --trust\n",
+					REFSVC_MAX_TRUST);
+				return 2;
+			}
+			r = biounit_pubkey_load(optarg, s.trust[s.n_trust]);
+			if (r) {
+				fprintf(stderr, "biounit-refservice: %s: %s\n", optarg,
+					r == -EBADMSG ? "not a biounit public key" : strerror(-r));
+				return 1;
+			}
+			s.n_trust++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return usage(stderr);
+		}
+	}
+	if (summary && optind == argc && store)
+		return refsvc_summary(&s, store);
+	if (optind != argc || !cert || !key || !store || !s.n_trust || port > 65535)
+		return usage(stderr);
+	if (log_path) {
+		s.log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (s.log_fd < 0) {
+			fprintf(stderr, "biounit-refservice: %s: %s\n", log_path, strerror(errno));
+			return 1;
+		}
+	}
+	cert_pem = read_text(cert);
+	key_pem = read_text(key);
+	if (!cert_pem || !key_pem) {
+		fprintf(stderr, "biounit-refservice: cannot read %s\n", cert_pem ? key : cert);
+		return 1;
+	}
+	r = refsvc_store_open(&s, store);
+	if (r) {
+		fprintf(stderr, "biounit-refservice: store %s: %s\n", store, strerror(-r));
+		return 1;
+	}
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_mutex_init(&s.store_lock, NULL);
+	pthread_cond_init(&s.wake, NULL);
+
+	/* the service's threads inherit this mask; main waits for the signals */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	d = refsvc_start(&s, listen_addr, port, cert_pem, key_pem, &bound);
+	if (!d) {
+		fprintf(stderr, "biounit-refservice: cannot listen on %s:%u\n", listen_addr, port);
+		return 1;
+	}
+	refsvc_log(&s, "listening %s:%u store %s trusted %zu mode %s", listen_addr, bound, store,
+		   s.n_trust, refsvc_mode_name(s.mode));
+	if (port_file && (r = write_port_file(port_file, bound))) {
+		fprintf(stderr, "biounit-refservice: %s: %s\n", port_file, strerror(-r));
+		MHD_stop_daemon(d);
+		return 1;
+	}
+	while (sigwait(&set, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
+		;
+	pthread_mutex_lock(&s.lock);
+	s.stopping = true;
+	pthread_cond_broadcast(&s.wake);
+	pthread_mutex_unlock(&s.lock);
+	MHD_stop_daemon(d);
+	refsvc_log(&s, "stopped: %lu requests, %lu stored, %lu duplicates, %lu refused",
+		   s.requests, s.stored, s.duplicates, s.refused);
+	close(s.store_fd);
+	free(cert_pem);
+	free(key_pem);
+	return 0;
+}

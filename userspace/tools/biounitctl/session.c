@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * biounitctl session ...: the operator's side of biounitd's control
+ * interface (Varlink, nl.ind.biounit.Session; docs/biounitd.md).
+ *
+ *   biounitctl session start CODE AGE NEEDS   AGE 0|1-5|6-11|12-17|18+,
+ *                                             NEEDS e.g. photo,fingers,signature
+ *   biounitctl session follow ID              a progress line per change, to the end
+ *   biounitctl session status ID
+ *   biounitctl session accept|retake ID [REASON]
+ *   biounitctl session skip|missing ID REASON
+ *   biounitctl session show ID                the result: outcomes, exceptions, files
+ *   biounitctl session list | resume ID | discard ID
+ * The socket is $BIOUNITD_SOCKET or /run/biounitd/control.socket.
+ * Exit status: 0 done, 1 refused or failed, 2 usage.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../../session/json.h"
+
+#define IFACE "nl.ind.biounit.Session"
+
+struct conn {
+	int fd;
+	char *buf;
+	size_t len, cap;
+};
+
+static int conn_open(struct conn *c)
+{
+	const char *path = getenv("BIOUNITD_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (!path || !*path)
+		path = "/run/biounitd/control.socket";
+	memset(c, 0, sizeof(*c));
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return -errno;
+	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int r = -errno;
+
+		fprintf(stderr, "biounitctl: %s: %s\n", path, strerror(errno));
+		close(c->fd);
+		return r;
+	}
+	return 0;
+}
+
+static void conn_close(struct conn *c)
+{
+	close(c->fd);
+	free(c->buf);
+}
+
+static int conn_send(struct conn *c, const char *msg)
+{
+	size_t n = strlen(msg) + 1, off = 0;
+
+	while (off < n) {
+		ssize_t w = send(c->fd, msg + off, n - off, MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/* the next message, parsed */
+static int conn_recv(struct conn *c, struct json_value **out)
+{
+	for (;;) {
+		char *nul = c->len ? memchr(c->buf, '\0', c->len) : NULL;
+		ssize_t n;
+
+		if (nul) {
+			size_t mlen = (size_t)(nul - c->buf);
+			int r = json_parse(c->buf, mlen, out);
+
+			memmove(c->buf, nul + 1, c->len - mlen - 1);
+			c->len -= mlen + 1;
+			return r;
+		}
+		if (c->cap - c->len < 4096) {
+			char *p = realloc(c->buf, c->cap + 65536);
+
+			if (!p)
+				return -ENOMEM;
+			c->buf = p;
+			c->cap += 65536;
+		}
+		n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n == 0 ? -ECONNRESET : -errno;
+		c->len += (size_t)n;
+	}
+}
+
+/* one call; *@reply gets the whole reply message; 0, 1 (an error reply, printed) or -errno */
+static int call(struct conn *c, const char *method, const char *params, bool more,
+		struct json_value **reply)
+{
+	struct json_buf b = { 0 };
+	char *msg;
+	const char *err;
+	int r;
+
+	jb_raw(&b, "{\"method\":");
+	jb_str(&b, method);
+	jb_printf(&b, ",\"parameters\":%s%s}", params, more ? ",\"more\":true" : "");
+	msg = jb_finish(&b, &r);
+	if (!msg)
+		return r;
+	r = conn_send(c, msg);
+	free(msg);
+	if (!r)
+		r = conn_recv(c, reply);
+	if (r) {
+		fprintf(stderr, "biounitctl: %s: %s\n", method, strerror(-r));
+		return r;
+	}
+	if (json_get_string(*reply, "error", &err) == 0) {
+		const struct json_value *p = json_get(*reply, "parameters");
+		const char *s;
+
+		if (!strcmp(err, IFACE ".Refused")) {
+			const char *why = "?", *nl = "", *en = "";
+
+			json_get_string(p, "reason", &why);
+			json_get_string(p, "message_nl", &nl);
+			json_get_string(p, "message_en", &en);
+			printf("refused (%s)\n  NL: %s\n  EN: %s\n", why, nl, en);
+		} else if (json_get_string(p, "message", &s) == 0) {
+			fprintf(stderr, "biounitctl: %s: %s\n", err, s);
+		} else if (json_get_string(p, "parameter", &s) == 0) {
+			fprintf(stderr, "biounitctl: %s: %s\n", err, s);
+		} else {
+			fprintf(stderr, "biounitctl: %s\n", err);
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static const char *str(const struct json_value *o, const char *key)
+{
+	const char *s;
+
+	return json_get_string(o, key, &s) ? "" : s;
+}
+
+static long long num(const struct json_value *o, const char *key)
+{
+	long long v = 0;
+
+	json_get_int(o, key, -1000000000LL, 1000000000LL, &v);
+	return v;
+}
+
+/* one progress line per status */
+static void progress_line(const struct json_value *st)
+{
+	const char *step = str(st, "step"), *state = str(st, "state");
+	const char *finger = str(st, "finger_name");
+	const struct json_value *last = json_get(st, "last");
+
+	printf("[%s] %s", state, step);
+	if (*finger)
+		printf(" %s", finger);
+	if (!strcmp(state, "capturing"))
+		printf(" attempt %lld/%lld", num(st, "attempt"), num(st, "max_attempts"));
+	if (*str(st, "event"))
+		printf(" | %s", str(st, "event"));
+	if (last && last->type == JSON_OBJECT && *str(last, "reasons") &&
+	    strstr(str(st, "event"), "attempt"))
+		printf(" (%s)", str(last, "reasons"));
+	printf("\n    NL: %s\n    EN: %s\n", *str(st, "live_nl") ? str(st, "live_nl") : str(st, "prompt_nl"),
+	       *str(st, "live_en") ? str(st, "live_en") : str(st, "prompt_en"));
+	fflush(stdout);
+}
+
+static char *id_params(const char *id, const char *extra_key, const char *extra_val,
+		       const char *reason)
+{
+	struct json_buf b = { 0 };
+
+	jb_raw(&b, "{\"id\":");
+	jb_str(&b, id);
+	if (extra_key) {
+		jb_key(&b, extra_key, false);
+		jb_str(&b, extra_val);
+	}
+	if (reason) {
+		jb_key(&b, "reason", false);
+		jb_str(&b, reason);
+	}
+	jb_raw(&b, "}");
+	return jb_finish(&b, NULL);
+}
+
+static int simple(const char *method, const char *params, bool print_status)
+{
+	struct json_value *reply = NULL;
+	struct conn c;
+	int r;
+
+	if (!params || conn_open(&c))
+		return 1;
+	r = call(&c, method, params, false, &reply);
+	if (r == 0 && print_status) {
+		const struct json_value *st = json_get(json_get(reply, "parameters"), "status");
+
+		if (st) {
+			printf("session %s\n", str(st, "id"));
+			progress_line(st);
+		}
+	}
+	json_free(reply);
+	conn_close(&c);
+	return r ? 1 : 0;
+}
+
+static int cmd_start(const char *code, const char *age, const char *needs)
+{
+	struct json_buf b = { 0 };
+	char *params, *list = strdup(needs), *tok, *save = NULL;
+	bool first = true;
+	int r;
+
+	if (!list)
+		return 1;
+	jb_raw(&b, "{\"appointment\":");
+	jb_str(&b, code);
+	jb_raw(&b, ",\"age\":");
+	jb_str(&b, age);
+	jb_raw(&b, ",\"needs\":[");
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!first)
+			jb_raw(&b, ",");
+		jb_str(&b, tok);
+		first = false;
+	}
+	jb_raw(&b, "]}");
+	free(list);
+	params = jb_finish(&b, NULL);
+	r = simple(IFACE ".Start", params, true);
+	free(params);
+	return r;
+}
+
+static int cmd_follow(const char *id)
+{
+	struct json_value *reply = NULL;
+	char *params = id_params(id, NULL, NULL, NULL);
+	struct conn c;
+	int r;
+
+	if (!params || conn_open(&c)) {
+		free(params);
+		return 1;
+	}
+	r = call(&c, IFACE ".Follow", params, true, &reply);
+	free(params);
+	while (r == 0) {
+		const struct json_value *st = json_get(json_get(reply, "parameters"), "status");
+		bool cont = false;
+
+		if (st)
+			progress_line(st);
+		json_get_bool(reply, "continues", &cont);
+		json_free(reply);
+		reply = NULL;
+		if (!cont)
+			break;
+		r = conn_recv(&c, &reply);
+		if (r)
+			fprintf(stderr, "biounitctl: follow: %s\n", strerror(-r));
+	}
+	json_free(reply);
+	conn_close(&c);
+	return r ? 1 : 0;
+}
+
+static void show_result(const char *name, const struct json_value *res,
+			const struct json_value *caps)
+{
+	long long ci = num(res, "capture");
+
+	printf("%-11s %s", name, str(res, "outcome"));
+	if (ci >= 0 && caps && (size_t)ci < caps->count) {
+		const struct json_value *c = &caps->items[ci];
+
+		if (num(res, "finger"))
+			printf(", finger %lld", num(res, "finger"));
+		printf(", attempt %lld, score %lld, %s", num(c, "attempt"), num(c, "score"),
+		       *str(c, "file") ? str(c, "file") : "(no file)");
+	}
+	if (*str(res, "reason"))
+		printf(", reason: %s", str(res, "reason"));
+	printf("\n");
+}
+
+static int cmd_show(const char *id)
+{
+	struct json_value *reply = NULL;
+	char *params = id_params(id, NULL, NULL, NULL);
+	const struct json_value *p, *s, *res, *caps, *v;
+	struct conn c;
+	size_t i;
+	int r;
+
+	if (!params || conn_open(&c)) {
+		free(params);
+		return 1;
+	}
+	r = call(&c, IFACE ".Result", params, false, &reply);
+	free(params);
+	if (r == 0) {
+		bool stored = false;
+
+		p = json_get(reply, "parameters");
+		s = json_get(p, "session");
+		res = json_get(s, "results");
+		caps = json_get(s, "captures");
+		json_get_bool(p, "stored", &stored);
+		printf("session    %s (%s, age %s)\n", str(s, "id"), str(s, "state"), str(s, "age"));
+		printf("stored     %s in %s\n", stored ? "yes" : "NO", str(p, "directory"));
+		show_result("photo", json_get(res, "photo"), caps);
+		show_result("right hand", json_get(res, "right_hand"), caps);
+		show_result("left hand", json_get(res, "left_hand"), caps);
+		show_result("signature", json_get(res, "signature"), caps);
+		v = json_get(s, "exceptions");
+		for (i = 0; v && i < v->count; i++)
+			printf("exception  %s: %s (best score %lld)\n", str(&v->items[i], "finger_name"),
+			       str(&v->items[i], "reason"), num(&v->items[i], "best_score"));
+		v = json_get(s, "decisions");
+		for (i = 0; v && i < v->count; i++)
+			printf("decision   %s %s%s%s\n", str(&v->items[i], "action"),
+			       str(&v->items[i], "step"), *str(&v->items[i], "reason") ? ": " : "",
+			       str(&v->items[i], "reason"));
+		printf("captures   %zu\n", caps ? caps->count : 0);
+	}
+	json_free(reply);
+	conn_close(&c);
+	return r ? 1 : 0;
+}
+
+static int cmd_list_sessions(void)
+{
+	struct json_value *reply = NULL;
+	const struct json_value *v;
+	struct conn c;
+	size_t i;
+	int r;
+
+	if (conn_open(&c))
+		return 1;
+	r = call(&c, IFACE ".List", "{}", false, &reply);
+	if (r == 0) {
+		v = json_get(json_get(reply, "parameters"), "sessions");
+		printf("%-20s %-10s %-10s %-7s %s\n", "SESSION", "STATE", "STEP", "ACTIVE", "APPOINTMENT HASH");
+		for (i = 0; v && i < v->count; i++) {
+			bool active = false;
+
+			json_get_bool(&v->items[i], "active", &active);
+			printf("%-20s %-10s %-10s %-7s %.16s\n", str(&v->items[i], "id"),
+			       str(&v->items[i], "state"), str(&v->items[i], "step"),
+			       active ? "yes" : "no", str(&v->items[i], "appointment_hash"));
+		}
+	}
+	json_free(reply);
+	conn_close(&c);
+	return r ? 1 : 0;
+}
+
+/* biounitctl session ARGS... (argv[0] is the sub-command); called from main.c */
+int cmd_session(int argc, char **argv);
+int cmd_session(int argc, char **argv)
+{
+	const char *sub = argc > 0 ? argv[0] : "";
+	char *params;
+	int r;
+
+	if (!strcmp(sub, "start") && argc == 4)
+		return cmd_start(argv[1], argv[2], argv[3]);
+	if (!strcmp(sub, "follow") && argc == 2)
+		return cmd_follow(argv[1]);
+	if (!strcmp(sub, "show") && argc == 2)
+		return cmd_show(argv[1]);
+	if (!strcmp(sub, "list") && argc == 1)
+		return cmd_list_sessions();
+	if ((!strcmp(sub, "status") || !strcmp(sub, "resume") || !strcmp(sub, "discard")) &&
+	    argc == 2) {
+		params = id_params(argv[1], NULL, NULL, NULL);
+		r = simple(!strcmp(sub, "status") ? IFACE ".Status" :
+			   !strcmp(sub, "resume") ? IFACE ".Resume" : IFACE ".Discard",
+			   params, strcmp(sub, "discard"));
+		free(params);
+		if (!r && !strcmp(sub, "discard"))
+			printf("session %s discarded, its files deleted\n", argv[1]);
+		return r;
+	}
+	if ((!strcmp(sub, "accept") || !strcmp(sub, "retake")) && (argc == 2 || argc == 3)) {
+		params = id_params(argv[1], "action", sub, argc == 3 ? argv[2] : NULL);
+		r = simple(IFACE ".Decide", params, true);
+		free(params);
+		return r;
+	}
+	if ((!strcmp(sub, "skip") || !strcmp(sub, "missing")) && argc == 3) {
+		params = id_params(argv[1], "action", !strcmp(sub, "skip") ? "skip" : "finger_missing",
+				   argv[2]);
+		r = simple(IFACE ".Decide", params, true);
+		free(params);
+		return r;
+	}
+	fprintf(stderr, "usage: biounitctl session start CODE AGE NEEDS\n"
+			"       biounitctl session follow|status|show|resume|discard ID\n"
+			"       biounitctl session accept|retake ID [REASON]\n"
+			"       biounitctl session skip|missing ID REASON\n"
+			"       biounitctl session list\n");
+	return 2;
+}
