@@ -6,6 +6,8 @@
 #ifndef _BIOUNIT_COMPAT_H
 #define _BIOUNIT_COMPAT_H
 
+#include <linux/device.h>
+#include <linux/property.h>
 #include <linux/pwm.h>
 #include <linux/version.h>
 #include <media/videobuf2-core.h>
@@ -101,6 +103,23 @@ static inline int biounit_pwm_apply(struct pwm_device *pwm,
 	return pwm_apply_might_sleep(pwm, state);
 #else
 	return pwm_apply_state(pwm, state);
+#endif
+}
+
+/*
+ * 6.4 made bus_find_device() take a const bus type (6.1's takes it
+ * non-const, 6.12's const), and later kernels made the bus types themselves
+ * const (6.12's platform, AMBA, SPI and I2C ones are, 6.1's are not): the
+ * driver keeps const pointers, and casts the const away only for 6.1.
+ */
+static inline struct device *
+biounit_bus_find_device_by_fwnode(const struct bus_type *bus,
+				  const struct fwnode_handle *fwnode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return bus_find_device_by_fwnode(bus, fwnode);
+#else
+	return bus_find_device_by_fwnode((struct bus_type *)bus, fwnode);
 #endif
 }
 

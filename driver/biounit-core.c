@@ -550,7 +550,8 @@ static void biounit_unregister(void *data)
  * @dev: the backend's device; its properties describe the unit
  * @hw: the backend's operations and allocator
  *
- * Takes the unit's supplies, clocks, GPIOs, LEDs and PWMs and powers it up
+ * Checks the camera's CSI-2 endpoint and the scanner's and pad's ind,device,
+ * takes the unit's supplies, clocks, GPIOs, LEDs and PWMs and powers it up
  * (biounit_resources_get()), reads "model" and "serial-number" and one child
  * node per channel ("camera", "scanner", "pad") from @dev's properties, then
  * creates /dev/biounitN. Once the unit is registered, button-gpios and
@@ -558,8 +559,9 @@ static void biounit_unregister(void *data)
  * unit is removed, and powered down, when @dev is unbound.
  *
  * Return: the unit, or an ERR_PTR() on failure (with the reason logged;
- * -EPROBE_DEFER, while a supply, clock, GPIO, LED or PWM provider is
- * missing, only as the deferral reason).
+ * -EPROBE_DEFER, while a supply, clock, GPIO, LED or PWM provider, the
+ * camera's receiver or a sensor is missing or not bound, only as the
+ * deferral reason).
  */
 struct biounit_unit *devm_biounit_register(struct device *dev,
 					   const struct biounit_hw *hw)

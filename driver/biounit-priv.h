@@ -129,8 +129,9 @@ struct biounit_channel {
  * @dev: the class device /dev/biounitN hangs off; its release frees the unit
  * @cdev: the character device
  * @hw: the backend's registration
- * @res: the supplies, clocks, GPIOs and lights from the properties (devm
- *	data of the backend's device: valid until the unit is unregistered)
+ * @res: the supplies, clocks, GPIOs and lights from the properties, the
+ *	camera's link and the sensors' devices (devm data of the backend's
+ *	device: valid until the unit is unregistered)
  * @minor: minor number, also the N of biounitN
  * @model: model name from the properties
  * @serial: serial number from the properties

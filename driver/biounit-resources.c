@@ -32,21 +32,38 @@
  * event of every file, and the unit (freed after its last file is closed)
  * is never touched by a handler after biounit_unregister() returns. The
  * interrupts themselves are freed later, with the rest of the devm data.
+ *
+ * Before any of that, the parts the channel nodes point at (nothing is
+ * powered while they are missing):
+ *   camera/port/endpoint: data-lanes (1..4 distinct lanes 1..4),
+ *	link-frequencies (u64, at least one) and remote-endpoint, read with
+ *	the generic fwnode graph API (the driver is outside V4L2); the remote
+ *	port's parent (the CSI-2 receiver) must be available and bound. The
+ *	core only checks and keeps these: the backend programs the receiver.
+ *   scanner/ind,device, pad/ind,device: the sensor's node on its bus; its
+ *	device must be bound, and a reference to it is kept until unbind.
+ * A disabled node fails the probe; a node whose device is not there or not
+ * bound yet defers it, with the reason naming the channel.
  */
 
+#include <linux/amba/bus.h>
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 #include <linux/clk.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/gpio/consumer.h>
+#include <linux/i2c.h>
 #include <linux/interrupt.h>
 #include <linux/leds.h>
 #include <linux/of.h>
+#include <linux/platform_device.h>
 #include <linux/property.h>
 #include <linux/pwm.h>
 #include <linux/regulator/consumer.h>
 #include <linux/seq_file.h>
+#include <linux/spi/spi.h>
 #include <linux/string.h>
 
 #include "biounit-compat.h"
@@ -60,6 +77,37 @@
 #define BIOUNIT_RESET_DELAY_US	10000
 
 #define BIOUNIT_MAX_NAMES	4
+
+/* MIPI CSI-2 data lanes of the camera: 1..4, numbered from 1 */
+#define BIOUNIT_MAX_LANES	4
+
+/* The channels whose node may point at their sensor with ind,device */
+enum { BIOUNIT_DEV_SCANNER, BIOUNIT_DEV_PAD, BIOUNIT_NUM_DEVICES };
+static const char * const biounit_device_nodes[] = { "scanner", "pad" };
+
+/*
+ * The buses a CSI-2 receiver or a sensor may sit on, of those this kernel
+ * has built in: looked up through their bus types, so nothing is needed of
+ * a bus's own API. Referring to a bus type makes no module dependency only
+ * when the bus is built in: SPI and AMBA are bool options, I2C is tristate
+ * and taken only when built in (it is in Debian's 6.1 and 6.12, amd64 and
+ * arm64). A device on a bus left out here is never found, and its unit
+ * defers. The device the driver core records in fwnode->dev would need no
+ * bus, but it is read without a reference: a device going at that moment
+ * would leave it dangling. bus_find_device() returns one with a reference.
+ */
+static const struct bus_type * const biounit_buses[] = {
+	&platform_bus_type,
+#ifdef CONFIG_ARM_AMBA
+	&amba_bustype,
+#endif
+#if IS_ENABLED(CONFIG_SPI)
+	&spi_bus_type,
+#endif
+#if IS_BUILTIN(CONFIG_I2C)
+	&i2c_bus_type,
+#endif
+};
 
 enum { BIOUNIT_IN_BUTTON, BIOUNIT_IN_PRESENCE, BIOUNIT_NUM_INPUTS };
 /* The face light's index in biounit_led_names and biounit_pwm_names */
@@ -123,6 +171,13 @@ struct biounit_input {
  * @pwms: PWMs by their name in biounit_pwm_names
  * @irq_names: bit per biounit_irq_names entry the unit names
  * @dma_names: bit per biounit_dma_names entry the unit names
+ * @lanes: the camera endpoint's data-lanes
+ * @num_lanes: entries in @lanes; 0 if the camera has no port
+ * @link_freqs: the camera endpoint's link-frequencies, in Hz
+ * @num_link_freqs: entries in @link_freqs
+ * @remote: full name of the camera's remote port parent (the receiver)
+ * @devices: the bound devices ind,device of scanner and pad point at, each
+ *	with a reference, or NULL
  * @face_light: the face light is switched on (the face channel streams)
  * @backend_ops: the backend's operations
  * @ops: the backend's operations with the face light around start and stop
@@ -142,6 +197,12 @@ struct biounit_resources {
 	struct pwm_device *pwms[ARRAY_SIZE(biounit_pwm_names)];
 	unsigned long irq_names;
 	unsigned long dma_names;
+	u32 lanes[BIOUNIT_MAX_LANES];
+	unsigned int num_lanes;
+	u64 *link_freqs;
+	unsigned int num_link_freqs;
+	const char *remote;
+	struct device *devices[BIOUNIT_NUM_DEVICES];
 	bool face_light;
 	const struct biounit_hw_ops *backend_ops;
 	struct biounit_hw_ops ops;
@@ -509,6 +570,230 @@ static int biounit_res_named(struct biounit_resources *res)
 	return 0;
 }
 
+/* The device made for @fwnode on any bus of biounit_buses, with a reference */
+static struct device *biounit_res_find_device(struct fwnode_handle *fwnode)
+{
+	struct device *found;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(biounit_buses); i++) {
+		found = biounit_bus_find_device_by_fwnode(biounit_buses[i],
+							  fwnode);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/*
+ * The bound device of @fwnode, with a reference, which @what (the property,
+ * for the messages) points at. A disabled node fails with -ENODEV, logged;
+ * a node without a device, or whose device has no driver, defers with that
+ * as the reason. The target's device_lock() waits for a probe or unbind of
+ * it that is running, so its driver is read once it is settled.
+ */
+static struct device *biounit_res_bound_device(struct device *dev,
+					       struct fwnode_handle *fwnode,
+					       const char *what)
+{
+	struct device *found;
+	bool bound;
+
+	if (!fwnode_device_is_available(fwnode))
+		return ERR_PTR(dev_err_probe(dev, -ENODEV,
+					     "%s: %pfw is disabled\n", what,
+					     fwnode));
+	found = biounit_res_find_device(fwnode);
+	if (!found)
+		return ERR_PTR(dev_err_probe(dev, -EPROBE_DEFER,
+					     "%s: %pfw has no device yet\n",
+					     what, fwnode));
+	if (found == dev) {
+		put_device(found);
+		return ERR_PTR(dev_err_probe(dev, -EINVAL,
+					     "%s: points at the unit itself\n",
+					     what));
+	}
+	device_lock(found);
+	bound = found->driver;
+	device_unlock(found);
+	if (!bound) {
+		dev_err_probe(dev, -EPROBE_DEFER,
+			      "%s: %pfw (%s) not bound to a driver yet\n", what,
+			      fwnode, dev_name(found));
+		put_device(found);
+		return ERR_PTR(-EPROBE_DEFER);
+	}
+	return found;
+}
+
+static int biounit_res_lanes(struct biounit_resources *res,
+			     struct fwnode_handle *ep)
+{
+	struct device *dev = res->dev;
+	unsigned long seen = 0;
+	unsigned int i;
+	int n, ret;
+
+	if (!fwnode_property_present(ep, "data-lanes"))
+		return dev_err_probe(dev, -EINVAL,
+				     "camera: port: data-lanes is required\n");
+	n = fwnode_property_count_u32(ep, "data-lanes");
+	if (n < 0)
+		return dev_err_probe(dev, n,
+				     "camera: port: data-lanes is not a list of u32\n");
+	if (n < 1 || n > BIOUNIT_MAX_LANES)
+		return dev_err_probe(dev, -EINVAL,
+				     "camera: port: data-lanes has %d entries, 1..%d allowed\n",
+				     n, BIOUNIT_MAX_LANES);
+	ret = fwnode_property_read_u32_array(ep, "data-lanes", res->lanes, n);
+	if (ret)
+		return dev_err_probe(dev, ret,
+				     "camera: port: data-lanes cannot be read\n");
+	for (i = 0; i < n; i++) {
+		if (res->lanes[i] < 1 || res->lanes[i] > BIOUNIT_MAX_LANES)
+			return dev_err_probe(dev, -EINVAL,
+					     "camera: port: data-lanes: lane %u outside 1..%d\n",
+					     res->lanes[i], BIOUNIT_MAX_LANES);
+		if (test_and_set_bit(res->lanes[i], &seen))
+			return dev_err_probe(dev, -EINVAL,
+					     "camera: port: data-lanes: lane %u given twice\n",
+					     res->lanes[i]);
+	}
+	res->num_lanes = n;
+	return 0;
+}
+
+static int biounit_res_link_freqs(struct biounit_resources *res,
+				  struct fwnode_handle *ep)
+{
+	struct device *dev = res->dev;
+	unsigned int i;
+	int n, ret;
+
+	if (!fwnode_property_present(ep, "link-frequencies"))
+		return dev_err_probe(dev, -EINVAL,
+				     "camera: port: link-frequencies is required\n");
+	n = fwnode_property_count_u64(ep, "link-frequencies");
+	if (n <= 0)
+		return dev_err_probe(dev, n ?: -EINVAL,
+				     "camera: port: link-frequencies is not a list of u64 (/bits/ 64)\n");
+	res->link_freqs = devm_kcalloc(dev, n, sizeof(*res->link_freqs),
+				       GFP_KERNEL);
+	if (!res->link_freqs)
+		return -ENOMEM;
+	ret = fwnode_property_read_u64_array(ep, "link-frequencies",
+					     res->link_freqs, n);
+	if (ret)
+		return dev_err_probe(dev, ret,
+				     "camera: port: link-frequencies cannot be read\n");
+	for (i = 0; i < n; i++)
+		if (!res->link_freqs[i])
+			return dev_err_probe(dev, -EINVAL,
+					     "camera: port: link-frequencies: entry %u is 0\n",
+					     i);
+	res->num_link_freqs = n;
+	return 0;
+}
+
+static int biounit_res_remote(struct biounit_resources *res,
+			      struct fwnode_handle *ep)
+{
+	struct device *dev = res->dev;
+	struct fwnode_handle *remote;
+	struct device *found;
+
+	if (!fwnode_property_present(ep, "remote-endpoint"))
+		return dev_err_probe(dev, -EINVAL,
+				     "camera: port: remote-endpoint is required\n");
+	remote = fwnode_graph_get_remote_port_parent(ep);
+	if (!remote)
+		return dev_err_probe(dev, -EINVAL,
+				     "camera: port: remote-endpoint does not lead to a device's port\n");
+	res->remote = devm_kasprintf(dev, GFP_KERNEL, "%pfw", remote);
+	found = biounit_res_bound_device(dev, remote,
+					 "camera: port: remote-endpoint");
+	fwnode_handle_put(remote);
+	if (IS_ERR(found))
+		return PTR_ERR(found);
+	/* Only its presence is needed: the backend talks to the receiver */
+	put_device(found);
+	return res->remote ? 0 : -ENOMEM;
+}
+
+/*
+ * camera/port/endpoint, the camera's CSI-2 link: a camera without a port
+ * (the simulator, a unit without CSI-2) has none and is fine.
+ */
+static int biounit_res_camera_port(struct biounit_resources *res)
+{
+	struct fwnode_handle *camera, *ep;
+	int ret;
+
+	camera = device_get_named_child_node(res->dev, "camera");
+	if (!camera)
+		return 0;
+	ep = fwnode_graph_get_next_endpoint(camera, NULL);
+	fwnode_handle_put(camera);
+	if (!ep)
+		return 0;
+
+	ret = biounit_res_lanes(res, ep);
+	if (!ret)
+		ret = biounit_res_link_freqs(res, ep);
+	if (!ret)
+		ret = biounit_res_remote(res, ep);
+	fwnode_handle_put(ep);
+	return ret;
+}
+
+static void biounit_res_put_device(void *data)
+{
+	put_device(data);
+}
+
+/* ind,device of the scanner or pad node: the sensor's device, bound */
+static int biounit_res_device(struct biounit_resources *res, unsigned int i)
+{
+	const char *name = biounit_device_nodes[i];
+	struct fwnode_handle *node, *target;
+	struct device *dev = res->dev;
+	struct device *found;
+	char what[24];
+
+	node = device_get_named_child_node(dev, name);
+	if (!node)
+		return 0;
+	if (!fwnode_property_present(node, "ind,device")) {
+		fwnode_handle_put(node);
+		return 0;
+	}
+	target = fwnode_find_reference(node, "ind,device", 0);
+	fwnode_handle_put(node);
+	if (IS_ERR(target))
+		return dev_err_probe(dev, PTR_ERR(target),
+				     "%s: ind,device is not a phandle\n", name);
+	snprintf(what, sizeof(what), "%s: ind,device", name);
+	found = biounit_res_bound_device(dev, target, what);
+	fwnode_handle_put(target);
+	if (IS_ERR(found))
+		return PTR_ERR(found);
+	res->devices[i] = found;
+	return devm_add_action_or_reset(dev, biounit_res_put_device, found);
+}
+
+/* What the channel nodes point at: the camera's receiver, the sensors */
+static int biounit_res_links(struct biounit_resources *res)
+{
+	unsigned int i;
+	int ret;
+
+	ret = biounit_res_camera_port(res);
+	for (i = 0; !ret && i < BIOUNIT_NUM_DEVICES; i++)
+		ret = biounit_res_device(res, i);
+	return ret;
+}
+
 static void biounit_res_face_light(struct biounit_resources *res, bool on)
 {
 	struct led_classdev *led = res->leds[BIOUNIT_LED_FACE];
@@ -557,16 +842,20 @@ static void biounit_res_stop(struct biounit_channel *ch)
  * biounit_resources_get() - take the unit's resources and power it up
  * @dev: the backend's device, whose properties describe the unit
  *
- * Gets (devm, all optional) reset-gpios, enable-gpios, the vdd, vled and
- * vpad supplies, every clock, button-gpios and presence-gpios with an edge
- * interrupt each, the LEDs of "leds" and the PWMs of "pwms" by their names,
- * and checks interrupt-names and dma-names; then powers the unit up in the
- * order given at the top of this file. Everything is released, and the
+ * Checks the camera's port (data-lanes, link-frequencies, a remote-endpoint
+ * whose device is bound) and takes a reference to the bound device each of
+ * scanner and pad points at with ind,device. Gets (devm, all optional)
+ * reset-gpios, enable-gpios, the vdd, vled and vpad supplies, every clock,
+ * button-gpios and presence-gpios with an edge interrupt each, the LEDs of
+ * "leds" and the PWMs of "pwms" by their names, and checks interrupt-names
+ * and dma-names; then powers the unit up in the order given at the top of
+ * this file. Everything is released, and the
  * unit powered down, when @dev is unbound or its probe fails.
  *
- * Return: the resources, or an ERR_PTR(): -EPROBE_DEFER while a provider
- * is missing (logged as the deferral reason only), another error (logged,
- * naming the property) if a property cannot be used.
+ * Return: the resources, or an ERR_PTR(): -EPROBE_DEFER while a provider,
+ * the camera's receiver or a sensor is missing or not bound (logged as the
+ * deferral reason only), another error (logged, naming the property) if a
+ * property cannot be used or points at a disabled node.
  */
 struct biounit_resources *biounit_resources_get(struct device *dev)
 {
@@ -579,6 +868,8 @@ struct biounit_resources *biounit_resources_get(struct device *dev)
 	res->dev = dev;
 
 	ret = biounit_res_named(res);
+	if (!ret)
+		ret = biounit_res_links(res);
 	if (!ret)
 		ret = biounit_res_power(res);
 	if (!ret)
@@ -722,6 +1013,22 @@ static int biounit_res_show(struct seq_file *s, void *data)
 	if (res->leds[BIOUNIT_LED_FACE] || res->pwms[BIOUNIT_PWM_FACE])
 		seq_printf(s, "face-light: %s\n",
 			   READ_ONCE(res->face_light) ? "on" : "off");
+	if (res->num_lanes) {
+		seq_printf(s, "camera data-lanes: %u (", res->num_lanes);
+		for (i = 0; i < res->num_lanes; i++)
+			seq_printf(s, "%s%u", i ? " " : "", res->lanes[i]);
+		seq_puts(s, ")\ncamera link-frequencies:");
+		for (i = 0; i < res->num_link_freqs; i++)
+			seq_printf(s, " %llu", res->link_freqs[i]);
+		seq_printf(s, " Hz\ncamera remote: %s\n", res->remote);
+	}
+	for (i = 0; i < BIOUNIT_NUM_DEVICES; i++)
+		if (res->devices[i])
+			seq_printf(s, "%s ind,device: %s %s\n",
+				   biounit_device_nodes[i],
+				   res->devices[i]->bus ?
+				   res->devices[i]->bus->name : "-",
+				   dev_name(res->devices[i]));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(biounit_res);
@@ -733,7 +1040,9 @@ DEFINE_SHOW_ATTRIBUTE(biounit_res);
  *
  * Creates "resources": the supplies, clocks and GPIOs the unit has and
  * their state, the edges seen on button-gpios and presence-gpios, the LEDs,
- * PWMs, interrupts and DMA channels it names, and the face light.
+ * PWMs, interrupts and DMA channels it names, the face light, the camera's
+ * data lanes, link frequencies and remote port parent, and the devices
+ * ind,device of scanner and pad point at (bus and name).
  */
 void biounit_resources_debugfs(struct biounit_resources *res,
 			       struct dentry *dir)

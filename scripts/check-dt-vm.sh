@@ -23,10 +23,13 @@
 #    sysfs and clk debugfs); QEMU's power button (PL061 line 3, pressed through the QEMU monitor
 #    when run.sh asks) gives the button's two edges, and BIOUNIT_EVENT_BUTTON pressed then
 #    released to a file subscribed to it (buttonevent.c); the face light is on while the face channel
-#    streams; unbind powers it down, bind up again. Boot 2: max-frame-size 320x240
-#    and a reset-gpios without its flags cell fail the probe with the core's dev_err_probe()
-#    messages on the console; a supply that never probes and a line the PL061 lacks defer it
-#    (devices_deferred, with the driver's reason), silently.
+#    streams; the camera's CSI-2 endpoint (to a port added to the PL061) and the scanner's and
+#    pad's ind,device (the PL061, gpio-leds) in debugfs; unbind powers it down, bind up again.
+#    Boot 2: max-frame-size 320x240, a reset-gpios without its flags cell, data-lanes with 5
+#    entries or lane 0, an ind,device or a camera remote-endpoint to a disabled node fail the
+#    probe with the driver's dev_err_probe() messages on the console; a supply that never
+#    probes, a line the PL061 lacks, an ind,device or a remote-endpoint whose device has no
+#    driver defer it (devices_deferred, with the driver's reason), silently.
 #    Every console is scanned for BUG/WARNING/Oops. The in-VM TAP is a subtest of each boot.
 # Env: BIOUNIT_CACHE, BIOUNIT_DT_KREL (default: scripts/kernels.sh's newest, as -arm64; Debian's
 #      6.1 works too: BIOUNIT_DT_KREL=6.1.0-56-arm64, with the host's linux-kbuild-6.1),
@@ -55,7 +58,14 @@ CONSOLE_BAD='BUG:|WARNING:|Oops|Call Trace|refcount_t|general protection|[Kk]ern
 BROKEN_MSG='biounit-sim biometrics-unit: (error -EINVAL: )?camera: max-frame-size 320x240 outside 640x480\.\.8192x8192'
 # biounit_res_gpio() in driver/biounit-resources.c, for reset-gpios = <&pl061 0> (no flags cell).
 BROKEN_GPIO_MSG='biounit-sim biometrics-unit-badgpio: (error -EINVAL: )?reset-gpios: cannot get the line'
-PLAN=10
+# The camera's endpoint and ind,device (driver/biounit-resources.c), "DESCRIPTION|REGEX" each.
+BROKEN_LINK_MSGS=(
+	"data-lanes with 5 entries fails the probe|biounit-sim biometrics-unit-lanes5: (error -EINVAL: )?camera: port: data-lanes has 5 entries, 1\.\.4 allowed"
+	"data-lanes lane 0 fails the probe|biounit-sim biometrics-unit-lane0: (error -EINVAL: )?camera: port: data-lanes: lane 0 outside 1\.\.4"
+	"ind,device to a disabled node fails the probe|biounit-sim biometrics-unit-devoff: (error -ENODEV: )?scanner: ind,device: /regulator-biounit-never is disabled"
+	"remote-endpoint to a disabled node fails the probe|biounit-sim biometrics-unit-camoff: (error -ENODEV: )?camera: port: remote-endpoint: /regulator-biounit-never is disabled"
+)
+PLAN=$((10 + ${#BROKEN_LINK_MSGS[@]}))
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -279,6 +289,14 @@ boot() { # boot good|broken
 		else
 			result 0 "vm broken: console lacks \"$BROKEN_GPIO_MSG\""
 		fi
+		for line in "${BROKEN_LINK_MSGS[@]}"; do
+			msg=$(grep -v '@TAP@' "$con" | grep -m1 -E "${line#*|}" | sed -E 's/^\[ *[0-9.]+\] //')
+			if [ -n "$msg" ]; then
+				result 1 "vm broken: ${line%%|*}, console: \"$msg\""
+			else
+				result 0 "vm broken: console lacks \"${line#*|}\""
+			fi
+		done
 	fi
 	bad=$(grep -E -m1 "$CONSOLE_BAD" "$con")
 	if [ -z "$bad" ]; then
