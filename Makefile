@@ -29,7 +29,7 @@ all: modules userspace
 help:
 	@echo 'make check               install missing packages, build and run every test; last line:'
 	@echo '                         "N passed, N failed" over build/tap/*.tap (exit 1 on any failure)'
-	@echo 'make demo                boot the VM and stream a simulated unit (tests/kernel/demo.sh)'
+	@echo 'make demo                a whole desk session in the VM: live feedback, files in build/demo/session/, hand-off'
 	@echo 'make deps                install the Debian packages needed (scripts/deps.sh)'
 	@echo 'make modules [KDIR=...]  build biounit.ko, biounit-sim.ko with W=1 for every kernel of'
 	@echo '                         scripts/kernels.sh into build/kmod/KREL/ (or KDIR -> build/kmod/custom)'
@@ -158,24 +158,17 @@ check-debug:
 	$(TOP)/tests/debug/check-debug.sh
 
 # ---- demo ---------------------------------------------------------------------------------------
-# The payload: the kernel test payload (tests/kernel, if any) plus the userspace tools in bin/,
-# with tests/kernel/demo.sh as run.sh. Output: build/demo/KREL.out, console build/demo/KREL.log.
+# A whole desk session on a simulated unit in the VM (tests/demo/demo.sh on the host,
+# tests/demo/vm-session.sh in the VM). Transcript: build/demo/KREL.out, console build/demo/KREL.log;
+# the session's files in build/demo/session/.
 demo:
 	$(SCRIPTS)/deps.sh demo
 	$(SCRIPTS)/linux-src.sh
 	$(MAKE) --no-print-directory modules
 	$(MAKE) --no-print-directory userspace
-	@test -f tests/kernel/demo.sh || { echo "demo: tests/kernel/demo.sh is not there yet" >&2; exit 1; }
-	rm -rf $(BUILD)/demo-payload && mkdir -p $(BUILD)/demo-payload/bin $(BUILD)/demo
-	if [ -f tests/kernel/Makefile ]; then \
-		$(MAKE) -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) && \
-		cp -a $(BUILD)/kernel-tests/. $(BUILD)/demo-payload/; fi
-	if [ -d $(BUILD)/userspace/bin ]; then cp -a $(BUILD)/userspace/bin/. $(BUILD)/demo-payload/bin/; fi
-	install -m0755 tests/kernel/demo.sh $(BUILD)/demo-payload/run.sh
-	$(TOP)/tests/vm/run-vm.sh --raw --krel $(DEMO_KREL) --modules $(BUILD)/kmod/$(DEMO_KREL)/ko \
-		--payload $(BUILD)/demo-payload --tap $(BUILD)/demo/$(DEMO_KREL).out \
-		--console $(BUILD)/demo/$(DEMO_KREL).log; \
-		rc=$$?; cat $(BUILD)/demo/$(DEMO_KREL).out; exit $$rc
+	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) \
+		$(BUILD)/kernel-tests/scenes/.made
+	$(TOP)/tests/demo/demo.sh $(BUILD) $(DEMO_KREL)
 
 # ---- evaluation on ../shared/data (not part of check; nothing from it enters the tree) ----------
 eval: userspace

@@ -5,7 +5,7 @@
 #
 #   tests/vm/run-vm.sh --krel KREL --modules DIR --payload DIR --tap OUT.tap --console OUT.log
 #                      [--timeout SEC] [--mem 1G] [--smp 2] [--vm-module NAME]...
-#                      [--host-bin PATH]... [--append "ARGS"] [--raw] [--keep]
+#                      [--host-bin PATH]... [--append "ARGS"] [--raw] [--keep] [--live]
 #
 #   --modules DIR    our *.ko files (may be empty); they go to /lib/modules/KREL/extra/.
 #   --payload DIR    copied to /tests/; /tests/run.sh (executable) is run as the test and prints TAP.
@@ -14,6 +14,7 @@
 #   --append ARGS    extra kernel command line.
 #   --raw            run.sh's output is not TAP (a demo): do not check it for a TAP plan.
 #   --keep           keep the temporary directory (initramfs, raw serial files) and print it.
+#   --live           also copy run.sh's output to stdout while the VM runs (a demo's transcript).
 # Env: BIOUNIT_CACHE (kernel cache, see scripts/vm-kernel.sh), BIOUNIT_QEMU (qemu binary),
 #      BIOUNIT_QEMU_ARGS (extra qemu arguments).
 #
@@ -44,11 +45,11 @@ die() {
 	exit 2
 }
 usage() {
-	sed -n "4,22p" "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n "4,23p" "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
-KREL='' MODDIR='' PAYLOAD='' TAP='' CONSOLE='' TIMEOUT=600 MEM=1G SMP=2 APPEND='' KEEP=0 RAW=0
+KREL='' MODDIR='' PAYLOAD='' TAP='' CONSOLE='' TIMEOUT=600 MEM=1G SMP=2 APPEND='' KEEP=0 RAW=0 LIVE=0
 EXTRA_MODULES=() HOST_BINS=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -65,6 +66,7 @@ while [ $# -gt 0 ]; do
 	--append) APPEND=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
 	--raw) RAW=1; shift ;;
+	--live) LIVE=1; shift ;;
 	-h | --help) usage ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
@@ -224,12 +226,32 @@ read -r -a qemu_extra <<<"${BIOUNIT_QEMU_ARGS:-}"
 mkdir -p "$(dirname "$TAP")" "$(dirname "$CONSOLE")"
 start=$(date +%s.%N)
 set +e
-timeout -k 5 "$TIMEOUT" "$QEMU" -nodefaults -display none -no-reboot \
-	-m "$MEM" -smp "$SMP" \
-	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd.gz" -append "$CMDLINE" \
-	-serial "file:$WORK/console.raw" -serial "file:$WORK/tap.raw" \
-	"${qemu_extra[@]}" >"$WORK/qemu.out" 2>&1
-qrc=$?
+qemu_cmd=(timeout -k 5 "$TIMEOUT" "$QEMU" -nodefaults -display none -no-reboot
+	-m "$MEM" -smp "$SMP"
+	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd.gz" -append "$CMDLINE"
+	-serial "file:$WORK/console.raw" -serial "file:$WORK/tap.raw"
+	"${qemu_extra[@]}")
+if [ "$LIVE" = 1 ]; then
+	# run.sh's output as it comes; tail ends (after a last read) once QEMU has exited
+	: >"$WORK/tap.raw"
+	"${qemu_cmd[@]}" >"$WORK/qemu.out" 2>&1 &
+	qpid=$!
+	tail -n +1 -s 0.5 -F --pid=$qpid "$WORK/tap.raw" 2>/dev/null | tr -d '\r' &
+	tpid=$!
+	# background jobs ignore the terminal's ^C: pass INT/TERM on to QEMU (through timeout)
+	trap 'kill $qpid 2>/dev/null' INT TERM
+	wait $qpid
+	qrc=$?
+	while [ $qrc -gt 128 ] && kill -0 $qpid 2>/dev/null; do # wait was interrupted by the trap
+		wait $qpid
+		qrc=$?
+	done
+	trap - INT TERM
+	wait $tpid
+else
+	"${qemu_cmd[@]}" >"$WORK/qemu.out" 2>&1
+	qrc=$?
+fi
 set -e
 secs=$(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
 

@@ -1,0 +1,170 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make demo, on the host: one whole desk session on a simulated unit in a QEMU VM.
+#
+#   tests/demo/demo.sh BUILD KREL
+#
+# BUILD is the build directory after `make modules userspace` and tests/kernel's scenes
+# (BUILD/kmod/KREL/ko, BUILD/userspace/bin, BUILD/kernel-tests/{scenes,models},
+# BUILD/kernel-tests-userspace). Makes the demo's
+# face scene (demo_face.c, from python3-skimage's public-domain astronaut photo), boots the VM
+# with tests/demo/vm-session.sh as its run.sh, prints its transcript as it comes, and takes the
+# session's files out of the VM's output (a base64 tar between marker lines) into
+# BUILD/demo/session/. Exit status 0 only if the session finished and every file is there.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOTDIR=$(cd "$HERE/../.." && pwd)
+BUILD=${1:?usage: demo.sh BUILD KREL}
+KREL=${2:?usage: demo.sh BUILD KREL}
+BUILD=$(cd "$BUILD" && pwd)
+OUT=$BUILD/demo
+PAYLOAD=$BUILD/demo-payload
+KT=$BUILD/kernel-tests
+LIBS=$BUILD/kernel-tests-userspace
+ASTRONAUT=/usr/lib/python3/dist-packages/skimage/data/astronaut.png
+
+die() {
+	echo "demo: $*" >&2
+	exit 1
+}
+start=$(date +%s)
+mkdir -p "$OUT"
+rm -rf "$PAYLOAD" "$OUT/session" "$OUT/transcript.txt"
+mkdir -p "$PAYLOAD/scenes" "$PAYLOAD/models"
+
+# ---- the payload ------------------------------------------------------------------------------
+for f in biounitd biounitctl; do
+	[ -x "$BUILD/userspace/bin/$f" ] || die "$BUILD/userspace/bin/$f missing (make userspace)"
+	cp "$BUILD/userspace/bin/$f" "$PAYLOAD/"
+done
+[ -f "$KT/scenes/.made" ] || die "$KT/scenes missing (tests/kernel's scenes not made)"
+cp "$KT"/models/* "$PAYLOAD/models/"
+cp "$KT"/scenes/finger-*.pgm "$PAYLOAD/scenes/"
+# The signature: make_scenes' good three-stroke script, then the pen held in the air for 4 s
+# (one pen-up point): the simulated pad replays a script 500 ms after its end, and the applicant
+# should not seem to sign twice before biounitd has seen the pen up for signature_end_ms.
+awk '{ print } $1 ~ /^[0-9]+$/ { t = $1; x = $2; y = $3 }
+     END { if (!t) exit 1; printf "%d %d %d 0\n", t + 4000000, x, y }' \
+	"$KT/scenes/signature-good.txt" >"$PAYLOAD/scenes/signature.txt" || die "no signature script"
+install -m0755 "$HERE/vm-session.sh" "$PAYLOAD/run.sh"
+
+# The hand-off to the reference ordering service, when this biounitd sends packages (it knows
+# ordering_url; docs/biounitd.md) and the service is built. BIOUNIT_DEMO_HANDOFF=0 leaves it out.
+HANDOFF=0
+REF=$BUILD/userspace/bin/biounit-refservice
+if [ "${BIOUNIT_DEMO_HANDOFF:-1}" != 0 ] && [ -x "$REF" ]; then
+	printf 'face_cascade = %s\nface_landmarks = %s\nface_cache = %s\nstate_dir = %s\nordering_url = https://127.0.0.1:8443/v1/packages\n' \
+		"$KT/models/haarcascade_frontalface_alt2.xml" "$KT/models/shape_predictor_68_face_landmarks.dat" \
+		"$KT/models/landmarks.cache" "$OUT/check-state" >"$OUT/check.conf"
+	if "$BUILD/userspace/bin/biounitd" -c "$OUT/check.conf" --check-config >/dev/null 2>&1; then
+		HANDOFF=1
+	fi
+	rm -rf "$OUT/check.conf" "$OUT/check-state"
+fi
+if [ $HANDOFF = 1 ]; then
+	# the service's TLS certificate, made now for this run (never kept in the tree): self-signed,
+	# for 127.0.0.1, and the CA file biounitd is given
+	mkdir -p "$PAYLOAD/pki"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$PAYLOAD/pki/server.key" -out "$PAYLOAD/pki/server.pem" -days 2 \
+		-subj "/CN=biounit demo ordering service" \
+		-addext subjectAltName=IP:127.0.0.1,DNS:localhost >/dev/null 2>&1 ||
+		die "openssl could not make the service's certificate"
+	chmod 600 "$PAYLOAD/pki/server.key"
+	cp "$PAYLOAD/pki/server.pem" "$PAYLOAD/pki/ca.pem"
+	cp "$REF" "$PAYLOAD/"
+	echo "== Hand-off: on (biounit-refservice in the VM, a TLS certificate made with openssl for this run)"
+else
+	echo "== Hand-off: off (this biounitd does not send packages yet, or BIOUNIT_DEMO_HANDOFF=0):"
+	echo "   the demo ends with the session and its files"
+fi
+
+[ -r "$ASTRONAUT" ] || die "$ASTRONAUT missing (apt-get install python3-skimage)"
+gcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOTDIR/userspace/include" \
+	-o "$OUT/demo_face" "$HERE/demo_face.c" "$LIBS/libface.a" "$LIBS/libimage.a" \
+	-ljpeg -lpng -lm -pthread || die "demo_face does not build"
+echo "== The face in front of the camera: python3-skimage's astronaut (NASA, public domain)"
+"$OUT/demo_face" "$PAYLOAD/models" "$ASTRONAUT" "$PAYLOAD/demo-face.ppm" || die "no face scene"
+echo "  (a stock photo of a smiling astronaut cannot pass the passport rules: the operator will"
+echo "   see the reasons and decide; no compliant photo is faked)"
+
+# ---- the VM -----------------------------------------------------------------------------------
+echo "== Booting the VM (Debian $KREL, QEMU; the transcript follows as the VM prints it)"
+"$ROOTDIR/tests/vm/run-vm.sh" --raw --live --timeout 900 --krel "$KREL" \
+	--modules "$BUILD/kmod/$KREL/ko" --payload "$PAYLOAD" \
+	--tap "$OUT/$KREL.out" --console "$OUT/$KREL.log" 2>"$OUT/run-vm.err" |
+	awk -v t="$OUT/transcript.txt" '
+	     /^-----BEGIN BIOUNIT DEMO FILES/ { skip = 1; n = 0; next }
+	     /^-----END BIOUNIT DEMO FILES/ { skip = 0; $0 = sprintf("(the session files: %d KiB of base64 on the serial line)", n / 1024) }
+	     skip { n += length($0) + 1; next }
+	     { print; print > t; fflush() }'
+vmrc=${PIPESTATUS[0]}
+rm -rf "$PAYLOAD/pki" # this run's throwaway TLS key
+sed 's/^/  /' "$OUT/run-vm.err"
+grep -E '^(not )?ok [0-9] - vm ' "$OUT/$KREL.out" | sed 's/^/  /'
+
+# ---- the files ------------------------------------------------------------------------------
+mkdir -p "$OUT/session"
+awk '/^-----BEGIN BIOUNIT DEMO FILES/ { on = 1; next } /^-----END BIOUNIT DEMO FILES/ { on = 0 } on' \
+	"$OUT/$KREL.out" | base64 -d 2>/dev/null | tar -x -C "$OUT/session" 2>/dev/null
+grep -q '^DEMO SESSION FINISHED' "$OUT/$KREL.out" || die "the session did not finish in the VM (see $OUT/$KREL.out, $OUT/$KREL.log)"
+[ -f "$OUT/session/session.json" ] || die "no session files came out of the VM"
+
+echo
+echo "== The session's files on this host: $OUT/session/"
+python3 - "$OUT/session" <<'EOF' || die "files missing"
+import json, os, sys
+d = sys.argv[1]
+s = json.load(open(os.path.join(d, "session.json")))
+caps, res = s["captures"], s["results"]
+rel = os.path.relpath(d)
+missing = 0
+def show(label, f):
+    global missing
+    p = os.path.join(d, f)
+    ok = os.path.isfile(p) and os.path.getsize(p) > 0
+    if not ok:
+        missing += 1
+    print("  %-34s %s%s" % (label, os.path.join(rel, f), "" if ok else "   MISSING"))
+def kept(key):
+    r = res.get(key) or {}
+    c = r.get("capture", -1)
+    return r, (caps[c] if isinstance(c, int) and 0 <= c < len(caps) else None)
+r, c = kept("photo")
+if c:
+    show("photo, passport crop (35:45)", c["file"])
+    show("photo, the camera frame", c["file"].replace(".png", "-frame.png"))
+    print("  %-34s %s, score %s%s" % ("", r["outcome"], c.get("score"),
+          ("; fails: " + c["reasons"]) if c.get("reasons") else ""))
+else:
+    missing += 1; print("  photo: none kept")
+for key, label in (("right_hand", "fingerprint, right hand"), ("left_hand", "fingerprint, left hand")):
+    r, c = kept(key)
+    if c:
+        show(label, c["file"])
+        print("  %-34s %s, finger %s, score %s" % ("", r["outcome"], c.get("finger"), c.get("score")))
+    else:
+        missing += 1; print("  %s: none kept" % label)
+r, c = kept("signature")
+if c:
+    show("signature, rendered", c["file"])
+    print("  %-34s %s, score %s" % ("", r["outcome"], c.get("score")))
+else:
+    missing += 1; print("  signature: none kept")
+show("the session record", "session.json")
+others = sorted(set(os.listdir(d)) - {c["file"] for c in caps if c.get("file")} - {"session.json"})
+print("  every attempt: %d captures, %d files" % (len(caps), len([f for f in os.listdir(d) if f.endswith(".png")])))
+if s.get("state") != "finished":
+    print("  the session is %s, not finished" % s.get("state")); missing += 1
+sys.exit(1 if missing else 0)
+EOF
+
+if [ $HANDOFF = 1 ]; then
+	grep -q '^DEMO HANDOFF DONE' "$OUT/$KREL.out" || die "the package was not accepted by the ordering service (see $OUT/$KREL.out)"
+fi
+grep -q '^DEMO SESSION DONE' "$OUT/$KREL.out" || die "the VM's script did not end cleanly (see $OUT/$KREL.out)"
+[ "$vmrc" = 0 ] || die "run-vm.sh failed (status $vmrc): see $OUT/$KREL.out and $OUT/$KREL.log"
+echo
+echo "demo: done in $(($(date +%s) - start)) s; files in $OUT/session/, transcript $OUT/transcript.txt"

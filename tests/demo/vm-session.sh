@@ -1,0 +1,254 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make demo, inside the VM (busybox): one whole desk session on a simulated unit.
+# Payload (tests/demo/demo.sh builds it): biounitd, biounitctl, models/, scenes/
+# (make_scenes), demo-face.ppm (demo_face), optionally the reference ordering service and
+# its certificates in pki/. Prints a transcript; the session's files follow as a base64 tar
+# between the BEGIN/END marker lines, which the host script takes out of the output.
+cd "$(dirname "$0")" || exit 1
+export PATH="$PWD:$PATH"
+SIM=/sys/kernel/config/biounit-sim
+UNIT=desk1
+DIR=/tmp/demo
+STATE=$DIR/state
+export BIOUNITD_SOCKET=$DIR/control.socket
+CODE=IND-2026-0042
+DAEMON_PID=
+REF_PID=
+FOLLOW_PID=
+
+say() { printf '%s\n' "$*"; }
+step() { printf '\n== %s\n' "$*"; }
+op() { printf 'operator> %s\n' "$*"; }
+app() { printf 'applicant> %s\n' "$*"; }
+fail() {
+	say "DEMO FAILED: $*"
+	[ -f $DIR/biounitd.log ] && sed 's/^/  biounitd: /' $DIR/biounitd.log | tail -n 30
+	cleanup
+	exit 1
+}
+cleanup() {
+	[ -n "$FOLLOW_PID" ] && kill "$FOLLOW_PID" 2>/dev/null
+	[ -n "$REF_PID" ] && kill "$REF_PID" 2>/dev/null && wait "$REF_PID" 2>/dev/null
+	REF_PID=
+	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+	DAEMON_PID=
+	if [ -d $SIM/$UNIT ]; then
+		echo 0 >$SIM/$UNIT/live 2>/dev/null
+		rmdir $SIM/$UNIT 2>/dev/null
+	fi
+}
+
+# ---- the unit --------------------------------------------------------------------------------
+modprobe biounit-sim || fail "modprobe biounit-sim"
+grep -q " /sys/kernel/config " /proc/mounts || mount -t configfs none /sys/kernel/config
+mkdir -p $DIR && chmod 700 $DIR
+mkdir $SIM/$UNIT || fail "configfs: cannot make unit $UNIT"
+echo "IND-BU1 (simulated)" >$SIM/$UNIT/model
+echo "DEMO-0001" >$SIM/$UNIT/serial
+echo 1 >$SIM/$UNIT/live || fail "the simulated unit did not come up (kernel log)"
+echo 0 >$SIM/$UNIT/finger/placed
+say "kernel $(uname -r); simulated unit $(cat $SIM/$UNIT/model 2>/dev/null), serial DEMO-0001 on /dev/$(cat $SIM/$UNIT/dev_name)"
+
+scene() { # scene CHANNEL FILE: what the sensor sees from now on
+	dd if="$2" of="$SIM/$UNIT/$1/scene" bs=64M 2>/dev/null
+	info=$(cat "$SIM/$UNIT/$1/scene_info")
+	case $info in none | rejected* | error*) fail "scene $2 on $1: $info" ;; esac
+}
+finger() { # finger 0|1
+	echo "$1" >$SIM/$UNIT/finger/placed
+}
+
+# ---- biounitd -------------------------------------------------------------------------------
+cat >$DIR/biounitd.conf <<EOF
+socket_path = $BIOUNITD_SOCKET
+socket_group = root
+state_dir = $STATE
+unit = DEMO-0001
+face_cascade = $PWD/models/haarcascade_frontalface_alt2.xml
+face_landmarks = $PWD/models/shape_predictor_68_face_landmarks.dat
+face_cache = $PWD/models/landmarks.cache
+photo_timeout_ms = 15000
+photo_min_frames = 3
+retry_pause_ms = 3000
+finger_timeout_ms = 8000
+EOF
+# The hand-off (when the payload has the reference ordering service and its certificates):
+# biounitd sends the session's package to it over HTTPS on the loopback interface.
+HANDOFF=0
+if [ -d pki ] && [ -x biounit-refservice ]; then
+	HANDOFF=1
+	ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+	cat >>$DIR/biounitd.conf <<EOF
+ordering_url = https://127.0.0.1:8443/v1/packages
+ordering_ca = $PWD/pki/ca.pem
+EOF
+fi
+./biounitd -c $DIR/biounitd.conf >$DIR/biounitd.log 2>&1 &
+DAEMON_PID=$!
+i=0
+until biounitctl session list >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "biounitd did not answer in 60 s"
+	kill -0 $DAEMON_PID 2>/dev/null || fail "biounitd exited"
+	sleep 0.2
+done
+say "biounitd is up (control socket $BIOUNITD_SOCKET)"
+
+# ---- the session ------------------------------------------------------------------------------
+status() { biounitctl session status "$ID" 2>/dev/null | sed -n 2p; }
+wait_for() { # wait_for PATTERN SECONDS: until the status line matches PATTERN (case pattern)
+	end=$(($(date +%s) + $2))
+	while [ "$(date +%s)" -lt $end ]; do
+		s=$(status)
+		# shellcheck disable=SC2254
+		case $s in $1) return 0 ;; esac
+		sleep 0.3
+	done
+	fail "waited $2 s for '$1'; the session is at: $s"
+}
+
+step "The desk opens the session: appointment $CODE, adult (18+), photo + fingerprints + signature"
+scene face demo-face.ppm
+scene finger scenes/finger-dry.pgm
+op "biounitctl session start $CODE 18+ photo,fingers,signature"
+out=$(biounitctl session start $CODE 18+ photo,fingers,signature) || fail "start: $out"
+ID=$(echo "$out" | sed -n 's/^session //p')
+say "session $ID"
+say ""
+say "What the applicant's screen and the operator's tool show (biounitctl session follow $ID):"
+# the live feedback, as it comes, indented; the operator's actions are the operator> lines
+biounitctl session follow "$ID" | while IFS= read -r l; do printf '  | %s\n' "$l"; done &
+FOLLOW_PID=$!
+T0=$(date +%s)
+
+step "Photo: the applicant stands in front of the camera"
+app "(the camera sees the demo face: NASA's public-domain astronaut portrait, placed at passport geometry)"
+wait_for '\[review\] photo*' 400
+say ""
+op "reviews the best of the photos: $(status)"
+say "          no attempt is compliant: the operator keeps the best one, with its reasons, as a"
+say "          recorded decision (the policy's answer after 3 attempts)"
+REASON="stock photo: smiling, mouth open; best of 3 kept"
+op "biounitctl session accept $ID \"$REASON\""
+biounitctl session accept "$ID" "$REASON" >/dev/null || fail "accept photo"
+
+step "Fingerprints: right index, then left index"
+wait_for '\[capturing\] fingers right_index*' 60
+app "places the right index finger (dry skin: a faint print)"
+finger 1
+wait_for '*fingers right_index attempt 2/*' 120
+sleep 1
+app "lifts the finger, moistens it, places it again"
+finger 0
+sleep 0.6
+scene finger scenes/finger-good.pgm
+finger 1
+wait_for '\[capturing\] fingers left_index*' 120
+sleep 1
+app "lifts the right hand and places the left index finger"
+finger 0
+sleep 0.6
+finger 1
+wait_for '*signature*' 120
+finger 0
+
+step "Signature: the applicant signs on the pad"
+sleep 1
+app "signs in the box"
+scene signature scenes/signature.txt
+wait_for '\[review\] signature*' 120
+sleep 1
+op "reviews the signature: $(status)"
+op "biounitctl session accept $ID"
+biounitctl session accept "$ID" >/dev/null || fail "accept signature"
+wait_for '\[finished\]*' 30
+T1=$(date +%s)
+wait $FOLLOW_PID 2>/dev/null
+FOLLOW_PID=
+
+step "The session is finished (capture $((T1 - T0)) s in this VM); what the daemon stored"
+op "biounitctl session show $ID"
+biounitctl session show "$ID" | sed 's/^/  /' || fail "show"
+
+# ---- the files, kept before the hand-off ---------------------------------------------------------
+# After the ordering service acknowledges the package, biounitd wipes the session's images and
+# keeps only a receipt (docs/biounitd.md, 2a). The demo copies them first, to take them out to
+# the host; the service is started only after that, so the package waits in the outbox meanwhile.
+SDIR=$STATE/sessions/$ID
+[ -f "$SDIR/session.json" ] || fail "no session.json in $SDIR"
+mkdir -p $DIR/out || fail "cannot make $DIR/out"
+cp -a "$SDIR/." $DIR/out/ || fail "cannot copy $SDIR"
+say "DEMO SESSION FINISHED $ID"
+say ""
+say "(the demo copies the session's files now, to take them out of the VM: a desk keeps none)"
+
+# ---- the hand-off ---------------------------------------------------------------------------
+RC=0
+if [ $HANDOFF = 1 ]; then
+	step "The hand-off: the session's package, from the unit's outbox to the ordering service"
+	OB="biounitctl outbox --db $STATE/outbox.db"
+	op "biounitctl outbox      (the service is not up yet: the package waits, durably)"
+	$OB all 2>&1 | sed 's/^/  /'
+	# the unit's public key (made by biounitd at its first start) is what the service trusts
+	[ -s $STATE/unit.key.pub ] || fail "biounitd made no $STATE/unit.key.pub"
+	mkdir -p $DIR/refstore
+	./biounit-refservice --cert pki/server.pem --key pki/server.key --store $DIR/refstore \
+		--trust $STATE/unit.key.pub --listen 127.0.0.1 --port 8443 --port-file $DIR/ref.port \
+		--log $DIR/refservice.log >$DIR/refservice.out 2>&1 &
+	REF_PID=$!
+	i=0
+	until [ -s $DIR/ref.port ]; do
+		i=$((i + 1))
+		kill -0 $REF_PID 2>/dev/null && [ $i -lt 150 ] || {
+			cat $DIR/refservice.out
+			fail "the reference ordering service did not start"
+		}
+		sleep 0.2
+	done
+	say ""
+	say "The reference document-ordering service (biounit-refservice) is up on https://127.0.0.1:8443,"
+	say "trusting this unit's public key; the outbox sends at its next try."
+	i=0
+	until $OB delivered 2>/dev/null | grep -q '^delivered'; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || break
+		sleep 0.3
+	done
+	sleep 1 # the receipt and the wipe follow the acknowledgement
+	op "biounitctl outbox"
+	$OB all 2>&1 | sed 's/^/  /'
+	say "the session directory on the unit now: $(ls "$SDIR" | tr '\n' ' ')"
+	say ""
+	say "The ordering service holds (biounit-refservice --summary, every package verified again):"
+	./biounit-refservice --summary --store $DIR/refstore --trust $STATE/unit.key.pub >$DIR/summary 2>&1
+	src=$?
+	sed 's/^/  /' $DIR/summary
+	if [ $i -ge 300 ]; then
+		say "DEMO HANDOFF FAILED: the package was not acknowledged in 90 s"
+		tail -n 20 $DIR/biounitd.log | sed 's/^/  biounitd: /'
+		tail -n 20 $DIR/refservice.log 2>/dev/null | sed 's/^/  refservice: /'
+		RC=1
+	elif [ $src != 0 ] || ! grep -q '^package ' $DIR/summary; then
+		say "DEMO HANDOFF FAILED: the service's store does not verify"
+		RC=1
+	else
+		say "DEMO HANDOFF DONE"
+	fi
+else
+	step "The hand-off: left out (no ordering service in this run); the package waits in the outbox"
+	op "biounitctl outbox"
+	biounitctl outbox --db $STATE/outbox.db all 2>&1 | sed 's/^/  /'
+fi
+
+# ---- the files, out to the host --------------------------------------------------------------
+say ""
+say "-----BEGIN BIOUNIT DEMO FILES $ID-----"
+tar -C $DIR/out -cf - . | base64
+say "-----END BIOUNIT DEMO FILES-----"
+
+cleanup
+rmmod biounit-sim && rmmod biounit && say "modules unloaded"
+say "DEMO SESSION DONE $ID"
+exit $RC
