@@ -18,6 +18,7 @@
  * infinite filter bank reconstructs perfectly).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "wsq_internal.h"
@@ -256,62 +257,50 @@ size_t wsq_scratch_floats(const struct wsq_layout *l)
 	return strip > row ? strip : row;
 }
 
-int wsq_decompose(float *img, const struct wsq_layout *l, const struct wsq_filters *f,
-		  float *scratch)
+/* The filter bank over every node: forward (analysis) or inverse (synthesis) */
+static int run_filter_bank(float *img, const struct wsq_layout *l, const struct wsq_filters *f,
+			   float *scratch, bool inverse)
 {
 	float *tmp = scratch ? scratch : malloc(wsq_scratch_floats(l) * sizeof(float));
 	const float **pp = malloc((l->height + 4 * PAD) * sizeof(*pp));
 	float *ev = malloc(((size_t)l->width + 4 * PAD) * sizeof(float));
 	float *od = malloc(((size_t)l->width + 4 * PAD) * sizeof(float));
 	struct taps t;
+	int ret = 0;
 
 	if (!tmp || !pp || !ev || !od) {
-		if (!scratch)
-			free(tmp);
-		free(pp);
-		free(ev);
-		free(od);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out;
 	}
 	make_taps(f, &t);
-	for (int i = 0; i < WSQ_NODES; i++) {
-		rows_forward(img, l->width, &l->node[i], tmp, ev, od, &t);
-		cols_forward(img, l->width, &l->node[i], tmp, pp, &t);
+	if (!inverse) {
+		for (int i = 0; i < WSQ_NODES; i++) {
+			rows_forward(img, l->width, &l->node[i], tmp, ev, od, &t);
+			cols_forward(img, l->width, &l->node[i], tmp, pp, &t);
+		}
+	} else {
+		for (int i = WSQ_NODES - 1; i >= 0; i--) {
+			cols_inverse(img, l->width, &l->node[i], tmp, pp, &t);
+			rows_inverse(img, l->width, &l->node[i], tmp, ev, od, &t);
+		}
 	}
+out:
 	if (!scratch)
 		free(tmp);
 	free(pp);
 	free(ev);
 	free(od);
-	return 0;
+	return ret;
+}
+
+int wsq_decompose(float *img, const struct wsq_layout *l, const struct wsq_filters *f,
+		  float *scratch)
+{
+	return run_filter_bank(img, l, f, scratch, false);
 }
 
 int wsq_reconstruct(float *img, const struct wsq_layout *l, const struct wsq_filters *f,
 		  float *scratch)
 {
-	float *tmp = scratch ? scratch : malloc(wsq_scratch_floats(l) * sizeof(float));
-	const float **pp = malloc((l->height + 4 * PAD) * sizeof(*pp));
-	float *ev = malloc(((size_t)l->width + 4 * PAD) * sizeof(float));
-	float *od = malloc(((size_t)l->width + 4 * PAD) * sizeof(float));
-	struct taps t;
-
-	if (!tmp || !pp || !ev || !od) {
-		if (!scratch)
-			free(tmp);
-		free(pp);
-		free(ev);
-		free(od);
-		return -ENOMEM;
-	}
-	make_taps(f, &t);
-	for (int i = WSQ_NODES - 1; i >= 0; i--) {
-		cols_inverse(img, l->width, &l->node[i], tmp, pp, &t);
-		rows_inverse(img, l->width, &l->node[i], tmp, ev, od, &t);
-	}
-	if (!scratch)
-		free(tmp);
-	free(pp);
-	free(ev);
-	free(od);
-	return 0;
+	return run_filter_bank(img, l, f, scratch, true);
 }
