@@ -33,8 +33,12 @@ else
 fi
 tmp=$build/bench/face.txt.tmp
 {
+	# The detector scans 8 windows at a time with AVX2, else 4 (SSE2): say which.
+	simd=sse2
+	grep -qw avx2 /proc/cpuinfo 2>/dev/null && simd=avx2
 	echo "# face-bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -m), $(nproc) cores," \
-		"pinned: ${pin:-no}; $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //')"
+		"pinned: ${pin:-no}; $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //');" \
+		"detector scan: $simd"
 	$pin "$build/bench/face_bench" "$@"
 } > "$tmp" || { cat "$tmp"; rm -f "$tmp"; echo "face-bench: face_bench failed" >&2; exit 2; }
 mv "$tmp" "$build/bench/face.txt"

@@ -3,10 +3,13 @@
  * Haar cascade: reader of OpenCV's XML cascade files (the "new" format that
  * opencv_traincascade writes and Debian's opencv-data ships) and the
  * multi-scale detector, evaluated the way OpenCV's CascadeClassifier does:
- * fixed 24x24 window over an image pyramid, integral images, feature sums
- * normalised by the window's standard deviation over the window shrunk by one
- * pixel, stage rejected when its sum < threshold - 1e-5, hits grouped with
- * OpenCV's groupRectangles (eps 0.2).
+ * the cascade's fixed window (20x20 for alt2) over an image pyramid,
+ * integral images, feature sums normalised by the window's standard
+ * deviation over the window shrunk by one pixel, stage rejected when its
+ * sum < threshold - 1e-5, hits grouped with OpenCV's groupRectangles
+ * (eps 0.2). The scan runs several windows side by
+ * side through the cascade with SSE2/AVX2 (same arithmetic per window, so the
+ * same hits as one at a time): docs/face-rules.md, "Detection".
  */
 #include <errno.h>
 #include <math.h>
@@ -17,6 +20,18 @@
 #include <biounit/face.h>
 
 #include "raster.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+/* Trees up to this size are scanned four (or eight) windows at a time
+ * (OpenCV's frontal-face cascades have one or two nodes per tree). */
+#define SCAN4_MAX_TREE 8
+#if defined(__x86_64__) && defined(__GNUC__)
+/* Eight windows at a time where the CPU has AVX2, chosen at run time. */
+#include <immintrin.h>
+#define SCAN8 1
+#endif
+#endif
 
 #define STAGE_THRESHOLD_EPS 1e-5f
 #define MAX_CASCADE_FILE (64u * 1024 * 1024)
@@ -38,7 +53,7 @@ struct haar_node {
 };
 
 struct haar_weak {
-	uint32_t first_node, first_leaf;
+	uint32_t first_node, first_leaf, n_nodes;
 };
 
 struct haar_stage {
@@ -58,6 +73,7 @@ struct biounit_cascade {
 	uint32_t n_leaves;
 	struct haar_feature *features;
 	uint32_t n_features;
+	uint32_t max_tree_nodes;	/* internal nodes of the largest weak tree */
 };
 
 /* ------------------------------------------------------------ XML reading */
@@ -234,6 +250,9 @@ static int parse_weak(struct biounit_cascade *c, struct span w, uint32_t *cap_no
 				return -EINVAL;
 		}
 	}
+	wk->n_nodes = n_nodes;
+	if (n_nodes > c->max_tree_nodes)
+		c->max_tree_nodes = n_nodes;
 	c->n_weaks++;
 	return 0;
 }
@@ -409,45 +428,93 @@ struct opt_rect {
 	float weight;
 };
 
+/*
+ * A tree node with its feature's rectangles resolved to offsets from a
+ * window's corner in the level's integral image: one record per node. The
+ * scan is where detection spends its time (issue 5: some 300 000 windows and
+ * 20 trees each when an 8-megapixel still shows no face and the rotated
+ * copies are searched too).
+ */
+struct scan_node {
+	struct opt_rect r[3];
+	float threshold;
+	int left, right;	/* as struct haar_node */
+	int nrects;
+};
+
+/* Integral values past the end that the scan of several windows at once
+ * may read (for windows beyond a row's last one, whose results it ignores). */
+#define LEVEL_PAD 16
+
+/*
+ * One pyramid level: the integral images, and for levels scanned at every
+ * other column (step 2) a copy of the integral image whose rows hold the
+ * even columns, then the odd ones: the same corner of four windows side by
+ * side is then four consecutive values, one load.
+ */
 struct level {
 	uint32_t w, h, iw;	/* scaled image size; integral stride = w + 1 */
 	uint32_t *sum;
-	double *sqsum;
+	uint64_t *sqsum;
+	uint32_t *split;	/* step 2 only: row stride 2 * half */
+	uint32_t half;		/* (iw + 1) / 2 */
 };
 
-static int level_build(struct level *lv, const struct grey_raster *base, double factor)
+static int level_build(struct level *lv, const struct grey_raster *base, double factor,
+		       bool split)
 {
 	struct biounit_image_view bv = { base->px, base->w, base->h, base->w, BIOUNIT_PIX_GREY };
 	struct grey_raster r;
+	size_t n;
 	int ret;
 
 	lv->w = (uint32_t)lround(base->w / factor);
 	lv->h = (uint32_t)lround(base->h / factor);
 	lv->iw = lv->w + 1;
+	lv->half = (lv->iw + 1) / 2;
 	ret = grey_raster_resample(&bv, 0, 0, base->w, base->h, lv->w, lv->h, 0, &r);
 	if (ret)
 		return ret;
-	lv->sum = calloc((size_t)lv->iw * (lv->h + 1), sizeof(*lv->sum));
-	lv->sqsum = calloc((size_t)lv->iw * (lv->h + 1), sizeof(*lv->sqsum));
-	if (!lv->sum || !lv->sqsum) {
+	n = (size_t)lv->iw * (lv->h + 1);
+	lv->sum = malloc((n + LEVEL_PAD) * sizeof(*lv->sum));
+	lv->sqsum = malloc(n * sizeof(*lv->sqsum));
+	lv->split = split ? calloc((size_t)2 * lv->half * (lv->h + 1) + LEVEL_PAD,
+				   sizeof(*lv->split)) : NULL;
+	if (!lv->sum || !lv->sqsum || (split && !lv->split)) {
 		grey_raster_release(&r);
 		return -ENOMEM;
 	}
+	memset(lv->sum, 0, lv->iw * sizeof(*lv->sum));
+	memset(lv->sum + n, 0, LEVEL_PAD * sizeof(*lv->sum));
+	memset(lv->sqsum, 0, lv->iw * sizeof(*lv->sqsum));
+	/* Squares summed as integers: exact, as the doubles were (< 2^53). */
 	for (uint32_t y = 0; y < lv->h; y++) {
+		const uint8_t *px = r.px + (size_t)y * lv->w;
+		uint32_t *sr = lv->sum + (size_t)(y + 1) * lv->iw, *su = sr - lv->iw;
+		uint64_t *qr = lv->sqsum + (size_t)(y + 1) * lv->iw, *qu = qr - lv->iw;
 		uint32_t rs = 0;
-		double rq = 0;
+		uint64_t rq = 0;
 
+		sr[0] = 0;
+		qr[0] = 0;
 		for (uint32_t x = 0; x < lv->w; x++) {
-			uint32_t p = r.px[(size_t)y * lv->w + x];
-			size_t i = (size_t)(y + 1) * lv->iw + x + 1;
+			uint32_t p = px[x];
 
 			rs += p;
-			rq += (double)p * p;
-			lv->sum[i] = lv->sum[i - lv->iw] + rs;
-			lv->sqsum[i] = lv->sqsum[i - lv->iw] + rq;
+			rq += p * p;
+			sr[x + 1] = su[x + 1] + rs;
+			qr[x + 1] = qu[x + 1] + rq;
 		}
 	}
 	grey_raster_release(&r);
+	if (split)
+		for (uint32_t y = 0; y <= lv->h; y++) {
+			const uint32_t *sr = lv->sum + (size_t)y * lv->iw;
+			uint32_t *d = lv->split + (size_t)y * 2 * lv->half;
+
+			for (uint32_t x = 0; x < lv->iw; x++)
+				d[(x & 1) * lv->half + (x >> 1)] = sr[x];
+		}
 	return 0;
 }
 
@@ -455,31 +522,44 @@ static void level_release(struct level *lv)
 {
 	free(lv->sum);
 	free(lv->sqsum);
+	free(lv->split);
 }
 
-/* Returns true when every stage accepts the window at @off. */
-static bool window_passes(const struct biounit_cascade *c, const struct opt_rect *orects,
+/* Sum of the pixels under rectangle @r of the window whose integral starts
+ * at @s; wraps like OpenCV's (the difference fits in 32 bits). */
+static inline float rect_sum(const uint32_t *s, const struct opt_rect *r)
+{
+	return (float)(int32_t)(s[r->p0] - s[r->p1] - s[r->p2] + s[r->p3]);
+}
+
+/*
+ * Returns true when every stage accepts the window at @off. The arithmetic
+ * is OpenCV's, in the same order (weighted rectangle sums added up in
+ * float, compared after scaling by 1 / norm), so that hits do not depend on
+ * how the nodes are laid out.
+ */
+static bool window_passes(const struct biounit_cascade *c, const struct scan_node *nodes,
 			  const uint32_t *sum, size_t off, float inv_norm)
 {
 	const uint32_t *s = sum + off;
 
 	for (uint32_t si = 0; si < c->n_stages; si++) {
 		const struct haar_stage *st = &c->stages[si];
+		const struct haar_weak *wk = &c->weaks[st->first_weak];
+		const struct haar_weak *wend = wk + st->n_weak;
 		float acc = 0;
 
-		for (uint32_t wi = st->first_weak; wi < st->first_weak + st->n_weak; wi++) {
-			const struct haar_weak *wk = &c->weaks[wi];
+		for (; wk < wend; wk++) {
+			const struct scan_node *tree = nodes + wk->first_node;
 			int idx = 0;
 
 			do {
-				const struct haar_node *nd = &c->nodes[wk->first_node + idx];
-				const struct opt_rect *r = &orects[3 * nd->feature];
-				const int nr = c->features[nd->feature].nrects;
-				float val = 0;
+				const struct scan_node *nd = &tree[idx];
+				float val = nd->r[0].weight * rect_sum(s, &nd->r[0]);
 
-				for (int k = 0; k < nr; k++)
-					val += r[k].weight * (float)(int32_t)(s[r[k].p0] - s[r[k].p1] -
-									 s[r[k].p2] + s[r[k].p3]);
+				val += nd->r[1].weight * rect_sum(s, &nd->r[1]);
+				if (nd->nrects > 2)
+					val += nd->r[2].weight * rect_sum(s, &nd->r[2]);
 				idx = val * inv_norm < nd->threshold ? nd->left : nd->right;
 			} while (idx > 0);
 			acc += c->leaves[wk->first_leaf - idx];
@@ -489,6 +569,239 @@ static bool window_passes(const struct biounit_cascade *c, const struct opt_rect
 	}
 	return true;
 }
+
+#ifdef __SSE2__
+/*
+ * Several windows side by side at once (four with SSE2, eight with AVX2).
+ * Each lane does window_passes()'s float operations in the same order, so
+ * the hits are the same; but the lanes go through the trees without
+ * branching on their data (a node is evaluated when any live window reaches
+ * it), and the rejection that most windows meet in the first three stages is
+ * one branch per group. The integral values of a corner for the windows of a
+ * group are side by side (a step-1 level's integral image or a step-2
+ * level's split one): one load.
+ */
+static inline __m128 rect_sum4(const uint32_t *s, const struct opt_rect *r)
+{
+#define LOAD4(o) _mm_loadu_si128((const __m128i *)(s + (o)))
+	__m128i v = _mm_sub_epi32(LOAD4(r->p0), LOAD4(r->p1));
+
+	v = _mm_sub_epi32(v, LOAD4(r->p2));
+	v = _mm_add_epi32(v, LOAD4(r->p3));
+#undef LOAD4
+	return _mm_cvtepi32_ps(v);	/* the wrapping 32-bit sum, as rect_sum() */
+}
+
+/* Mask of the lanes that go to the node's left child. */
+static inline __m128 node_left4(const uint32_t *s, const struct scan_node *nd, __m128 inv_norm)
+{
+	__m128 val = _mm_mul_ps(_mm_set1_ps(nd->r[0].weight), rect_sum4(s, &nd->r[0]));
+
+	val = _mm_add_ps(val, _mm_mul_ps(_mm_set1_ps(nd->r[1].weight), rect_sum4(s, &nd->r[1])));
+	if (nd->nrects > 2)
+		val = _mm_add_ps(val, _mm_mul_ps(_mm_set1_ps(nd->r[2].weight),
+						 rect_sum4(s, &nd->r[2])));
+	return _mm_cmplt_ps(_mm_mul_ps(val, inv_norm), _mm_set1_ps(nd->threshold));
+}
+
+static inline __m128 select4(__m128 mask, __m128 a, __m128 b)
+{
+	return _mm_or_ps(_mm_and_ps(mask, a), _mm_andnot_ps(mask, b));
+}
+
+/* The leaf value that each lane reaches in one tree. */
+static inline __m128 tree_leaf4(const struct scan_node *tree, uint32_t n_nodes,
+				const float *leaves, const uint32_t *s, __m128 inv_norm, int live)
+{
+	const __m128 all = _mm_castsi128_ps(_mm_set1_epi32(-1));
+	const struct scan_node *a = &tree[0];
+	__m128 left = node_left4(s, a, inv_norm), leaf, reach[SCAN4_MAX_TREE];
+
+	/* A stump, or a node with a stump on one side: the usual shapes. */
+	if (n_nodes == 1)
+		return select4(left, _mm_set1_ps(leaves[-a->left]), _mm_set1_ps(leaves[-a->right]));
+	if (n_nodes == 2 && (a->left > 0) != (a->right > 0)) {
+		const struct scan_node *b = &tree[1];
+
+		if (a->left > 0) {
+			reach[1] = left;
+			leaf = _mm_set1_ps(leaves[-a->right]);
+		} else {
+			reach[1] = _mm_andnot_ps(left, all);
+			leaf = _mm_set1_ps(leaves[-a->left]);
+		}
+		if (_mm_movemask_ps(reach[1]) & live) {
+			__m128 lb = node_left4(s, b, inv_norm);
+
+			leaf = select4(reach[1], select4(lb, _mm_set1_ps(leaves[-b->left]),
+							 _mm_set1_ps(leaves[-b->right])), leaf);
+		}
+		return leaf;
+	}
+	/* Any other tree: the lanes reaching each node, in node order
+	 * (children come after their parent). */
+	leaf = _mm_setzero_ps();
+	reach[0] = all;
+	for (uint32_t n = 1; n < n_nodes; n++)
+		reach[n] = _mm_setzero_ps();
+	for (uint32_t n = 0; n < n_nodes; n++) {
+		const struct scan_node *nd = &tree[n];
+		__m128 right;
+
+		if (n) {
+			if (!(_mm_movemask_ps(reach[n]) & live))
+				continue;
+			left = node_left4(s, nd, inv_norm);
+		}
+		right = _mm_andnot_ps(left, reach[n]);
+		left = _mm_and_ps(left, reach[n]);
+		if (nd->left > 0)
+			reach[nd->left] = _mm_or_ps(reach[nd->left], left);
+		else
+			leaf = select4(left, _mm_set1_ps(leaves[-nd->left]), leaf);
+		if (nd->right > 0)
+			reach[nd->right] = _mm_or_ps(reach[nd->right], right);
+		else
+			leaf = select4(right, _mm_set1_ps(leaves[-nd->right]), leaf);
+	}
+	return leaf;
+}
+
+/* window_passes() for the four windows at @s + k whose bits are set in
+ * @live: returns the bits of those that every stage accepts. */
+static int windows4_pass(const struct biounit_cascade *c, const struct scan_node *nodes,
+			 const uint32_t *s, const float *inv, int live)
+{
+	const __m128 inv_norm = _mm_loadu_ps(inv);
+
+	for (uint32_t si = 0; si < c->n_stages && live; si++) {
+		const struct haar_stage *st = &c->stages[si];
+		const struct haar_weak *wk = &c->weaks[st->first_weak];
+		const struct haar_weak *wend = wk + st->n_weak;
+		__m128 acc = _mm_setzero_ps();
+
+		for (; wk < wend; wk++)
+			acc = _mm_add_ps(acc, tree_leaf4(nodes + wk->first_node, wk->n_nodes,
+							 c->leaves + wk->first_leaf, s, inv_norm,
+							 live));
+		/* Kept unless acc < threshold, as in window_passes() (NaN too). */
+		live &= ~_mm_movemask_ps(_mm_cmplt_ps(acc, _mm_set1_ps(st->threshold)));
+	}
+	return live;
+}
+
+#ifdef SCAN8
+/* The same for eight windows with AVX2 (and no FMA: products are rounded
+ * before they are added, as in window_passes()). */
+#define AVX2 __attribute__((target("avx2")))
+
+AVX2 static inline __m256 rect_sum8(const uint32_t *s, const struct opt_rect *r)
+{
+#define LOAD8(o) _mm256_loadu_si256((const __m256i *)(s + (o)))
+	__m256i v = _mm256_sub_epi32(LOAD8(r->p0), LOAD8(r->p1));
+
+	v = _mm256_sub_epi32(v, LOAD8(r->p2));
+	v = _mm256_add_epi32(v, LOAD8(r->p3));
+#undef LOAD8
+	return _mm256_cvtepi32_ps(v);
+}
+
+AVX2 static inline __m256 node_left8(const uint32_t *s, const struct scan_node *nd,
+				     __m256 inv_norm)
+{
+	__m256 val = _mm256_mul_ps(_mm256_set1_ps(nd->r[0].weight), rect_sum8(s, &nd->r[0]));
+
+	val = _mm256_add_ps(val, _mm256_mul_ps(_mm256_set1_ps(nd->r[1].weight),
+					       rect_sum8(s, &nd->r[1])));
+	if (nd->nrects > 2)
+		val = _mm256_add_ps(val, _mm256_mul_ps(_mm256_set1_ps(nd->r[2].weight),
+						       rect_sum8(s, &nd->r[2])));
+	return _mm256_cmp_ps(_mm256_mul_ps(val, inv_norm), _mm256_set1_ps(nd->threshold),
+			     _CMP_LT_OQ);
+}
+
+/* tree_leaf4(); blendv(a, b, mask) is b where the mask is set, else a. */
+AVX2 static inline __m256 tree_leaf8(const struct scan_node *tree, uint32_t n_nodes,
+				     const float *leaves, const uint32_t *s, __m256 inv_norm,
+				     int live)
+{
+	const __m256 all = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+	const struct scan_node *a = &tree[0];
+	__m256 left = node_left8(s, a, inv_norm), leaf, reach[SCAN4_MAX_TREE];
+
+	if (n_nodes == 1)
+		return _mm256_blendv_ps(_mm256_set1_ps(leaves[-a->right]),
+					_mm256_set1_ps(leaves[-a->left]), left);
+	if (n_nodes == 2 && (a->left > 0) != (a->right > 0)) {
+		const struct scan_node *b = &tree[1];
+
+		if (a->left > 0) {
+			reach[1] = left;
+			leaf = _mm256_set1_ps(leaves[-a->right]);
+		} else {
+			reach[1] = _mm256_andnot_ps(left, all);
+			leaf = _mm256_set1_ps(leaves[-a->left]);
+		}
+		if (_mm256_movemask_ps(reach[1]) & live) {
+			__m256 lb = node_left8(s, b, inv_norm);
+
+			leaf = _mm256_blendv_ps(leaf,
+						_mm256_blendv_ps(_mm256_set1_ps(leaves[-b->right]),
+								 _mm256_set1_ps(leaves[-b->left]), lb),
+						reach[1]);
+		}
+		return leaf;
+	}
+	leaf = _mm256_setzero_ps();
+	reach[0] = all;
+	for (uint32_t n = 1; n < n_nodes; n++)
+		reach[n] = _mm256_setzero_ps();
+	for (uint32_t n = 0; n < n_nodes; n++) {
+		const struct scan_node *nd = &tree[n];
+		__m256 right;
+
+		if (n) {
+			if (!(_mm256_movemask_ps(reach[n]) & live))
+				continue;
+			left = node_left8(s, nd, inv_norm);
+		}
+		right = _mm256_andnot_ps(left, reach[n]);
+		left = _mm256_and_ps(left, reach[n]);
+		if (nd->left > 0)
+			reach[nd->left] = _mm256_or_ps(reach[nd->left], left);
+		else
+			leaf = _mm256_blendv_ps(leaf, _mm256_set1_ps(leaves[-nd->left]), left);
+		if (nd->right > 0)
+			reach[nd->right] = _mm256_or_ps(reach[nd->right], right);
+		else
+			leaf = _mm256_blendv_ps(leaf, _mm256_set1_ps(leaves[-nd->right]), right);
+	}
+	return leaf;
+}
+
+AVX2 static int windows8_pass(const struct biounit_cascade *c, const struct scan_node *nodes,
+			      const uint32_t *s, const float *inv, int live)
+{
+	const __m256 inv_norm = _mm256_loadu_ps(inv);
+
+	for (uint32_t si = 0; si < c->n_stages && live; si++) {
+		const struct haar_stage *st = &c->stages[si];
+		const struct haar_weak *wk = &c->weaks[st->first_weak];
+		const struct haar_weak *wend = wk + st->n_weak;
+		__m256 acc = _mm256_setzero_ps();
+
+		for (; wk < wend; wk++)
+			acc = _mm256_add_ps(acc, tree_leaf8(nodes + wk->first_node, wk->n_nodes,
+							    c->leaves + wk->first_leaf, s, inv_norm,
+							    live));
+		live &= ~_mm256_movemask_ps(_mm256_cmp_ps(acc, _mm256_set1_ps(st->threshold),
+							  _CMP_LT_OQ));
+	}
+	return live;
+}
+#undef AVX2
+#endif
+#endif
 
 struct raw_hits {
 	struct biounit_face_box *box;
@@ -510,45 +823,136 @@ static int hits_push(struct raw_hits *h, float x, float y, float w, float hh)
 	return 0;
 }
 
-static int scan_level(const struct biounit_cascade *c, const struct level *lv, double factor,
-		      struct opt_rect *orects, struct raw_hits *hits)
+/* Offset of integral value (x, y) from a window's corner: in the integral
+ * image, or in the split one when @half (struct level). */
+static inline uint32_t corner(uint32_t iw, uint32_t half, int x, int y)
 {
-	const int ww = c->win_w, wh = c->win_h;
-	const uint32_t iw = lv->iw;
-	const int step = factor > 2.0 ? 1 : 2;
-	const double area = (double)(ww - 2) * (wh - 2);
-	/* Normalisation window: the detection window shrunk by one pixel. */
-	const size_t n0 = iw + 1, n1 = iw + (size_t)(ww - 1), n2 = (size_t)(wh - 1) * iw + 1,
-		     n3 = (size_t)(wh - 1) * iw + (size_t)(ww - 1);
+	if (half)
+		return (uint32_t)y * 2 * half + (uint32_t)(x & 1) * half + (uint32_t)(x >> 1);
+	return (uint32_t)y * iw + (uint32_t)x;
+}
 
-	for (uint32_t f = 0; f < c->n_features; f++)
-		for (int k = 0; k < c->features[f].nrects; k++) {
-			const struct haar_rect *r = &c->features[f].rect[k];
-			struct opt_rect *o = &orects[3 * f + k];
+/* Resolves every node's rectangles to offsets from a window's corner. */
+static void scan_nodes_prepare(const struct biounit_cascade *c, uint32_t iw, uint32_t half,
+			       struct scan_node *nodes)
+{
+	for (uint32_t i = 0; i < c->n_nodes; i++) {
+		const struct haar_node *hn = &c->nodes[i];
+		const struct haar_feature *f = &c->features[hn->feature];
+		struct scan_node *sn = &nodes[i];
 
-			o->p0 = (uint32_t)(r->y * iw + r->x);
-			o->p1 = (uint32_t)(r->y * iw + r->x + r->w);
-			o->p2 = (uint32_t)((r->y + r->h) * iw + r->x);
-			o->p3 = (uint32_t)((r->y + r->h) * iw + r->x + r->w);
+		memset(sn, 0, sizeof(*sn));
+		for (int k = 0; k < f->nrects; k++) {
+			const struct haar_rect *r = &f->rect[k];
+			struct opt_rect *o = &sn->r[k];
+
+			o->p0 = corner(iw, half, r->x, r->y);
+			o->p1 = corner(iw, half, r->x + r->w, r->y);
+			o->p2 = corner(iw, half, r->x, r->y + r->h);
+			o->p3 = corner(iw, half, r->x + r->w, r->y + r->h);
 			o->weight = r->weight;
 		}
-	for (uint32_t y = 0; y + (uint32_t)wh <= lv->h; y += (uint32_t)step)
-		for (uint32_t x = 0; x + (uint32_t)ww <= lv->w; x += (uint32_t)step) {
-			size_t off = (size_t)y * iw + x;
-			double s = (double)lv->sum[off + n0] - lv->sum[off + n1] - lv->sum[off + n2] +
-				   lv->sum[off + n3];
-			double q = lv->sqsum[off + n0] - lv->sqsum[off + n1] - lv->sqsum[off + n2] +
-				   lv->sqsum[off + n3];
-			double nf = area * q - s * s;
+		sn->threshold = hn->threshold;
+		sn->left = hn->left;
+		sn->right = hn->right;
+		sn->nrects = f->nrects;
+	}
+}
 
-			nf = nf > 0 ? sqrt(nf) : 1.0;
-			if (window_passes(c, orects, lv->sum, off, (float)(1.0 / nf))) {
-				int ret = hits_push(hits, (float)(x * factor), (float)(y * factor),
-						    (float)(ww * factor), (float)(wh * factor));
+/* The window's 1 / (area x standard deviation) over the window shrunk by
+ * one pixel, from the integral images; 1 for a flat window. */
+static inline float window_inv_norm(const struct level *lv, size_t off, int ww, int wh)
+{
+	const uint32_t iw = lv->iw;
+	const double area = (double)(ww - 2) * (wh - 2);
+	const size_t n0 = iw + 1, n1 = iw + (size_t)(ww - 1), n2 = (size_t)(wh - 1) * iw + 1,
+		     n3 = (size_t)(wh - 1) * iw + (size_t)(ww - 1);
+	double s = (double)(lv->sum[off + n0] - lv->sum[off + n1] - lv->sum[off + n2] +
+			    lv->sum[off + n3]);
+	double q = (double)(lv->sqsum[off + n0] - lv->sqsum[off + n1] - lv->sqsum[off + n2] +
+			    lv->sqsum[off + n3]);
+	double nf = area * q - s * s;
+
+	nf = nf > 0 ? sqrt(nf) : 1.0;
+	return (float)(1.0 / nf);
+}
+
+/* Windows scanned at a time: 8, 4, or 1 (no SIMD or large trees). */
+static uint32_t scan_lanes(const struct biounit_cascade *c)
+{
+#ifdef __SSE2__
+	if (c->max_tree_nodes > SCAN4_MAX_TREE)
+		return 1;
+#ifdef SCAN8
+	if (__builtin_cpu_supports("avx2"))
+		return 8;
+#endif
+	return 4;
+#else
+	(void)c;
+	return 1;
+#endif
+}
+
+static int scan_level(const struct biounit_cascade *c, const struct level *lv, double factor,
+		      uint32_t lanes, struct scan_node *nodes, struct raw_hits *hits)
+{
+	const int ww = c->win_w, wh = c->win_h;
+	const uint32_t iw = lv->iw, uw = (uint32_t)ww;
+	const uint32_t step = lv->split ? 2 : 1;
+	/* The integral image the nodes address, and its row stride. */
+	const uint32_t *sum = lv->split ? lv->split : lv->sum;
+	const size_t rs = lv->split ? 2 * (size_t)lv->half : iw;
+	int ret;
+
+#ifndef __SSE2__
+	(void)lanes;
+#endif
+	scan_nodes_prepare(c, iw, lv->split ? lv->half : 0, nodes);
+	for (uint32_t y = 0; y + (uint32_t)wh <= lv->h; y += step) {
+		uint32_t x = 0;
+
+#ifdef __SSE2__
+		/* @lanes windows side by side at a time; hits in the same order. */
+		for (; lanes > 1 && x + uw <= lv->w; x += lanes * step) {
+			const uint32_t *p = sum + y * rs + x / step;
+			float inv[8] = { 0 };
+			int live = 0, pass;
+
+			for (uint32_t k = 0; k < lanes; k++)
+				if (x + k * step + uw <= lv->w) {
+					inv[k] = window_inv_norm(lv, (size_t)y * iw + x + k * step,
+								 ww, wh);
+					live |= 1 << k;
+				}
+#ifdef SCAN8
+			if (lanes == 8)
+				pass = windows8_pass(c, nodes, p, inv, live);
+			else
+#endif
+				pass = windows4_pass(c, nodes, p, inv, live);
+			for (uint32_t k = 0; k < lanes && pass; k++, pass >>= 1) {
+				uint32_t xk = x + k * step;
+
+				if (!(pass & 1))
+					continue;
+				ret = hits_push(hits, (float)(xk * factor), (float)(y * factor),
+						(float)(ww * factor), (float)(wh * factor));
 				if (ret)
 					return ret;
 			}
 		}
+#endif
+		for (; x + uw <= lv->w; x += step) {
+			if (!window_passes(c, nodes, sum, y * rs + x / step,
+					   window_inv_norm(lv, (size_t)y * iw + x, ww, wh)))
+				continue;
+			ret = hits_push(hits, (float)(x * factor), (float)(y * factor),
+					(float)(ww * factor), (float)(wh * factor));
+			if (ret)
+				return ret;
+		}
+	}
 	return 0;
 }
 
@@ -651,7 +1055,8 @@ int biounit_cascade_detect(const struct biounit_cascade *c, const struct biounit
 	struct biounit_detect_params p = { 0.12f, 1.15f, 3, 320 };
 	struct raw_hits hits = { 0 };
 	struct grey_raster base;
-	struct opt_rect *orects;
+	struct scan_node *nodes;
+	uint32_t lanes;
 	double shrink, factor, min_face;
 	uint32_t bw, bh;
 	int ret = biounit_image_view_check(v);
@@ -676,8 +1081,9 @@ int biounit_cascade_detect(const struct biounit_cascade *c, const struct biounit
 	ret = grey_raster_resample(v, 0, 0, v->width, v->height, bw, bh, 0, &base);
 	if (ret)
 		return ret;
-	orects = calloc((size_t)c->n_features * 3, sizeof(*orects));
-	if (!orects) {
+	lanes = scan_lanes(c);
+	nodes = calloc(c->n_nodes, sizeof(*nodes));
+	if (!nodes) {
 		grey_raster_release(&base);
 		return -ENOMEM;
 	}
@@ -686,9 +1092,11 @@ int biounit_cascade_detect(const struct biounit_cascade *c, const struct biounit
 	for (; bw / factor >= c->win_w && bh / factor >= c->win_h; factor *= p.scale_step) {
 		struct level lv = { 0 };
 
-		ret = level_build(&lv, &base, factor);
+		/* As OpenCV: every window on levels scaled down more than 2x, every
+		 * other one on the others. */
+		ret = level_build(&lv, &base, factor, factor <= 2.0);
 		if (!ret)
-			ret = scan_level(c, &lv, factor, orects, &hits);
+			ret = scan_level(c, &lv, factor, lanes, nodes, &hits);
 		level_release(&lv);
 		if (ret)
 			goto out;
@@ -708,7 +1116,7 @@ int biounit_cascade_detect(const struct biounit_cascade *c, const struct biounit
 	}
 out:
 	free(hits.box);
-	free(orects);
+	free(nodes);
 	grey_raster_release(&base);
 	return ret;
 }

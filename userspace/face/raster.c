@@ -29,12 +29,16 @@ void grey_raster_release(struct grey_raster *r)
  * Each destination pixel averages a grid of up to 4x4 source samples spread
  * over its footprint: exact enough for detection and statistics, and it reads
  * at most 16 source pixels per output pixel however large the source is.
+ * The sample columns are the same for every row, so they are worked out once
+ * (an 8-megapixel still is resampled for every full check: issue 5).
  */
 int grey_raster_resample(const struct biounit_image_view *v, double sx, double sy, double sw,
 			 double sh, uint32_t dw, uint32_t dh, uint8_t fill, struct grey_raster *out)
 {
+	const unsigned int bpp = v->format == BIOUNIT_PIX_GREY ? 1 : 3;
 	double fx = sw / dw, fy = sh / dh;
 	int nx = (int)ceil(fx), ny = (int)ceil(fy);
+	size_t *cols;
 	int ret = grey_raster_alloc(out, dw, dh);
 
 	if (ret)
@@ -47,28 +51,55 @@ int grey_raster_resample(const struct biounit_image_view *v, double sx, double s
 		nx = 4;
 	if (ny > 4)
 		ny = 4;
+	/* Per destination column: byte offsets of its samples inside the
+	 * image first, then how many there are, in cols[x * 5 + 4]. */
+	cols = malloc((size_t)dw * 5 * sizeof(*cols));
+	if (!cols) {
+		grey_raster_release(out);
+		return -ENOMEM;
+	}
+	for (uint32_t x = 0; x < dw; x++) {
+		size_t *c = &cols[(size_t)x * 5], k = 0;
+
+		for (int i = 0; i < nx; i++) {
+			int xs = (int)floor(sx + (x + (i + 0.5) / nx) * fx);
+
+			if (xs >= 0 && xs < (int)v->width)
+				c[k++] = (size_t)xs * bpp;
+		}
+		c[4] = k;
+	}
 	for (uint32_t y = 0; y < dh; y++) {
-		int ys[4];
+		const uint8_t *rows[4];
+		uint8_t *d = out->px + (size_t)y * dw;
+		unsigned int nr = 0;
 
-		for (int j = 0; j < ny; j++)
-			ys[j] = (int)floor(sy + (y + (j + 0.5) / ny) * fy);
+		for (int j = 0; j < ny; j++) {
+			int ys = (int)floor(sy + (y + (j + 0.5) / ny) * fy);
+
+			if (ys >= 0 && ys < (int)v->height)
+				rows[nr++] = v->data + (size_t)ys * v->stride;
+		}
 		for (uint32_t x = 0; x < dw; x++) {
-			unsigned int sum = 0, cnt = 0;
+			const size_t *c = &cols[(size_t)x * 5];
+			unsigned int sum = 0, cnt = (unsigned int)c[4] * nr;
 
-			for (int i = 0; i < nx; i++) {
-				int xs = (int)floor(sx + (x + (i + 0.5) / nx) * fx);
+			if (bpp == 1) {
+				for (size_t i = 0; i < c[4]; i++)
+					for (unsigned int j = 0; j < nr; j++)
+						sum += rows[j][c[i]];
+			} else {
+				for (size_t i = 0; i < c[4]; i++)
+					for (unsigned int j = 0; j < nr; j++) {
+						const uint8_t *p = rows[j] + c[i];
 
-				if (xs < 0 || xs >= (int)v->width)
-					continue;
-				for (int j = 0; j < ny; j++) {
-					if (ys[j] < 0 || ys[j] >= (int)v->height)
-						continue;
-					sum += view_grey_at(v, (uint32_t)xs, (uint32_t)ys[j]);
-					cnt++;
-				}
+						/* Luma as view_grey_at(), sample by sample. */
+						sum += (unsigned int)(p[0] + p[1] + p[2]) / 3;
+					}
 			}
-			out->px[(size_t)y * dw + x] = cnt ? (uint8_t)((sum + cnt / 2) / cnt) : fill;
+			d[x] = cnt ? (uint8_t)((sum + cnt / 2) / cnt) : fill;
 		}
 	}
+	free(cols);
 	return 0;
 }
