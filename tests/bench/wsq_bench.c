@@ -23,6 +23,7 @@
 #include <time.h>
 #include <biounit/image.h>
 #include <biounit/wsq.h>
+#include "../userspace/synth_print.h"
 
 static double clock_ms(clockid_t id)
 {
@@ -53,44 +54,6 @@ static void row(const char *what, double *v, size_t n)
 	double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 	double p95 = v[(size_t)ceil(0.95 * n) - 1];
 	printf("%-34s %5zu %9.3f %9.3f %9.3f\n", what, n, sum / n, med, p95);
-}
-
-static uint32_t rng(uint32_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
-}
-
-static double urand(uint32_t *s)
-{
-	return (rng(s) + 0.5) / 4294967296.0;
-}
-
-static struct biounit_image *synth_print(uint32_t w, uint32_t h, uint32_t seed)
-{
-	struct biounit_image *img;
-	uint32_t s = seed * 2654435761u + 1;
-	double period = 8 + 3 * urand(&s), noise = 5 + 25 * urand(&s), amp = 50 + 60 * urand(&s);
-	double cx = w / 2.0 + 30 * (urand(&s) - 0.5), cy = h * (0.55 + 0.1 * urand(&s));
-	double ax = w * (0.32 + 0.1 * urand(&s)), ay = h * (0.38 + 0.08 * urand(&s));
-
-	if (biounit_image_new(w, h, BIOUNIT_PIX_GREY, &img))
-		return NULL;
-	uint8_t *px = biounit_image_data(img);
-	for (uint32_t y = 0; y < h; y++)
-		for (uint32_t x = 0; x < w; x++) {
-			double ex = (x - w / 2.0) / ax, ey = (y - h / 2.0) / ay, v = 255;
-
-			if (ex * ex + ey * ey < 1) {
-				double r = hypot(x - cx, (y - cy) * 1.3);
-				double n = (urand(&s) + urand(&s) + urand(&s) - 1.5) * 2 * noise;
-				v = 140 - amp * cos(2 * M_PI * r / period) + n;
-			}
-			px[(size_t)y * w + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-		}
-	return img;
 }
 
 /* the grey view of @img (first channel of colour files) into @grey when needed */
@@ -199,7 +162,7 @@ int main(int argc, char **argv)
 	} else {
 		printf("# prints: %u generated, 416 x 480 (no data set)\n", n_synth);
 		for (unsigned int i = 0; i < n_synth && i < cap; i++) {
-			struct biounit_image *img = synth_print(416, 480, i + 1);
+			struct biounit_image *img = synth_print(416, 480, i + 1, SYNTH_VARIED);
 			struct biounit_image_view v;
 
 			if (!img) {

@@ -2,7 +2,15 @@
 /*
  * wsq_eval - our WSQ codec on the prints of ../shared (issue 9).
  *
- *   wsq_eval DATA_DIR [BITRATE...]     (default 0.75 2.25 0.56 0.615 1.48)
+ *   wsq_eval [-a mse|spec|spec-rate] [-m] [-v] DATA_DIR [BITRATE...]
+ *                                      (default 0.75 2.25 0.56 0.615 1.48)
+ *
+ * -a: the encoder's bit allocation (enum biounit_wsq_alloc; default mse, ours;
+ *     spec: the specification's, as NBIS; spec-rate: the spec's bin widths with
+ *     our rate search). -m: ask, print by print, for the rate the spec's
+ *     allocation reaches at BITRATE (it spends less than asked), so that the
+ *     allocation of -a is compared with the spec's at equal size. -v: also a
+ *     line per print: "print FILE BPP PSNR".
  *
  * DATA_DIR holds labels.csv (file,dataset,...) and the images. For each
  * requested bit rate, every image is encoded and decoded (each timed as the
@@ -21,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <biounit/image.h>
 #include <biounit/wsq.h>
 
@@ -130,17 +139,40 @@ static void summary(const char *name, struct res *r, size_t n, const char *set)
 	free(v);
 }
 
+static const char *alloc_name[] = { "mse", "spec", "spec-rate" };
+
 int main(int argc, char **argv)
 {
 	static struct res res[MAX_ROWS];
+	enum biounit_wsq_alloc alloc = BIOUNIT_WSQ_ALLOC_MSE;
+	int match = 0, verbose = 0, opt;
 	char sets[MAX_SETS][64];
 	int nsets = 0, failed = 0;
 	double rates[16];
 	int nrates = 0;
 	char path[4096], line[2048];
 
+	while ((opt = getopt(argc, argv, "a:mv")) != -1) {
+		if (opt == 'm' || opt == 'v') {
+			*(opt == 'm' ? &match : &verbose) = 1;
+			continue;
+		}
+		int found = 0;
+
+		for (int a = 0; a < 3; a++)
+			if (opt == 'a' && !strcmp(optarg, alloc_name[a])) {
+				alloc = (enum biounit_wsq_alloc)a;
+				found = 1;
+			}
+		if (!found)
+			goto usage;
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s DATA_DIR [BITRATE...]\n", argv[0]);
+usage:
+		fprintf(stderr, "usage: %s [-a mse|spec|spec-rate] [-m] [-v] DATA_DIR [BITRATE...]\n",
+			argv[0]);
 		return 2;
 	}
 	for (int i = 2; i < argc && nrates < 16; i++)
@@ -199,11 +231,27 @@ int main(int argc, char **argv)
 				v = biounit_image_get_view(grey);
 			}
 			double best_enc = INFINITY, best_dec = INFINITY;
+			struct biounit_wsq_encode_opts o = { .bitrate = (float)rates[ri], .ppi = 500,
+							     .alloc = alloc };
+			if (match) {
+				struct biounit_wsq_encode_opts so = o;
+
+				so.alloc = BIOUNIT_WSQ_ALLOC_SPEC;
+				ret = biounit_wsq_encode_ex(&v, &so, &out, &len);
+				if (ret) {
+					fprintf(stderr, "%s: encode %d\n", file, ret);
+					failed = 1;
+				} else {
+					o.bitrate = (float)(8.0 * len / ((double)v.width * v.height));
+					if (o.bitrate < 0.1f)
+						o.bitrate = 0.1f;
+				}
+			}
 			for (int rep = 0; rep < 3 && !failed; rep++) {
 				double t0 = now_ms();
 				free(out);
 				out = NULL;
-				ret = biounit_wsq_encode(&v, (float)rates[ri], 500, &out, &len);
+				ret = biounit_wsq_encode_ex(&v, &o, &out, &len);
 				double t1 = now_ms();
 				if (ret) {
 					fprintf(stderr, "%s: encode %d\n", file, ret);
@@ -238,6 +286,8 @@ int main(int argc, char **argv)
 					r->enc_ms = best_enc;
 					r->dec_ms = best_dec;
 					r->mpix = npix / 1e6;
+					if (verbose)
+						printf("print %s %.4f %.3f\n", fld[0], r->bpp, r->psnr);
 					int known = 0;
 					for (int s = 0; s < nsets; s++)
 						known |= !strcmp(sets[s], fld[1]);
@@ -251,8 +301,10 @@ int main(int argc, char **argv)
 			biounit_image_free(img);
 		}
 		fclose(f);
-		printf("\n# WSQ at a requested %.3g bpp (ratio = pixels / stream bytes; bpp of the "
-		       "whole stream; times best of 3)\n", rates[ri]);
+		printf("\n# WSQ at a requested %.3g bpp%s, allocation %s (ratio = pixels / stream "
+		       "bytes; bpp of the whole stream; times best of 3)\n", rates[ri],
+		       match ? " (each print: what the spec's allocation reaches there)" : "",
+		       alloc_name[alloc]);
 		printf("%-22s %4s %6s %6s %6s %6s %6s %7s %7s %7s %7s %6s %6s\n", "dataset", "n",
 		       "ratio", "r.med", "bpp", "PSNR", "P.med", "enc ms", "e.med", "dec ms",
 		       "d.med", "e/MP", "d/MP");

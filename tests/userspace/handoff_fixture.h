@@ -32,6 +32,7 @@
 #include <biounit/package.h>
 #include <biounit/records.h>
 #include <biounit/signature.h>
+#include "synth_print.h"
 
 #define FIX_MARKER_SIZE 32
 
@@ -227,25 +228,7 @@ static inline struct biounit_image *fix_portrait(uint32_t w, uint32_t h)
 /* a grey fingertip: concentric ridges about 9.5 pixels apart (500 ppi) in an ellipse */
 static inline struct biounit_image *fix_print(uint32_t w, uint32_t h, uint32_t seed)
 {
-	double cx = w * 0.5, cy = h * 0.45;
-	struct biounit_image *img;
-	uint8_t *p;
-
-	if (biounit_image_new(w, h, BIOUNIT_PIX_GREY, &img))
-		return NULL;
-	p = biounit_image_data(img);
-	for (uint32_t y = 0; y < h; y++)
-		for (uint32_t x = 0; x < w; x++) {
-			double dx = x - cx, dy = (y - cy) * 0.8, r = sqrt(dx * dx + dy * dy);
-			double a = atan2(dy, dx), e = (dx * dx) / (0.4 * w * 0.4 * w) +
-						       (dy * dy) / (0.45 * h * 0.45 * h);
-			double ridge = cos(2 * M_PI * r / 9.5 + 0.6 * sin(2 * a) + seed);
-			double v = e < 1 ? 128 - 100 * ridge * (1 - e * e) : 235;
-
-			v += (int)(fix_lcg(&seed) % 17) - 8;
-			p[(size_t)y * w + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-		}
-	return img;
+	return synth_print(w, h, seed, SYNTH_TIP);
 }
 
 /* a signature of three strokes: a loop, a wave, an underline (pad units, 100 per mm) */

@@ -17,43 +17,13 @@
 
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
+#include "synth_print.h"
+#include "../../userspace/wsq/wsq_internal.h"
 
-static uint32_t rng(uint32_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
-}
-
-static double urand(uint32_t *s)
-{
-	return (rng(s) + 0.5) / 4294967296.0;
-}
-
-/* ridges along circles around a core below the centre, inside an ellipse, white outside */
+/* ridges along circles around a core below the centre, inside an ellipse, light outside */
 static struct biounit_image *ridges(uint32_t w, uint32_t h, uint32_t seed)
 {
-	struct biounit_image *img;
-	uint32_t s = seed * 2654435761u + 1;
-	double period = 8 + 3 * urand(&s), noise = 5 + 15 * urand(&s), amp = 60 + 40 * urand(&s);
-	double cx = w / 2.0, cy = h * 0.6, ax = w * 0.4, ay = h * 0.45;
-
-	if (biounit_image_new(w, h, BIOUNIT_PIX_GREY, &img))
-		return NULL;
-	uint8_t *px = biounit_image_data(img);
-	for (uint32_t y = 0; y < h; y++)
-		for (uint32_t x = 0; x < w; x++) {
-			double ex = (x - w / 2.0) / ax, ey = (y - h / 2.0) / ay, v = 245;
-
-			if (ex * ex + ey * ey < 1) {
-				double r = hypot(x - cx, (y - cy) * 1.3);
-				double n = (urand(&s) + urand(&s) + urand(&s) - 1.5) * 2 * noise;
-				v = 130 - amp * cos(2 * M_PI * r / period) + n;
-			}
-			px[(size_t)y * w + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-		}
-	return img;
+	return synth_print(w, h, seed, SYNTH_RIDGES);
 }
 
 static double psnr(const struct biounit_image_view *a, const struct biounit_image_view *b)
@@ -70,9 +40,10 @@ static double psnr(const struct biounit_image_view *a, const struct biounit_imag
 }
 
 /* encode @img at @rate, decode, return the PSNR (negative on error) and the achieved bpp */
-static double round_trip(struct __test_metadata *_metadata, struct biounit_image *img,
-			 float rate, double *bpp)
+static double round_trip_alloc(struct __test_metadata *_metadata, struct biounit_image *img,
+			       float rate, enum biounit_wsq_alloc alloc, double *bpp)
 {
+	struct biounit_wsq_encode_opts o = { .bitrate = rate, .ppi = 500, .alloc = alloc };
 	struct biounit_image_view v = biounit_image_get_view(img), dv;
 	struct biounit_image *dec = NULL;
 	uint8_t *out = NULL;
@@ -80,7 +51,7 @@ static double round_trip(struct __test_metadata *_metadata, struct biounit_image
 	unsigned int ppi = 7;
 	double p;
 
-	EXPECT_EQ(0, biounit_wsq_encode(&v, rate, 500, &out, &len));
+	EXPECT_EQ(0, biounit_wsq_encode_ex(&v, &o, &out, &len));
 	if (!out)
 		return -1;
 	*bpp = 8.0 * len / ((double)v.width * v.height);
@@ -96,6 +67,12 @@ static double round_trip(struct __test_metadata *_metadata, struct biounit_image
 	p = dv.width == v.width && dv.height == v.height ? psnr(&v, &dv) : -1;
 	biounit_image_free(dec);
 	return p;
+}
+
+static double round_trip(struct __test_metadata *_metadata, struct biounit_image *img,
+			 float rate, double *bpp)
+{
+	return round_trip_alloc(_metadata, img, rate, BIOUNIT_WSQ_ALLOC_MSE, bpp);
 }
 
 /*
@@ -126,6 +103,258 @@ TEST(round_trip_0_75_and_2_25_bpp)
 		EXPECT_GE(bpp, 2.25 * (1 - RATE_UNDER)) TH_LOG("seed %u: %.4f bpp", seed, bpp);
 		biounit_image_free(img);
 	}
+}
+
+/*
+ * The specification's bit allocation (BIOUNIT_WSQ_ALLOC_SPEC, q from its rate
+ * model) and its bin widths with our rate search (BIOUNIT_WSQ_ALLOC_SPEC_RATE)
+ * on the same prints, PSNR measured on 2026-11-23 (floors 0.5 dB under).
+ * The spec's model spends less than asked (0.45..0.53 bpp for 0.75, 1.48..1.58
+ * for 2.25 here; NBIS does the same on real prints): its rate is checked to
+ * lie between 55% and 101% of the request, the searched one like ours. Our
+ * allocation asked for the size the spec's reached must do at least as well
+ * (it is the default for that reason, docs/wsq.md).
+ */
+static const double psnr_spec[2][4] = { { 25.71, 27.93, 25.78, 32.12 },
+					{ 30.58, 32.67, 30.45, 36.81 } };
+static const double psnr_spec_rate[2][4] = { { 26.94, 29.06, 26.96, 33.40 },
+					     { 31.44, 33.60, 31.27, 38.02 } };
+
+TEST(spec_allocation_round_trip)
+{
+	const float rates[2] = { 0.75f, 2.25f };
+
+	for (uint32_t seed = 1; seed <= 4; seed++) {
+		struct biounit_image *img = ridges(416, 480, seed);
+
+		ASSERT_NE(NULL, img);
+		for (int ri = 0; ri < 2; ri++) {
+			double r = rates[ri], bpp = 0, bpp_m = 0, p, pm;
+
+			p = round_trip_alloc(_metadata, img, rates[ri], BIOUNIT_WSQ_ALLOC_SPEC, &bpp);
+			EXPECT_GE(p, psnr_spec[ri][seed - 1] - PSNR_MARGIN)
+				TH_LOG("spec, seed %u, %.2f bpp: %.2f dB", seed, r, p);
+			EXPECT_LE(bpp, r * 1.01) TH_LOG("spec, seed %u: %.4f bpp", seed, bpp);
+			EXPECT_GE(bpp, r * 0.55) TH_LOG("spec, seed %u: %.4f bpp", seed, bpp);
+			pm = round_trip(_metadata, img, (float)bpp, &bpp_m);
+			EXPECT_LE(bpp_m, bpp * 1.01);
+			EXPECT_GE(pm, p - 0.05) TH_LOG("seed %u, %.4f bpp: ours %.2f, spec's %.2f dB",
+						       seed, bpp, pm, p);
+
+			p = round_trip_alloc(_metadata, img, rates[ri], BIOUNIT_WSQ_ALLOC_SPEC_RATE,
+					     &bpp);
+			EXPECT_GE(p, psnr_spec_rate[ri][seed - 1] - PSNR_MARGIN)
+				TH_LOG("spec-rate, seed %u, %.2f bpp: %.2f dB", seed, r, p);
+			EXPECT_LE(bpp, r * (1 + RATE_OVER)) TH_LOG("seed %u: %.4f bpp", seed, bpp);
+			EXPECT_GE(bpp, r * (1 - RATE_UNDER)) TH_LOG("seed %u: %.4f bpp", seed, bpp);
+		}
+		biounit_image_free(img);
+	}
+}
+
+/* |a - b| <= tol (a TH_LOG may follow, as after the harness's EXPECTs) */
+#define EXPECT_NEAR(a, b, tol) EXPECT_LE(fabs((double)(a) - (double)(b)), (double)(tol))
+
+static double scaled16(const uint8_t *p)
+{
+	double v = (double)((unsigned int)p[1] << 8 | p[2]);
+
+	for (unsigned int i = 0; i < p[0]; i++)
+		v /= 10;
+	return v;
+}
+
+/*
+ * The spec allocation's quantisation table: C = 0.44, Z_k = 1.2 Q_k, one bin
+ * width for subbands 0..3 (Q'_k = 1), nothing for 60..63; the stream's size
+ * never falls as the requested rate rises.
+ */
+TEST(spec_allocation_tables)
+{
+	struct biounit_image *img = ridges(300, 400, 5);
+	size_t last = 0;
+	const float rates[] = { 0.1f, 0.3f, 0.75f, 1.5f, 2.25f, 4.0f, 8.0f };
+
+	ASSERT_NE(NULL, img);
+	struct biounit_image_view v = biounit_image_get_view(img);
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		struct biounit_wsq_encode_opts o = { rates[i], 0, BIOUNIT_WSQ_ALLOC_SPEC };
+		uint8_t *s = NULL;
+		size_t len = 0;
+		int coded = 0;
+
+		ASSERT_EQ(0, biounit_wsq_encode_ex(&v, &o, &s, &len));
+		EXPECT_GE(len, last) TH_LOG("%.2f bpp: %zu bytes after %zu", rates[i], len, last);
+		last = len;
+		const uint8_t *d = memmem(s, len, "\xff\xa5\x01\x85", 4);
+		ASSERT_NE(NULL, d);
+		d += 4;
+		EXPECT_NEAR(0.44, scaled16(d), 1e-9);
+		for (int k = 0; k < 64; k++) {
+			double q = scaled16(d + 3 + 6 * k), z = scaled16(d + 6 + 6 * k);
+
+			if (k >= 60 || q == 0) {
+				EXPECT_EQ(0, q);
+				EXPECT_EQ(0, z);
+				continue;
+			}
+			coded++;
+			EXPECT_NEAR(1.2, z / q, 1e-3) TH_LOG("subband %d: Q %g Z %g", k, q, z);
+			if (k < 4)
+				EXPECT_NEAR(scaled16(d + 3), q, q * 1e-3);
+		}
+		EXPECT_GE(coded, 40) TH_LOG("%.2f bpp", rates[i]);
+		free(s);
+	}
+	/* odd sizes, both spec allocations: decoded (measured 21.7 dB and more at 1 bpp) */
+	const uint32_t sz[][2] = { { 248, 338 }, { 32, 32 }, { 33, 47 }, { 1001, 35 }, { 35, 777 } };
+	for (size_t i = 0; i < sizeof(sz) / sizeof(sz[0]); i++)
+		for (int a = BIOUNIT_WSQ_ALLOC_SPEC; a <= BIOUNIT_WSQ_ALLOC_SPEC_RATE; a++) {
+			struct biounit_image *odd = ridges(sz[i][0], sz[i][1], (uint32_t)i + 20);
+			double bpp, p;
+
+			ASSERT_NE(NULL, odd);
+			p = round_trip_alloc(_metadata, odd, 1.0f, (enum biounit_wsq_alloc)a, &bpp);
+			EXPECT_GE(p, 20.0) TH_LOG("%ux%u, allocation %d: %.2f dB", sz[i][0], sz[i][1], a, p);
+			biounit_image_free(odd);
+		}
+
+	struct biounit_wsq_encode_opts bad = { 0.75f, 0, (enum biounit_wsq_alloc)7 };
+	uint8_t *s = NULL;
+	size_t len = 0;
+
+	EXPECT_EQ(-EINVAL, biounit_wsq_encode_ex(&v, &bad, &s, &len));
+	EXPECT_EQ(-EINVAL, biounit_wsq_encode_ex(&v, NULL, &s, &len));
+	EXPECT_EQ(NULL, s);
+	biounit_image_free(img);
+}
+
+/* The allocation itself against what the spec says (quant.c's internal functions). */
+TEST(spec_allocation_known_truth)
+{
+	double var[WSQ_BANDS], qp[WSQ_BANDS];
+
+	/* Q'_k: 1 for 0..3, 10 / (A_k ln var_k), none under a variance of 1.01 or for 60..63 */
+	for (int k = 0; k < WSQ_BANDS; k++)
+		var[k] = exp(2.0);
+	var[1] = 1.0;
+	var[4] = 0;
+	var[5] = 1.0;
+	var[6] = 1.02;
+	wsq_spec_weights(var, qp);
+	EXPECT_EQ(1.0, qp[0]);
+	EXPECT_EQ(0.0, qp[1]);
+	EXPECT_EQ(1.0, qp[3]);
+	EXPECT_EQ(0.0, qp[4]);
+	EXPECT_EQ(0.0, qp[5]);
+	EXPECT_NEAR(10 / log(1.02), qp[6], 1e-9);
+	EXPECT_NEAR(5.0, qp[7], 1e-12);
+	EXPECT_NEAR(5.0, qp[51], 1e-12);
+	EXPECT_NEAR(10 / (1.32 * 2), qp[52], 1e-12);
+	EXPECT_NEAR(10 / (1.42 * 2), qp[54], 1e-12);
+	EXPECT_NEAR(10 / (1.08 * 2), qp[59], 1e-12);
+	for (int k = 60; k < 64; k++)
+		EXPECT_EQ(0.0, qp[k]);
+
+	/* the subband variances of a print, windowed as the spec says */
+	struct biounit_image *img = ridges(416, 480, 3);
+	struct wsq_layout l;
+
+	ASSERT_NE(NULL, img);
+	ASSERT_EQ(0, wsq_layout_build(&l, 416, 480));
+	float *c = malloc(sizeof(float) * 416 * 480);
+	ASSERT_NE(NULL, c);
+	const uint8_t *px = biounit_image_data(img);
+	for (size_t i = 0; i < 416 * 480; i++)
+		c[i] = (px[i] - 128.0f) / 1.2f;
+	ASSERT_EQ(0, wsq_decompose(c, &l, &wsq_spec_filters, NULL));
+	wsq_spec_variances(c, &l, var);
+	wsq_spec_weights(var, qp);
+
+	/*
+	 * q for rate r: the model's rate of the subbands it keeps (those whose Q_k =
+	 * Q'_k / q is under 5 sigma_k), sum m_k (1 + log2(2.5 sigma_k / Q_k)) with m_k
+	 * the subband's share of the image, equals r, each term positive; the others
+	 * would get a non-positive rate. q never falls as r rises.
+	 */
+	double last_q = 0;
+	for (double r = 0.1; r <= 8.0; r *= 1.25) {
+		double q = wsq_spec_q(var, qp, r), model = 0;
+		int kept = 0;
+
+		ASSERT_GT(q, 0);
+		EXPECT_GE(q, last_q) TH_LOG("r %.3f: q %g after %g", r, q, last_q);
+		last_q = q;
+		for (int k = 0; k < WSQ_CODED_BANDS; k++) {
+			double m = k < 4 ? 1.0 / 1024 : k < 51 ? 1.0 / 256 : 1.0 / 16;
+			double sigma = sqrt(var[k]), qk = qp[k] / q;
+
+			if (!(qp[k] > 0))
+				continue;
+			if (qk < 5 * sigma) {
+				model += m * (1 + log2(2.5 * sigma / qk));
+				kept++;
+			}
+		}
+		EXPECT_GT(kept, 0);
+		EXPECT_NEAR(r, model, 1e-9 * r) TH_LOG("r %.3f: model %.6f, %d kept", r, model, kept);
+	}
+
+	/*
+	 * The window: 1/8 of the width in, 9/32 of the height down, 3/4 x 7/16 of
+	 * the subband. With strong low-pass subbands (windowed variances of 0..3
+	 * summing to 20000 or more) a subband busy only outside the window counts as
+	 * empty (no bits, Q = 0); with weak ones every subband is measured whole.
+	 */
+	for (int weak = 0; weak < 2; weak++) {
+		memset(c, 0, sizeof(float) * 416 * 480);
+		for (int k = 0; k < 4; k++) {
+			const struct wsq_rect *r = &l.band[k];
+
+			for (uint32_t y = 0; y < r->h; y++)
+				for (uint32_t x = 0; x < r->w; x++)
+					c[(r->y + y) * 416 + r->x + x] = ((x + y) % 2 ? 1 : -1) *
+									 (weak ? 50.0f : 100.0f);
+		}
+		const struct wsq_rect *a = &l.band[10], *b = &l.band[11];
+		for (uint32_t x = 0; x < a->w; x++)	/* subband 10: its first row only */
+			c[a->y * 416 + a->x + x] = x % 2 ? 30.0f : -30.0f;
+		for (uint32_t x = 0; x < b->w; x++)	/* subband 11: a row in the window */
+			c[(b->y + b->h / 2) * 416 + b->x + x] = x % 2 ? 30.0f : -30.0f;
+		wsq_spec_variances(c, &l, var);
+		wsq_spec_weights(var, qp);
+		EXPECT_NEAR(weak ? 2500 : 10000, var[0], weak ? 125 : 500);	/* n / (n - 1) above */
+		if (weak) {
+			EXPECT_GT(var[10], 1.01);
+		} else {
+			EXPECT_EQ(0.0, var[10]);
+			EXPECT_EQ(0.0, qp[10]);
+		}
+		EXPECT_GT(var[11], 1.01);
+		EXPECT_GT(qp[11], 0);
+		EXPECT_EQ(0.0, qp[12]);	/* all zero: no bits */
+	}
+	free(c);
+	biounit_image_free(img);
+
+	/* a flat image: every subband empty, nothing coded, the same image back */
+	struct biounit_image *flat, *dec = NULL;
+	ASSERT_EQ(0, biounit_image_new(64, 48, BIOUNIT_PIX_GREY, &flat));
+	memset(biounit_image_data(flat), 77, 64 * 48);
+	struct biounit_image_view fv = biounit_image_get_view(flat);
+	struct biounit_wsq_encode_opts o = { 0.75f, 500, BIOUNIT_WSQ_ALLOC_SPEC };
+	uint8_t *s = NULL;
+	size_t len = 0;
+	ASSERT_EQ(0, biounit_wsq_encode_ex(&fv, &o, &s, &len));
+	const uint8_t *d = memmem(s, len, "\xff\xa5\x01\x85", 4);
+	ASSERT_NE(NULL, d);
+	for (int k = 0; k < 64; k++)
+		EXPECT_EQ(0, scaled16(d + 4 + 3 + 6 * k));
+	ASSERT_EQ(0, biounit_wsq_decode(s, len, &dec, NULL));
+	EXPECT_EQ(0, memcmp(biounit_image_data(flat), biounit_image_data(dec), 64 * 48));
+	free(s);
+	biounit_image_free(dec);
+	biounit_image_free(flat);
 }
 
 TEST(quality_rises_with_rate)
@@ -375,7 +604,7 @@ TEST(flipped_bytes_never_crash)
 			uint8_t *bad = malloc(len);
 			struct biounit_image *dec = NULL;
 			unsigned int ppi;
-			uint8_t flip = k == 0 ? 0xff : (uint8_t)(1u << (rng(&seed) % 8));
+			uint8_t flip = k == 0 ? 0xff : (uint8_t)(1u << (synth_rng(&seed) % 8));
 
 			ASSERT_NE(NULL, bad);
 			memcpy(bad, s, len);

@@ -110,6 +110,15 @@ static void put_sob(struct wsq_buf *b, unsigned int table)
 int biounit_wsq_encode(const struct biounit_image_view *v, float bitrate, unsigned int ppi,
 		       uint8_t **out, size_t *out_len)
 {
+	struct biounit_wsq_encode_opts o = { .bitrate = bitrate, .ppi = ppi,
+					     .alloc = BIOUNIT_WSQ_ALLOC_MSE };
+
+	return biounit_wsq_encode_ex(v, &o, out, out_len);
+}
+
+int biounit_wsq_encode_ex(const struct biounit_image_view *v,
+			  const struct biounit_wsq_encode_opts *o, uint8_t **out, size_t *out_len)
+{
 	struct wsq_layout *l = NULL;
 	struct wsq_buf b = { 0 };
 	struct wsq_quant qv;
@@ -117,6 +126,13 @@ int biounit_wsq_encode(const struct biounit_image_view *v, float bitrate, unsign
 	float *img = NULL;
 	uint64_t sum = 0;
 	int lo = 255, hi = 0, ret;
+
+	if (!o || (o->alloc != BIOUNIT_WSQ_ALLOC_MSE && o->alloc != BIOUNIT_WSQ_ALLOC_SPEC &&
+		   o->alloc != BIOUNIT_WSQ_ALLOC_SPEC_RATE))
+		return -EINVAL;
+
+	float bitrate = o->bitrate;
+	unsigned int ppi = o->ppi;
 
 	if (!v || !out || !out_len || biounit_image_view_check(v) ||
 	    v->format != BIOUNIT_PIX_GREY || v->width < WSQ_MIN_SIDE ||
@@ -177,7 +193,11 @@ int biounit_wsq_encode(const struct biounit_image_view *v, float bitrate, unsign
 	if (target < 8.0 * (double)fixed + 1000 + target / 2)
 		target = 8.0 * (double)fixed + 1000 + target / 2;
 
-	ret = wsq_quantise_for_rate(img, l, target, 8.0 * (double)fixed, &qv);
+	if (o->alloc == BIOUNIT_WSQ_ALLOC_MSE)
+		ret = wsq_quantise_for_rate(img, l, target, 8.0 * (double)fixed, &qv);
+	else
+		ret = wsq_quantise_spec(img, l, bitrate, o->alloc == BIOUNIT_WSQ_ALLOC_SPEC_RATE,
+					target, 8.0 * (double)fixed, &qv);
 	if (ret)
 		goto out;
 	put_dqt(&b, &qv);

@@ -41,6 +41,15 @@
 #define MAX_ITER 24
 #define MAX_P 65535
 
+/* an allocation: the bin width of subband k is s wk[k] for a common step s */
+struct alloc {
+	float wk[WSQ_BANDS];	/* relative bin widths; 0 = subband not coded */
+	float zr;		/* zero-bin width / bin width */
+	float iso;		/* lone-value threshold (in bin widths), 0 = off */
+	int keep_empty;		/* send subbands that quantise to all zeros */
+	float c;		/* bin centre; < 0: the mean squared error optimum */
+};
+
 struct est {
 	uint32_t freq[2][WSQ_NSYM];
 	uint64_t extra;
@@ -76,10 +85,11 @@ static inline void put_val(struct est *e, int t, int32_t p)
  * Symbol statistics of the coefficients for common step @s (bin width s w_k),
  * from every @step-th row of each subband, scaled up to the whole.
  */
-static void estimate(const float *coef, const struct wsq_layout *l, const float wk[WSQ_BANDS],
+static void estimate(const float *coef, const struct wsq_layout *l, const struct alloc *al,
 		     double s, unsigned int step, struct est *e)
 {
-	const float hz = (float)(WSQ_ZBIN_RATIO / 2);
+	const float hz = al->zr / 2, iso = al->iso;
+	const float *wk = al->wk;
 
 	memset(e, 0, sizeof(*e));
 	for (int b = 0; b < WSQ_BLOCKS; b++) {
@@ -88,6 +98,9 @@ static void estimate(const float *coef, const struct wsq_layout *l, const float 
 
 		for (int k = wsq_block_start[b]; k < wsq_block_start[b + 1]; k++) {
 			const struct wsq_rect *r = &l->band[k];
+
+			if (!(wk[k] > 0))
+				continue;	/* not coded */
 			const float inv = (float)(1.0 / (s * wk[k]));
 
 			for (uint32_t y = 0; y < r->h; y += step) {
@@ -96,7 +109,7 @@ static void estimate(const float *coef, const struct wsq_layout *l, const float 
 				for (uint32_t x = 0; x < r->w; x++) {
 					float a = fabsf(row[x]) * inv - hz;
 
-					if (a <= 0 || (a < WSQ_ISOLATED && run &&
+					if (a <= 0 || (a < iso && run &&
 							(x + 1 == r->w || fabsf(row[x + 1]) * inv <= hz))) {
 						/* zero, or a lone smallest value not worth its bits */
 						if (++run == 0xFFFF) {
@@ -146,35 +159,47 @@ static double total_bits(const struct est *e, double fixed_bits)
 	return bits + (double)data / 256.0 + 3 * 4;
 }
 
-int wsq_quantise_for_rate(float *coef, const struct wsq_layout *l, double target_bits,
-			  double fixed_bits, struct wsq_quant *qv)
+/*
+ * The finest step worth using: quantised values must fit the stream's 16 bits
+ * (a smaller s would clip the largest coefficients).
+ */
+static double step_floor(const float *coef, const struct wsq_layout *l, const struct alloc *al)
 {
-	float wk[WSQ_BANDS];
-	struct est *e = malloc(sizeof(*e));
-
-	if (!e)
-		return -ENOMEM;
-	/*
-	 * The finest step worth searching: quantised values must fit the
-	 * stream's 16 bits (a smaller s would clip the largest coefficients).
-	 * An image that needs fewer bits than requested gets fewer.
-	 */
 	double s_min = 1e-6;
 
 	for (int k = 0; k < WSQ_CODED_BANDS; k++) {
 		const struct wsq_rect *r = &l->band[k];
 		float m = 0;
 
-		wk[k] = (float)pow(l->gain[k], -WSQ_GAIN_EXP);
+		if (!(al->wk[k] > 0))
+			continue;
 		for (uint32_t y = 0; y < r->h; y++) {
 			const float *row = coef + (size_t)(r->y + y) * l->width + r->x;
 
 			for (uint32_t x = 0; x < r->w; x++)
 				m = fmaxf(m, fabsf(row[x]));
 		}
-		if (m / (wk[k] * 60000.0) > s_min)
-			s_min = m / (wk[k] * 60000.0);
+		if (m / (al->wk[k] * 60000.0) > s_min)
+			s_min = m / (al->wk[k] * 60000.0);
 	}
+	return s_min;
+}
+
+/*
+ * The common step s for which the whole stream (@fixed_bits of headers plus
+ * the coded blocks and their Huffman tables) is at most @target_bits and
+ * within 1% of it; the finest step that keeps every value in 16 bits when even
+ * that is under the target.
+ */
+static int search_step(const float *coef, const struct wsq_layout *l, const struct alloc *al,
+		       double target_bits, double fixed_bits, double *s_out)
+{
+	struct est *e = malloc(sizeof(*e));
+
+	if (!e)
+		return -ENOMEM;
+	/* an image that needs fewer bits than requested at the finest step gets fewer */
+	double s_min = step_floor(coef, l, al);
 
 	/*
 	 * Search the common step s: the stream's bits fall as s grows, smoothly
@@ -189,7 +214,7 @@ int wsq_quantise_for_rate(float *coef, const struct wsq_layout *l, double target
 	unsigned int step = (size_t)l->width * l->height >= 65536 ? 4 : 1;
 
 	for (int it = 0; it < MAX_ITER; it++) {
-		estimate(coef, l, wk, s, step, e);
+		estimate(coef, l, al, s, step, e);
 		b = total_bits(e, fixed_bits);
 		double f = log(b) - log(target_bits), next;
 
@@ -257,19 +282,25 @@ int wsq_quantise_for_rate(float *coef, const struct wsq_layout *l, double target
 	else if (lo)
 		s = lo;
 	free(e);
+	*s_out = s;
+	return 0;
+}
 
-	/* the final quantisation with the transmitted (rounded) Q and Z, in place */
+/* the final quantisation with the transmitted (rounded) Q and Z, in place */
+static void quantise(float *coef, const struct wsq_layout *l, const struct alloc *al, double s,
+		     struct wsq_quant *qv)
+{
 	double num = 0, den = 0;
 
 	memset(qv, 0, sizeof(*qv));
 	for (int k = 0; k < WSQ_CODED_BANDS; k++) {
 		const struct wsq_rect *r = &l->band[k];
-		double q = wsq_scaled16_round(s * wk[k]);
-		double z = wsq_scaled16_round(WSQ_ZBIN_RATIO * q);
+		double q = wsq_scaled16_round(s * al->wk[k]);
+		double z = wsq_scaled16_round(al->zr * q);
 		float fq = (float)q, hz = (float)(z / 2), inv = (float)(1.0 / q);
 		int any = 0;
 		double bn = 0, bd = 0;
-		float iso = (float)(WSQ_ISOLATED * q);
+		float iso = (float)(al->iso * q);
 		int prev_zero = 0;
 
 		if (!(q > 0) || !(q < 65535))
@@ -299,18 +330,176 @@ int wsq_quantise_for_rate(float *coef, const struct wsq_layout *l, double target
 				row[x] = (float)p;
 			}
 		}
-		if (!any)
+		if (!any && !al->keep_empty)
 			continue;	/* all zeros: not sent */
 		qv->q[k] = fq;
 		qv->z[k] = (float)z;
 		num += bn * l->gain[k];
 		den += bd * l->gain[k];
 	}
-	double c = den > 0 ? -num / den : 0.44;
-	if (!(c >= 0))
-		c = 0;
-	if (c > 0.95)
-		c = 0.95;
-	qv->c = (float)wsq_scaled16_round(floor(c * 1000 + 0.5) / 1000);
+	double c = al->c;
+
+	if (c < 0) {
+		c = den > 0 ? -num / den : 0.44;
+		if (!(c >= 0))
+			c = 0;
+		if (c > 0.95)
+			c = 0.95;
+		c = floor(c * 1000 + 0.5) / 1000;
+	}
+	qv->c = (float)wsq_scaled16_round(c);
+}
+
+int wsq_quantise_for_rate(float *coef, const struct wsq_layout *l, double target_bits,
+			  double fixed_bits, struct wsq_quant *qv)
+{
+	struct alloc al = { .zr = (float)WSQ_ZBIN_RATIO, .iso = (float)WSQ_ISOLATED, .c = -1 };
+	double s;
+	int ret;
+
+	for (int k = 0; k < WSQ_CODED_BANDS; k++)
+		al.wk[k] = (float)pow(l->gain[k], -WSQ_GAIN_EXP);
+	ret = search_step(coef, l, &al, target_bits, fixed_bits, &s);
+	if (ret)
+		return ret;
+	quantise(coef, l, &al, s, qv);
+	return 0;
+}
+
+/*
+ * The specification's informative bit allocation (IAFIS-IC-0110's encoder
+ * guidelines; NBIS follows them).
+ *
+ * Variances: each subband's variance is taken over a central window (1/8 of
+ * its width in from the left, 9/32 of its height down from the top, 3/4 of
+ * its width by 7/16 of its height) - the part of a card's finger box that
+ * holds the print - unless the windowed variances of subbands 0..3 sum to
+ * under 20000, a faint image, when every subband's whole area is used.
+ */
+void wsq_spec_variances(const float *coef, const struct wsq_layout *l, double var[WSQ_BANDS])
+{
+	double vsum = 0;
+	int whole = 0;
+
+	memset(var, 0, WSQ_BANDS * sizeof(*var));
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = pass ? (whole ? 0 : 4) : 0; k < (pass ? WSQ_CODED_BANDS : 4); k++) {
+			const struct wsq_rect *r = &l->band[k];
+			uint32_t x0 = r->w / 8, y0 = 9 * r->h / 32, w = 3 * r->w / 4, h = 7 * r->h / 16;
+			double s1 = 0, s2 = 0, n;
+
+			if (whole) {
+				x0 = y0 = 0;
+				w = r->w;
+				h = r->h;
+			}
+			n = (double)w * h;
+			for (uint32_t y = 0; y < h; y++) {
+				const float *row = coef + (size_t)(r->y + y0 + y) * l->width + r->x + x0;
+
+				for (uint32_t x = 0; x < w; x++) {
+					s1 += row[x];
+					s2 += (double)row[x] * row[x];
+				}
+			}
+			/* a subband of one coefficient (images near 32 pixels): its square */
+			var[k] = n >= 2 ? (s2 - s1 * s1 / n) / (n - 1) : s2;
+			if (var[k] < 0)
+				var[k] = 0;
+			if (!pass)
+				vsum += var[k];
+		}
+		whole = vsum < 20000;
+	}
+}
+
+/*
+ * Relative bin widths Q'_k of the spec: 1 for subbands 0..3, 10 / (A_k ln
+ * var_k) for the others, A_k = 1 but for the diagonal-ish subbands 52..59
+ * (1.32, 1.08, 1.42, 1.08, 1.32, 1.42, 1.08, 1.08); 0 for a subband whose
+ * variance is under 1.01 (not coded) and for 60..63.
+ */
+static const double spec_a[8] = { 1.32, 1.08, 1.42, 1.08, 1.32, 1.42, 1.08, 1.08 };
+
+void wsq_spec_weights(const double var[WSQ_BANDS], double qp[WSQ_BANDS])
+{
+	for (int k = 0; k < WSQ_BANDS; k++) {
+		if (k >= WSQ_CODED_BANDS || !(var[k] >= WSQ_SPEC_VAR_MIN))
+			qp[k] = 0;
+		else if (k < 4)
+			qp[k] = 1;
+		else
+			qp[k] = 10 / ((k >= 52 ? spec_a[k - 52] : 1.0) * log(var[k]));
+	}
+}
+
+/*
+ * The spec's q for bit rate @r: with m_k the subband's share of the image
+ * (1/1024 for 0..3, 1/256 for 4..50, 1/16 for 51..59) and K the subbands
+ * still in play (at first all with Q'_k != 0), S = sum m_k and
+ * P = prod (sigma_k / Q'_k)^m_k over K, q = 2^(r/S - 1) / 2.5 / P^(1/S);
+ * a subband of K whose bin width Q'_k / q would reach 5 sigma_k is given a
+ * non-positive rate by this model and leaves K, and q is computed again until
+ * none leaves. Q_k = Q'_k / q for every subband with Q'_k != 0 (those that
+ * left K included), Z_k = 1.2 Q_k. Returns q (0 when no subband is coded).
+ */
+double wsq_spec_q(const double var[WSQ_BANDS], const double qp[WSQ_BANDS], double r)
+{
+	int in[WSQ_BANDS];
+	double q = 0;
+
+	for (int k = 0; k < WSQ_BANDS; k++)
+		in[k] = qp[k] > 0;
+	for (int it = 0; it <= WSQ_BANDS; it++) {
+		double sm = 0, logp = 0;
+		int left = 0;
+
+		for (int k = 0; k < WSQ_CODED_BANDS; k++) {
+			if (!in[k])
+				continue;
+			double m = k < 4 ? 1.0 / 1024 : k < 51 ? 1.0 / 256 : 1.0 / 16;
+
+			sm += m;
+			logp += m * log(sqrt(var[k]) / qp[k]);
+		}
+		if (sm <= 0)
+			return q;	/* every subband left: keep the last q */
+		q = exp2(r / sm - 1) / 2.5 / exp(logp / sm);
+		for (int k = 0; k < WSQ_CODED_BANDS; k++)
+			if (in[k] && qp[k] / q >= 5 * sqrt(var[k])) {
+				in[k] = 0;
+				left = 1;
+			}
+		if (!left)
+			break;
+	}
+	return q;
+}
+
+int wsq_quantise_spec(float *coef, const struct wsq_layout *l, double bitrate, int search,
+		      double target_bits, double fixed_bits, struct wsq_quant *qv)
+{
+	struct alloc al = { .zr = 1.2f, .iso = 0, .keep_empty = 1, .c = WSQ_SPEC_C };
+	double var[WSQ_BANDS], qp[WSQ_BANDS], s;
+	int ret;
+
+	wsq_spec_variances(coef, l, var);
+	wsq_spec_weights(var, qp);
+	for (int k = 0; k < WSQ_BANDS; k++)
+		al.wk[k] = (float)qp[k];
+	if (search) {
+		/* the spec's relative widths, the common scale searched on the coded size */
+		ret = search_step(coef, l, &al, target_bits, fixed_bits, &s);
+		if (ret)
+			return ret;
+	} else {
+		double q = wsq_spec_q(var, qp, bitrate);
+
+		s = q > 0 ? 1 / q : 0;
+		/* at high rates: never so fine that values would not fit 16 bits */
+		if (s > 0 && s < step_floor(coef, l, &al))
+			s = step_floor(coef, l, &al);
+	}
+	quantise(coef, l, &al, s, qv);
 	return 0;
 }

@@ -166,6 +166,21 @@ int wsq_write_block(struct wsq_buf *b, const float *coef, const struct wsq_layou
  */
 int wsq_quantise_for_rate(float *coef, const struct wsq_layout *l, double target_bits,
 			  double fixed_bits, struct wsq_quant *qv);
+/*
+ * The specification's informative bit allocation (quant.c): subband
+ * variances (windowed as the spec says), relative bin widths Q'_k, the
+ * closed-form scale q for a bit rate (Q_k = Q'_k / q). wsq_quantise_spec()
+ * quantises like wsq_quantise_for_rate() with Q_k = Q'_k / q, Z_k = 1.2 Q_k,
+ * C = 0.44: q from the spec's formula for @bitrate, or, with @search, the
+ * common scale searched so that the stream meets @target_bits.
+ */
+#define WSQ_SPEC_VAR_MIN 1.01	/* subbands of smaller variance are not coded */
+#define WSQ_SPEC_C 0.44f	/* bin centre */
+void wsq_spec_variances(const float *coef, const struct wsq_layout *l, double var[WSQ_BANDS]);
+void wsq_spec_weights(const double var[WSQ_BANDS], double qp[WSQ_BANDS]);
+double wsq_spec_q(const double var[WSQ_BANDS], const double qp[WSQ_BANDS], double bitrate);
+int wsq_quantise_spec(float *coef, const struct wsq_layout *l, double bitrate, int search,
+		      double target_bits, double fixed_bits, struct wsq_quant *qv);
 /* bytes of a DHT table entry for @spec (Th, 16 counts, values) */
 size_t wsq_huff_table_bytes(const struct wsq_huff_spec *spec);
 

@@ -36,6 +36,51 @@ int biounit_wsq_encode(const struct biounit_image_view *v, float bitrate, unsign
 		       uint8_t **out, size_t *out_len);
 
 /**
+ * enum biounit_wsq_alloc - how the encoder chooses the subbands' bin widths
+ * (the stream is valid WSQ with each; the decoder reads whatever it says)
+ * @BIOUNIT_WSQ_ALLOC_MSE: ours, the default: bin widths for the least squared
+ *	error, the common step searched so that the stream meets the rate
+ * @BIOUNIT_WSQ_ALLOC_SPEC: the specification's informative allocation as
+ *	written (subband variances, Q'_k = 10 / (A_k ln var_k), closed-form
+ *	scale q, Z = 1.2 Q, C = 0.44), as NIST's NBIS encoder does; its rate
+ *	model spends fewer bits than requested on typical prints
+ * @BIOUNIT_WSQ_ALLOC_SPEC_RATE: the specification's relative bin widths
+ *	(Q'_k, Z = 1.2 Q, C = 0.44) with the scale searched on the coded size
+ *	so that the stream meets the requested rate
+ * See docs/wsq.md for the measured comparison.
+ */
+enum biounit_wsq_alloc {
+	BIOUNIT_WSQ_ALLOC_MSE = 0,
+	BIOUNIT_WSQ_ALLOC_SPEC = 1,
+	BIOUNIT_WSQ_ALLOC_SPEC_RATE = 2,
+};
+
+/**
+ * struct biounit_wsq_encode_opts - encoder options (zero-initialise, then set)
+ * @bitrate: target bits per pixel (0.1 .. 8.0; BIOUNIT_WSQ_BITRATE_DEFAULT)
+ * @ppi: resolution written into the stream, 0 for "unknown"
+ * @alloc: bit allocation (BIOUNIT_WSQ_ALLOC_MSE when zero)
+ */
+struct biounit_wsq_encode_opts {
+	float bitrate;
+	unsigned int ppi;
+	enum biounit_wsq_alloc alloc;
+};
+
+/**
+ * biounit_wsq_encode_ex() - biounit_wsq_encode() with options
+ * @v: the image (BIOUNIT_PIX_GREY; width and height at least 32)
+ * @o: the options; -EINVAL for an unknown @o->alloc
+ * @out: set to a malloc()ed WSQ stream (caller frees with free())
+ * @out_len: set to its length in bytes
+ *
+ * biounit_wsq_encode(v, rate, ppi, ...) is biounit_wsq_encode_ex() with
+ * { rate, ppi, BIOUNIT_WSQ_ALLOC_MSE }.
+ */
+int biounit_wsq_encode_ex(const struct biounit_image_view *v,
+			  const struct biounit_wsq_encode_opts *o, uint8_t **out, size_t *out_len);
+
+/**
  * biounit_wsq_decode() - decompress a WSQ stream
  * @data: the stream
  * @len: its length in bytes
