@@ -133,30 +133,30 @@ int biounit_image_decode_jpeg(const uint8_t *buf, size_t len, struct biounit_ima
 	return 0;
 }
 
-int biounit_image_save_jpeg(const struct biounit_image_view *v, const char *path, int quality)
+int biounit_image_encode_jpeg(const struct biounit_image_view *v, int quality, uint8_t **out,
+			      size_t *len)
 {
 	struct jpeg_compress_struct cinfo;
 	struct jpeg_guard guard = { 0 };
-	FILE *volatile f = NULL;
+	unsigned char *volatile mem = NULL;
+	unsigned long mem_len = 0;
 	int ret = biounit_image_view_check(v);
 
 	if (ret)
 		return ret;
-	if (!path || quality < 1 || quality > 100)
+	if (!out || !len || quality < 1 || quality > 100)
 		return -EINVAL;
-	f = fopen(path, "wbe");
-	if (!f)
-		return -errno;
 	cinfo.err = jpeg_std_error(&guard.mgr);
 	guard.mgr.error_exit = jpeg_guard_error_exit;
 	guard.mgr.output_message = jpeg_guard_silent;
 	if (setjmp(guard.env)) {
+		/* the memory destination fails only when it cannot grow */
 		jpeg_destroy_compress(&cinfo);
-		fclose(f);
-		return -EIO;
+		free(mem);
+		return -ENOMEM;
 	}
 	jpeg_create_compress(&cinfo);
-	jpeg_stdio_dest(&cinfo, f);
+	jpeg_mem_dest(&cinfo, (unsigned char **)&mem, &mem_len);
 	cinfo.image_width = v->width;
 	cinfo.image_height = v->height;
 	cinfo.input_components = v->format == BIOUNIT_PIX_RGB24 ? 3 : 1;
@@ -171,7 +171,32 @@ int biounit_image_save_jpeg(const struct biounit_image_view *v, const char *path
 	}
 	jpeg_finish_compress(&cinfo);
 	jpeg_destroy_compress(&cinfo);
-	if (fclose(f) != 0)
-		return -errno;
+	*out = mem;
+	*len = mem_len;
 	return 0;
+}
+
+int biounit_image_save_jpeg(const struct biounit_image_view *v, const char *path, int quality)
+{
+	uint8_t *buf;
+	size_t len;
+	FILE *f;
+	int ret;
+
+	if (!path)
+		return -EINVAL;
+	ret = biounit_image_encode_jpeg(v, quality, &buf, &len);
+	if (ret)
+		return ret;
+	f = fopen(path, "wbe");
+	if (!f) {
+		ret = -errno;
+	} else {
+		if (fwrite(buf, 1, len, f) != len)
+			ret = -EIO;
+		if (fclose(f) && !ret)
+			ret = -errno;
+	}
+	free(buf);
+	return ret;
 }

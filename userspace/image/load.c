@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Reading image files: picks the decoder by the file's magic bytes. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "image_internal.h"
+#include "read_file.h"
 
 /* Largest encoded file we read into memory. */
 #define MAX_FILE_BYTES (512ull * 1024 * 1024)
@@ -31,51 +29,17 @@ int biounit_image_load_mem(const void *buf, size_t len, struct biounit_image **o
 
 int biounit_image_load(const char *path, struct biounit_image **out)
 {
-	struct stat st;
-	uint8_t *buf;
-	size_t got = 0;
-	int fd, ret;
+	size_t len;
+	char *buf;
+	int ret;
 
 	if (!path || !out)
 		return -EINVAL;
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		ret = -errno;
-		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		goto out_close;
-	}
-	if ((unsigned long long)st.st_size > MAX_FILE_BYTES) {
-		ret = -EFBIG;
-		goto out_close;
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out_close;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			goto out_free;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	ret = biounit_image_load_mem(buf, got, out);
-out_free:
+	ret = biounit_read_file(path, MAX_FILE_BYTES, 0, &buf, &len);
+	if (ret)
+		return ret;
+	ret = biounit_image_load_mem(buf, len, out);
 	free(buf);
-out_close:
-	close(fd);
 	return ret;
 }

@@ -194,9 +194,10 @@ int rec_iso19794_5_encode(const struct biounit_face_record_params *p,
 	biounit_blob_free(&j2k);
 	ret = rec_writer_finish(&w, &out->record);
 	if (!ret)
-		ret = rec_jpeg_encode(&p->portrait, p->card_jpeg_quality ? p->card_jpeg_quality
-									: BIOUNIT_FACE_CARD_JPEG_QUALITY,
-				      &out->card_jpeg);
+		ret = biounit_image_encode_jpeg(&p->portrait, p->card_jpeg_quality
+							      ? p->card_jpeg_quality
+							      : BIOUNIT_FACE_CARD_JPEG_QUALITY,
+						&out->card_jpeg.data, &out->card_jpeg.len);
 	if (ret) {
 		biounit_face_record_out_free(out);
 		memset(out, 0, sizeof(*out));

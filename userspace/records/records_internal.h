@@ -52,8 +52,7 @@ static inline size_t rec_left(const struct rec_reader *r)
 uint32_t rec_crc32(const uint8_t *p, size_t n);
 
 /* ---- image encoders */
-/* Baseline JPEG of @v into memory; 0, -EINVAL or -ENOMEM. */
-int rec_jpeg_encode(const struct biounit_image_view *v, int quality, struct biounit_blob *out);
+/* (JPEG: biounit_image_encode_jpeg() of the image module) */
 /* Area-average resampling of @v to @w x @h (same format). */
 int rec_resample(const struct biounit_image_view *v, uint32_t w, uint32_t h,
 		 struct biounit_image **out);

@@ -77,7 +77,7 @@ int rec_signature_encode(const struct biounit_signature_record_params *p,
 	if (ret)
 		return ret;
 	v = biounit_image_get_view(img);
-	ret = rec_jpeg_encode(&v, quality, &out->image_jpeg);
+	ret = biounit_image_encode_jpeg(&v, quality, &out->image_jpeg.data, &out->image_jpeg.len);
 	biounit_image_free(img);
 	if (!ret)
 		ret = write_pen_samples(p->signature, &out->pen_samples);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../image/read_file.h"
 #include "session_internal.h"
 #include "sha256.h"
 
@@ -112,38 +113,10 @@ static int atomic_write(const char *dir, const char *name, const void *data, siz
 	return fsync_dir(dir);
 }
 
+/* a file of the state directory, never through a symbolic link */
 static int read_file(const char *path, char **out, size_t *len, size_t max)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct stat st;
-	char *buf;
-	size_t got = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
-		close(fd);
-		return -EINVAL;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	*out = buf;
-	*len = got;
-	return 0;
+	return biounit_read_file(path, max, BIOUNIT_READ_NOFOLLOW, out, len);
 }
 
 static int load_key(struct biounit_store *st)

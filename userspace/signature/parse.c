@@ -10,13 +10,11 @@
  * integers separated by spaces or tabs. Every line must be complete.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "signature_internal.h"
+#include "../image/read_file.h"
 
 #define MAX_FILE (64u << 20)
 
@@ -130,42 +128,18 @@ fail:
 
 int biounit_signature_load(const char *path, struct biounit_signature **out, unsigned int *line)
 {
-	struct stat st;
+	size_t len;
 	char *buf;
-	size_t got = 0;
-	int fd, ret;
+	int ret;
 
 	if (line)
 		*line = 0;
 	if (!path || !out)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st)) {
-		ret = -errno;
-		close(fd);
+	ret = biounit_read_file(path, MAX_FILE, 0, &buf, &len);
+	if (ret)
 		return ret;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)MAX_FILE) {
-		close(fd);
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EFBIG;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	ret = biounit_signature_parse(buf, got, out, line);
+	ret = biounit_signature_parse(buf, len, out, line);
 	free(buf);
 	return ret;
 }

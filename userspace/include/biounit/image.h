@@ -84,6 +84,15 @@ int biounit_image_view_check(const struct biounit_image_view *v);
 unsigned int biounit_pixfmt_bytes(enum biounit_pixfmt fmt);
 
 /**
+ * biounit_image_encode_jpeg() - Encode @v as baseline JPEG in memory.
+ * @quality: 1..100.
+ * @out, @len: set to a malloc()ed buffer and its size; the caller frees it.
+ * Return: 0, -EINVAL (bad view or quality) or -ENOMEM.
+ */
+int biounit_image_encode_jpeg(const struct biounit_image_view *v, int quality, uint8_t **out,
+			      size_t *len);
+
+/**
  * biounit_image_save_jpeg() - Write @v as baseline JPEG.
  * @quality: 1..100.
  * Return: 0, -EINVAL (bad view or quality), or a negative errno from the file.
