@@ -342,15 +342,17 @@ static const struct json_value *res_of(const struct json_value *session, const c
 
 /* ---- the scenarios ---- */
 
-static int t_refused_under_1(void)
+/* Start refused with @reason and a message naming @nl / @en; no session made */
+static int refused(const char *code, const char *age, const char *needs, const char *reason,
+		   const char *nl, const char *en)
 {
-	struct json_value *r = start("IND-0001", "0", "\"photo\"");
+	struct json_value *r = start(code, age, needs);
 	const struct json_value *p = params_of(r);
 
 	CHECK(r, "no reply");
 	CHECK(!strcmp(str(r, "error"), IFACE ".Refused"), "error %s", str(r, "error"));
-	CHECK(!strcmp(str(p, "reason"), "under_1"), "reason %s", str(p, "reason"));
-	CHECK(strstr(str(p, "message_nl"), "fotokaart") && strstr(str(p, "message_en"), "photo card"),
+	CHECK(!strcmp(str(p, "reason"), reason), "reason %s", str(p, "reason"));
+	CHECK(strstr(str(p, "message_nl"), nl) && strstr(str(p, "message_en"), en),
 	      "messages %s / %s", str(p, "message_nl"), str(p, "message_en"));
 	json_free(r);
 	r = call(IFACE ".List", "{}");
@@ -359,21 +361,15 @@ static int t_refused_under_1(void)
 	return 0;
 }
 
+static int t_refused_under_1(void)
+{
+	return refused("IND-0001", "0", "\"photo\"", "under_1", "fotokaart", "photo card");
+}
+
 static int t_refused_fingers_5(void)
 {
-	struct json_value *r = start("IND-0002", "1-5", "\"photo\",\"fingers\",\"signature\"");
-	const struct json_value *p = params_of(r);
-
-	CHECK(r, "no reply");
-	CHECK(!strcmp(str(r, "error"), IFACE ".Refused"), "error %s", str(r, "error"));
-	CHECK(!strcmp(str(p, "reason"), "fingers_under_6"), "reason %s", str(p, "reason"));
-	CHECK(strstr(str(p, "message_nl"), "6 jaar") && strstr(str(p, "message_en"), "age of 6"),
-	      "messages %s / %s", str(p, "message_nl"), str(p, "message_en"));
-	json_free(r);
-	r = call(IFACE ".List", "{}");
-	CHECK(r && json_get(params_of(r), "sessions")->count == 0, "a session was made");
-	json_free(r);
-	return 0;
+	return refused("IND-0002", "1-5", "\"photo\",\"fingers\",\"signature\"", "fingers_under_6",
+		       "6 jaar", "age of 6");
 }
 
 static int t_malformed(void)
