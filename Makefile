@@ -189,11 +189,16 @@ bench-driver: modules linux-src
 # Hand-off: last capture -> acknowledged delivery to the reference service (tests/bench/handoff-bench.sh)
 bench-handoff: userspace
 	$(TOP)/tests/bench/handoff-bench.sh
-# The hand-off durability test at SOAK_N packages (default 1000; 100 in check), sender SIGKILLed
+# The hand-off durability tests: SOAK_N packages (default 1000; 100 in check) through a sender
+# SIGKILLed at random, and SOAK_DAEMON_N sessions (default 100; 6 in check) through biounitd
+# SIGKILLed at random
 soak: linux-src
-	$(MAKE) -C userspace O=$(BUILD)/userspace KSFT_INC=$(KSFT_INC) all $(BUILD)/userspace/tests/test_handoff_durability
+	$(MAKE) -C userspace O=$(BUILD)/userspace KSFT_INC=$(KSFT_INC) all \
+		$(BUILD)/userspace/tests/test_handoff_durability $(BUILD)/userspace/tests/test_biounitd_durability
 	cd tests/userspace && BIOUNIT_TOOLS=$(BUILD)/userspace/bin \
 		$(BUILD)/userspace/tests/test_handoff_durability $(or $(SOAK_N),1000)
+	cd tests/userspace && BIOUNIT_TOOLS=$(BUILD)/userspace/bin \
+		$(BUILD)/userspace/tests/test_biounitd_durability $(or $(SOAK_DAEMON_N),100)
 .PHONY: bench-handoff soak
 
 # ---- install ------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ PKGS_CHECK=(
 	sqlite3
 	libcurl4-openssl-dev
 	libmicrohttpd-dev
+	libgnutls28-dev
 	libsystemd-dev
 	openssl
 )

@@ -4,12 +4,15 @@
  * certificate made now with openssl (never committed), the unit's key, and
  * the reference service (biounit-refservice from $BIOUNIT_TOOLS) started,
  * stopped and steered from the test. The first start picks a free port;
- * restarts use the same one.
+ * restarts use the same one. hsvc_make_client_certs() adds what mutual TLS
+ * needs: a CA for units' client certificates, a client certificate it signed,
+ * and one signed by another CA.
  */
 #ifndef BIOUNIT_HANDOFF_SERVICE_H
 #define BIOUNIT_HANDOFF_SERVICE_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,15 +27,18 @@
 
 struct hsvc {
 	char dir[64];
-	char path[8][320];	/* see enum hsvc_path */
+	char path[13][320];	/* see enum hsvc_path */
 	char url[128];
 	char base[96];
 	struct biounit_key *key;
 	unsigned int port;
 	pid_t pid;
+	bool client_cert;	/* hsvc_control() presents HP_CLIENT_CERT */
 };
 
-enum hsvc_path { HP_CERT, HP_TLSKEY, HP_UNITKEY, HP_UNITPUB, HP_STORE, HP_PORT, HP_LOG, HP_DB };
+enum hsvc_path { HP_CERT, HP_TLSKEY, HP_UNITKEY, HP_UNITPUB, HP_STORE, HP_PORT, HP_LOG, HP_DB,
+		 HP_CLIENT_CA, HP_CLIENT_CERT, HP_CLIENT_KEY, HP_OTHER_CERT, HP_OTHER_KEY,
+		 HP_COUNT };
 
 static inline void hsvc_sleep_ms(unsigned int ms)
 {
@@ -45,8 +51,11 @@ static inline void hsvc_sleep_ms(unsigned int ms)
 /* 0 or a negative errno; prints why on stderr */
 static inline int hsvc_init(struct hsvc *s)
 {
-	static const char *const names[8] = { "tls.crt", "tls.key", "unit.key", "unit.pub",
-					      "store", "port", "service.log", "outbox.db" };
+	static const char *const names[HP_COUNT] = {
+		"tls.crt", "tls.key", "unit.key", "unit.pub", "store", "port", "service.log",
+		"outbox.db", "client-ca.crt", "client.crt", "client.key", "other-client.crt",
+		"other-client.key",
+	};
 	char cmd[1024];
 	int r;
 
@@ -54,7 +63,7 @@ static inline int hsvc_init(struct hsvc *s)
 	strcpy(s->dir, "/tmp/biounit-handoff-XXXXXX");
 	if (!mkdtemp(s->dir))
 		return -errno;
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < HP_COUNT; i++)
 		snprintf(s->path[i], sizeof(s->path[i]), "%s/%s", s->dir, names[i]);
 	snprintf(cmd, sizeof(cmd),
 		 "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
@@ -70,6 +79,37 @@ static inline int hsvc_init(struct hsvc *s)
 	if (!r)
 		r = biounit_key_save_public(s->key, s->path[HP_UNITPUB]);
 	return r;
+}
+
+#define HSVC_EC "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
+
+/*
+ * Mutual TLS: the units' CA (HP_CLIENT_CA, for --client-ca), a client
+ * certificate it signs (HP_CLIENT_CERT, HP_CLIENT_KEY, for TLS client
+ * authentication), and one of the same kind signed by another CA
+ * (HP_OTHER_CERT, HP_OTHER_KEY). 0 or -EIO.
+ */
+static inline int hsvc_make_client_certs(struct hsvc *s)
+{
+	char cmd[2048];
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && { for ca in client-ca other-ca; do"
+		 " openssl req -x509 " HSVC_EC " -keyout $ca.key -out $ca.crt"
+		 " -subj /CN=biounit-test-$ca || exit 1; done &&"
+		 " openssl req -x509 " HSVC_EC " -keyout client.key -out client.crt"
+		 " -subj /CN=SIM-0001 -CA client-ca.crt -CAkey client-ca.key"
+		 " -addext extendedKeyUsage=clientAuth -addext basicConstraints=critical,CA:FALSE &&"
+		 " openssl req -x509 " HSVC_EC " -keyout other-client.key -out other-client.crt"
+		 " -subj /CN=SIM-0001 -CA other-ca.crt -CAkey other-ca.key"
+		 " -addext extendedKeyUsage=clientAuth -addext basicConstraints=critical,CA:FALSE &&"
+		 " chmod 600 *.key; } >/dev/null 2>&1", s->dir);
+	if (system(cmd)) {
+		fprintf(stderr, "# openssl could not make the client certificates\n");
+		return -EIO;
+	}
+	s->client_cert = true;
+	return 0;
 }
 
 static inline void hsvc_cleanup(struct hsvc *s)
@@ -186,6 +226,10 @@ static inline int hsvc_control(struct hsvc *s, const char *mode, unsigned int co
 		 count, delay_ms);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CAINFO, s->path[HP_CERT]);
+	if (s->client_cert) {
+		curl_easy_setopt(c, CURLOPT_SSLCERT, s->path[HP_CLIENT_CERT]);
+		curl_easy_setopt(c, CURLOPT_SSLKEY, s->path[HP_CLIENT_KEY]);
+	}
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

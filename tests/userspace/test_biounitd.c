@@ -22,135 +22,34 @@
 #include <unistd.h>
 
 #include <biounit/face.h>
-#include "../../userspace/session/json.h"
+#include "biounitd_fixture.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 
-#define IFACE "nl.ind.biounit.Session"
-
-struct env {
-	char dir[64], sock[100], conf[128], log[128], bin[512];
-	pid_t pid;
-};
-
-static void msleep(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* sends raw bytes (with their NUL) and reads one reply */
-static struct json_value *raw(const struct env *e, const char *msg, size_t len)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct json_value *v = NULL;
-	char buf[65536];
-	size_t got = 0;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", e->sock);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	/* a refused peer may find the connection closed before it sent: read the reply anyway */
-	if (send(fd, msg, len, MSG_NOSIGNAL) == (ssize_t)len || errno == EPIPE ||
-	    errno == ECONNRESET) {
-		while (got < sizeof(buf)) {
-			ssize_t n = recv(fd, buf + got, sizeof(buf) - got, 0);
-
-			if (n <= 0)
-				break;
-			got += (size_t)n;
-			if (memchr(buf, '\0', got))
-				break;
-		}
-		if (memchr(buf, '\0', got))
-			json_parse(buf, strlen(buf), &v);
-	}
-	close(fd);
-	return v;
-}
-
-static struct json_value *call(const struct env *e, const char *method, const char *params)
-{
-	char msg[4096];
-
-	snprintf(msg, sizeof(msg), "{\"method\":\"%s\",\"parameters\":%s}", method, params);
-	return raw(e, msg, strlen(msg) + 1);
-}
-
-static const char *str(const struct json_value *o, const char *k)
-{
-	const char *s;
-
-	return json_get_string(o, k, &s) ? "" : s;
-}
+#define IFACE BD_IFACE
 
 static const struct json_value *par(const struct json_value *r)
 {
 	return json_get(r, "parameters");
 }
 
-static int start_daemon(struct env *e)
-{
-	for (int i = 0; i < 300; i++) {
-		struct json_value *r;
-
-		if (i == 0) {
-			unlink(e->sock);
-			e->pid = fork();
-			if (e->pid == 0) {
-				int fd = open(e->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-
-				dup2(fd, 2);
-				execl(e->bin, "biounitd", "-c", e->conf, (char *)NULL);
-				_exit(127);
-			}
-		}
-		r = call(e, "org.varlink.service.GetInfo", "{}");
-		if (r) {
-			json_free(r);
-			return 0;
-		}
-		if (waitpid(e->pid, NULL, WNOHANG) == e->pid)
-			return -ECHILD;
-		msleep(100);
-	}
-	return -ETIMEDOUT;
-}
-
-static void stop_daemon(struct env *e, int sig)
-{
-	if (e->pid > 0) {
-		kill(e->pid, sig);
-		waitpid(e->pid, NULL, 0);
-	}
-	e->pid = 0;
-}
-
 FIXTURE(d) {
-	struct env e;
+	struct bd_env e;
 };
 
 FIXTURE_SETUP(d)
 {
-	const char *tools = getenv("BIOUNIT_TOOLS");
+	char dir[64] = "/tmp/biounitd-host-XXXXXX";
 	FILE *f;
 
-	memset(&self->e, 0, sizeof(self->e));
-	snprintf(self->e.bin, sizeof(self->e.bin), "%s/biounitd", tools ? tools : ".");
-	if (access(self->e.bin, X_OK))
+	if (bd_env_init(&self->e, "/nonexistent"))
 		SKIP(return, "no biounitd (set BIOUNIT_TOOLS)");
 	if (access(BIOUNIT_FACE_LANDMARK_PATH, R_OK) || access(BIOUNIT_FACE_CASCADE_PATH, R_OK))
 		SKIP(return, "needs libdlib-data and opencv-data");
-	snprintf(self->e.dir, sizeof(self->e.dir), "/tmp/biounitd-host-XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->e.dir));
+	ASSERT_NE(NULL, mkdtemp(dir));
+	bd_env_init(&self->e, dir);
+	/* the socket in a directory of its own (peer_credentials_decide_access opens it up) */
 	snprintf(self->e.sock, sizeof(self->e.sock), "%s/run/control.socket", self->e.dir);
-	snprintf(self->e.conf, sizeof(self->e.conf), "%s/biounitd.conf", self->e.dir);
-	snprintf(self->e.log, sizeof(self->e.log), "%s/log", self->e.dir);
 	f = fopen(self->e.conf, "w");
 	ASSERT_NE(NULL, f);
 	/* a unit that is never there: sessions stay paused */
@@ -158,7 +57,7 @@ FIXTURE_SETUP(d)
 		   "face_cache = /tmp/biounit-test-face-%d.cache\n", self->e.sock, self->e.dir,
 		(int)getuid());
 	fclose(f);
-	ASSERT_EQ(0, start_daemon(&self->e));
+	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
 }
 
 FIXTURE_TEARDOWN(d)
@@ -167,7 +66,7 @@ FIXTURE_TEARDOWN(d)
 
 	if (!self->e.dir[0])
 		return;
-	stop_daemon(&self->e, SIGTERM);
+	bd_stop(&self->e, SIGTERM);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->e.dir);
 	if (system(cmd))
 		TH_LOG("cannot remove %s", self->e.dir);
@@ -180,19 +79,19 @@ TEST_F(d, info_refusals_and_malformed_requests)
 
 	ASSERT_EQ(0, stat(self->e.sock, &st));
 	EXPECT_EQ(0660, st.st_mode & 0777);
-	r = call(&self->e, "org.varlink.service.GetInfo", "{}");
-	EXPECT_STREQ("biounitd", str(par(r), "product"));
+	r = bd_call(&self->e, "org.varlink.service.GetInfo", "{}");
+	EXPECT_STREQ("biounitd", bd_str(par(r), "product"));
 	json_free(r);
 
-	r = call(&self->e, IFACE ".Start", "{\"appointment\":\"IND-0001\",\"age\":\"0\",\"needs\":[\"photo\"]}");
-	EXPECT_STREQ(IFACE ".Refused", str(r, "error"));
-	EXPECT_STREQ("under_1", str(par(r), "reason"));
-	EXPECT_NE(NULL, strstr(str(par(r), "message_nl"), "fotokaart"));
-	EXPECT_NE(NULL, strstr(str(par(r), "message_en"), "photo card"));
+	r = bd_call(&self->e, IFACE ".Start", "{\"appointment\":\"IND-0001\",\"age\":\"0\",\"needs\":[\"photo\"]}");
+	EXPECT_STREQ(IFACE ".Refused", bd_str(r, "error"));
+	EXPECT_STREQ("under_1", bd_str(par(r), "reason"));
+	EXPECT_NE(NULL, strstr(bd_str(par(r), "message_nl"), "fotokaart"));
+	EXPECT_NE(NULL, strstr(bd_str(par(r), "message_en"), "photo card"));
 	json_free(r);
-	r = call(&self->e, IFACE ".Start",
+	r = bd_call(&self->e, IFACE ".Start",
 		 "{\"appointment\":\"IND-0001\",\"age\":\"1-5\",\"needs\":[\"fingers\"]}");
-	EXPECT_STREQ("fingers_under_6", str(par(r), "reason"));
+	EXPECT_STREQ("fingers_under_6", bd_str(par(r), "reason"));
 	json_free(r);
 
 	static const struct { const char *params, *param; } bad[] = {
@@ -205,33 +104,33 @@ TEST_F(d, info_refusals_and_malformed_requests)
 		{ "{\"appointment\":\"IND-0001\",\"age\":\"18+\",\"needs\":[\"photo\"],\"x\":1}", "x" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		r = call(&self->e, IFACE ".Start", bad[i].params);
+		r = bd_call(&self->e, IFACE ".Start", bad[i].params);
 		(void)0;
-		EXPECT_STREQ("org.varlink.service.InvalidParameter", str(r, "error")) TH_LOG("%s", bad[i].params);
-		EXPECT_STREQ(bad[i].param, str(par(r), "parameter")) TH_LOG("%s", bad[i].params);
+		EXPECT_STREQ("org.varlink.service.InvalidParameter", bd_str(r, "error")) TH_LOG("%s", bad[i].params);
+		EXPECT_STREQ(bad[i].param, bd_str(par(r), "parameter")) TH_LOG("%s", bad[i].params);
 		json_free(r);
 	}
-	r = raw(&self->e, "garbage", 8);
-	EXPECT_STREQ(IFACE ".MalformedMessage", str(r, "error"));
+	r = bd_raw(&self->e, "garbage", 8);
+	EXPECT_STREQ(IFACE ".MalformedMessage", bd_str(r, "error"));
 	json_free(r);
-	r = raw(&self->e, "[1,2]", 6);
-	EXPECT_STREQ(IFACE ".MalformedMessage", str(r, "error"));
+	r = bd_raw(&self->e, "[1,2]", 6);
+	EXPECT_STREQ(IFACE ".MalformedMessage", bd_str(r, "error"));
 	json_free(r);
-	r = raw(&self->e, "{\"method\":\"" IFACE ".List\",\"oneway\":true}",
+	r = bd_raw(&self->e, "{\"method\":\"" IFACE ".List\",\"oneway\":true}",
 		sizeof("{\"method\":\"" IFACE ".List\",\"oneway\":true}"));
-	EXPECT_STREQ(IFACE ".MalformedMessage", str(r, "error"));
+	EXPECT_STREQ(IFACE ".MalformedMessage", bd_str(r, "error"));
 	json_free(r);
-	r = call(&self->e, IFACE ".Frobnicate", "{}");
-	EXPECT_STREQ("org.varlink.service.MethodNotFound", str(r, "error"));
+	r = bd_call(&self->e, IFACE ".Frobnicate", "{}");
+	EXPECT_STREQ("org.varlink.service.MethodNotFound", bd_str(r, "error"));
 	json_free(r);
-	r = call(&self->e, "org.example.Other", "{}");
-	EXPECT_STREQ("org.varlink.service.InterfaceNotFound", str(r, "error"));
+	r = bd_call(&self->e, "org.example.Other", "{}");
+	EXPECT_STREQ("org.varlink.service.InterfaceNotFound", bd_str(r, "error"));
 	json_free(r);
-	r = call(&self->e, IFACE ".Status", "{\"id\":\"nope\"}");
-	EXPECT_STREQ(IFACE ".NoSuchSession", str(r, "error"));
+	r = bd_call(&self->e, IFACE ".Status", "{\"id\":\"nope\"}");
+	EXPECT_STREQ(IFACE ".NoSuchSession", bd_str(r, "error"));
 	json_free(r);
 	/* nothing was made */
-	r = call(&self->e, IFACE ".List", "{}");
+	r = bd_call(&self->e, IFACE ".List", "{}");
 	ASSERT_NE(NULL, json_get(par(r), "sessions"));
 	EXPECT_EQ(0u, json_get(par(r), "sessions")->count);
 	json_free(r);
@@ -256,9 +155,9 @@ TEST_F(d, peer_credentials_decide_access)
 
 		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
 			_exit(3);
-		r = call(&self->e, IFACE ".List", "{}");
-		if (!r || strcmp(str(r, "error"), IFACE ".PermissionDenied")) {
-			fprintf(stderr, "# as uid 65534: %s\n", r ? str(r, "error") : "no reply");
+		r = bd_call(&self->e, IFACE ".List", "{}");
+		if (!r || strcmp(bd_str(r, "error"), IFACE ".PermissionDenied")) {
+			fprintf(stderr, "# as uid 65534: %s\n", r ? bd_str(r, "error") : "no reply");
 			_exit(1);
 		}
 		_exit(0);
@@ -275,16 +174,16 @@ TEST_F(d, session_stored_restart_resume_discard)
 	const struct json_value *list;
 	bool active = true;
 
-	r = call(&self->e, IFACE ".Start",
+	r = bd_call(&self->e, IFACE ".Start",
 		 "{\"appointment\":\"IND-2026-4242\",\"age\":\"18+\",\"needs\":[\"photo\",\"signature\"]}");
-	ASSERT_NE(NULL, json_get(par(r), "status")) TH_LOG("%s", str(r, "error"));
-	snprintf(id, sizeof(id), "%s", str(json_get(par(r), "status"), "id"));
+	ASSERT_NE(NULL, json_get(par(r), "status")) TH_LOG("%s", bd_str(r, "error"));
+	snprintf(id, sizeof(id), "%s", bd_str(json_get(par(r), "status"), "id"));
 	/* no unit: paused at the photo, and stored */
-	EXPECT_STREQ("paused", str(json_get(par(r), "status"), "state"));
-	EXPECT_NE(NULL, strstr(str(json_get(par(r), "status"), "prompt_en"), "disconnected"));
+	EXPECT_STREQ("paused", bd_str(json_get(par(r), "status"), "state"));
+	EXPECT_NE(NULL, strstr(bd_str(json_get(par(r), "status"), "prompt_en"), "disconnected"));
 	/* not finished: no package yet (the hand-off: test_biounitd_handoff.c) */
-	EXPECT_STREQ("none", str(json_get(json_get(par(r), "status"), "handoff"), "state"));
-	EXPECT_STREQ("", str(json_get(json_get(par(r), "status"), "handoff"), "package_hash"));
+	EXPECT_STREQ("none", bd_str(json_get(json_get(par(r), "status"), "handoff"), "state"));
+	EXPECT_STREQ("", bd_str(json_get(json_get(par(r), "status"), "handoff"), "package_hash"));
 	json_free(r);
 	/* the unit key made 0600 at the first start, the outbox 0600 */
 	snprintf(path, sizeof(path), "%s/state/unit.key", self->e.dir);
@@ -296,39 +195,39 @@ TEST_F(d, session_stored_restart_resume_discard)
 	snprintf(path, sizeof(path), "%s/state/sessions/%s/session.json", self->e.dir, id);
 	ASSERT_EQ(0, stat(path, &st));
 	EXPECT_EQ(0600, st.st_mode & 0777);
-	r = call(&self->e, IFACE ".Start",
+	r = bd_call(&self->e, IFACE ".Start",
 		 "{\"appointment\":\"IND-2026-4243\",\"age\":\"18+\",\"needs\":[\"photo\"]}");
-	EXPECT_STREQ(IFACE ".Busy", str(r, "error"));
+	EXPECT_STREQ(IFACE ".Busy", bd_str(r, "error"));
 	json_free(r);
 	snprintf(cmd, sizeof(cmd), "{\"id\":\"%s\",\"action\":\"accept\"}", id);
-	r = call(&self->e, IFACE ".Decide", cmd);
-	EXPECT_STREQ(IFACE ".NotAllowed", str(r, "error"));
+	r = bd_call(&self->e, IFACE ".Decide", cmd);
+	EXPECT_STREQ(IFACE ".NotAllowed", bd_str(r, "error"));
 	json_free(r);
 	snprintf(cmd, sizeof(cmd), "{\"id\":\"%s\",\"action\":\"launch\"}", id);
-	r = call(&self->e, IFACE ".Decide", cmd);
-	EXPECT_STREQ("action", str(par(r), "parameter"));
+	r = bd_call(&self->e, IFACE ".Decide", cmd);
+	EXPECT_STREQ("action", bd_str(par(r), "parameter"));
 	json_free(r);
 
 	/* killed and started again: found, not active until Resume */
-	stop_daemon(&self->e, SIGKILL);
-	ASSERT_EQ(0, start_daemon(&self->e));
-	r = call(&self->e, IFACE ".List", "{}");
+	bd_stop(&self->e, SIGKILL);
+	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
+	r = bd_call(&self->e, IFACE ".List", "{}");
 	list = json_get(par(r), "sessions");
 	ASSERT_NE(NULL, list);
 	ASSERT_EQ(1u, list->count);
-	EXPECT_STREQ(id, str(&list->items[0], "id"));
+	EXPECT_STREQ(id, bd_str(&list->items[0], "id"));
 	json_get_bool(&list->items[0], "active", &active);
 	EXPECT_FALSE(active);
 	json_free(r);
 	snprintf(cmd, sizeof(cmd), "{\"id\":\"%s\"}", id);
-	r = call(&self->e, IFACE ".Resume", cmd);
+	r = bd_call(&self->e, IFACE ".Resume", cmd);
 	ASSERT_NE(NULL, json_get(par(r), "status"));
 	active = false;
 	json_get_bool(json_get(par(r), "status"), "active", &active);
 	EXPECT_TRUE(active);
 	json_free(r);
-	r = call(&self->e, IFACE ".Result", cmd);
-	EXPECT_STREQ("IND-2026-4242", str(json_get(par(r), "session"), "appointment"));
+	r = bd_call(&self->e, IFACE ".Result", cmd);
+	EXPECT_STREQ("IND-2026-4242", bd_str(json_get(par(r), "session"), "appointment"));
 	json_free(r);
 	/* a follower gets the status now, then the end when it is discarded */
 	{
@@ -355,7 +254,7 @@ TEST_F(d, session_stored_restart_resume_discard)
 		EXPECT_TRUE(active);
 		got -= (size_t)(nul - buf) + 1;
 		memmove(buf, nul + 1, got);
-		r = call(&self->e, IFACE ".Discard", cmd);
+		r = bd_call(&self->e, IFACE ".Discard", cmd);
 		EXPECT_EQ(NULL, json_get(r, "error"));
 		json_free(r);
 		while (!(nul = memchr(buf, '\0', got)) && got < sizeof(buf)) {
@@ -365,7 +264,7 @@ TEST_F(d, session_stored_restart_resume_discard)
 			got += (size_t)n;
 		}
 		ASSERT_EQ(0, json_parse(buf, (size_t)(nul - buf), &f2));
-		EXPECT_STREQ("discarded", str(json_get(par(f2), "status"), "state"));
+		EXPECT_STREQ("discarded", bd_str(json_get(par(f2), "status"), "state"));
 		EXPECT_EQ(NULL, json_get(f2, "continues"));
 		json_free(f1);
 		json_free(f2);
@@ -373,8 +272,8 @@ TEST_F(d, session_stored_restart_resume_discard)
 	}
 	snprintf(path, sizeof(path), "%s/state/sessions/%s", self->e.dir, id);
 	EXPECT_NE(0, stat(path, &st));
-	r = call(&self->e, IFACE ".Status", cmd);
-	EXPECT_STREQ(IFACE ".NoSuchSession", str(r, "error"));
+	r = bd_call(&self->e, IFACE ".Status", cmd);
+	EXPECT_STREQ(IFACE ".NoSuchSession", bd_str(r, "error"));
 	json_free(r);
 	/* the log names the code's hash only */
 	snprintf(cmd, sizeof(cmd), "grep -q IND-2026-4242 %s", self->e.log);

@@ -9,8 +9,12 @@
  * records parse back with the record readers. Restarted, the daemon commits
  * nothing twice and delivers the package to a biounit-refservice started
  * here; after the acknowledgement the session's biometric files are gone and
- * session.json is a receipt. Needs $BIOUNIT_TOOLS (biounitd,
- * biounit-refservice), openssl and the face models.
+ * session.json is a receipt. The service requires client certificates
+ * (mutual TLS): the daemon presents the one its configuration names
+ * (ordering_client_cert, ordering_client_key); with one of another CA the
+ * package waits, queued with the reason, and goes once the configuration is
+ * put right; a certificate without its key is a configuration error. Needs
+ * $BIOUNIT_TOOLS (biounitd, biounit-refservice), openssl and the face models.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,267 +36,42 @@
 #include <biounit/records.h>
 #include <biounit/session.h>
 #include <biounit/signature.h>
-#include "../../userspace/session/json.h"
-#include "handoff_fixture.h"
-#include "handoff_service.h"
+#include "biounitd_fixture.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 
-#define IFACE "nl.ind.biounit.Session"
+#define IFACE BD_IFACE
 #define SID "20261123-00c0ffee42"
 #define CODE "IND-2026-0042"
 
-struct env {
-	char dir[64], state[96], sock[100], conf[128], log[128], bin[512];
-	pid_t pid;
-};
-
-static struct json_value *call(const struct env *e, const char *method, const char *params)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct json_value *v = NULL;
-	static char buf[262144];
-	char msg[1024];
-	size_t got = 0;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	snprintf(msg, sizeof(msg), "{\"method\":\"%s\",\"parameters\":%s}", method, params);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", e->sock);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	if (send(fd, msg, strlen(msg) + 1, MSG_NOSIGNAL) == (ssize_t)strlen(msg) + 1) {
-		while (got < sizeof(buf)) {
-			ssize_t n = recv(fd, buf + got, sizeof(buf) - got, 0);
-
-			if (n <= 0)
-				break;
-			got += (size_t)n;
-			if (memchr(buf, '\0', got))
-				break;
-		}
-		if (memchr(buf, '\0', got))
-			json_parse(buf, strlen(buf), &v);
-	}
-	close(fd);
-	return v;
-}
-
-static const char *str(const struct json_value *o, const char *k)
-{
-	const char *s;
-
-	return json_get_string(o, k, &s) ? "" : s;
-}
-
-/* starts biounitd; 0 once it answers, or its exit status (>0) if it exits first */
-static int start_daemon(struct env *e, bool exit_after_commit)
-{
-	for (int i = 0; i < 600; i++) {
-		struct json_value *r;
-		int st;
-
-		if (i == 0) {
-			unlink(e->sock);
-			e->pid = fork();
-			if (e->pid == 0) {
-				int fd = open(e->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-
-				dup2(fd, 2);
-				if (exit_after_commit)
-					setenv("BIOUNITD_TEST_EXIT_AFTER_COMMIT", "1", 1);
-				execl(e->bin, "biounitd", "-c", e->conf, (char *)NULL);
-				_exit(127);
-			}
-		}
-		if (waitpid(e->pid, &st, WNOHANG) == e->pid) {
-			e->pid = 0;
-			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		}
-		r = call(e, "org.varlink.service.GetInfo", "{}");
-		if (r) {
-			json_free(r);
-			return 0;
-		}
-		hsvc_sleep_ms(50);
-	}
-	return -ETIMEDOUT;
-}
-
-/* SIGTERM; its exit status (0: clean, also of leaks under SAN=1) */
-static int stop_daemon(struct env *e)
-{
-	int st = 0;
-
-	if (e->pid > 0) {
-		kill(e->pid, SIGTERM);
-		waitpid(e->pid, &st, 0);
-	}
-	e->pid = 0;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static int save_png(struct biounit_store *st, const char *name, struct biounit_image *img)
-{
-	struct biounit_image_view v = biounit_image_get_view(img);
-	char path[1400];
-	int r = biounit_store_file_path(st, SID, name, true, path, sizeof(path));
-
-	if (!r)
-		r = biounit_image_save_png(&v, path);
-	if (!r)
-		r = biounit_store_commit_file(st, SID, name);
-	biounit_image_free(img);
-	return r;
-}
-
-static int save_sig(struct biounit_store *st, const char *name, const struct biounit_signature *s)
-{
-	struct biounit_signature_box b = biounit_signature_get_box(s);
-	size_t n = biounit_signature_count(s), len = 0, cap = 64 * n + 128;
-	char *buf = malloc(cap);
-	int r;
-
-	len += snprintf(buf, cap, "biounit-signature 1\nbox %d %d %d %d %u %u\n", b.x0, b.y0, b.x1,
-			b.y1, b.units_per_mm, b.pressure_max);
-	for (size_t i = 0; i < n; i++) {
-		struct biounit_signature_sample smp;
-
-		biounit_signature_sample(s, i, &smp);
-		len += snprintf(buf + len, cap - len, "%llu %d %d %u %d\n",
-				(unsigned long long)smp.t_us, smp.x, smp.y, smp.pressure, smp.pen_down);
-	}
-	r = biounit_store_write_file(st, SID, name, buf, len);
-	free(buf);
-	return r;
-}
-
-static struct biounit_capture cap(enum biounit_session_step step, unsigned int finger, int score,
-				  uint64_t ts, const char *file)
-{
-	struct biounit_capture c;
-
-	memset(&c, 0, sizeof(c));
-	c.step = step;
-	c.finger = finger;
-	c.score = score;
-	c.timestamp_ns = ts;
-	c.compliant = true;
-	c.present = true;
-	snprintf(c.file, sizeof(c.file), "%s", file);
-	return c;
-}
-
-/*
- * A finished session as the engine leaves it: a compliant photo accepted by
- * the operator, the right index finger bandaged (an exception) and the right
- * thumb taken, the left index taken, a signature accepted.
- */
-static int script_session(const char *state_dir)
-{
-	struct biounit_session_request req = { .appointment = CODE, .age = BIOUNIT_AGE_ADULT,
-					       .needs = BIOUNIT_NEED_ALL };
-	struct biounit_store *st = NULL;
-	struct biounit_session *s = NULL;
-	struct biounit_signature *sig = fix_signature();
-	struct biounit_image *img = NULL;
-	struct biounit_capture c;
-	int r;
-
-	r = biounit_store_open(state_dir, &st);
-	if (!r)
-		r = biounit_session_new(SID, &req, NULL, &s, NULL);
-	if (r)
-		goto out;
-	c = cap(BIOUNIT_STEP_PHOTO, 0, 91, 1000000000ull, "photo-1.png");
-	if ((r = save_png(st, "photo-1.png", fix_portrait(413, 531))) ||
-	    (r = biounit_session_submit(s, &c)) ||
-	    (r = biounit_session_operator(s, BIOUNIT_OP_ACCEPT, NULL, 1763900000000000000ull)) ||
-	    (r = biounit_session_operator(s, BIOUNIT_OP_FINGER_MISSING, "bandaged",
-					  1763900001000000000ull)))
-		goto out;
-	c = cap(BIOUNIT_STEP_FINGERS, BIOUNIT_FINGER_RIGHT_THUMB, 72, 2000000000ull,
-		"finger-right_thumb-1.png");
-	if ((r = save_png(st, c.file, fix_print(320, 400, 1))) || (r = biounit_session_submit(s, &c)))
-		goto out;
-	c = cap(BIOUNIT_STEP_FINGERS, BIOUNIT_FINGER_LEFT_INDEX, 64, 3000000000ull,
-		"finger-left_index-1.png");
-	if ((r = save_png(st, c.file, fix_print(320, 400, 2))) || (r = biounit_session_submit(s, &c)))
-		goto out;
-	c = cap(BIOUNIT_STEP_SIGNATURE, 0, 100, 4000000000ull, "signature-1.png");
-	r = biounit_signature_render(sig, BIOUNIT_SIGNATURE_RENDER_W, BIOUNIT_SIGNATURE_RENDER_H, &img);
-	if (r || (r = save_png(st, c.file, img)) || (r = save_sig(st, "signature-1.sig", sig)) ||
-	    (r = biounit_session_submit(s, &c)) ||
-	    (r = biounit_session_operator(s, BIOUNIT_OP_ACCEPT, NULL, 1763900002000000000ull)))
-		goto out;
-	r = biounit_session_state(s) == BIOUNIT_SESSION_FINISHED ? biounit_store_save(st, s) : -EPROTO;
-out:
-	biounit_signature_free(sig);
-	biounit_session_free(s);
-	biounit_store_close(st);
-	return r;
-}
-
-static size_t files_in(const char *dir, char *names, size_t size)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	names[0] = '\0';
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		n++;
-		strncat(names, de->d_name, size - strlen(names) - 2);
-		strcat(names, " ");
-	}
-	closedir(d);
-	return n;
-}
-
 FIXTURE(h) {
-	struct env e;
+	struct bd_env e;
 	struct hsvc svc;
 	bool svc_ok;
 };
 
 FIXTURE_SETUP(h)
 {
-	const char *tools = getenv("BIOUNIT_TOOLS");
-	FILE *f;
+	const char *extra[3] = { "--client-ca", NULL, NULL };
 
-	memset(&self->e, 0, sizeof(self->e));
 	self->svc_ok = false;
-	snprintf(self->e.bin, sizeof(self->e.bin), "%s/biounitd", tools ? tools : ".");
-	if (access(self->e.bin, X_OK))
+	if (bd_env_init(&self->e, "/nonexistent"))
 		SKIP(return, "no biounitd (set BIOUNIT_TOOLS)");
 	if (access(BIOUNIT_FACE_LANDMARK_PATH, R_OK) || access(BIOUNIT_FACE_CASCADE_PATH, R_OK))
 		SKIP(return, "needs libdlib-data and opencv-data");
 	ASSERT_EQ(0, hsvc_init(&self->svc));
 	self->svc_ok = true;
-	ASSERT_EQ(0, hsvc_start(&self->svc, NULL));
-	snprintf(self->e.dir, sizeof(self->e.dir), "%s", self->svc.dir);
-	snprintf(self->e.state, sizeof(self->e.state), "%s/state", self->e.dir);
-	snprintf(self->e.sock, sizeof(self->e.sock), "%s/control.socket", self->e.dir);
-	snprintf(self->e.conf, sizeof(self->e.conf), "%s/biounitd.conf", self->e.dir);
-	snprintf(self->e.log, sizeof(self->e.log), "%s/daemon.log", self->e.dir);
-	f = fopen(self->e.conf, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "socket_path = %s\nstate_dir = %s\nunit = NO-SUCH-SERIAL\n"
-		   "face_cache = /tmp/biounit-test-face-%d.cache\nordering_url = %s\n"
-		   "ordering_ca = %s\nunit_key = %s\n", self->e.sock, self->e.state, (int)getuid(),
-		self->svc.url, self->svc.path[HP_CERT], self->svc.path[HP_UNITKEY]);
-	fclose(f);
+	ASSERT_EQ(0, hsvc_make_client_certs(&self->svc));
+	extra[1] = self->svc.path[HP_CLIENT_CA];
+	ASSERT_EQ(0, hsvc_start(&self->svc, extra));
+	bd_env_init(&self->e, self->svc.dir);
+	ASSERT_EQ(0, bd_write_conf(&self->e, &self->svc, self->svc.path[HP_CLIENT_CERT],
+				self->svc.path[HP_CLIENT_KEY]));
 }
 
 FIXTURE_TEARDOWN(h)
 {
-	stop_daemon(&self->e);
+	bd_stop(&self->e, SIGTERM);
 	if (self->svc_ok)
 		hsvc_cleanup(&self->svc);
 }
@@ -314,11 +93,11 @@ TEST_F(h, finished_session_committed_delivered_wiped)
 
 	ASSERT_NE(NULL, fmt);
 	ASSERT_EQ(0, mkdir(self->e.state, 0700));
-	ASSERT_EQ(0, script_session(self->e.state));
+	ASSERT_EQ(0, bd_script_session(self->e.state, SID, CODE));
 	snprintf(sdir, sizeof(sdir), "%s/sessions/%s", self->e.state, SID);
 
 	/* killed between the outbox commit and marking the session done */
-	ASSERT_EQ(99, start_daemon(&self->e, true));
+	ASSERT_EQ(99, bd_start(&self->e, "BIOUNITD_TEST_EXIT_AFTER_COMMIT", true));
 	snprintf(path, sizeof(path), "%s/outbox.db", self->e.state);
 	ASSERT_EQ(0, stat(path, &sb));
 	EXPECT_EQ(0600, sb.st_mode & 0777);
@@ -391,22 +170,22 @@ TEST_F(h, finished_session_committed_delivered_wiped)
 	free(data);
 
 	/* restarted: nothing committed twice, delivered, wiped */
-	ASSERT_EQ(0, start_daemon(&self->e, false));
+	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
 	for (int i = 0; i < 400; i++) {
 		json_free(r);
-		r = call(&self->e, IFACE ".Status", "{\"id\":\"" SID "\"}");
+		r = bd_call(&self->e, IFACE ".Status", "{\"id\":\"" SID "\"}");
 		st = json_get(json_get(r, "parameters"), "status");
 		ho = json_get(st, "handoff");
-		state = str(ho, "state");
+		state = bd_str(ho, "state");
 		if (!strcmp(state, "delivered") && json_get(ho, "wiped")->boolean)
 			break;
 		hsvc_sleep_ms(50);
 	}
 	ASSERT_STREQ("delivered", state);
-	EXPECT_STREQ(hash, str(ho, "package_hash"));
-	EXPECT_EQ(0, strncmp(str(ho, "ack_id"), "ack-", 4));
-	EXPECT_STREQ("finished", str(st, "state"));
-	EXPECT_STREQ("taken", str(json_get(st, "results"), "photo"));
+	EXPECT_STREQ(hash, bd_str(ho, "package_hash"));
+	EXPECT_EQ(0, strncmp(bd_str(ho, "ack_id"), "ack-", 4));
+	EXPECT_STREQ("finished", bd_str(st, "state"));
+	EXPECT_STREQ("taken", bd_str(json_get(st, "results"), "photo"));
 	json_free(r);
 	r = NULL;
 	ASSERT_EQ(0, biounit_outbox_list(ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
@@ -420,7 +199,7 @@ TEST_F(h, finished_session_committed_delivered_wiped)
 	EXPECT_EQ(1, hsvc_log_count(&self->svc, "stored", hash));
 
 	/* the session's directory: the receipt and nothing else */
-	EXPECT_EQ(1, files_in(sdir, names, sizeof(names)));
+	EXPECT_EQ(1, bd_files_in(sdir, names, sizeof(names)));
 	EXPECT_STREQ("session.json ", names);
 	snprintf(path, sizeof(path), "%s/session.json", sdir);
 	ASSERT_EQ(0, stat(path, &sb)) {
@@ -446,23 +225,24 @@ TEST_F(h, finished_session_committed_delivered_wiped)
 	EXPECT_EQ(NULL, strstr(doc, CODE));
 	EXPECT_NE(NULL, strstr(doc, "committed to the outbox"));
 	EXPECT_NE(NULL, strstr(doc, "already in the outbox"));
+	EXPECT_NE(NULL, strstr(doc, "client certificate")) TH_LOG("%s", doc);
 	free(doc);
 
 	/* a restart reads the receipt back */
-	EXPECT_EQ(0, stop_daemon(&self->e));
-	ASSERT_EQ(0, start_daemon(&self->e, false));
-	r = call(&self->e, IFACE ".Result", "{\"id\":\"" SID "\"}");
+	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
+	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
+	r = bd_call(&self->e, IFACE ".Result", "{\"id\":\"" SID "\"}");
 	ho = json_get(json_get(r, "parameters"), "handoff");
-	EXPECT_STREQ("delivered", str(ho, "state"));
-	EXPECT_STREQ(hash, str(ho, "package_hash"));
+	EXPECT_STREQ("delivered", bd_str(ho, "state"));
+	EXPECT_STREQ(hash, bd_str(ho, "package_hash"));
 	EXPECT_STREQ("biounit-session-receipt",
-		     str(json_get(json_get(r, "parameters"), "session"), "format"));
+		     bd_str(json_get(json_get(r, "parameters"), "session"), "format"));
 	json_free(r);
-	r = call(&self->e, IFACE ".Discard", "{\"id\":\"" SID "\"}");
-	EXPECT_STREQ(IFACE ".NotAllowed", str(r, "error"));
+	r = bd_call(&self->e, IFACE ".Discard", "{\"id\":\"" SID "\"}");
+	EXPECT_STREQ(IFACE ".NotAllowed", bd_str(r, "error"));
 	json_free(r);
 	EXPECT_EQ(1, hsvc_log_count(&self->svc, "stored", NULL));
-	EXPECT_EQ(0, stop_daemon(&self->e));
+	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
 }
 
 TEST_F(h, no_ordering_url_packages_wait)
@@ -472,19 +252,19 @@ TEST_F(h, no_ordering_url_packages_wait)
 	FILE *f;
 
 	ASSERT_EQ(0, mkdir(self->e.state, 0700));
-	ASSERT_EQ(0, script_session(self->e.state));
+	ASSERT_EQ(0, bd_script_session(self->e.state, SID, CODE));
 	f = fopen(self->e.conf, "w");
 	ASSERT_NE(NULL, f);
 	fprintf(f, "socket_path = %s\nstate_dir = %s\nunit = NO-SUCH-SERIAL\n"
 		   "face_cache = /tmp/biounit-test-face-%d.cache\n", self->e.sock, self->e.state,
 		(int)getuid());
 	fclose(f);
-	ASSERT_EQ(0, start_daemon(&self->e, false));
-	r = call(&self->e, IFACE ".Status", "{\"id\":\"" SID "\"}");
+	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
+	r = bd_call(&self->e, IFACE ".Status", "{\"id\":\"" SID "\"}");
 	ho = json_get(json_get(json_get(r, "parameters"), "status"), "handoff");
-	EXPECT_STREQ("queued", str(ho, "state"));
-	EXPECT_STREQ("no ordering_url", str(ho, "waiting"));
-	EXPECT_EQ(64, strlen(str(ho, "package_hash")));
+	EXPECT_STREQ("queued", bd_str(ho, "state"));
+	EXPECT_STREQ("no ordering_url", bd_str(ho, "waiting"));
+	EXPECT_EQ(64, strlen(bd_str(ho, "package_hash")));
 	json_free(r);
 	do {
 		char path[256];
@@ -500,7 +280,120 @@ TEST_F(h, no_ordering_url_packages_wait)
 		snprintf(path, sizeof(path), "%s/sessions/%s/photo-1.png", self->e.state, SID);
 		EXPECT_EQ(0, access(path, F_OK));	/* kept until acknowledged */
 	} while (0);
-	EXPECT_EQ(0, stop_daemon(&self->e));
+	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
+}
+
+/* a photo kept below the rules: the package's face modality is taken, with the reasons */
+TEST_F(h, photo_kept_below_the_rules_says_so)
+{
+	uint8_t pk[BIOUNIT_PACKAGE_PUBKEY_SIZE], *data = NULL;
+	struct biounit_outbox_entry *ents = NULL;
+	struct biounit_package *pkg = NULL;
+	struct biounit_package_problem why;
+	struct biounit_package_modality m;
+	struct biounit_outbox *ob = NULL;
+	char path[256];
+	size_t n = 0, len = 0;
+
+	ASSERT_EQ(0, mkdir(self->e.state, 0700));
+	ASSERT_EQ(0, bd_script_session_photo(self->e.state, SID, CODE,
+					     "neutral_expression,background"));
+	/* stopped after the commit: the package stays in the outbox to be read here */
+	ASSERT_EQ(99, bd_start(&self->e, "BIOUNITD_TEST_EXIT_AFTER_COMMIT", true));
+	snprintf(path, sizeof(path), "%s/outbox.db", self->e.state);
+	ASSERT_EQ(0, biounit_outbox_open(path, &ob));
+	ASSERT_EQ(0, biounit_outbox_list(ob, BIOUNIT_OUTBOX_QUEUED, &ents, &n));
+	ASSERT_EQ(1, n);
+	ASSERT_EQ(0, biounit_outbox_get(ob, ents[0].hash, &data, &len));
+	free(ents);
+	biounit_outbox_close(ob);
+	ASSERT_EQ(0, biounit_pubkey_load(self->svc.path[HP_UNITPUB], pk));
+	ASSERT_EQ(0, biounit_package_verify(data, len, pk, &pkg, &why));
+	ASSERT_EQ(0, biounit_package_get_modality(pkg, 0, &m));
+	EXPECT_EQ(BIOUNIT_MODALITY_FACE, m.modality);
+	EXPECT_EQ(BIOUNIT_MODALITY_TAKEN, m.status);
+	EXPECT_STREQ("kept below the quality rules by the operator: neutral_expression,background",
+		     m.reason);
+	ASSERT_EQ(0, biounit_package_get_modality(pkg, 1, &m));
+	EXPECT_EQ(BIOUNIT_MODALITY_TAKEN, m.status);
+	EXPECT_STREQ("", m.reason);
+	biounit_package_free(pkg);
+	free(data);
+}
+
+/* the handoff status of the scripted session, polled until @until says yes */
+static struct json_value *status_until(struct bd_env *e, bool (*until)(const struct json_value *))
+{
+	struct json_value *r = NULL;
+
+	for (int i = 0; i < 400; i++) {
+		json_free(r);
+		r = bd_call(e, IFACE ".Status", "{\"id\":\"" SID "\"}");
+		if (until(json_get(json_get(json_get(r, "parameters"), "status"), "handoff")))
+			break;
+		hsvc_sleep_ms(50);
+	}
+	return r;
+}
+
+static bool tried(const struct json_value *ho)
+{
+	uint64_t n = 0;
+
+	return !json_get_u64(ho, "attempts", &n) && n >= 1;
+}
+
+static bool delivered(const struct json_value *ho)
+{
+	return !strcmp(bd_str(ho, "state"), "delivered");
+}
+
+TEST_F(h, client_certificate_from_the_config)
+{
+	char cmd[1400], out[1024];
+	const struct json_value *ho;
+	struct json_value *r;
+	size_t n;
+	FILE *p;
+
+	/* a certificate without its key: the daemon does not start on it */
+	ASSERT_EQ(0, bd_write_conf(&self->e, &self->svc, self->svc.path[HP_CLIENT_CERT], NULL));
+	snprintf(cmd, sizeof(cmd), "%s -c %s --check-config 2>&1", self->e.bin, self->e.conf);
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	EXPECT_EQ(1, WEXITSTATUS(pclose(p)));
+	EXPECT_NE(NULL, strstr(out, "ordering_client_cert and ordering_client_key go together"))
+		TH_LOG("%s", out);
+
+	/* one of another CA: the service does not accept it; the package waits, queued */
+	ASSERT_EQ(0, mkdir(self->e.state, 0700));
+	ASSERT_EQ(0, bd_script_session(self->e.state, SID, CODE));
+	ASSERT_EQ(0, bd_write_conf(&self->e, &self->svc, self->svc.path[HP_OTHER_CERT],
+				self->svc.path[HP_OTHER_KEY]));
+	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
+	r = status_until(&self->e, tried);
+	ho = json_get(json_get(json_get(r, "parameters"), "status"), "handoff");
+	EXPECT_STREQ("queued", bd_str(ho, "state"));
+	EXPECT_NE(NULL, strstr(bd_str(ho, "reason"), "HTTP 403 client-certificate: the client "
+			       "certificate is not signed by a CA trusted here"))
+		TH_LOG("%s", bd_str(ho, "reason"));
+	json_free(r);
+	EXPECT_EQ(0u, hsvc_log_count(&self->svc, "stored", NULL));
+	EXPECT_LE(1u, hsvc_log_count(&self->svc, "refused", "- 403 client-certificate"));
+	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
+
+	/* the configuration put right: delivered at the next start, nothing requeued */
+	ASSERT_EQ(0, bd_write_conf(&self->e, &self->svc, self->svc.path[HP_CLIENT_CERT],
+				self->svc.path[HP_CLIENT_KEY]));
+	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
+	r = status_until(&self->e, delivered);
+	ho = json_get(json_get(json_get(r, "parameters"), "status"), "handoff");
+	EXPECT_STREQ("delivered", bd_str(ho, "state"));
+	json_free(r);
+	EXPECT_EQ(1u, hsvc_log_count(&self->svc, "stored", NULL));
+	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
 }
 
 TEST_HARNESS_MAIN

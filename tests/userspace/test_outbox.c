@@ -7,6 +7,9 @@
  * unreachable or failing service leaves packages queued, a refused package
  * stays with its reason, a lost acknowledgement is answered as a duplicate
  * without storing twice, an acknowledgement naming another hash is not believed.
+ * Mutual TLS: with a service that requires client certificates, a sender
+ * without one, or with one of another CA, keeps its packages queued (retried,
+ * the reason kept); with the unit's certificate they are delivered.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -327,6 +330,100 @@ TEST_F_TIMEOUT(ob, failures_retry_and_a_lost_ack_is_a_duplicate, 90)
 	EXPECT_EQ(BIOUNIT_OUTBOX_DELIVERED, (int)e.state);
 	EXPECT_EQ(7u, e.attempts);
 	EXPECT_FALSE(e.has_data);
+}
+
+/* every package queued, its bytes kept, the last reason containing @why */
+static void all_waiting(struct __test_metadata *_metadata, FIXTURE_DATA(ob) *self,
+			unsigned int attempts, const char *why)
+{
+	struct biounit_outbox_entry *v = NULL;
+	size_t n = 0;
+
+	ASSERT_EQ(0, biounit_outbox_list(self->ob, 7, &v, &n));
+	ASSERT_EQ(2u, n);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *back = NULL;
+		size_t blen = 0;
+
+		EXPECT_EQ(BIOUNIT_OUTBOX_QUEUED, (int)v[i].state);
+		EXPECT_TRUE(v[i].has_data);
+		EXPECT_EQ(attempts, v[i].attempts);
+		EXPECT_NE(NULL, strstr(v[i].reason, why)) TH_LOG("%s", v[i].reason);
+		EXPECT_EQ(0, biounit_outbox_get(self->ob, v[i].hash, &back, &blen));
+		EXPECT_EQ(v[i].size, blen);
+		free(back);
+	}
+	free(v);
+}
+
+TEST_F_TIMEOUT(ob, mutual_tls_client_certificate, 90)
+{
+	const char *const extra[] = { "--client-ca", self->s.path[HP_CLIENT_CA], NULL };
+	struct biounit_outbox_pass pass;
+
+	ASSERT_EQ(0, hsvc_make_client_certs(&self->s));
+	ASSERT_EQ(0, hsvc_start(&self->s, extra));
+	commit_n(_metadata, self, 60, 2);
+
+	/* no client certificate: 403 client-certificate, retried, nothing lost */
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(0u, pass.delivered);
+	EXPECT_EQ(0u, pass.refused);
+	EXPECT_EQ(2u, pass.deferred);
+	EXPECT_EQ(2u, pass.waiting);
+	all_waiting(_metadata, self, 1,
+		    "HTTP 403 client-certificate: no client certificate was presented");
+	EXPECT_EQ(2u, hsvc_log_count(&self->s, "refused", "- 403 client-certificate"));
+
+	/* a client certificate of another CA: the same */
+	self->cfg.client_cert = self->s.path[HP_OTHER_CERT];
+	self->cfg.client_key = self->s.path[HP_OTHER_KEY];
+	hsvc_sleep_ms(3);
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(2u, pass.deferred);
+	EXPECT_EQ(0u, pass.refused);
+	all_waiting(_metadata, self, 2, "HTTP 403 client-certificate: the client certificate "
+		    "is not signed by a CA trusted here");
+
+	/* a certificate without its key is the caller's mistake: nothing is tried */
+	self->cfg.client_key = NULL;
+	hsvc_sleep_ms(3);
+	EXPECT_EQ(-EINVAL, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	self->cfg.client_cert = NULL;
+	self->cfg.client_key = self->s.path[HP_CLIENT_KEY];
+	EXPECT_EQ(-EINVAL, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+
+	/* a certificate file that cannot be read: no connection, retried */
+	self->cfg.client_cert = "/nonexistent/client.crt";
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(2u, pass.deferred);
+	all_waiting(_metadata, self, 3, "no answer: ");
+	EXPECT_EQ(0u, hsvc_log_count(&self->s, "stored", NULL));
+
+	/* the unit's own certificate: delivered, acknowledged, wiped */
+	self->cfg.client_cert = self->s.path[HP_CLIENT_CERT];
+	hsvc_sleep_ms(3);
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(2u, pass.delivered);
+	EXPECT_EQ(0u, pass.waiting);
+	EXPECT_EQ(2u, hsvc_log_count(&self->s, "stored", NULL));
+	for (unsigned int i = 0; i < 2; i++) {
+		struct biounit_outbox_entry e = one(_metadata, self, i);
+		uint8_t *pkg;
+		size_t len;
+
+		EXPECT_EQ(BIOUNIT_OUTBOX_DELIVERED, (int)e.state);
+		EXPECT_EQ(4u, e.attempts);
+		EXPECT_FALSE(e.has_data);
+		EXPECT_FALSE(outbox_holds(self, 60 + i));
+		ASSERT_EQ(0, fix_session_package(&self->rec, self->s.key, 60 + i, 1, &pkg, &len));
+		EXPECT_TRUE(hsvc_stored_equal(&self->s, pkg, len));
+		free(pkg);
+	}
+	/* the service's other endpoints want the certificate too (hsvc_control presents it) */
+	EXPECT_EQ(0, hsvc_control(&self->s, "ok", 0, 0));
+	self->s.client_cert = false;
+	EXPECT_EQ(-EIO, hsvc_control(&self->s, "ok", 0, 0));
 }
 
 TEST_HARNESS_MAIN

@@ -9,7 +9,10 @@
  * packages hold real records (handoff_fixture.h); records that their readers
  * refuse inside a validly signed package (a damaged face record, a truncated
  * WSQ stream), formats no record family knows and modality statuses that
- * disagree with the records are refused with 422 "record", naming the record.
+ * disagree with the records are refused with 422 "record", naming the record;
+ * so is a face record whose JPEG 2000 codestream walks but does not decode, or
+ * decodes to other components than its header says. With --client-ca a
+ * request without a client certificate is answered 403 "client-certificate".
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -277,6 +280,90 @@ TEST_F_TIMEOUT(svc, damaged_face_record_in_a_signed_package_is_refused, 60)
 	free(face);
 	EXPECT_EQ(0u, hsvc_log_count(&self->s, "stored", NULL));
 	EXPECT_EQ(2u, hsvc_log_count(&self->s, "refused", NULL));
+}
+
+/*
+ * The offset in @face (a 19794-5 record without feature points) of the first
+ * main-header segment of its codestream with marker @m; 0 if none.
+ */
+static size_t j2k_segment(const uint8_t *face, size_t len, uint16_t m)
+{
+	const uint8_t *cs = face + 46;
+	size_t n = len - 46, pos = 4 + fix_get_be(cs + 4, 2);
+
+	while (pos + 4 <= n && fix_get_be(cs + pos, 2) != 0xff90) {	/* SOT: header ends */
+		if (fix_get_be(cs + pos, 2) == m)
+			return 46 + pos;
+		pos += 2 + fix_get_be(cs + pos + 2, 2);
+	}
+	return 0;
+}
+
+TEST_F_TIMEOUT(svc, face_codestream_that_does_not_decode_is_refused, 60)
+{
+	struct fix_records bad = self->rec;
+	struct biounit_face_record fr;
+	uint8_t *face = malloc(self->rec.face.len);
+	size_t cod, siz = 46 + 2;	/* SIZ follows SOC */
+	struct reply r;
+
+	ASSERT_NE(NULL, face);
+	ASSERT_EQ(0, self->rec.face.data[18] << 8 | self->rec.face.data[19]);	/* n = 0 */
+	bad.face.data = face;
+	/*
+	 * The coding style (COD) asks for 40 decomposition levels, more than
+	 * JPEG 2000 allows: every marker still chains, the lengths agree and the
+	 * record reader accepts it, but the codestream does not decode. Signed
+	 * after the damage.
+	 */
+	memcpy(face, self->rec.face.data, self->rec.face.len);
+	cod = j2k_segment(face, self->rec.face.len, 0xff52);
+	ASSERT_NE(0u, cod);
+	face[cod + 9] = 40;	/* SPcod: decomposition levels (after Lcod, Scod, SGcod) */
+	ASSERT_EQ(0, biounit_record_format_find("iso19794-2005")->parse_face(face,
+									      bad.face.len, &fr));
+	post_records(_metadata, self, &bad, 45, 0, &r);
+	expect_refused(_metadata, &r, "face: the JPEG 2000 image of facial image 1 does not "
+		       "decode (corrupt or truncated codestream)");
+	/*
+	 * The third component at 12 bits in the image size segment (SIZ): the
+	 * reader checks only the first component's precision, the codestream
+	 * decodes, but not to the 8-bit RGB the image information says.
+	 */
+	memcpy(face, self->rec.face.data, self->rec.face.len);
+	ASSERT_EQ(0xff51u, fix_get_be(face + siz, 2));
+	ASSERT_EQ(7u, face[siz + 2 + 38 + 3 * 2]);	/* Ssiz of component 3: 8 bits */
+	face[siz + 2 + 38 + 3 * 2] = 11;
+	ASSERT_EQ(0, biounit_record_format_find("iso19794-2005")->parse_face(face,
+									      bad.face.len, &fr));
+	post_records(_metadata, self, &bad, 46, 0, &r);
+	expect_refused(_metadata, &r, "face: facial image 1 decodes to 210x270, 3 component(s) "
+		       "of 8/8/12 bits; its header says 210x270 RGB 24-bit");
+	free(face);
+	/* the undamaged record decodes: accepted */
+	post_records(_metadata, self, &self->rec, 47, 0, &r);
+	EXPECT_EQ(201, r.status) TH_LOG("%s", r.body);
+	EXPECT_EQ(1u, hsvc_log_count(&self->s, "stored", NULL));
+	EXPECT_EQ(2u, hsvc_log_count(&self->s, "refused", NULL));
+}
+
+TEST_F_TIMEOUT(svc, client_ca_must_hold_certificates, 60)
+{
+	const char *extra[] = { "--client-ca", self->s.path[HP_UNITPUB], NULL };
+	struct reply r;
+
+	/* not a PEM certificate: the service does not start */
+	ASSERT_EQ(0, hsvc_stop(&self->s));
+	EXPECT_EQ(-EIO, hsvc_start_on(&self->s, extra));
+	/* the units' CA: a client without a certificate is answered 403 client-certificate */
+	ASSERT_EQ(0, hsvc_make_client_certs(&self->s));
+	extra[1] = self->s.path[HP_CLIENT_CA];
+	ASSERT_EQ(0, hsvc_start(&self->s, extra));
+	ASSERT_EQ(0, post(&self->s, PKG_CT, self->id, self->hash, self->pkg, self->len, &r));
+	EXPECT_EQ(403, r.status);
+	EXPECT_NE(NULL, strstr(r.body, "\"error\":\"client-certificate\"")) TH_LOG("%s", r.body);
+	EXPECT_NE(NULL, strstr(r.body, "no client certificate was presented")) TH_LOG("%s", r.body);
+	EXPECT_EQ(0u, hsvc_log_count(&self->s, "stored", NULL));
 }
 
 TEST_F_TIMEOUT(svc, truncated_wsq_stream_is_refused, 60)

@@ -39,6 +39,8 @@ struct config {
 	/* the hand-off (handoff.c, docs/handoff.md) */
 	char ordering_url[512];		/* "" : packages wait in the outbox */
 	char ordering_ca[512];		/* "" : the system's CA store */
+	char ordering_client_cert[512];	/* "" : no client certificate (mutual TLS) */
+	char ordering_client_key[512];	/* its private key; set with it or not at all */
 	char outbox_path[1024];		/* "" : STATE/outbox.db */
 	char unit_key[1024];		/* "" : STATE/unit.key */
 };

@@ -3,7 +3,8 @@
  * The configuration file (docs/biounitd.md, example biounitd.conf): lines of
  * "key = value", '#' comments, blank lines. An unknown key or a bad value is
  * an error naming its line: the daemon does not start on a config it does
- * not understand.
+ * not understand. A client certificate without its key (or a key without its
+ * certificate) is an error naming the file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -129,6 +130,8 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 			r = strncmp(v, "https://", 8) ? -EINVAL :
 			    set_str(c->ordering_url, sizeof(c->ordering_url), v);
 		else if STR(ordering_ca);
+		else if STR(ordering_client_cert);
+		else if STR(ordering_client_key);
 		else if STR(outbox_path);
 		else if STR(unit_key);
 		else {
@@ -145,5 +148,10 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 		}
 	}
 	fclose(f);
+	if (!r && !c->ordering_client_cert[0] != !c->ordering_client_key[0]) {
+		snprintf(err, errlen, "%s: ordering_client_cert and ordering_client_key go "
+			 "together", path);
+		r = -EINVAL;
+	}
 	return r;
 }

@@ -30,6 +30,7 @@
 #include <biounit/records.h>
 #include <biounit/signature.h>
 
+#include "../image/read_file.h"
 #include "biounitd.h"
 #include "../session/sha256.h"
 
@@ -55,34 +56,10 @@ static int session_dir_path(struct daemon *d, const char *id, char *buf, size_t 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* a small file of the state directory, never through a symbolic link */
 static int read_small(const char *path, char **out, size_t *len, size_t max)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct stat st;
-	char *buf;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || st.st_size < 0 || (size_t)st.st_size > max) {
-		close(fd);
-		return -EFBIG;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	n = read(fd, buf, (size_t)st.st_size);
-	close(fd);
-	if (n != st.st_size) {
-		free(buf);
-		return -EIO;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = (size_t)n;
-	return 0;
+	return biounit_read_file(path, max, BIOUNIT_READ_NOFOLLOW, out, len);
 }
 
 static int load_image(struct daemon *d, const char *id, const char *name, struct biounit_image **out)
@@ -297,16 +274,25 @@ static int set_modality(struct biounit_package_builder *b, enum biounit_modality
 {
 	const struct biounit_session_request *req = biounit_session_get_request(s);
 	bool any_kept = false, all_not_needed = true;
-	const char *reason = NULL;
+	const char *reason = NULL, *below = NULL;
+	char text[BIOUNIT_REASON_MAX + 64];
 	size_t i;
 
 	for (i = 0; i < nres; i++) {
 		if (kept(res[i].outcome))
 			any_kept = true;
+		if (res[i].outcome == BIOUNIT_OUTCOME_KEPT_NONCOMPLIANT && !below)
+			below = res[i].reason;
 		if (res[i].outcome != BIOUNIT_OUTCOME_NOT_NEEDED)
 			all_not_needed = false;
 		if (res[i].outcome == BIOUNIT_OUTCOME_EXCEPTION && !reason && res[i].reason[0])
 			reason = res[i].reason;
+	}
+	if (any_kept && below) {
+		/* taken, but kept by the operator below the rules: say so with the reasons */
+		snprintf(text, sizeof(text), "kept below the quality rules by the operator%s%s",
+			 below[0] ? ": " : "", below);
+		return biounit_package_builder_set_modality(b, m, BIOUNIT_MODALITY_TAKEN, text);
 	}
 	if (any_kept)
 		return biounit_package_builder_set_modality(b, m, BIOUNIT_MODALITY_TAKEN, NULL);
@@ -814,6 +800,33 @@ fail:
 
 /* ---- life cycle ---- */
 
+/*
+ * The client certificate (mutual TLS) is only read when a package is sent; say
+ * at start if it cannot be, rather than at every retry. Not fatal: packages
+ * wait in the outbox, and sessions can still be taken.
+ */
+static void client_cert_check(struct daemon *d)
+{
+	const char *cert = d->cfg.ordering_client_cert, *key = d->cfg.ordering_client_key;
+	struct stat st;
+
+	if (!cert[0]) {
+		log_msg(LOG_INFO_, "no ordering_client_cert: no client certificate is presented");
+		return;
+	}
+	if (access(cert, R_OK))
+		log_msg(LOG_ERR_, "ordering_client_cert %s: %s: packages wait until it can be "
+			"read", cert, strerror(errno));
+	else
+		log_msg(LOG_INFO_, "client certificate %s presented to the ordering client", cert);
+	if (access(key, R_OK))
+		log_msg(LOG_ERR_, "ordering_client_key %s: %s: packages wait until it can be read",
+			key, strerror(errno));
+	else if (!stat(key, &st) && (st.st_mode & 0007))
+		log_msg(LOG_WARN_, "ordering_client_key %s can be read by others (mode %04o)", key,
+			(unsigned int)(st.st_mode & 07777));
+}
+
 int handoff_open(struct daemon *d)
 {
 	struct handoff *h = calloc(1, sizeof(*h));
@@ -862,6 +875,8 @@ int handoff_open(struct daemon *d)
 	}
 	if (!d->cfg.ordering_url[0])
 		log_msg(LOG_WARN_, "no ordering_url: packages wait in the outbox %s", opath);
+	else
+		client_cert_check(d);
 	d->handoff = h;
 	return 0;
 }
@@ -937,6 +952,8 @@ void handoff_tick(struct daemon *d)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.url = d->cfg.ordering_url;
 	cfg.ca_file = d->cfg.ordering_ca[0] ? d->cfg.ordering_ca : NULL;
+	cfg.client_cert = d->cfg.ordering_client_cert[0] ? d->cfg.ordering_client_cert : NULL;
+	cfg.client_key = d->cfg.ordering_client_key[0] ? d->cfg.ordering_client_key : NULL;
 	cfg.connect_timeout_ms = 3000;
 	cfg.timeout_ms = 15000;
 	cfg.backoff_min_ms = 1000;

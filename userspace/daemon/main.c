@@ -93,6 +93,10 @@ int main(int argc, char **argv)
 		       d.cfg.ordering_ca[0] ? d.cfg.ordering_ca : "(the system's CA store)",
 		       d.cfg.outbox_path[0] ? d.cfg.outbox_path : "(state_dir/outbox.db)",
 		       d.cfg.unit_key[0] ? d.cfg.unit_key : "(state_dir/unit.key)");
+		printf("ordering_client_cert = %s\nordering_client_key = %s\n",
+		       d.cfg.ordering_client_cert[0] ? d.cfg.ordering_client_cert
+						     : "(none: no client certificate)",
+		       d.cfg.ordering_client_key[0] ? d.cfg.ordering_client_key : "(none)");
 		return 0;
 	}
 	umask(077);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One POST of a package to the document-ordering client with libcurl:
- * HTTPS only, the peer's certificate and name verified, the package id as
+ * HTTPS only, the peer's certificate and name verified, the unit's client
+ * certificate presented if it has one (mutual TLS), the package id as
  * Idempotency-Key and its SHA-256 in Biounit-Package-Hash (docs/handoff.md).
  * The answer's status, body (bounded) and Retry-After are returned; the
  * package bytes are never logged or copied.
@@ -123,6 +124,12 @@ int ob_http_post(void *p, const struct biounit_outbox_sender *cfg, const struct 
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (cfg->ca_file)
 		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
+	if (cfg->client_cert) {	/* mutual TLS: the unit's certificate, when asked for */
+		curl_easy_setopt(c, CURLOPT_SSLCERT, cfg->client_cert);
+		curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+		curl_easy_setopt(c, CURLOPT_SSLKEY, cfg->client_key);
+		curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+	}
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 			 cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 5000L);

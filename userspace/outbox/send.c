@@ -5,9 +5,12 @@
  *  - an acknowledgement (200 or 201) naming this package's hash: delivered,
  *    its bytes wiped, the ack id kept;
  *  - a refusal (400, 403, 409, 413, 415, 422): refused, the reason kept;
- *  - anything else (no connection, time-out, 408, 429, 5xx, an answer that
- *    does not name the package): retried after an exponential backoff with
- *    jitter (at least Retry-After).
+ *  - anything else (no connection, time-out, TLS failure, 408, 429, 5xx, an
+ *    answer that does not name the package): retried after an exponential
+ *    backoff with jitter (at least Retry-After). So is 403
+ *    "client-certificate": the client did not accept the unit's certificate
+ *    (mutual TLS), which is the unit's configuration, not the package; it
+ *    is delivered once the certificate is put right, without a requeue.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,8 +20,17 @@
 
 #include "outbox_internal.h"
 
-static bool refusal(long status)
+/* the error code a client gives when it does not accept the unit's certificate */
+#define CLIENT_CERT_ERROR "client-certificate"
+
+static bool refusal(const struct ob_response *resp)
 {
+	long status = resp->status;
+	char code[64] = "";
+
+	if (status == 403 && !ob_json_string(resp->body, "error", code, sizeof(code)) &&
+	    !strcmp(code, CLIENT_CERT_ERROR))
+		return false;	/* the unit's certificate, not the package: retried */
 	return status == 400 || status == 403 || status == 409 || status == 413 ||
 	       status == 415 || status == 422;
 }
@@ -106,7 +118,7 @@ static int send_one(struct biounit_outbox *ob, const struct biounit_outbox_sende
 		snprintf(reason, sizeof(reason),
 			 "HTTP %ld but the acknowledgement does not name this package",
 			 resp->status);
-	} else if (refusal(resp->status)) {
+	} else if (refusal(resp)) {
 		error_reason(resp, reason, sizeof(reason));
 		r = ob_mark_refused(ob, it->seq, reason, now);
 		pass->refused += !r;
@@ -134,6 +146,8 @@ int biounit_outbox_send_due(struct biounit_outbox *ob, const struct biounit_outb
 
 	if (!ob || !cfg || !cfg->url || strncmp(cfg->url, "https://", 8))
 		return -EINVAL;	/* HTTPS only: a plain-HTTP URL would only ever fail */
+	if (!cfg->client_cert != !cfg->client_key)
+		return -EINVAL;	/* a certificate goes with its key */
 	if (sodium_init() < 0)
 		return -EIO;
 	if (!pass)

@@ -77,6 +77,17 @@ int biounit_outbox_commit(struct biounit_outbox *ob, const uint8_t *pkg, size_t 
  * @backoff_max_ms: retry delays double up to this; 0 means 300000.
  * @max_per_pass: at most this many packages per biounit_outbox_send_due()
  *	call; 0 means no limit.
+ * @client_cert: PEM file of the unit's client certificate (mutual TLS),
+ *	presented when the client asks for one; NULL: none. Its chain may
+ *	follow it in the same file.
+ * @client_key: PEM file of that certificate's private key, unencrypted
+ *	(keep it 0600); required with @client_cert and only with it.
+ *
+ * A client that does not accept the unit's certificate (none, expired, from
+ * a CA it does not trust) refuses at the TLS level or answers 403
+ * "client-certificate"; either way the package stays queued and is retried
+ * with backoff, the reason kept: the package is not at fault, and once the
+ * certificate is put right delivery resumes by itself (docs/handoff.md).
  */
 struct biounit_outbox_sender {
 	const char *url;
@@ -86,6 +97,8 @@ struct biounit_outbox_sender {
 	int64_t backoff_min_ms;
 	int64_t backoff_max_ms;
 	unsigned int max_per_pass;
+	const char *client_cert;
+	const char *client_key;
 };
 
 /**
@@ -93,7 +106,8 @@ struct biounit_outbox_sender {
  * @delivered: acknowledged now (their bytes are wiped).
  * @refused: refused by the client now (kept, with the reason).
  * @deferred: not delivered, to be retried after backoff (client unreachable,
- *	time-out, 5xx, 429, an acknowledgement that did not name the package).
+ *	time-out, TLS failure, 5xx, 429, 403 "client-certificate", an
+ *	acknowledgement that did not name the package).
  * @waiting: queued packages after the pass (deferred ones included).
  * @next_due_ms: milliseconds until the next queued package is due (0: now),
  *	or -1 if nothing is queued.
@@ -114,7 +128,8 @@ struct biounit_outbox_pass {
  * acknowledgement was lost is sent again, and the client recognises it by its
  * idempotency key and hash and acknowledges it again without storing it twice.
  * Return: 0 (also when deliveries failed: see @pass), -EINVAL (also for a
- * URL that is not https://), -ENOMEM, -EBUSY, -EIO (the outbox itself failed).
+ * URL that is not https://, or a client certificate without its key or a key
+ * without its certificate), -ENOMEM, -EBUSY, -EIO (the outbox itself failed).
  */
 int biounit_outbox_send_due(struct biounit_outbox *ob, const struct biounit_outbox_sender *cfg,
 			    struct biounit_outbox_pass *pass);

@@ -6,6 +6,8 @@
  *   GET  /v1/packages/{hash}  the receipt of a stored package, or 404
  *   GET  /v1/stats            counters since start
  *   POST /v1/control?mode=M&count=N&delay_ms=D   failures on demand (--control)
+ * With --client-ca every request first needs a valid client certificate
+ * (client_auth.c), else 403 "client-certificate".
  * docs/handoff.md and docs/handoff-openapi.yaml describe the protocol.
  * Only hashes, ids and check names are logged, never package bytes.
  */
@@ -28,6 +30,7 @@ struct request {
 	uint8_t *buf;
 	size_t len, cap;
 	bool too_big;
+	const char *cert_refused;	/* why the client certificate is not accepted */
 };
 
 static void json_escape(const char *in, char *out, size_t n)
@@ -297,6 +300,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		if (!rq)
 			return MHD_NO;
 		*ctx = rq;
+		/* judged first; the body is still read (and dropped), so that the
+		 * answer is not lost to a connection reset */
+		if (s->client_auth)
+			rq->cert_refused = refsvc_client_check(c);
+		return MHD_YES;
+	}
+	if (*upload_size && rq->cert_refused) {
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -328,6 +339,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 
+	if (rq->cert_refused)
+		return error(s, c, 403, "client-certificate", rq->cert_refused, NULL);
 	if (!strcmp(method, "GET") && !strcmp(url, "/v1/stats"))
 		return stats(s, c);
 	if (!strcmp(method, "POST") && !strcmp(url, "/v1/control"))
@@ -402,9 +415,15 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 struct MHD_Daemon *refsvc_start(struct refsvc *s, const char *addr, unsigned int port,
-				const char *cert_pem, const char *key_pem, unsigned int *bound_port)
+				const char *cert_pem, const char *key_pem,
+				const char *client_ca_pem, unsigned int *bound_port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	/* with a trust list libmicrohttpd asks clients for a certificate (client_auth.c) */
+	struct MHD_OptionItem trust[] = {
+		{ MHD_OPTION_HTTPS_MEM_TRUST, 0, (void *)client_ca_pem },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	const union MHD_DaemonInfo *info;
 	struct MHD_Daemon *d;
 
@@ -413,13 +432,14 @@ struct MHD_Daemon *refsvc_start(struct refsvc *s, const char *addr, unsigned int
 	d = MHD_start_daemon(MHD_USE_TLS | MHD_USE_THREAD_PER_CONNECTION |
 			     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
 			     (uint16_t)port, NULL, NULL, handle, s,
+			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,	/* first: all its messages */
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
 			     MHD_OPTION_HTTPS_MEM_KEY, key_pem,
 			     MHD_OPTION_NOTIFY_COMPLETED, completed, s,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
 			     MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+			     MHD_OPTION_ARRAY, client_ca_pem ? trust : trust + 1,
 			     MHD_OPTION_END);
 	if (!d)
 		return NULL;

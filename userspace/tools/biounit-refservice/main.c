@@ -5,7 +5,7 @@
  *   biounit-refservice --cert PEM --key PEM --store DIR --trust PUBKEY [--trust PUBKEY...]
  *                      [--listen ADDR] [--port N] [--port-file FILE] [--log FILE]
  *                      [--fail MODE [--fail-count N]] [--delay-ms N] [--control]
- *                      [--max-size BYTES]
+ *                      [--max-size BYTES] [--client-ca PEM]
  *   biounit-refservice --summary --store DIR [--trust PUBKEY...]
  *
  * Serves the hand-off protocol of docs/handoff.md over HTTPS until SIGTERM or
@@ -13,6 +13,9 @@
  * (the default) picks a free port; --port-file receives the port once the
  * service listens. MODE: ok, error, unavailable, timeout, drop, lost-ack, slow,
  * slow-ack, wrong-ack (see --help); --control enables POST /v1/control to change it.
+ * --client-ca requires of every request a client certificate (mutual TLS)
+ * signed by a CA of that PEM file, valid now and meant for TLS client
+ * authentication; others get 403 "client-certificate" (client_auth.c).
  * --summary verifies every stored package again and prints its manifest
  * (never record bytes). Exit status: 0 stopped (or all verified), 1 failed to
  * start (or a stored package fails), 2 usage.
@@ -35,6 +38,7 @@ static int usage(FILE *f)
 		"usage: biounit-refservice --cert PEM --key PEM --store DIR --trust PUBKEY...\n"
 		"         [--listen ADDR] [--port N] [--port-file FILE] [--log FILE]\n"
 		"         [--fail MODE [--fail-count N]] [--delay-ms N] [--control] [--max-size B]\n"
+		"         [--client-ca PEM]\n"
 		"       biounit-refservice --summary --store DIR [--trust PUBKEY...]\n"
 		"MODE: ok | error (500) | unavailable (503, Retry-After: 1) | timeout (hold the\n"
 		"      request --delay-ms, then close it) | drop (close, store nothing) |\n"
@@ -42,7 +46,9 @@ static int usage(FILE *f)
 		"      then answer) | slow-ack (store, wait, answer) | wrong-ack (store, then\n"
 		"      acknowledge naming another hash)\n"
 		"--fail-count N: only the next N package requests fail (default: all).\n"
-		"--control: POST /v1/control?mode=MODE&count=N&delay_ms=D changes the mode.\n");
+		"--control: POST /v1/control?mode=MODE&count=N&delay_ms=D changes the mode.\n"
+		"--client-ca PEM: require a client certificate signed by one of these CAs\n"
+		"      (mutual TLS); a request without one is answered 403 client-certificate.\n");
 	return 2;
 }
 
@@ -103,15 +109,16 @@ int main(int argc, char **argv)
 		{ "control", no_argument, NULL, 'C' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "summary", no_argument, NULL, 'S' },
+		{ "client-ca", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cert = NULL, *key = NULL, *store = NULL, *listen_addr = "127.0.0.1";
-	const char *port_file = NULL, *log_path = NULL;
+	const char *port_file = NULL, *log_path = NULL, *client_ca = NULL;
 	struct refsvc s = { .log_fd = 2, .max_size = BIOUNIT_PACKAGE_MAX_SIZE, .delay_ms = 2000 };
 	unsigned int port = 0, bound = 0;
 	bool summary = false;
-	char *cert_pem, *key_pem;
+	char *cert_pem, *key_pem, *ca_pem = NULL;
 	struct MHD_Daemon *d;
 	sigset_t set;
 	int opt, r, sig;
@@ -127,6 +134,7 @@ int main(int argc, char **argv)
 		case 'L': log_path = optarg; break;
 		case 'C': s.control = true; break;
 		case 'S': summary = true; break;
+		case 'A': client_ca = optarg; break;
 		case 'n': s.mode_count = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'd': s.delay_ms = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'm': s.max_size = strtoul(optarg, NULL, 10); break;
@@ -172,6 +180,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "biounit-refservice: cannot read %s\n", cert_pem ? key : cert);
 		return 1;
 	}
+	if (client_ca) {
+		ca_pem = read_text(client_ca);
+		r = ca_pem ? refsvc_client_ca_check(ca_pem) : -errno;
+		if (r) {
+			fprintf(stderr, "biounit-refservice: --client-ca %s: %s\n", client_ca,
+				r == -EBADMSG ? "no PEM certificate in it" : strerror(-r));
+			free(ca_pem);
+			free(cert_pem);
+			free(key_pem);
+			return 1;
+		}
+		s.client_auth = true;
+	}
 	r = refsvc_store_open(&s, store);
 	if (r) {
 		fprintf(stderr, "biounit-refservice: store %s: %s\n", store, strerror(-r));
@@ -188,13 +209,14 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	d = refsvc_start(&s, listen_addr, port, cert_pem, key_pem, &bound);
+	d = refsvc_start(&s, listen_addr, port, cert_pem, key_pem, ca_pem, &bound);
 	if (!d) {
 		fprintf(stderr, "biounit-refservice: cannot listen on %s:%u\n", listen_addr, port);
 		return 1;
 	}
-	refsvc_log(&s, "listening %s:%u store %s trusted %zu mode %s", listen_addr, bound, store,
-		   s.n_trust, refsvc_mode_name(s.mode));
+	refsvc_log(&s, "listening %s:%u store %s trusted %zu mode %s client certificates %s",
+		   listen_addr, bound, store, s.n_trust, refsvc_mode_name(s.mode),
+		   s.client_auth ? "required" : "not asked for");
 	if (port_file && (r = write_port_file(port_file, bound))) {
 		fprintf(stderr, "biounit-refservice: %s: %s\n", port_file, strerror(-r));
 		MHD_stop_daemon(d);
@@ -212,5 +234,6 @@ int main(int argc, char **argv)
 	close(s.store_fd);
 	free(cert_pem);
 	free(key_pem);
+	free(ca_pem);
 	return 0;
 }

@@ -6,7 +6,10 @@
  * Each record is read by the record family (<biounit/records.h>) whose format
  * names match the record's format string:
  *  - the face record format ("iso19794-5:2005"): parse_face; every facial
- *    image must be a non-empty JPEG 2000 codestream (the chip's profile);
+ *    image must be a non-empty JPEG 2000 codestream (the chip's profile)
+ *    that OpenJPEG decodes (face_j2k.c) to the width and height of its image
+ *    information, in the components its colour space says (RGB and YUV 4:2:2
+ *    three, grey one, unspecified or other one or three), 8 bits each;
  *  - the finger record format ("iso19794-4:2005+wsq"): parse_finger, then
  *    every view decoded with biounit_wsq_decode(), its size equal to the
  *    view's width and height;
@@ -39,7 +42,8 @@
 /* the record families whose formats this service reads, first match wins */
 static const char *const refsvc_families[] = { BIOUNIT_RECORDS_ISO19794_2005 };
 
-/* largest finger view decoded (a four-finger slap at 500 ppi is about 1600 x 1500) */
+/* largest finger view or facial image decoded (a four-finger slap at 500 ppi is about
+ * 1600 x 1500, the chip's face image 622 x 800) */
 #define REFSVC_MAX_VIEW_PIXELS (4000u * 4000u)
 
 enum rec_kind { KIND_FACE, KIND_FINGER, KIND_IMAGE, KIND_PEN };
@@ -116,6 +120,84 @@ static bool kind_allows(enum rec_kind k, enum biounit_modality m)
 	return false;
 }
 
+static const char *colour_space_name(uint8_t cs)
+{
+	switch (cs) {
+	case BIOUNIT_FACE_CS_RGB24: return "RGB 24-bit";
+	case BIOUNIT_FACE_CS_YUV422: return "YUV 4:2:2";
+	case BIOUNIT_FACE_CS_GREY8: return "grey 8-bit";
+	case BIOUNIT_FACE_CS_OTHER: return "other";
+	default: return "unspecified";
+	}
+}
+
+/* whether the decoded components are what the image information's colour space says */
+static bool components_agree(const struct biounit_face_image_record *im,
+			     const struct refsvc_j2k_info *d)
+{
+	unsigned int n = d->components;
+
+	switch (im->colour_space) {
+	case BIOUNIT_FACE_CS_RGB24:
+	case BIOUNIT_FACE_CS_YUV422:
+		if (n != 3)
+			return false;
+		break;
+	case BIOUNIT_FACE_CS_GREY8:
+		if (n != 1)
+			return false;
+		break;
+	default:		/* unspecified or other: a grey or a colour picture */
+		if (n != 1 && n != 3)
+			return false;
+		break;
+	}
+	for (unsigned int c = 0; c < n; c++) {
+		/* 4:2:2 halves the chroma horizontally; everything else is full size */
+		uint32_t dx = im->colour_space == BIOUNIT_FACE_CS_YUV422 && c ? 2 : 1;
+
+		if (d->comp[c].precision != 8 || d->comp[c].dx != dx || d->comp[c].dy != 1 ||
+		    d->comp[c].width != (d->width + dx - 1) / dx || d->comp[c].height != d->height)
+			return false;
+	}
+	return true;
+}
+
+/* facial image @i (0-based) decoded, and its size and components against @im's header */
+static int check_face_j2k(const struct biounit_package_record *rec, unsigned int i,
+			  const struct biounit_face_image_record *im,
+			  struct biounit_package_problem *why)
+{
+	struct refsvc_j2k_info d;
+	int r;
+
+	if ((uint64_t)im->width * im->height > REFSVC_MAX_VIEW_PIXELS)
+		return refuse(why, rec->name, "facial image %u is %ux%u pixels, more than this "
+			      "service decodes", i + 1, im->width, im->height);
+	r = refsvc_j2k_decode(im->image, im->image_len, REFSVC_MAX_VIEW_PIXELS, &d);
+	if (r == -ENOMEM)
+		return r;
+	if (r == -E2BIG)
+		return refuse(why, rec->name, "the JPEG 2000 image of facial image %u is %ux%u "
+			      "in %u components, more than this service decodes", i + 1, d.width,
+			      d.height, d.components);
+	if (r)
+		return refuse(why, rec->name, "the JPEG 2000 image of facial image %u does not "
+			      "decode (corrupt or truncated codestream)", i + 1);
+	if (d.width != im->width || d.height != im->height || !components_agree(im, &d)) {
+		char bits[40] = "";
+
+		for (unsigned int c = 0; c < d.components; c++)
+			snprintf(bits + strlen(bits), sizeof(bits) - strlen(bits), "%s%u",
+				 c ? "/" : "", d.comp[c].precision);
+		return refuse(why, rec->name, "facial image %u decodes to %ux%u, %u component(s) "
+			      "of %s bits; its header says %ux%u %s", i + 1, d.width, d.height,
+			      d.components, bits, im->width, im->height,
+			      colour_space_name(im->colour_space));
+	}
+	return 0;
+}
+
 static int check_face(const struct rec_class *c, const struct biounit_package_record *rec,
 		      struct biounit_package_problem *why)
 {
@@ -136,6 +218,9 @@ static int check_face(const struct rec_class *c, const struct biounit_package_re
 			return refuse(why, rec->name, "facial image %u is not JPEG 2000", i + 1);
 		if (!im->image || !im->image_len)
 			return refuse(why, rec->name, "facial image %u is empty", i + 1);
+		r = check_face_j2k(rec, i, im, why);
+		if (r)
+			return r;
 	}
 	return 0;
 }

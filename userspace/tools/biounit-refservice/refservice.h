@@ -5,7 +5,8 @@
  * nothing is global. Files: main.c (options, start, signals), handler.c
  * (HTTP), store.c (one file per package, by hash), faults.c (failures on
  * demand), records_hook.c (every record read by its records family),
- * summary.c (--summary: what the store holds).
+ * face_j2k.c (a facial image's JPEG 2000 decoded), client_auth.c (client
+ * certificates: mutual TLS), summary.c (--summary: what the store holds).
  */
 #ifndef BIOUNIT_REFSERVICE_H
 #define BIOUNIT_REFSERVICE_H
@@ -39,6 +40,7 @@ struct refsvc {
 	size_t n_trust;
 	size_t max_size;
 	bool control;			/* the /v1/control endpoint is on */
+	bool client_auth;		/* --client-ca: a client certificate is required */
 	int log_fd;
 
 	pthread_mutex_t lock;		/* everything below */
@@ -77,12 +79,40 @@ int refsvc_store_put(struct refsvc *s, const char *hash_hex, const char *idem_ke
  */
 int refsvc_check_records(const struct biounit_package *pkg, struct biounit_package_problem *why);
 
+/* face_j2k.c: a JPEG 2000 codestream decoded with OpenJPEG, from memory */
+#define REFSVC_J2K_MAX_COMPONENTS 4
+
+struct refsvc_j2k_info {
+	uint32_t width, height;		/* the image area (SIZ) */
+	uint32_t components;
+	struct {
+		uint32_t width, height, dx, dy, precision;
+	} comp[REFSVC_J2K_MAX_COMPONENTS];
+};
+
+/*
+ * 0: decoded, @info as decoded; -EBADMSG: does not decode (corrupt, truncated,
+ * inconsistent); -E2BIG: more than @max_pixels or REFSVC_J2K_MAX_COMPONENTS
+ * (not decoded; @info has the header's figures); -ENOMEM; -EINVAL.
+ */
+int refsvc_j2k_decode(const uint8_t *p, size_t len, uint64_t max_pixels,
+		      struct refsvc_j2k_info *info);
+
+/* client_auth.c: client certificates (mutual TLS) */
+struct MHD_Connection;
+/* 0 if @pem holds at least one certificate; -EBADMSG, -ENOMEM */
+int refsvc_client_ca_check(const char *pem);
+/* NULL if the connection's client certificate is valid and trusted, else why not */
+const char *refsvc_client_check(struct MHD_Connection *c);
+
 /* summary.c: --summary; exit status */
 int refsvc_summary(const struct refsvc *s, const char *dir);
 
 /* handler.c */
 struct MHD_Daemon;
+/* @client_ca_pem: the CAs of client certificates (s->client_auth), else NULL */
 struct MHD_Daemon *refsvc_start(struct refsvc *s, const char *addr, unsigned int port,
-				const char *cert_pem, const char *key_pem, unsigned int *bound_port);
+				const char *cert_pem, const char *key_pem,
+				const char *client_ca_pem, unsigned int *bound_port);
 
 #endif /* BIOUNIT_REFSERVICE_H */
