@@ -190,7 +190,7 @@ bench-driver: modules linux-src
 bench-handoff: userspace
 	$(TOP)/tests/bench/handoff-bench.sh
 # The hand-off durability tests: SOAK_N packages (default 1000; 100 in check) through a sender
-# SIGKILLed at random, and SOAK_DAEMON_N sessions (default 100; 6 in check) through biounitd
+# SIGKILLed at random, and SOAK_DAEMON_N sessions (default 1000; 6 in check) through biounitd
 # SIGKILLed at random
 soak: linux-src
 	$(MAKE) -C userspace O=$(BUILD)/userspace KSFT_INC=$(KSFT_INC) all \
@@ -198,7 +198,7 @@ soak: linux-src
 	cd tests/userspace && BIOUNIT_TOOLS=$(BUILD)/userspace/bin \
 		$(BUILD)/userspace/tests/test_handoff_durability $(or $(SOAK_N),1000)
 	cd tests/userspace && BIOUNIT_TOOLS=$(BUILD)/userspace/bin \
-		$(BUILD)/userspace/tests/test_biounitd_durability $(or $(SOAK_DAEMON_N),100)
+		$(BUILD)/userspace/tests/test_biounitd_durability $(or $(SOAK_DAEMON_N),1000)
 .PHONY: bench-handoff soak
 
 # ---- install ------------------------------------------------------------------------------------
