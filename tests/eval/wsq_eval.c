@@ -32,6 +32,7 @@
 #include <unistd.h>
 #include <biounit/image.h>
 #include <biounit/wsq.h>
+#include "../userspace/image_compare.h"
 
 #define MAX_ROWS 4096
 #define MAX_SETS 32
@@ -81,19 +82,6 @@ static int csv_split(char *line, char **f, int max)
 			*p = '\0';
 	}
 	return n;
-}
-
-static double psnr(const struct biounit_image_view *a, const struct biounit_image_view *b)
-{
-	double se = 0;
-
-	for (uint32_t y = 0; y < a->height; y++)
-		for (uint32_t x = 0; x < a->width; x++) {
-			double d = (double)a->data[y * a->stride + x] - b->data[y * b->stride + x];
-			se += d * d;
-		}
-	se /= (double)a->width * a->height;
-	return se > 0 ? 10 * log10(255.0 * 255.0 / se) : 99.0;
 }
 
 static void summary(const char *name, struct res *r, size_t n, const char *set)
@@ -282,7 +270,7 @@ usage:
 					snprintf(r->dataset, sizeof(r->dataset), "%s", fld[1]);
 					r->ratio = npix / (double)len;
 					r->bpp = 8.0 * (double)len / npix;
-					r->psnr = psnr(&v, &dv);
+					r->psnr = img_psnr(&v, &dv);
 					r->enc_ms = best_enc;
 					r->dec_ms = best_dec;
 					r->mpix = npix / 1e6;

@@ -311,6 +311,25 @@ static inline int bd_script_session(const char *state_dir, const char *sid, cons
 	return bd_script_session_photo(state_dir, sid, code, NULL);
 }
 
+/*
+ * Runs the shell command @cmd, its standard output (as much as fits) in @out
+ * as a string; its exit status, or -1 if it could not be run.
+ */
+static inline int bd_run(const char *cmd, char *out, size_t size)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n;
+	int st;
+
+	out[0] = '\0';
+	if (!p)
+		return -1;
+	n = fread(out, 1, size - 1, p);
+	out[n] = '\0';
+	st = pclose(p);
+	return st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
+}
+
 /* the names of the files in @dir (dot files left out), each followed by a space; their number */
 static inline size_t bd_files_in(const char *dir, char *names, size_t size)
 {

@@ -286,40 +286,23 @@ TEST_F(d, session_stored_restart_resume_discard)
 TEST_F(d, biounitctl_session)
 {
 	char cmd[1024], out[4096];
-	FILE *p;
-	size_t n;
-	int rc;
 
 	snprintf(cmd, sizeof(cmd), "%s/biounitctl", getenv("BIOUNIT_TOOLS"));
 	if (access(cmd, X_OK))
 		SKIP(return, "no biounitctl");
 	snprintf(cmd, sizeof(cmd), "BIOUNITD_SOCKET=%s %s/biounitctl session start IND-0001 0 photo",
 		 self->e.sock, getenv("BIOUNIT_TOOLS"));
-	p = popen(cmd, "r");
-	ASSERT_NE(NULL, p);
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	rc = pclose(p);
-	EXPECT_EQ(1, WEXITSTATUS(rc));
+	EXPECT_EQ(1, bd_run(cmd, out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "refused (under_1)"));
 	EXPECT_NE(NULL, strstr(out, "NL: Bij kinderen"));
 	EXPECT_NE(NULL, strstr(out, "EN: No biometrics"));
 	snprintf(cmd, sizeof(cmd), "BIOUNITD_SOCKET=%s %s/biounitctl session start IND-0042 18+ photo,signature",
 		 self->e.sock, getenv("BIOUNIT_TOOLS"));
-	p = popen(cmd, "r");
-	ASSERT_NE(NULL, p);
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	rc = pclose(p);
-	EXPECT_EQ(0, WEXITSTATUS(rc));
+	EXPECT_EQ(0, bd_run(cmd, out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "[paused] photo | started"));
 	snprintf(cmd, sizeof(cmd), "BIOUNITD_SOCKET=%s %s/biounitctl session list | grep -c paused",
 		 self->e.sock, getenv("BIOUNIT_TOOLS"));
-	p = popen(cmd, "r");
-	ASSERT_NE(NULL, p);
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	pclose(p);
+	EXPECT_EQ(0, bd_run(cmd, out, sizeof(out)));
 	EXPECT_STREQ("1\n", out);
 	snprintf(cmd, sizeof(cmd), "%s/biounitctl session frobnicate >/dev/null 2>&1",
 		 getenv("BIOUNIT_TOOLS"));
@@ -340,9 +323,8 @@ TEST(config_errors_name_their_line)
 		{ "\nordering_url = http://ordering.example/v1/packages\n",
 		  ":2: bad value for ordering_url" },
 	};
-	FILE *f, *p;
-	size_t n;
-	int fd, rc;
+	FILE *f;
+	int fd;
 
 	snprintf(bin, sizeof(bin), "%s/biounitd", tools ? tools : ".");
 	if (access(bin, X_OK))
@@ -356,12 +338,7 @@ TEST(config_errors_name_their_line)
 		fputs(cases[i].text, f);
 		fclose(f);
 		snprintf(cmd, sizeof(cmd), "%s -c %s --check-config 2>&1", bin, conf);
-		p = popen(cmd, "r");
-		ASSERT_NE(NULL, p);
-		n = fread(out, 1, sizeof(out) - 1, p);
-		out[n] = '\0';
-		rc = pclose(p);
-		EXPECT_EQ(1, WEXITSTATUS(rc)) TH_LOG("%s", cases[i].text);
+		EXPECT_EQ(1, bd_run(cmd, out, sizeof(out))) TH_LOG("%s", cases[i].text);
 		EXPECT_NE(NULL, strstr(out, cases[i].want)) TH_LOG("%s", out);
 	}
 	f = fopen(conf, "w");

@@ -353,17 +353,11 @@ TEST_F(h, client_certificate_from_the_config)
 	char cmd[1400], out[1024];
 	const struct json_value *ho;
 	struct json_value *r;
-	size_t n;
-	FILE *p;
 
 	/* a certificate without its key: the daemon does not start on it */
 	ASSERT_EQ(0, bd_write_conf(&self->e, &self->svc, self->svc.path[HP_CLIENT_CERT], NULL));
 	snprintf(cmd, sizeof(cmd), "%s -c %s --check-config 2>&1", self->e.bin, self->e.conf);
-	p = popen(cmd, "r");
-	ASSERT_NE(NULL, p);
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	EXPECT_EQ(1, WEXITSTATUS(pclose(p)));
+	EXPECT_EQ(1, bd_run(cmd, out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "ordering_client_cert and ordering_client_key go together"))
 		TH_LOG("%s", out);
 

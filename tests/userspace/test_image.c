@@ -11,6 +11,7 @@
 /* The harness compares with ==; literal ints against unsigned sizes are fine here. */
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
+#include "tmpdir_fixture.h"
 
 /* A smooth colour gradient with a sharp square, so JPEG round trips stay close. */
 static struct biounit_image *make_pattern(uint32_t w, uint32_t h, enum biounit_pixfmt fmt)
@@ -59,26 +60,6 @@ static long read_file(const char *path, uint8_t **out)
 		n = -1;
 	fclose(f);
 	return n;
-}
-
-FIXTURE(tmpdir) {
-	char dir[64];
-	char path[128];
-};
-
-FIXTURE_SETUP(tmpdir)
-{
-	strcpy(self->dir, "/tmp/biounit-test-image-XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->dir));
-}
-
-FIXTURE_TEARDOWN(tmpdir)
-{
-	char cmd[96];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->dir);
-	if (system(cmd))
-		TH_LOG("could not remove %s", self->dir);
 }
 
 TEST_F(tmpdir, png_roundtrip_rgb_and_grey)

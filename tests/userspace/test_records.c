@@ -24,6 +24,9 @@
 /* The harness compares with ==; literal ints against unsigned sizes are fine here. */
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
+#include "image_compare.h"
+/* a private temporary directory for the files opj_decompress reads and writes */
+#include "tmpdir_fixture.h"
 
 /* ------------------------------------------------------------- fixtures */
 
@@ -140,43 +143,6 @@ static int write_file(const char *path, const void *p, size_t n)
 		return -1;
 	ok = fwrite(p, 1, n, f) == n;
 	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-/* PSNR of @b against @a (same size and format), 8-bit samples. */
-static double psnr(const struct biounit_image_view *a, const struct biounit_image_view *b)
-{
-	unsigned int bpp = biounit_pixfmt_bytes(a->format);
-	double se = 0;
-	size_t n = (size_t)a->width * a->height * bpp;
-
-	for (uint32_t y = 0; y < a->height; y++)
-		for (uint32_t x = 0; x < a->width * bpp; x++) {
-			double d = (double)a->data[(size_t)y * a->stride + x] -
-				   b->data[(size_t)y * b->stride + x];
-			se += d * d;
-		}
-	return se ? 10 * log10(255.0 * 255.0 * n / se) : 99;
-}
-
-/* A private temporary directory for the files opj_decompress reads and writes. */
-FIXTURE(tmpdir) {
-	char dir[64];
-	char path[192];
-};
-
-FIXTURE_SETUP(tmpdir)
-{
-	strcpy(self->dir, "/tmp/biounit-test-records-XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->dir));
-}
-
-FIXTURE_TEARDOWN(tmpdir)
-{
-	char cmd[96];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->dir);
-	if (system(cmd))
-		TH_LOG("could not remove %s", self->dir);
 }
 
 /* One face record made once per test that needs it. */
@@ -352,7 +318,7 @@ TEST_F(tmpdir, face_record_round_trips_and_decodes_with_opj_decompress)
 	ref = make_portrait(622, 800, BIOUNIT_PIX_RGB24, ref_lm);
 	ASSERT_NE(NULL, ref);
 	rv = biounit_image_get_view(ref);
-	EXPECT_GT(psnr(&rv, &dv), 20.0);
+	EXPECT_GT(img_psnr(&rv, &dv), 20.0);
 
 	/* the card JPEG is the portrait at full size */
 	ASSERT_EQ(0, biounit_image_load_mem(f.out.card_jpeg.data, f.out.card_jpeg.len, &card));
@@ -424,7 +390,7 @@ TEST_F(tmpdir, face_byte_targets_are_met_within_three_percent)
 			EXPECT_EQ(cases[i].fmt, b.format);
 			a = biounit_image_get_view(f.portrait);
 			if (a.width == b.width && a.height == b.height && a.format == b.format) {
-				db = psnr(&a, &b);
+				db = img_psnr(&a, &b);
 				EXPECT_GT(db, 22.0);
 			}
 			biounit_image_free(dec);
@@ -932,7 +898,7 @@ TEST(finger_record_round_trips_and_each_view_decodes)
 		EXPECT_EQ(a.height, b.height);
 		EXPECT_EQ(500, ppi);
 		TH_LOG("view %d: %ux%u, WSQ %zu bytes (%.2f bpp), PSNR %.1f dB", i, a.width, a.height,
-		       v->image_len, 8.0 * v->image_len / ((double)a.width * a.height), psnr(&a, &b));
+		       v->image_len, 8.0 * v->image_len / ((double)a.width * a.height), img_psnr(&a, &b));
 		biounit_image_free(dec);
 	}
 	/* two views of the right index, one of the left */

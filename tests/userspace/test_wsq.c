@@ -18,25 +18,13 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 #include "synth_print.h"
+#include "image_compare.h"
 #include "../../userspace/wsq/wsq_internal.h"
 
 /* ridges along circles around a core below the centre, inside an ellipse, light outside */
 static struct biounit_image *ridges(uint32_t w, uint32_t h, uint32_t seed)
 {
 	return synth_print(w, h, seed, SYNTH_RIDGES);
-}
-
-static double psnr(const struct biounit_image_view *a, const struct biounit_image_view *b)
-{
-	double se = 0;
-
-	for (uint32_t y = 0; y < a->height; y++)
-		for (uint32_t x = 0; x < a->width; x++) {
-			double d = (double)a->data[y * a->stride + x] - b->data[y * b->stride + x];
-			se += d * d;
-		}
-	se /= (double)a->width * a->height;
-	return se > 0 ? 10 * log10(255.0 * 255.0 / se) : 99;
 }
 
 /* encode @img at @rate, decode, return the PSNR (negative on error) and the achieved bpp */
@@ -64,7 +52,7 @@ static double round_trip_alloc(struct __test_metadata *_metadata, struct biounit
 	EXPECT_EQ(v.height, dv.height);
 	EXPECT_EQ(BIOUNIT_PIX_GREY, dv.format);
 	EXPECT_EQ(500u, ppi);
-	p = dv.width == v.width && dv.height == v.height ? psnr(&v, &dv) : -1;
+	p = dv.width == v.width && dv.height == v.height ? img_psnr(&v, &dv) : -1;
 	biounit_image_free(dec);
 	return p;
 }
