@@ -2,19 +2,20 @@
 /*
  * finger_eval - compare our fingerprint score with NIST NFIQ 2.
  *
- *   finger_eval DATA_DIR [FEATURES.csv]
+ *   finger_eval [-s FIT_SET] DATA_DIR [FEATURES.csv]
  *
  * DATA_DIR holds labels.csv (file,dataset,sensor,ppi,synthetic,nfiq2,nfiq2_ms)
  * and the images. Every image is assessed at the resolution its row states;
  * the time of biounit_finger_assess() (decoding excluded, as in nfiq2_ms) is
- * measured on one core, best of three runs. Images are split by finger, per
- * dataset: the finger key is the file name without extension and without a
- * trailing "_<impression>"; within each dataset the fingers are ordered by
- * FNV-1a 32 of the key and the first 60% (rounded up) form the fit part, the
- * others the held-out part. The split is written to FEATURES.csv (column
- * "fit"), which tools/fit/fit_finger.py follows. Prints Spearman's rank correlation with
- * NFIQ 2, the agreement on NFIQ 2 >= 30 and the times, per part. With
- * FEATURES.csv, also writes every image's features for the fitting script.
+ * measured on one core, best of three runs. The finger key of an image is its
+ * file name without extension and without a trailing "_<impression>". FIT_SET
+ * (tools/fit/finger_fit_set.txt) lists the keys of the fingers the shipped
+ * model was fitted on: the prints of other fingers are reported apart, as
+ * "unseen" (on a labelled set held back from the fit, all of them), the
+ * others as "fitted" (in-sample, not an estimate of anything). Prints
+ * Spearman's rank correlation with NFIQ 2, the agreement on NFIQ 2 >= 30 and
+ * the times, per part. With FEATURES.csv, also writes every image's features
+ * for tools/fit/fit_finger.py (column "fit": fitted on).
  */
 #include <errno.h>
 #include <math.h>
@@ -65,16 +66,6 @@ static int csv_split(char *line, char **fields, int max)
 	return n;
 }
 
-static uint32_t fnv1a(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++) {
-		h ^= (uint8_t)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static void finger_key(const char *file, char *key, size_t len)
 {
 	const char *base = strrchr(file, '/');
@@ -88,27 +79,32 @@ static void finger_key(const char *file, char *key, size_t len)
 		*us = '\0';
 }
 
-/* The split: per dataset, fingers ordered by hash, first 60% to fit. */
-static void split(struct row *rows, int n)
+/*
+ * Marks the rows whose finger key is listed in @path (one key per line, '#'
+ * starts a comment). Returns the number of keys read, or -1 when @path
+ * cannot be read.
+ */
+static int mark_fitted(const char *path, struct row *rows, int n)
 {
-	for (int i = 0; i < n; i++) {
-		uint32_t h = fnv1a(rows[i].key);
-		int keys = 0, before = 0;
-		for (int j = 0; j < n; j++) {
-			if (strcmp(rows[j].dataset, rows[i].dataset))
-				continue;
-			int first = 1;	/* count each finger once: at its first row */
-			for (int k = 0; k < j && first; k++)
-				first = strcmp(rows[k].key, rows[j].key) ||
-					strcmp(rows[k].dataset, rows[j].dataset);
-			if (!first)
-				continue;
-			keys++;
-			uint32_t hj = fnv1a(rows[j].key);
-			before += hj < h || (hj == h && strcmp(rows[j].key, rows[i].key) < 0);
-		}
-		rows[i].fit = before < (keys * 6 + 9) / 10;
+	char line[512];
+	int keys = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return -1;
 	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		keys++;
+		for (int i = 0; i < n; i++)
+			if (!strcmp(rows[i].key, line))
+				rows[i].fit = 1;
+	}
+	fclose(f);
+	return keys;
 }
 
 static double now_ms(void)
@@ -213,10 +209,16 @@ int main(int argc, char **argv)
 	char path[4096], line[2048];
 	FILE *lab, *feat = NULL;
 	struct row *rows;
-	int n = 0, errors = 0;
+	const char *fit_set = NULL;
+	int n = 0, errors = 0, fit_keys = 0;
 
+	if (argc > 2 && !strcmp(argv[1], "-s")) {
+		fit_set = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: %s DATA_DIR [FEATURES.csv]\n", argv[0]);
+		fprintf(stderr, "usage: finger_eval [-s FIT_SET] DATA_DIR [FEATURES.csv]\n");
 		return 2;
 	}
 	snprintf(path, sizeof(path), "%s/labels.csv", argv[1]);
@@ -287,7 +289,13 @@ int main(int argc, char **argv)
 		n++;
 	}
 	fclose(lab);
-	split(rows, n);
+	if (fit_set) {
+		fit_keys = mark_fitted(fit_set, rows, n);
+		if (fit_keys < 0) {
+			free(rows);
+			return 2;
+		}
+	}
 	if (feat) {
 		for (int i = 0; i < n; i++) {
 			struct row *r = &rows[i];
@@ -299,11 +307,25 @@ int main(int argc, char **argv)
 		}
 		fclose(feat);
 	}
-	printf("fingerprints: %d images assessed, %d errors (split by finger within each dataset, "
-	       "60%% of the fingers to fit)\n", n, errors);
-	summary("held-out", rows, n, 0);
-	summary("fit part", rows, n, 1);
+	int fitted = 0;
+	for (int i = 0; i < n; i++)
+		fitted += rows[i].fit;
+	printf("fingerprints: %d images assessed, %d errors; ", n, errors);
+	if (fit_set)
+		printf("the model was fitted on %d fingers: %d of these images are of them "
+		       "(\"fitted\", in-sample), %d are not (\"unseen\")\n",
+		       fit_keys, fitted, n - fitted);
+	else
+		printf("no fit set given: unseen and fitted fingers are not told apart\n");
+	if (fit_set && fitted < n)
+		summary("unseen", rows, n, 0);
+	if (fit_set && fitted)
+		summary("fitted", rows, n, 1);
 	summary("all", rows, n, -1);
+	if (fit_set && fitted == n)
+		printf("every image is of a fitted finger: for unseen fingers see the cross-validation "
+		       "(make -C tests/eval cv) or evaluate a labelled set held back from the fit "
+		       "(make eval FINGER_DATA=...)\n");
 	free(rows);
 	return errors ? 1 : 0;
 }

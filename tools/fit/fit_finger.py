@@ -2,14 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 """Fit the fingerprint score model to NIST NFIQ 2 scores.
 
-    fit_finger.py FEATURES.csv OUT_model_params.c [--trees N] [--rate R] [--min-leaf M]
-    fit_finger.py --cv FEATURES.csv - [--trees N] [--rate R] [--min-leaf M]
+    fit_finger.py FEATURES.csv OUT_model_params.c [--fit-set OUT.txt] [--trees N] ...
+    fit_finger.py --cv FEATURES.csv - [--assignments K] [--trees N] [--rate R] [--min-leaf M]
 
 FEATURES.csv is written by tests/eval/finger_eval (one row per image of
 ../shared/data/fingerprints/labels.csv: file,key,fit,nfiq2,...,features).
-Only rows with fit=1 are used (split by finger within each dataset, 60% of
-the fingers to fit, chosen by hash in tests/eval/finger_eval.c); the others
-are held out for the evaluation. The model is gradient boosting (least squares) of regression
+Every row is fitted on (the column "fit" is informative only); --fit-set
+writes the finger keys fitted on, one per line, so that finger_eval can
+report on the prints of fingers the model has not seen (another labelled set,
+such as the held-back part of the data). The estimate of how the model does
+on unseen fingers is the cross-validation: 5 folds by finger, every print
+predicted by a model fitted without its finger, over the official fold
+assignment (fingers in key order, every fifth to a fold) and K-1 shuffled
+ones (--assignments). The model is gradient boosting (least squares) of regression
 trees of depth 2 (each on a random 60% of the rows, fixed seed) on the raw
 features, fitted to the NFIQ 2 unified score, --bags times with different seeds
 and averaged,
@@ -25,6 +30,7 @@ import sys
 
 FIRST_FEATURE = 7  # columns before: file,key,fit,nfiq2,nfiq2_ms,ms,score
 MIN_LEAF = 2
+THRESHOLD = 30  # NFIQ 2 enrolment threshold, BIOUNIT_FINGER_THRESHOLD_DEFAULT
 
 
 def best_split(X, y, idx, order):
@@ -144,11 +150,14 @@ def spearman(a, b):
     return sab / (saa * sbb) ** 0.5
 
 
-def out_of_fold(X, y, keys, trees, rate, bags=1, folds=5):
-    """Predictions for every fit row from models not fitted on its finger."""
-    fold_of = {}
-    for k in sorted(set(keys)):
-        fold_of[k] = len(fold_of) % folds
+def out_of_fold(X, y, keys, trees, rate, bags=1, folds=5, shuffle=None):
+    """Predictions for every row from models not fitted on its finger. The
+    fingers, in key order (shuffled by random.Random(@shuffle) unless None),
+    go to the folds in turn."""
+    fingers = sorted(set(keys))
+    if shuffle is not None:
+        random.Random(shuffle).shuffle(fingers)
+    fold_of = {k: i % folds for i, k in enumerate(fingers)}
     pred = [0.0] * len(y)
     for f in range(folds):
         tr = [i for i in range(len(y)) if fold_of[keys[i]] != f]
@@ -179,6 +188,21 @@ def calibration(pred, y, knots=21):
     return xs, vs
 
 
+def calibrate(xs, ys, p):
+    """The calibration as userspace/finger/score.c applies it: piecewise
+    linear, flat beyond the end knots, clamped to 0..100."""
+    if p <= xs[0]:
+        v = ys[0]
+    elif p >= xs[-1]:
+        v = ys[-1]
+    else:
+        k = 1
+        while xs[k] < p:
+            k += 1
+        v = ys[k - 1] + (ys[k] - ys[k - 1]) * (p - xs[k - 1]) / (xs[k] - xs[k - 1])
+    return min(100.0, max(0.0, v))
+
+
 def cfloat(v):
     if v == float("-inf"):
         return "-INFINITY"
@@ -197,9 +221,12 @@ def main():
     ap.add_argument("--bags", type=int, default=3,
                     help="models with different subsampling seeds, averaged")
     ap.add_argument("--min-leaf", type=int, default=2,
-                    help="fewest rows in a leaf (chosen by --cv on the fit part)")
+                    help="fewest rows in a leaf (chosen by --cv)")
     ap.add_argument("--cv", action="store_true",
-                    help="only print the 5-fold (by finger) cross-validated Spearman of the fit part")
+                    help="only print the 5-fold (by finger) cross-validated Spearman")
+    ap.add_argument("--assignments", type=int, default=1,
+                    help="--cv: fold assignments (the official one, then shuffles 101, 102, ...)")
+    ap.add_argument("--fit-set", help="write the finger keys fitted on to this file")
     a = ap.parse_args()
     global MIN_LEAF
     MIN_LEAF = a.min_leaf
@@ -209,19 +236,30 @@ def main():
         head = next(rd)
         rows = [r for r in rd]
     names = head[FIRST_FEATURE:]
-    fitrows = [r for r in rows if r[2] == "1"]
-    X = [[float(v) for v in r[FIRST_FEATURE:]] for r in fitrows]
-    y = [float(r[3]) for r in fitrows]
+    X = [[float(v) for v in r[FIRST_FEATURE:]] for r in rows]
+    y = [float(r[3]) for r in rows]
+    keys = [r[1] for r in rows]
     if a.cv:
-        keys = [r[1] for r in fitrows]
-        print("cv spearman %.4f (trees %d x %d bags, rate %g, min leaf %d)"
-              % (spearman(out_of_fold(X, y, keys, a.trees, a.rate, a.bags), y), a.trees, a.bags,
-                 a.rate, MIN_LEAF))
+        figures = []
+        for k in range(a.assignments):
+            shuffle = None if k == 0 else 100 + k
+            oof = out_of_fold(X, y, keys, a.trees, a.rate, a.bags, shuffle=shuffle)
+            figures.append(spearman(oof, y))
+            cx, cy = calibration(oof, y)
+            cal = [calibrate(cx, cy, p) for p in oof]
+            agree = sum((c >= THRESHOLD) == (t >= THRESHOLD) for c, t in zip(cal, y)) / len(y)
+            print("cv spearman %.4f, agreement on >= %d %.1f%%, fold assignment %s (%d prints, "
+                  "%d fingers; trees %d x %d bags, rate %g, min leaf %d)"
+                  % (figures[-1], THRESHOLD, 100 * agree, "official" if shuffle is None else shuffle,
+                     len(y), len(set(keys)), a.trees, a.bags, a.rate, MIN_LEAF), flush=True)
+        if len(figures) > 1:
+            print("cv spearman mean %.4f over %d fold assignments (min %.4f, max %.4f)"
+                  % (sum(figures) / len(figures), len(figures), min(figures), max(figures)))
         return
     base, model = fit_bagged(X, y, a.trees, a.rate, a.bags)
-    oof = out_of_fold(X, y, [r[1] for r in fitrows], a.trees, a.rate, a.bags)
+    oof = out_of_fold(X, y, keys, a.trees, a.rate, a.bags)
     cx, cy = calibration(oof, y)
-    print("5-fold (by finger) out-of-fold Spearman on the fit part: %.3f" % spearman(oof, y), file=sys.stderr)
+    print("5-fold (by finger) out-of-fold Spearman: %.3f" % spearman(oof, y), file=sys.stderr)
     sse = sum((predict(base, model, x) - t) ** 2 for x, t in zip(X, y))
     print("fitted %d trees on %d images, training RMSE %.2f" % (len(model), len(y), (sse / len(y)) ** 0.5),
           file=sys.stderr)
@@ -231,8 +269,9 @@ def main():
         out.write("/*\n * Fingerprint score model: %d regression trees of depth 2 (%d boosted models of\n"
                   " * %d trees with subsampling seeds 1..%d, averaged), learning rate %g, subsample 0.6,\n"
                   " * at least %d rows per leaf,\n" % (len(model), a.bags, a.trees, a.bags, a.rate, MIN_LEAF))
-        out.write(" * fitted to NIST NFIQ 2 unified scores of %d images (the fit part of\n" % len(y))
-        out.write(" * ../shared/data/fingerprints/labels.csv, split by finger within each dataset).\n")
+        out.write(" * fitted to NIST NFIQ 2 unified scores of %d images of %d fingers (all of\n"
+                  " * ../shared/data/fingerprints/labels.csv; the fingers are listed in\n"
+                  " * tools/fit/finger_fit_set.txt).\n" % (len(y), len(set(keys))))
         out.write(" * GENERATED by tools/fit/fit_finger.py -- do not edit; see docs/finger-quality.md.\n")
         out.write(" * Feature indices: %s.\n */\n" % ", ".join("%d %s" % (i, n) for i, n in enumerate(names)))
         out.write('#include <math.h>\n#include "finger_internal.h"\n\n')
@@ -246,6 +285,14 @@ def main():
         out.write("static const float calib_y[%d] = { %s };\n\n" % (len(cy), ", ".join(cfloat(v) for v in cy)))
         out.write("const struct fq_model fq_model = { %d, %s, trees, %d, calib_x, calib_y };\n"
                   % (len(model), cfloat(base), len(cx)))
+
+
+    if a.fit_set:
+        with open(a.fit_set, "w") as out:
+            out.write("# Finger keys the model of userspace/finger/model_params.c was fitted on\n"
+                      "# (GENERATED by tools/fit/fit_finger.py; read by tests/eval/finger_eval).\n")
+            for k in sorted(set(keys)):
+                out.write(k + "\n")
 
 
 if __name__ == "__main__":
