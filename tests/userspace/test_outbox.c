@@ -10,12 +10,16 @@
  * Mutual TLS: with a service that requires client certificates, a sender
  * without one, or with one of another CA, keeps its packages queued (retried,
  * the reason kept); with the unit's certificate they are delivered.
+ * Space: the files shrink back after the packages are delivered, and a file
+ * made without incremental auto-vacuum is changed to it once it holds no
+ * package bytes.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sqlite3.h>
 #include <biounit/outbox.h>
 #include <biounit/package.h>
 #include "kselftest_harness.h"
@@ -55,6 +59,50 @@ static void commit_n(struct __test_metadata *_metadata, FIXTURE_DATA(ob) *self, 
 		ASSERT_EQ(0, biounit_outbox_commit(self->ob, pkg, len, NULL));
 		free(pkg);
 	}
+}
+
+/* bytes of the database file and its WAL */
+static long long outbox_bytes(FIXTURE_DATA(ob) *self)
+{
+	struct stat st;
+	char p[400];
+	long long n = 0;
+
+	if (!stat(self->s.path[HP_DB], &st))
+		n += st.st_size;
+	snprintf(p, sizeof(p), "%s-wal", self->s.path[HP_DB]);
+	if (!stat(p, &st))
+		n += st.st_size;
+	return n;
+}
+
+/* one integer answer of @sql on the outbox file, through a connection of its own */
+static long long outbox_query(FIXTURE_DATA(ob) *self, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	if (sqlite3_open_v2(self->s.path[HP_DB], &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+/* runs @sql on the outbox file through a connection of its own */
+static int outbox_exec(FIXTURE_DATA(ob) *self, const char *sql)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(self->s.path[HP_DB], &db, SQLITE_OPEN_READWRITE, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
 }
 
 /* 1 if package @i's marker is in any file of the outbox */
@@ -138,12 +186,18 @@ TEST_F_TIMEOUT(ob, delivered_acknowledged_by_hash_and_wiped, 60)
 	struct biounit_outbox_entry *v;
 	size_t n, i;
 
+	long long full, empty;
+
 	ASSERT_EQ(0, hsvc_start(&self->s, NULL));
 	commit_n(_metadata, self, 0, 5);
 	for (i = 0; i < 5; i++)
 		EXPECT_TRUE(outbox_holds(self, (unsigned int)i));
+	full = outbox_bytes(self);
 	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
 	EXPECT_EQ(5u, pass.delivered);
+	/* the freed pages went back to the file system: receipts only are left */
+	empty = outbox_bytes(self);
+	EXPECT_LT(empty * 4, full) TH_LOG("%lld bytes holding 5 packages, %lld after", full, empty);
 	EXPECT_EQ(0u, pass.waiting);
 	EXPECT_EQ(-1, pass.next_due_ms);
 	ASSERT_EQ(0, biounit_outbox_list(self->ob, BIOUNIT_OUTBOX_DELIVERED, &v, &n));
@@ -173,6 +227,31 @@ TEST_F_TIMEOUT(ob, delivered_acknowledged_by_hash_and_wiped, 60)
 		EXPECT_FALSE(outbox_holds(self, (unsigned int)i));
 	EXPECT_EQ(5u, hsvc_log_count(&self->s, "stored", NULL));
 	ASSERT_EQ(0, biounit_outbox_open(self->s.path[HP_DB], &self->ob));
+}
+
+TEST_F_TIMEOUT(ob, an_old_file_changes_to_incremental_vacuum_once_empty, 60)
+{
+	struct biounit_outbox_pass pass;
+
+	EXPECT_EQ(2, outbox_query(self, "PRAGMA auto_vacuum;"));	/* a new file: incremental */
+	/* a file as the first outbox made it: no auto-vacuum, one package queued */
+	commit_n(_metadata, self, 0, 1);
+	biounit_outbox_close(self->ob);
+	self->ob = NULL;
+	ASSERT_EQ(SQLITE_OK, outbox_exec(self, "PRAGMA auto_vacuum=NONE; VACUUM;"));
+	EXPECT_EQ(0, outbox_query(self, "PRAGMA auto_vacuum;"));
+	/* not changed while it holds package bytes (VACUUM would copy them) */
+	ASSERT_EQ(0, biounit_outbox_open(self->s.path[HP_DB], &self->ob));
+	EXPECT_EQ(0, outbox_query(self, "PRAGMA auto_vacuum;"));
+	ASSERT_EQ(0, hsvc_start(&self->s, NULL));
+	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
+	EXPECT_EQ(1u, pass.delivered);
+	biounit_outbox_close(self->ob);
+	/* the next open finds receipts only, and changes the mode */
+	ASSERT_EQ(0, biounit_outbox_open(self->s.path[HP_DB], &self->ob));
+	EXPECT_EQ(2, outbox_query(self, "PRAGMA auto_vacuum;"));
+	EXPECT_EQ(1, outbox_query(self, "SELECT count(*) FROM packages WHERE state = 2;"));
+	EXPECT_FALSE(outbox_holds(self, 0));
 }
 
 TEST_F_TIMEOUT(ob, unreachable_service_keeps_the_package_queued, 60)

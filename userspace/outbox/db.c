@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The outbox database: one SQLite file in WAL mode with synchronous=FULL (a
- * committed transaction survives a power cut) and secure_delete=ON (deleted
- * content is overwritten with zeros). Package bytes live in their own table
- * so that an acknowledgement deletes them and leaves the receipt row.
+ * committed transaction survives a power cut), secure_delete=ON (deleted
+ * content is overwritten with zeros) and auto_vacuum=INCREMENTAL (the pages a
+ * wipe frees are given back to the file system, so the file shrinks back
+ * after a backlog is delivered). Package bytes live in their own table so that
+ * an acknowledgement deletes them and leaves the receipt row.
  * Schema: docs/handoff.md.
  */
 #include <errno.h>
@@ -100,6 +102,33 @@ static int prepare_file(const char *path)
 	return 0;
 }
 
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/*
+ * A file made before the outbox used incremental auto-vacuum (mode 0, none)
+ * needs one VACUUM to change mode. VACUUM copies every live row; it is done
+ * only while no package bytes are held (receipts only), and with temp_store
+ * in memory, so no biometric data is ever copied to a temporary file. Until
+ * then the file keeps its freed pages (zeroed) for reuse, as before.
+ */
+static int vacuum_mode(struct biounit_outbox *ob)
+{
+	if (query_int(ob->db, "PRAGMA auto_vacuum;") != 0)
+		return 0;
+	if (query_int(ob->db, "SELECT EXISTS (SELECT 1 FROM package_data);") != 0)
+		return 0;
+	return ob_exec(ob->db, "PRAGMA auto_vacuum=INCREMENTAL; VACUUM;");
+}
+
 int biounit_outbox_open(const char *path, struct biounit_outbox **out)
 {
 	struct biounit_outbox *ob;
@@ -119,8 +148,10 @@ int biounit_outbox_open(const char *path, struct biounit_outbox **out)
 		goto fail;
 	}
 	sqlite3_busy_timeout(ob->db, 10000);
+	/* takes effect on a new file (before its first table); see vacuum_mode() */
+	r = ob_exec(ob->db, "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA temp_store=MEMORY;");
 	/* journal_mode answers a row: exec ignores it; check it took below */
-	r = ob_exec(ob->db, "PRAGMA journal_mode=WAL;");
+	r = r ? r : ob_exec(ob->db, "PRAGMA journal_mode=WAL;");
 	r = r ? r : ob_exec(ob->db, "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
 				     "PRAGMA foreign_keys=ON;");
 	r = r ? r : ob_exec(ob->db, "BEGIN IMMEDIATE;");
@@ -141,6 +172,7 @@ int biounit_outbox_open(const char *path, struct biounit_outbox **out)
 			r = -EIO;
 		sqlite3_finalize(st);
 	}
+	r = r ? r : vacuum_mode(ob);
 	if (r)
 		goto fail;
 	ob_checkpoint(ob);	/* a crash may have left wiped pages in the WAL */
@@ -163,10 +195,13 @@ void biounit_outbox_close(struct biounit_outbox *ob)
 
 void ob_checkpoint(struct biounit_outbox *ob)
 {
-	/* Copies the WAL into the database and truncates it, so that the old
-	 * page images of wiped packages do not linger in the WAL. Fails
-	 * harmlessly (to be done next time) while another connection reads. */
+	/* Gives the free pages at the end of the file back (incremental
+	 * auto-vacuum; the file shrinks at the checkpoint), then copies the WAL
+	 * into the database and truncates it, so that the old page images of
+	 * wiped packages do not linger in the WAL. Both fail harmlessly (to be
+	 * done next time) while another connection reads. */
 	sqlite3_busy_timeout(ob->db, 200);	/* a reader (biounitctl) does not hold us up */
+	ob_exec(ob->db, "PRAGMA incremental_vacuum;");
 	sqlite3_wal_checkpoint_v2(ob->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	sqlite3_busy_timeout(ob->db, 10000);
 }
