@@ -13,7 +13,8 @@
  * At the end: the service stored exactly one package per session (one
  * "stored" line per hash; a repeated delivery is answered as a duplicate,
  * never stored twice), the outbox holds one delivered receipt per session and
- * none of their bytes, each session directory holds only its receipt, and
+ * none of their bytes (and no more space than receipts need: the wiped pages
+ * went back), each session directory holds only its receipt, and
  * every receipt names the package the service stored. The seed is printed
  * ($BIOUNIT_DAEMON_SEED repeats a run); no verdict depends on timing, only
  * the time it takes.
@@ -130,7 +131,7 @@ int main(int argc, char **argv)
 		ksft_exit_skip("no biounitd (set BIOUNIT_TOOLS)\n");
 	if (access(BIOUNIT_FACE_LANDMARK_PATH, R_OK) || access(BIOUNIT_FACE_CASCADE_PATH, R_OK))
 		ksft_exit_skip("needs libdlib-data and opencv-data\n");
-	ksft_set_plan(4);
+	ksft_set_plan(5);
 	ksft_print_msg("%u sessions, %u rounds, seed %u\n", n, rounds, seed);
 	hashes = calloc(n ? n : 1, sizeof(*hashes));
 	if (!n || !hashes || hsvc_init(&s) || hsvc_start(&s, NULL))
@@ -284,6 +285,22 @@ int main(int argc, char **argv)
 	}
 	ksft_test_result(leftover == 0, "no bytes of any delivered package left in the daemon's "
 			 "outbox files (%u found)\n", leftover);
+
+	/* the space of the wiped packages went back: receipts only are left */
+	{
+		char db[160], wal[170];
+		struct stat sb;
+		long long bytes = 0, most = 64 * 1024 + 2048LL * n;
+
+		snprintf(db, sizeof(db), "%s/outbox.db", e.state);
+		snprintf(wal, sizeof(wal), "%s-wal", db);
+		if (!stat(db, &sb))
+			bytes += sb.st_size;
+		if (!stat(wal, &sb))
+			bytes += sb.st_size;
+		ksft_test_result(bytes > 0 && bytes <= most, "daemon's outbox files hold %lld bytes "
+				 "for %u receipts (at most %lld)\n", bytes, n, most);
+	}
 	ksft_print_msg("counts: sessions %u, kills %u, early exits %u, service restarts %u, "
 		       "faults %u, stored %u, duplicates %u\n", n, kills, early, restarts, nfaults,
 		       hsvc_log_count(&s, "stored", NULL), hsvc_log_count(&s, "duplicate", NULL));
