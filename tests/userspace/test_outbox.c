@@ -12,7 +12,7 @@
  * the reason kept); with the unit's certificate they are delivered.
  * Space: the files shrink back after the packages are delivered, and a file
  * made without incremental auto-vacuum is changed to it once it holds no
- * package bytes.
+ * package bytes, also while another connection reads.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -247,7 +247,25 @@ TEST_F_TIMEOUT(ob, an_old_file_changes_to_incremental_vacuum_once_empty, 60)
 	ASSERT_EQ(0, biounit_outbox_send_due(self->ob, &self->cfg, &pass));
 	EXPECT_EQ(1u, pass.delivered);
 	biounit_outbox_close(self->ob);
-	/* the next open finds receipts only, and changes the mode */
+	self->ob = NULL;
+	/* the next open finds receipts only, and changes the mode (another connection reading
+	 * does not stop it: WAL) */
+	{
+		sqlite3 *reader = NULL;
+		sqlite3_stmt *st = NULL;
+
+		ASSERT_EQ(SQLITE_OK, sqlite3_open_v2(self->s.path[HP_DB], &reader,
+						     SQLITE_OPEN_READONLY, NULL));
+		ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(reader, "SELECT seq FROM packages;", -1, &st,
+							NULL));
+		EXPECT_EQ(SQLITE_ROW, sqlite3_step(st));	/* a read transaction stays open */
+		EXPECT_EQ(0, biounit_outbox_open(self->s.path[HP_DB], &self->ob));
+		EXPECT_EQ(2, outbox_query(self, "PRAGMA auto_vacuum;"));
+		sqlite3_finalize(st);
+		sqlite3_close(reader);
+		biounit_outbox_close(self->ob);
+		self->ob = NULL;
+	}
 	ASSERT_EQ(0, biounit_outbox_open(self->s.path[HP_DB], &self->ob));
 	EXPECT_EQ(2, outbox_query(self, "PRAGMA auto_vacuum;"));
 	EXPECT_EQ(1, outbox_query(self, "SELECT count(*) FROM packages WHERE state = 2;"));

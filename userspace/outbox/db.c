@@ -118,15 +118,19 @@ static int64_t query_int(sqlite3 *db, const char *sql)
  * needs one VACUUM to change mode. VACUUM copies every live row; it is done
  * only while no package bytes are held (receipts only), and with temp_store
  * in memory, so no biometric data is ever copied to a temporary file. Until
- * then the file keeps its freed pages (zeroed) for reuse, as before.
+ * then the file keeps its freed pages (zeroed) for reuse, as before. Best
+ * effort: if it fails (a full disk, a lock held too long), the next open
+ * tries again; the outbox works either way.
  */
-static int vacuum_mode(struct biounit_outbox *ob)
+static void vacuum_mode(struct biounit_outbox *ob)
 {
 	if (query_int(ob->db, "PRAGMA auto_vacuum;") != 0)
-		return 0;
+		return;
 	if (query_int(ob->db, "SELECT EXISTS (SELECT 1 FROM package_data);") != 0)
-		return 0;
-	return ob_exec(ob->db, "PRAGMA auto_vacuum=INCREMENTAL; VACUUM;");
+		return;
+	sqlite3_busy_timeout(ob->db, 200);	/* a reader (biounitctl) does not hold us up */
+	ob_exec(ob->db, "PRAGMA auto_vacuum=INCREMENTAL; VACUUM;");
+	sqlite3_busy_timeout(ob->db, 10000);
 }
 
 int biounit_outbox_open(const char *path, struct biounit_outbox **out)
@@ -172,9 +176,9 @@ int biounit_outbox_open(const char *path, struct biounit_outbox **out)
 			r = -EIO;
 		sqlite3_finalize(st);
 	}
-	r = r ? r : vacuum_mode(ob);
 	if (r)
 		goto fail;
+	vacuum_mode(ob);
 	ob_checkpoint(ob);	/* a crash may have left wiped pages in the WAL */
 	*out = ob;
 	return 0;
