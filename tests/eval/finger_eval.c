@@ -29,7 +29,7 @@
 #define MAX_ROWS 4096
 
 struct row {
-	char file[256], key[256], dataset[64];
+	char file[256], key[256];
 	int fit;
 	double nfiq2, nfiq2_ms, ms, score;
 	double feat[BIOUNIT_FINGER_FEATURE_COUNT];
@@ -252,7 +252,6 @@ int main(int argc, char **argv)
 
 		snprintf(r->file, sizeof(r->file), "%s", fld[0]);
 		finger_key(r->file, r->key, sizeof(r->key));
-		snprintf(r->dataset, sizeof(r->dataset), "%s", fld[1]);
 		r->nfiq2 = atof(fld[5]);
 		r->nfiq2_ms = atof(fld[6]);
 		snprintf(path, sizeof(path), "%s/%s", argv[1], r->file);

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <biounit/package.h>
 #include <biounit/records.h>
 #include <biounit/signature.h>
@@ -141,6 +142,21 @@ static inline int fix_package(const struct biounit_key *key, unsigned int i,
 		ret = biounit_package_builder_build(b, key, out, out_len);
 	biounit_package_builder_free(b);
 	return ret;
+}
+
+/* bytes of the outbox database at @db and its WAL (a missing file holds nothing) */
+static inline long long fix_outbox_bytes(const char *db)
+{
+	struct stat st;
+	char wal[512];
+	long long n = 0;
+
+	if (!stat(db, &st))
+		n += st.st_size;
+	snprintf(wal, sizeof(wal), "%s-wal", db);
+	if (!stat(wal, &st))
+		n += st.st_size;
+	return n;
 }
 
 /* 1 if @needle occurs in the file at @path (a missing file holds nothing) */

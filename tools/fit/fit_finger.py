@@ -285,8 +285,6 @@ def main():
         out.write("static const float calib_y[%d] = { %s };\n\n" % (len(cy), ", ".join(cfloat(v) for v in cy)))
         out.write("const struct fq_model fq_model = { %d, %s, trees, %d, calib_x, calib_y };\n"
                   % (len(model), cfloat(base), len(cx)))
-
-
     if a.fit_set:
         with open(a.fit_set, "w") as out:
             out.write("# Finger keys the model of userspace/finger/model_params.c was fitted on\n"
