@@ -609,6 +609,34 @@ int biounit_landmark_model_load(const char *path, const char *cache_path,
 	return 0;
 }
 
+int biounit_landmark_model_from_cache_mem(const void *buf, size_t len,
+					  struct biounit_landmark_model **out)
+{
+	struct biounit_landmark_model *m;
+
+	if (!out || (!buf && len))
+		return -EINVAL;
+	*out = NULL;
+	if (len < sizeof(struct lm_header) || len > LM_MAX_FILE)
+		return -EINVAL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->block = malloc(len);
+	if (!m->block) {
+		free(m);
+		return -ENOMEM;
+	}
+	memcpy(m->block, buf, len);
+	m->block_size = len;
+	if (model_bind(m)) {
+		biounit_landmark_model_free(m);
+		return -EINVAL;
+	}
+	*out = m;
+	return 0;
+}
+
 const char *biounit_landmark_model_cache_note(const struct biounit_landmark_model *m)
 {
 	return m && m->cache_note[0] ? m->cache_note : NULL;

@@ -105,6 +105,16 @@ int biounit_landmark_model_load(const char *path, const char *cache_path,
  */
 const char *biounit_landmark_model_cache_note(const struct biounit_landmark_model *m);
 
+/**
+ * biounit_landmark_model_from_cache_mem() - A model from the bytes of a cache
+ * file, checked as biounit_landmark_model_load() checks a cache (header,
+ * sizes, every index and anchor) but not against a source model; copied, so
+ * @buf is not kept. For tests and the fuzz target (tests/fuzz).
+ * Return: 0, -EINVAL (not a sound cache), -ENOMEM.
+ */
+int biounit_landmark_model_from_cache_mem(const void *buf, size_t len,
+					  struct biounit_landmark_model **out);
+
 /** biounit_landmark_model_free() - Free/unmap @m (NULL allowed). */
 void biounit_landmark_model_free(struct biounit_landmark_model *m);
 
