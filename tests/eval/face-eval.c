@@ -192,6 +192,7 @@ struct pipeline_stats {
 	char *group[MAX_GROUPS];
 	int g_y[MAX_GROUPS], g_ok[MAX_GROUPS];		/* after_crop y: sitters, accepted */
 	int g_ny[MAX_GROUPS], g_nok[MAX_GROUPS];	/* single image, compliant y: photos, accepted */
+	int g_fail[MAX_GROUPS][BIOUNIT_FACE_RULE_COUNT];	/* ... and the rules that refused them */
 	int ngroups;
 };
 
@@ -263,12 +264,18 @@ static void print_pipeline(const struct pipeline_stats *ps)
 		if (ps->refused_by[r])
 			printf(" %s %d", biounit_face_rule_id((enum biounit_face_rule)r),
 			       ps->refused_by[r]);
-	printf("\n  per group (London metadata): pipeline after_crop y accepted | "
-	       "single image, compliant y accepted\n");
-	for (int g = 0; g < ps->ngroups; g++)
-		printf("  %-14s %3d of %3d (%5.1f%%) | %3d of %3d\n", ps->group[g], ps->g_ok[g],
+	printf("\n  per group (London metadata): pipeline, after_crop y accepted | single image,"
+	       " compliant sitters passing every rule but the framing ones\n");
+	for (int g = 0; g < ps->ngroups; g++) {
+		printf("  %-14s %3d of %3d (%5.1f%%) | %3d of %3d", ps->group[g], ps->g_ok[g],
 		       ps->g_y[g], ps->g_y[g] ? 100.0 * ps->g_ok[g] / ps->g_y[g] : NAN,
 		       ps->g_nok[g], ps->g_ny[g]);
+		for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+			if (ps->g_fail[g][r])
+				printf(" %s %d", biounit_face_rule_id((enum biounit_face_rule)r),
+				       ps->g_fail[g][r]);
+		printf("\n");
+	}
 }
 
 static char *slurp(const char *path)
@@ -392,11 +399,22 @@ int main(int argc, char **argv)
 			const char *lab = after_col >= 0 ? t.rows[i].f[after_col] : "?";
 			const char *grp = group_col >= 0 ? t.rows[i].f[group_col] : "";
 			int gi = *grp ? group_index(&ps, grp) : -1;
-			bool single = vd->compliant, acc;
+			bool single = vd->have_face, acc;
 
-			if (gi >= 0 && comp_col >= 0 && !strcmp(t.rows[i].f[comp_col], "y")) {
+			/* the rules that judge the photo, not its framing, on every
+			 * image of a compliant sitter (compliant or after_crop y) */
+			for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+				if (!biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
+				    vd->results[r].status == BIOUNIT_FACE_FAIL)
+					single = false;
+			if (gi >= 0 && ((comp_col >= 0 && !strcmp(t.rows[i].f[comp_col], "y")) ||
+					!strcmp(lab, "y"))) {
 				ps.g_ny[gi]++;
 				ps.g_nok[gi] += single;
+				for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+					if (!biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
+					    vd->results[r].status == BIOUNIT_FACE_FAIL)
+						ps.g_fail[gi][r]++;
 			}
 			acc = run_pipeline(fc, &v, pvd, &ps, file);
 			if (!strcmp(lab, "y")) {

@@ -372,6 +372,64 @@ TEST_F(crop, age_bands_set_size_and_waivers)
 	biounit_image_free(img);
 }
 
+/* Exposure is judged on the light, not on the skin: a sitter with darker
+ * skin (everything but the white background darkened by a gamma of 3, the
+ * highlights kept: mean face brightness about 65, under the old limit of 75)
+ * passes exposure and contrast; the same photo at a third of its light
+ * (background included) fails. With ../shared, also a real sitter of the
+ * labelled set (London set, Black, mean 67.5: refused by the old rule). */
+TEST_F(crop, exposure_judges_light_not_skin_tone)
+{
+	static const char real[] =
+		"../../../shared/data/faces/images/wm_london__inst_neutral_front_042_03__v30_frame_whitebg.jpg";
+	struct biounit_image *img;
+	struct biounit_image_view v;
+	uint8_t *d;
+
+	ASSERT_EQ(0, biounit_image_load(test_face_frames[1], &img));
+	v = biounit_image_get_view(img);
+	d = biounit_image_data(img);
+	for (size_t i = 0; i < (size_t)v.width * v.height; i++) {
+		uint8_t *p = d + 3 * i;
+
+		if (p[0] >= 235 && p[1] >= 235 && p[2] >= 235)
+			continue;
+		for (int c = 0; c < 3; c++)
+			p[c] = (uint8_t)lround(255 * pow(p[c] / 255.0, 3.0));
+	}
+	ASSERT_EQ(0, biounit_face_check(self->fc, &v, &self->vd));
+	ASSERT_TRUE(self->vd.have_face);
+	EXPECT_EQ(BIOUNIT_FACE_PASS, st(&self->vd, BIOUNIT_FACE_RULE_EXPOSURE))
+		TH_LOG("highlights %.0f", val(&self->vd, BIOUNIT_FACE_RULE_EXPOSURE));
+	EXPECT_EQ(BIOUNIT_FACE_PASS, st(&self->vd, BIOUNIT_FACE_RULE_CONTRAST))
+		TH_LOG("entropy %.2f", val(&self->vd, BIOUNIT_FACE_RULE_CONTRAST));
+	/* the old measure, the mean of the inner face, was under 75 */
+	{
+		struct tone_stats t;
+
+		face_tone(&v, self->vd.landmarks, &t);
+		TH_LOG("mean face brightness %.1f", t.mean_l);
+		EXPECT_LT(t.mean_l, 75);
+	}
+	for (size_t i = 0; i < (size_t)v.width * v.height * 3; i++)
+		d[i] = (uint8_t)(d[i] / 3);
+	ASSERT_EQ(0, biounit_face_check(self->fc, &v, &self->vd));
+	ASSERT_TRUE(self->vd.have_face);
+	EXPECT_EQ(BIOUNIT_FACE_FAIL, st(&self->vd, BIOUNIT_FACE_RULE_EXPOSURE))
+		TH_LOG("highlights %.0f", val(&self->vd, BIOUNIT_FACE_RULE_EXPOSURE));
+	biounit_image_free(img);
+
+	if (biounit_image_load(real, &img)) {
+		TH_LOG("%s not here: the real sitter is not checked", real);
+		return;
+	}
+	v = biounit_image_get_view(img);
+	ASSERT_EQ(0, biounit_face_check(self->fc, &v, &self->vd));
+	EXPECT_EQ(BIOUNIT_FACE_PASS, st(&self->vd, BIOUNIT_FACE_RULE_EXPOSURE));
+	EXPECT_EQ(BIOUNIT_FACE_PASS, st(&self->vd, BIOUNIT_FACE_RULE_CONTRAST));
+	biounit_image_free(img);
+}
+
 /* The property: for every image these tests reach (the committed frames,
  * python3-skimage's photos, enlarged, and ../shared/data/faces when it is
  * there), either no crop is made and crop_fits says why, or the crop,

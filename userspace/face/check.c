@@ -38,9 +38,9 @@ const struct face_limits face_default_limits = {
 	.eye_open_min = 0.18,
 	.mouth_gap_max = 0.08,
 	.smile_max = 0.10,
-	.exposure_min = 75, .exposure_max = 215,
+	.exposure_min = 95,	/* 99th percentile of the face's brightness */
 	.clipping_max = 0.25,
-	.contrast_min = 60,
+	.contrast_min = 5.75,	/* entropy of the face's brightness, bits */
 	.sharpness_min = 26,
 	.skin_blue_red_min = 0.47, .skin_blue_red_max = 0.96,
 	.crop_height_min = BIOUNIT_FACE_CROP_HEIGHT,	/* 400 dpi over 45 mm */
@@ -390,9 +390,13 @@ int biounit_face_check_age(const struct biounit_face_checker *fc,
 	rule_judge(out, BIOUNIT_FACE_RULE_NEUTRAL, g.smile, NAN, L->smile_max);
 
 	face_tone(v, out->landmarks, &tone);
-	rule_judge(out, BIOUNIT_FACE_RULE_EXPOSURE, tone.mean_l, L->exposure_min, L->exposure_max);
+	/* Exposure and contrast relative to the face's own tone, as ISO/IEC
+	 * 29794-5 judges them: the highlights the light puts on any skin, and
+	 * the spread of the histogram; not the mean, which is the skin's tone
+	 * (docs/face-rules.md). Over-exposure is the clipping rule. */
+	rule_judge(out, BIOUNIT_FACE_RULE_EXPOSURE, tone.p99, L->exposure_min, NAN);
 	rule_judge(out, BIOUNIT_FACE_RULE_CLIPPING, tone.clipped, NAN, L->clipping_max);
-	rule_judge(out, BIOUNIT_FACE_RULE_CONTRAST, tone.range, L->contrast_min, NAN);
+	rule_judge(out, BIOUNIT_FACE_RULE_CONTRAST, tone.entropy, L->contrast_min, NAN);
 	/* Skin seen in neutral light has clearly less blue than red: a grey
 	 * photo gives 1, a blue cast more, a warm (orange) cast much less. */
 	rule_judge(out, BIOUNIT_FACE_RULE_COLOUR, tone.rgb[0] > 0 ? tone.rgb[2] / tone.rgb[0] : NAN,

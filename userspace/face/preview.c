@@ -99,9 +99,9 @@ int biounit_face_preview_check(const struct biounit_face_checker *fc,
 		advise(out, BIOUNIT_FACE_ADVICE_CLOSE_MOUTH, score * 0.7);
 	else {
 		face_tone(v, pts, &tone);
-		if (tone.mean_l < L->exposure_min)
+		if (tone.p99 < L->exposure_min)
 			advise(out, BIOUNIT_FACE_ADVICE_TOO_DARK, score * 0.7);
-		else if (tone.mean_l > L->exposure_max || tone.clipped > L->clipping_max)
+		else if (tone.clipped > L->clipping_max)
 			advise(out, BIOUNIT_FACE_ADVICE_TOO_BRIGHT, score * 0.7);
 		else
 			advise(out, BIOUNIT_FACE_ADVICE_OK, score);

@@ -63,7 +63,7 @@ struct face_limits {
 	double eye_open_min;
 	double mouth_gap_max;
 	double smile_max;
-	double exposure_min, exposure_max;
+	double exposure_min;		/* face highlights (99th percentile) */
 	double clipping_max;
 	double contrast_min;
 	double sharpness_min;
@@ -140,6 +140,9 @@ struct tone_stats {
 	double mean_l;		/* mean brightness 0..255 */
 	double clipped;		/* share of samples with a channel >= 250 */
 	double range;		/* 95th - 5th percentile of brightness */
+	double dark;		/* share of samples with brightness <= 25 (OFIQ's dark range) */
+	double p50, p99;	/* median and 99th percentile of brightness */
+	double entropy;		/* of the brightness histogram, bits */
 	double rgb[3];		/* mean R, G, B (all equal for grey images) */
 };
 
