@@ -309,6 +309,35 @@ TEST_F(crop, one_closed_eye_fails_eyes_open)
 	biounit_image_free(img);
 }
 
+/* Full lips are not a smile: the mouth corners are measured against the
+ * lips' seam (the inner lips), not against the middle of the outer lips,
+ * which a full lower lip pulls down (the old measure: +0.06 here). */
+TEST_F(crop, full_lips_are_not_a_smile)
+{
+	struct biounit_image *img;
+	struct biounit_image_view v;
+	struct biounit_face_point pts[BIOUNIT_FACE_LANDMARKS];
+	struct face_geometry g0, g;
+	double mw;
+
+	ASSERT_EQ(0, biounit_image_load(test_face_frames[1], &img));
+	v = biounit_image_get_view(img);
+	ASSERT_EQ(0, biounit_face_check(self->fc, &v, &self->vd));
+	ASSERT_TRUE(self->vd.have_face);
+	memcpy(pts, self->vd.landmarks, sizeof(pts));
+	face_geometry_from_landmarks(pts, pts, &g0);
+	mw = hypot(pts[54].x - pts[48].x, pts[54].y - pts[48].y);
+	/* a lower lip 12 % of the mouth width fuller: its outline (55-59) lower */
+	for (int i = 55; i <= 59; i++)
+		pts[i].y += (float)(0.12 * mw);
+	face_geometry_from_landmarks(pts, pts, &g);
+	TH_LOG("smile %.3f, with the fuller lower lip %.3f (limit %.2f)", g0.smile, g.smile,
+	       face_default_limits.smile_max);
+	EXPECT_LT(fabs(g.smile - g0.smile), 0.01);
+	EXPECT_LE(g.smile, face_default_limits.smile_max);
+	biounit_image_free(img);
+}
+
 /* The age band: a head of 24 mm of 45 (between 19 and 26) passes up to and
  * including age 10 and fails from 11; under 6 the smile is waived. */
 TEST_F(crop, age_bands_set_size_and_waivers)

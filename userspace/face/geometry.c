@@ -82,7 +82,7 @@ void face_geometry_from_landmarks(const struct biounit_face_point *p,
 					(3 * mw)
 			      : 0;
 	/* Corners above the lips' centre line means a smile. */
-	g->smile = mw > 0 ? ((ry[51] + ry[57]) / 2 - (ry[48] + ry[54]) / 2) / mw : 0;
+	g->smile = mw > 0 ? ((ry[62] + ry[66]) / 2 - (ry[48] + ry[54]) / 2) / mw : 0;
 	g->mouth_width_ied = g->ied > 0 ? mw / g->ied : 0;
 	dl = rx[30] - rx[0];
 	dr = rx[16] - rx[30];
