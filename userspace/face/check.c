@@ -358,11 +358,7 @@ int biounit_face_check_age(const struct biounit_face_checker *fc,
 	face_geometry_from_landmarks(out->landmarks, fc->mean_shape, &g);
 	out->eye_left = g.eye_l;
 	out->eye_right = g.eye_r;
-	head.crown_y = g.crown_y;
-	head.chin_y = g.chin_y;
-	head.eye_y = (g.eye_l.y + g.eye_r.y) / 2;
-	head.mid_x = g.mid_x;
-	head.head_w = g.head_w;
+	head = face_head_of(&g);
 	{
 		struct biounit_face_window nominal = crop_nominal(L, head_min, &head);
 		double crown = face_crown_from_outline(v, &g, out->landmarks, &nominal);

@@ -71,11 +71,7 @@ int biounit_face_preview_check(const struct biounit_face_checker *fc,
 	score = 1.0 - fmin(1, fabs(head - (PREVIEW_HEAD_MIN + PREVIEW_HEAD_MAX) / 2) * 2) * 0.3 -
 		fmin(1, fabs(cx) * 4) * 0.2 - fmin(1, fabs(cy) * 4) * 0.1 -
 		fmin(1, fabs(g.roll_deg) / 20) * 0.2 - fmin(1, fabs(g.yaw_deg) / 30) * 0.2;
-	hd.crown_y = g.crown_y;
-	hd.chin_y = g.chin_y;
-	hd.eye_y = (g.eye_l.y + g.eye_r.y) / 2;
-	hd.mid_x = g.mid_x;
-	hd.head_w = g.head_w;
+	hd = face_head_of(&g);
 	/* The still is a frame of the same feed (as biounitd takes it): the
 	 * crop's minimum height applies as it is, so that the preview says what
 	 * the verdict would. A preview stream too small to hold that minimum

@@ -85,6 +85,14 @@ struct face_head {
 	double crown_y, chin_y, eye_y, mid_x, head_w;
 };
 
+static inline struct face_head face_head_of(const struct face_geometry *g)
+{
+	struct face_head h = { g->crown_y, g->chin_y, (g->eye_l.y + g->eye_r.y) / 2, g->mid_x,
+			       g->head_w };
+
+	return h;
+}
+
 /*
  * The 35:45 window inside a W x H image that meets every geometry rule of
  * @L (head share from @head_min, head width, centring, eye line, head in
