@@ -247,6 +247,36 @@ static bool run_pipeline(const struct biounit_face_checker *fc, const struct bio
 	return vd->compliant;
 }
 
+static void count(struct confusion *k, const char *label, bool pred)
+{
+	if (!strcmp(label, "y"))
+		pred ? k->tp++ : k->fn++;
+	else if (!strcmp(label, "n"))
+		pred ? k->fp++ : k->tn++;
+	else
+		k->unknown++;
+}
+
+/* One row per label column; @photo_only: the columns of the photo's rules. */
+static void print_table(const struct confusion *conf, bool photo_only)
+{
+	printf("%-14s %5s %5s %5s %5s %5s %8s %8s\n", "label", "y:ok", "y:bad", "n:ok", "n:bad",
+	       "?", "accuracy", "balanced");
+	for (size_t m = 0; m < NMAPS; m++) {
+		const struct confusion *k = &conf[m];
+		int n = k->tp + k->fn + k->fp + k->tn;
+		double tpr = k->tp + k->fn ? (double)k->tp / (k->tp + k->fn) : NAN;
+		double tnr = k->fp + k->tn ? (double)k->tn / (k->fp + k->tn) : NAN;
+		double bal = isnan(tpr) ? tnr : isnan(tnr) ? tpr : (tpr + tnr) / 2;
+
+		if (photo_only && (maps[m].nrules <= 0 || !strcmp(maps[m].column, "geometry_ok")))
+			continue;
+		printf("%-13s%c %5d %5d %5d %5d %5d %7.1f%% %7.1f%%\n", maps[m].column,
+		       maps[m].nrules < 0 ? '*' : ' ', k->tp, k->fn, k->fp, k->tn, k->unknown,
+		       n ? 100.0 * (k->tp + k->tn) / n : NAN, 100 * bal);
+	}
+}
+
 static void print_pipeline(const struct pipeline_stats *ps)
 {
 	int y = ps->y_ok + ps->y_bad, n = ps->n_ok + ps->n_bad;
@@ -303,7 +333,7 @@ static char *slurp(const char *path)
 int main(int argc, char **argv)
 {
 	static struct table t;
-	struct confusion conf[NMAPS] = { 0 };
+	struct confusion conf[NMAPS] = { 0 }, pconf[NMAPS] = { 0 };
 	struct biounit_face_checker *fc;
 	struct biounit_face_verdict *vd = malloc(sizeof(*vd)), *pvd = malloc(sizeof(*pvd));
 	const char *dir = NULL, *split = "all", *cache = getenv("BIOUNIT_FACE_CACHE");
@@ -461,12 +491,11 @@ int main(int argc, char **argv)
 							 : vd->compliant;
 			const char *label = c >= 0 ? t.rows[i].f[c] : "?";
 
-			if (!strcmp(label, "y"))
-				pred ? conf[m].tp++ : conf[m].fn++;
-			else if (!strcmp(label, "n"))
-				pred ? conf[m].fp++ : conf[m].tn++;
-			else
-				conf[m].unknown++;
+			count(&conf[m], label, pred);
+			/* the pipeline's verdict on the photo's own rules (the framing
+			 * and the overall verdict are the after_crop figures) */
+			if (maps[m].nrules > 0 && strcmp(maps[m].column, "geometry_ok"))
+				count(&pconf[m], label, passes(pvd, maps[m].rules, maps[m].nrules));
 		}
 		biounit_image_free(img);
 	}
@@ -474,18 +503,9 @@ int main(int argc, char **argv)
 	       "%.1f ms per check\n",
 	       split, used, errors, detected, used ? 100.0 * detected / used : 0,
 	       used ? ms_total / used : 0);
-	printf("%-14s %5s %5s %5s %5s %5s %8s %8s\n", "label", "y:ok", "y:bad", "n:ok", "n:bad",
-	       "?", "accuracy", "balanced");
-	for (size_t m = 0; m < NMAPS; m++) {
-		const struct confusion *k = &conf[m];
-		int n = k->tp + k->fn + k->fp + k->tn;
-		double tpr = k->tp + k->fn ? (double)k->tp / (k->tp + k->fn) : NAN;
-		double tnr = k->fp + k->tn ? (double)k->tn / (k->fp + k->tn) : NAN;
-		double bal = isnan(tpr) ? tnr : isnan(tnr) ? tpr : (tpr + tnr) / 2;
-
-		printf("%-13s%c %5d %5d %5d %5d %5d %7.1f%% %7.1f%%\n", maps[m].column, maps[m].nrules < 0 ? '*' : ' ', k->tp, k->fn,
-		       k->fp, k->tn, k->unknown, n ? 100.0 * (k->tp + k->tn) / n : NAN, 100 * bal);
-	}
+	print_table(conf, false);
+	printf("pipeline, per label column (the photo's rules; framing and overall: below):\n");
+	print_table(pconf, true);
 	printf("(y:ok = labelled y, checks pass; y:bad = labelled y, checks fail; n:ok = labelled n,"
 	       " checks pass; n:bad = labelled n, checks fail)\n");
 	print_pipeline(&ps);
