@@ -6,8 +6,10 @@
 # Builds the userspace libraries (O=build/userspace) and tests/bench/face_bench.c,
 # then runs it on one core (taskset -c ${BENCH_CPU:-0}): model load time (cold
 # parse of dlib's .dat and via the compact cache), the preview check of a 640x480
-# frame and the full check of an 8-megapixel still, median over >= 20 runs after a
-# warm-up. Images are python3-skimage's, scaled by the program (not ../shared).
+# frame, the full check of an 8-megapixel still and the unit's pipeline on it
+# (frame -> check -> crop -> check), median over >= 20 runs after a warm-up.
+# Images: a committed camera frame (tests/fixtures/faces, CC BY 4.0) and
+# python3-skimage's chelsea.png, scaled by the program (not ../shared).
 # Prints the table and writes it to build/bench/face.txt.
 # Exit: 0 done, 2 setup error (missing packages: python3-skimage, opencv-data,
 # libdlib-data, libjpeg-dev, libpng-dev, util-linux for taskset).
@@ -21,6 +23,7 @@ cpu=${BENCH_CPU:-0}
 make -s -C "$top/userspace" O="$out" all >/dev/null || { echo "face-bench: build failed" >&2; exit 2; }
 mkdir -p "$build/bench"
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I"$top/userspace/include" \
+	-DFACE_FIXTURE="\"$top/tests/fixtures/faces/london-010-camera-frame.jpg\"" \
 	-o "$build/bench/face_bench" "$top/tests/bench/face_bench.c" \
 	"$out/libface.a" "$out/libimage.a" -ljpeg -lpng -lm ||
 	{ echo "face-bench: cannot build face_bench" >&2; exit 2; }

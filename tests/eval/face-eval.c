@@ -10,6 +10,13 @@
  * a hash of the original they derive from (variants follow their original),
  * so the thresholds can be tuned on "tune" and reported on "report".
  * --dump prints one tab-separated line per photo with every measured value.
+ *
+ * Then the unit's pipeline, frame -> check -> crop -> check
+ * (biounit_face_check_frame()), against the after_crop column (y: a correct
+ * pipeline accepts it; n: it must refuse; ?: either), overall, per rule that
+ * refused, and per group (the London set's own metadata) for acceptance of
+ * the compliant sitters; and the crop property: a crop is either refused
+ * with a reason or passes every geometry rule when checked again.
  */
 #include <errno.h>
 #include <math.h>
@@ -174,6 +181,133 @@ struct confusion {
 	int tp, fn, fp, tn, unknown;	/* positive = label y = compliant with the rule */
 };
 
+#define MAX_GROUPS 32
+
+/* Pipeline figures against after_crop. */
+struct pipeline_stats {
+	int y_ok, y_bad, n_ok, n_bad, q_ok, q_bad, cropped, no_crop;
+	int refused_by[BIOUNIT_FACE_RULE_COUNT];	/* after_crop y, this rule failed */
+	int missed_n;					/* after_crop n, accepted */
+	int property_bad;				/* crops failing a geometry rule again */
+	char *group[MAX_GROUPS];
+	int g_y[MAX_GROUPS], g_ok[MAX_GROUPS];		/* after_crop y: sitters, accepted */
+	int g_ny[MAX_GROUPS], g_nok[MAX_GROUPS];	/* single image, compliant y: photos, accepted */
+	int g_fail[MAX_GROUPS][BIOUNIT_FACE_RULE_COUNT];	/* ... and the rules that refused them */
+	int ngroups;
+};
+
+static int group_index(struct pipeline_stats *ps, const char *g)
+{
+	char key[64];
+	const char *slash = strchr(g, '/');
+	size_t n = slash ? (size_t)(slash - g) : strlen(g);
+
+	/* the first field of "ethnicity / gender / age" */
+	if (n >= sizeof(key))
+		n = sizeof(key) - 1;
+	memcpy(key, g, n);
+	key[n] = '\0';
+	while (n && key[n - 1] == ' ')
+		key[--n] = '\0';
+	if (!n)
+		return -1;
+	for (int i = 0; i < ps->ngroups; i++)
+		if (!strcmp(ps->group[i], key))
+			return i;
+	if (ps->ngroups >= MAX_GROUPS)
+		return -1;
+	ps->group[ps->ngroups] = strdup(key);
+	return ps->group[ps->ngroups] ? ps->ngroups++ : -1;
+}
+
+/* frame -> check -> crop -> check on @v; returns accepted. */
+static bool run_pipeline(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
+			 struct biounit_face_verdict *vd, struct pipeline_stats *ps,
+			 const char *file)
+{
+	struct biounit_image *crop = NULL;
+
+	if (biounit_face_check_frame(fc, v, BIOUNIT_FACE_AGE_11_PLUS, BIOUNIT_FACE_CROP_HEIGHT,
+				     &crop, vd))
+		return false;
+	if (crop) {
+		ps->cropped++;
+		for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+			if (biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
+			    vd->results[r].status == BIOUNIT_FACE_FAIL) {
+				ps->property_bad++;
+				fprintf(stderr, "face-eval: %s: the crop fails %s (%.4g)\n", file,
+					vd->results[r].id, vd->results[r].value);
+				break;
+			}
+	} else if (vd->have_face) {
+		ps->no_crop++;
+	}
+	biounit_image_free(crop);
+	return vd->compliant;
+}
+
+static void count(struct confusion *k, const char *label, bool pred)
+{
+	if (!strcmp(label, "y"))
+		pred ? k->tp++ : k->fn++;
+	else if (!strcmp(label, "n"))
+		pred ? k->fp++ : k->tn++;
+	else
+		k->unknown++;
+}
+
+/* One row per label column; @photo_only: the columns of the photo's rules. */
+static void print_table(const struct confusion *conf, bool photo_only)
+{
+	printf("%-14s %5s %5s %5s %5s %5s %8s %8s\n", "label", "y:ok", "y:bad", "n:ok", "n:bad",
+	       "?", "accuracy", "balanced");
+	for (size_t m = 0; m < NMAPS; m++) {
+		const struct confusion *k = &conf[m];
+		int n = k->tp + k->fn + k->fp + k->tn;
+		double tpr = k->tp + k->fn ? (double)k->tp / (k->tp + k->fn) : NAN;
+		double tnr = k->fp + k->tn ? (double)k->tn / (k->fp + k->tn) : NAN;
+		double bal = isnan(tpr) ? tnr : isnan(tnr) ? tpr : (tpr + tnr) / 2;
+
+		if (photo_only && (maps[m].nrules <= 0 || !strcmp(maps[m].column, "geometry_ok")))
+			continue;
+		printf("%-13s%c %5d %5d %5d %5d %5d %7.1f%% %7.1f%%\n", maps[m].column,
+		       maps[m].nrules < 0 ? '*' : ' ', k->tp, k->fn, k->fp, k->tn, k->unknown,
+		       n ? 100.0 * (k->tp + k->tn) / n : NAN, 100 * bal);
+	}
+}
+
+static void print_pipeline(const struct pipeline_stats *ps)
+{
+	int y = ps->y_ok + ps->y_bad, n = ps->n_ok + ps->n_bad;
+
+	printf("\npipeline (frame -> check -> crop -> check, from age 11) against after_crop:\n");
+	printf("  after_crop y: %d of %d accepted (%.1f%%)\n", ps->y_ok, y,
+	       y ? 100.0 * ps->y_ok / y : NAN);
+	printf("  after_crop n: %d of %d refused (%.1f%%)\n", ps->n_bad, n,
+	       n ? 100.0 * ps->n_bad / n : NAN);
+	printf("  after_crop ?: %d accepted, %d refused\n", ps->q_ok, ps->q_bad);
+	printf("  crops made: %d; no crop fits (face found): %d; crops failing a geometry rule "
+	       "again: %d\n", ps->cropped, ps->no_crop, ps->property_bad);
+	printf("  rules refusing after_crop y:");
+	for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+		if (ps->refused_by[r])
+			printf(" %s %d", biounit_face_rule_id((enum biounit_face_rule)r),
+			       ps->refused_by[r]);
+	printf("\n  per group (London metadata): pipeline, after_crop y accepted | single image,"
+	       " compliant sitters passing every rule but the framing ones\n");
+	for (int g = 0; g < ps->ngroups; g++) {
+		printf("  %-14s %3d of %3d (%5.1f%%) | %3d of %3d", ps->group[g], ps->g_ok[g],
+		       ps->g_y[g], ps->g_y[g] ? 100.0 * ps->g_ok[g] / ps->g_y[g] : NAN,
+		       ps->g_nok[g], ps->g_ny[g]);
+		for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+			if (ps->g_fail[g][r])
+				printf(" %s %d", biounit_face_rule_id((enum biounit_face_rule)r),
+				       ps->g_fail[g][r]);
+		printf("\n");
+	}
+}
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -199,24 +333,29 @@ static char *slurp(const char *path)
 int main(int argc, char **argv)
 {
 	static struct table t;
-	struct confusion conf[NMAPS] = { 0 };
+	struct confusion conf[NMAPS] = { 0 }, pconf[NMAPS] = { 0 };
 	struct biounit_face_checker *fc;
-	struct biounit_face_verdict *vd = malloc(sizeof(*vd));
+	struct biounit_face_verdict *vd = malloc(sizeof(*vd)), *pvd = malloc(sizeof(*pvd));
 	const char *dir = NULL, *split = "all", *cache = getenv("BIOUNIT_FACE_CACHE");
-	int dump = 0, file_col, var_col, used = 0, detected = 0, errors = 0, ret;
+	int dump = 0, dump_pipeline = 0, file_col, var_col, used = 0, detected = 0, errors = 0, ret;
 	char path[4096], *text, *cur;
 	double ms_total = 0;
+	static struct pipeline_stats ps;
+	int after_col, group_col, comp_col;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--split") && i + 1 < argc)
 			split = argv[++i];
 		else if (!strcmp(argv[i], "--dump"))
 			dump = 1;
+		else if (!strcmp(argv[i], "--dump-pipeline"))
+			dump_pipeline = 1;
 		else
 			dir = argv[i];
 	}
-	if (!dir || !vd) {
-		fprintf(stderr, "usage: face-eval DIR [--split tune|report|all] [--dump]\n");
+	if (!dir || !vd || !pvd) {
+		fprintf(stderr, "usage: face-eval DIR [--split tune|report|all] [--dump] "
+				"[--dump-pipeline]\n");
 		return 2;
 	}
 	snprintf(path, sizeof(path), "%s/labels.csv", dir);
@@ -238,6 +377,9 @@ int main(int argc, char **argv)
 	}
 	file_col = col_of(&t, "file");
 	var_col = col_of(&t, "variant_of");
+	after_col = col_of(&t, "after_crop");
+	group_col = col_of(&t, "group");
+	comp_col = col_of(&t, "compliant");
 	if (file_col < 0) {
 		fprintf(stderr, "face-eval: labels.csv has no 'file' column\n");
 		return 2;
@@ -273,15 +415,62 @@ int main(int argc, char **argv)
 		}
 		v = biounit_image_get_view(img);
 		clock_gettime(CLOCK_MONOTONIC, &a);
+		/* (the image is freed after the pipeline below) */
 		ret = biounit_face_check(fc, &v, vd);
 		clock_gettime(CLOCK_MONOTONIC, &b);
-		biounit_image_free(img);
 		if (ret) {
+			biounit_image_free(img);
 			fprintf(stderr, "face-eval: check failed on %s: %s\n", file, strerror(-ret));
 			errors++;
 			continue;
 		}
 		ms_total += (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+		{
+			const char *lab = after_col >= 0 ? t.rows[i].f[after_col] : "?";
+			const char *grp = group_col >= 0 ? t.rows[i].f[group_col] : "";
+			int gi = *grp ? group_index(&ps, grp) : -1;
+			bool single = vd->have_face, acc;
+
+			/* the rules that judge the photo, not its framing, on every
+			 * image of a compliant sitter (compliant or after_crop y) */
+			for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+				if (!biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
+				    vd->results[r].status == BIOUNIT_FACE_FAIL)
+					single = false;
+			if (gi >= 0 && ((comp_col >= 0 && !strcmp(t.rows[i].f[comp_col], "y")) ||
+					!strcmp(lab, "y"))) {
+				ps.g_ny[gi]++;
+				ps.g_nok[gi] += single;
+				for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+					if (!biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
+					    vd->results[r].status == BIOUNIT_FACE_FAIL)
+						ps.g_fail[gi][r]++;
+			}
+			acc = run_pipeline(fc, &v, pvd, &ps, file);
+			if (!strcmp(lab, "y")) {
+				acc ? ps.y_ok++ : ps.y_bad++;
+				if (gi >= 0) {
+					ps.g_y[gi]++;
+					ps.g_ok[gi] += acc;
+				}
+				for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+					if (pvd->results[r].status == BIOUNIT_FACE_FAIL)
+						ps.refused_by[r]++;
+			} else if (!strcmp(lab, "n")) {
+				acc ? ps.n_ok++ : ps.n_bad++;
+			} else {
+				acc ? ps.q_ok++ : ps.q_bad++;
+			}
+			if (dump_pipeline) {
+				printf("pipeline\t%s\t%s\t%s\t%s\t%s", file, part, lab, grp,
+				       acc ? "accept" : "refuse");
+				for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+					if (pvd->results[r].status == BIOUNIT_FACE_FAIL)
+						printf("\t%s=%.3g", pvd->results[r].id,
+						       pvd->results[r].value);
+				printf("\n");
+			}
+		}
 		used++;
 		detected += vd->have_face;
 		if (dump) {
@@ -302,34 +491,27 @@ int main(int argc, char **argv)
 							 : vd->compliant;
 			const char *label = c >= 0 ? t.rows[i].f[c] : "?";
 
-			if (!strcmp(label, "y"))
-				pred ? conf[m].tp++ : conf[m].fn++;
-			else if (!strcmp(label, "n"))
-				pred ? conf[m].fp++ : conf[m].tn++;
-			else
-				conf[m].unknown++;
+			count(&conf[m], label, pred);
+			/* the pipeline's verdict on the photo's own rules (the framing
+			 * and the overall verdict are the after_crop figures) */
+			if (maps[m].nrules > 0 && strcmp(maps[m].column, "geometry_ok"))
+				count(&pconf[m], label, passes(pvd, maps[m].rules, maps[m].nrules));
 		}
+		biounit_image_free(img);
 	}
 	printf("face-eval: %s split, %d photos (%d unreadable), face found in %d (%.1f%%), "
 	       "%.1f ms per check\n",
 	       split, used, errors, detected, used ? 100.0 * detected / used : 0,
 	       used ? ms_total / used : 0);
-	printf("%-14s %5s %5s %5s %5s %5s %8s %8s\n", "label", "y:ok", "y:bad", "n:ok", "n:bad",
-	       "?", "accuracy", "balanced");
-	for (size_t m = 0; m < NMAPS; m++) {
-		const struct confusion *k = &conf[m];
-		int n = k->tp + k->fn + k->fp + k->tn;
-		double tpr = k->tp + k->fn ? (double)k->tp / (k->tp + k->fn) : NAN;
-		double tnr = k->fp + k->tn ? (double)k->tn / (k->fp + k->tn) : NAN;
-		double bal = isnan(tpr) ? tnr : isnan(tnr) ? tpr : (tpr + tnr) / 2;
-
-		printf("%-13s%c %5d %5d %5d %5d %5d %7.1f%% %7.1f%%\n", maps[m].column, maps[m].nrules < 0 ? '*' : ' ', k->tp, k->fn,
-		       k->fp, k->tn, k->unknown, n ? 100.0 * (k->tp + k->tn) / n : NAN, 100 * bal);
-	}
+	print_table(conf, false);
+	printf("pipeline, per label column (the photo's rules; framing and overall: below):\n");
+	print_table(pconf, true);
 	printf("(y:ok = labelled y, checks pass; y:bad = labelled y, checks fail; n:ok = labelled n,"
 	       " checks pass; n:bad = labelled n, checks fail)\n");
+	print_pipeline(&ps);
 	biounit_face_checker_free(fc);
 	free(vd);
+	free(pvd);
 	free(text);
 	return 0;
 }

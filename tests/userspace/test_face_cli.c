@@ -115,12 +115,22 @@ TEST(astronaut_text_json_and_crop)
 		TH_LOG("mkstemp");
 	}
 	close(fd);
+	/* too few pixels for a 400 dpi crop of its own: none is written */
+	unlink(crop);
 	snprintf(args, sizeof(args), "%s --crop %s", ASTRONAUT, crop);
 	EXPECT_EQ(1, run_face(args, out, sizeof(out), err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "no passport crop fits: Come closer. / Kom dichterbij."))
+		TH_LOG("stderr: %s", err);
+	EXPECT_NE(0, access(crop, F_OK));
+	/* a camera frame: the crop is 35:45 at 400 dpi */
+	snprintf(args, sizeof(args), "%s --crop %s", FACE_FIXTURES "london-010-camera-frame.jpg",
+		 crop);
+	EXPECT_EQ(1, run_face(args, out, sizeof(out), err, sizeof(err)));
 	ASSERT_EQ(0, biounit_image_load(crop, &img));
-	EXPECT_EQ(413, biounit_image_get_view(img).width);
-	EXPECT_EQ(531, biounit_image_get_view(img).height);
+	EXPECT_EQ(551, biounit_image_get_view(img).width);
+	EXPECT_EQ(709, biounit_image_get_view(img).height);
 	biounit_image_free(img);
+	EXPECT_EQ(0, run_face(crop, out, sizeof(out), err, sizeof(err))) TH_LOG("%s", out);
 	unlink(crop);
 }
 

@@ -56,6 +56,47 @@ static inline struct mark test_face_mark(const struct mark *m, int n, const char
 	return none;
 }
 
+/* A copy of @src (RGB) enlarged @k times, bilinear: the skimage photos are
+ * too small for a 400 dpi document crop made of their own pixels. */
+static inline struct biounit_image *test_face_enlarged(const struct biounit_image_view *src, int k)
+{
+	struct biounit_image *out;
+	uint32_t w = src->width * k, h = src->height * k;
+	uint8_t *d;
+
+	if (src->format != BIOUNIT_PIX_RGB24 || biounit_image_new(w, h, BIOUNIT_PIX_RGB24, &out))
+		return NULL;
+	d = biounit_image_data(out);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++) {
+			double sx = (x + 0.5) / k - 0.5, sy = (y + 0.5) / k - 0.5;
+			int x0 = (int)fmax(0, floor(sx)), y0 = (int)fmax(0, floor(sy));
+			int x1 = x0 + 1 < (int)src->width ? x0 + 1 : x0;
+			int y1 = y0 + 1 < (int)src->height ? y0 + 1 : y0;
+			double fx = fmin(1, fmax(0, sx - x0)), fy = fmin(1, fmax(0, sy - y0));
+
+			for (int c = 0; c < 3; c++) {
+				const uint8_t *s = src->data;
+				double a = s[y0 * src->stride + 3 * x0 + c], b = s[y0 * src->stride + 3 * x1 + c];
+				double e = s[y1 * src->stride + 3 * x0 + c], f = s[y1 * src->stride + 3 * x1 + c];
+				double top = a + (b - a) * fx, bot = e + (f - e) * fx;
+
+				d[((size_t)y * w + x) * 3 + c] = (uint8_t)lround(top + (bot - top) * fy);
+			}
+		}
+	return out;
+}
+
+/* Committed camera frames of consenting adults (tests/fixtures/faces,
+ * CC BY 4.0, see its ATTRIBUTION.md): compliant sitters, white background. */
+#define FACE_FIXTURES "../fixtures/faces/"
+static const char *const test_face_frames[] = {
+	FACE_FIXTURES "london-008-camera-frame.jpg", FACE_FIXTURES "london-010-camera-frame.jpg",
+	FACE_FIXTURES "london-016-camera-frame.jpg", FACE_FIXTURES "london-029-camera-frame.jpg",
+	FACE_FIXTURES "london-034-camera-frame.jpg",
+};
+#define TEST_FACE_FRAMES (sizeof(test_face_frames) / sizeof(test_face_frames[0]))
+
 static inline double test_face_dist(double ax, double ay, double bx, double by)
 {
 	return hypot(ax - bx, ay - by);

@@ -2,7 +2,8 @@
 /*
  * Head covering, hair over the ears and eyes, gaze, faces rolled beyond the
  * cascade's tolerance, and burst selection, on python3-skimage's astronaut.png
- * (NASA, public domain) modified here: the document crop with its background
+ * (NASA, public domain) modified here: the document crop of the photo enlarged
+ * three times (for a 400 dpi crop of its own pixels) with its background
  * painted white, then a covering, hair or irises painted onto it.
  */
 #include <errno.h>
@@ -78,8 +79,17 @@ FIXTURE_SETUP(cover)
 	ASSERT_EQ(0, biounit_face_checker_new(NULL, NULL, test_face_cache_path(), &self->fc));
 	ASSERT_EQ(0, biounit_image_load(ASTRONAUT, &self->img));
 	v = biounit_image_get_view(self->img);
+	{
+		/* three times enlarged: enough pixels for a 400 dpi crop */
+		struct biounit_image *big = test_face_enlarged(&v, 3);
+
+		ASSERT_NE(NULL, big);
+		biounit_image_free(self->img);
+		self->img = big;
+		v = biounit_image_get_view(self->img);
+	}
 	ASSERT_EQ(0, biounit_face_check(self->fc, &v, b));
-	ASSERT_EQ(0, biounit_face_crop(&v, b, 531, &self->base));
+	ASSERT_EQ(0, biounit_face_crop(&v, b, BIOUNIT_FACE_CROP_HEIGHT, &self->base));
 	cv = biounit_image_get_view(self->base);
 	ASSERT_EQ(0, biounit_face_check(self->fc, &cv, b));
 	ASSERT_TRUE(b->have_face);
@@ -458,8 +468,8 @@ TEST_F(cover, burst_picks_the_compliant_frame)
 	for (int i = 0; i < 3; i++)
 		ASSERT_EQ(0, biounit_image_new(640, 480, BIOUNIT_PIX_RGB24, &f[i]));
 	paste(&pv, f[0], 240, 140, 160, 160);	/* far away: come closer */
-	paste(&bv, f[1], 320 - 149, 48, 298, 384);	/* good size, but smiling */
-	paste(&sv, f[2], 320 - 149 + 20, 48, 298, 384);	/* mouth closed, a little off-centre */
+	paste(&bv, f[1], 320 - 179, 10, 358, 461);	/* good size, but smiling */
+	paste(&sv, f[2], 320 - 179 + 20, 10, 358, 461);	/* mouth closed, a little off-centre */
 	for (int i = 0; i < 3; i++)
 		views[i] = biounit_image_get_view(f[i]);
 	for (int i = 0; i < 3; i++) {

@@ -273,36 +273,60 @@ TEST_F(face, rotation_fails_roll)
 	biounit_image_free(r);
 }
 
-/* The document crop has the passport geometry. */
+/* The photo three times enlarged (enough pixels for a 400 dpi crop). */
+static struct biounit_image *enlarged(const struct biounit_image_view *v)
+{
+	return test_face_enlarged(v, 3);
+}
+
+/* The document crop has the Dutch geometry; the photo as it is has too few
+ * pixels for 400 dpi: no crop, "come closer". */
 TEST_F(face, crop_has_document_geometry)
 {
-	struct biounit_image *crop = NULL;
-	struct biounit_image_view cv;
+	struct biounit_image *crop = NULL, *big = enlarged(&self->v);
+	struct biounit_image_view cv, bv;
 	struct biounit_face_verdict *v = &self->vd;
+	static const enum biounit_face_rule geo[] = {
+		BIOUNIT_FACE_RULE_FACE_HEIGHT, BIOUNIT_FACE_RULE_HEAD_WIDTH, BIOUNIT_FACE_RULE_ASPECT,
+		BIOUNIT_FACE_RULE_HEAD_IN_FRAME, BIOUNIT_FACE_RULE_CENTRED, BIOUNIT_FACE_RULE_EYE_LINE,
+		BIOUNIT_FACE_RULE_EYE_DISTANCE, BIOUNIT_FACE_RULE_RESOLUTION, BIOUNIT_FACE_RULE_CROP_FITS,
+	};
 
 	ASSERT_EQ(0, biounit_face_check(self->fc, &self->v, v));
-	ASSERT_EQ(0, biounit_face_crop(&self->v, v, 531, &crop));
+	EXPECT_FALSE(v->crop_fits);
+	EXPECT_EQ(BIOUNIT_FACE_FAIL, st(v, BIOUNIT_FACE_RULE_CROP_FITS));
+	EXPECT_EQ(BIOUNIT_FACE_ADVICE_COME_CLOSER, v->crop_advice);
+	EXPECT_STREQ("Kom dichterbij.", v->results[BIOUNIT_FACE_RULE_CROP_FITS].msg_nl);
+	EXPECT_STREQ("Come closer.", v->results[BIOUNIT_FACE_RULE_CROP_FITS].msg_en);
+	EXPECT_EQ(-ERANGE, biounit_face_crop(&self->v, v, BIOUNIT_FACE_CROP_HEIGHT, &crop));
+	EXPECT_EQ(NULL, crop);
+
+	ASSERT_NE(NULL, big);
+	bv = biounit_image_get_view(big);
+	ASSERT_EQ(0, biounit_face_check(self->fc, &bv, v));
+	ASSERT_TRUE(v->crop_fits);
+	ASSERT_EQ(0, biounit_face_crop(&bv, v, BIOUNIT_FACE_CROP_HEIGHT, &crop));
 	cv = biounit_image_get_view(crop);
-	EXPECT_EQ(413, cv.width);
-	EXPECT_EQ(531, cv.height);
+	EXPECT_EQ(551, cv.width);
+	EXPECT_EQ(709, cv.height);
 	ASSERT_EQ(0, biounit_face_check(self->fc, &cv, v));
 	ASSERT_TRUE(v->have_face);
-	EXPECT_EQ(BIOUNIT_FACE_PASS, st(v, BIOUNIT_FACE_RULE_FACE_HEIGHT));
-	TH_LOG("head share in the crop %.3f", val(v, BIOUNIT_FACE_RULE_FACE_HEIGHT));
-	/* The crop is cut at 75 % for the landmark crown estimate (the source's
-	 * background is busy); in the crop the hair outline is measured, which
-	 * for this hairstyle is a little higher. */
-	EXPECT_GT(val(v, BIOUNIT_FACE_RULE_FACE_HEIGHT), 0.71);
-	EXPECT_LT(val(v, BIOUNIT_FACE_RULE_FACE_HEIGHT), 0.84);
-	EXPECT_EQ(BIOUNIT_FACE_PASS, st(v, BIOUNIT_FACE_RULE_ASPECT));
-	EXPECT_EQ(BIOUNIT_FACE_PASS, st(v, BIOUNIT_FACE_RULE_HEAD_IN_FRAME));
-	EXPECT_EQ(BIOUNIT_FACE_PASS, st(v, BIOUNIT_FACE_RULE_CENTRED));
-	EXPECT_LT(fabs(val(v, BIOUNIT_FACE_RULE_CENTRED) - 0.5), 0.02);
-	EXPECT_EQ(BIOUNIT_FACE_PASS, st(v, BIOUNIT_FACE_RULE_EYE_LINE));
-	EXPECT_EQ(BIOUNIT_FACE_PASS, st(v, BIOUNIT_FACE_RULE_EYE_DISTANCE));
-	EXPECT_EQ(BIOUNIT_FACE_PASS, st(v, BIOUNIT_FACE_RULE_RESOLUTION));
+	for (size_t i = 0; i < sizeof(geo) / sizeof(geo[0]); i++) {
+		enum biounit_face_rule r = geo[i];
+
+		EXPECT_EQ(BIOUNIT_FACE_PASS, st(v, r)) {
+			TH_LOG("%s %.3f", v->results[r].id, val(v, r));
+		}
+	}
+	/* 26-30 mm of 45, 16-20 mm of 35 */
+	EXPECT_GE(val(v, BIOUNIT_FACE_RULE_FACE_HEIGHT), 26.0 / 45);
+	EXPECT_LE(val(v, BIOUNIT_FACE_RULE_FACE_HEIGHT), 30.0 / 45);
+	EXPECT_GE(val(v, BIOUNIT_FACE_RULE_HEAD_WIDTH), 16.0 / 35);
+	EXPECT_LE(val(v, BIOUNIT_FACE_RULE_HEAD_WIDTH), 20.0 / 35);
+	EXPECT_LT(fabs(val(v, BIOUNIT_FACE_RULE_CENTRED) - 0.5), 0.03);
 	EXPECT_EQ(-EINVAL, biounit_face_crop(&self->v, v, 10, &crop));
 	biounit_image_free(crop);
+	biounit_image_free(big);
 }
 
 /* Paint everything outside an ellipse around the head white: the
@@ -310,13 +334,15 @@ TEST_F(face, crop_has_document_geometry)
 TEST_F(face, white_background_and_shadow)
 {
 	struct biounit_face_verdict *v = &self->vd;
-	struct biounit_image *crop = NULL;
-	struct biounit_image_view cv;
+	struct biounit_image *crop = NULL, *big = enlarged(&self->v);
+	struct biounit_image_view cv, bv;
 	double cx, cy, ax, ay;
 	uint8_t *d;
 
-	ASSERT_EQ(0, biounit_face_check(self->fc, &self->v, v));
-	ASSERT_EQ(0, biounit_face_crop(&self->v, v, 531, &crop));
+	ASSERT_NE(NULL, big);
+	bv = biounit_image_get_view(big);
+	ASSERT_EQ(0, biounit_face_check(self->fc, &bv, v));
+	ASSERT_EQ(0, biounit_face_crop(&bv, v, BIOUNIT_FACE_CROP_HEIGHT, &crop));
 	cv = biounit_image_get_view(crop);
 	ASSERT_EQ(0, biounit_face_check(self->fc, &cv, v));
 	ASSERT_TRUE(v->have_face);
@@ -348,6 +374,7 @@ TEST_F(face, white_background_and_shadow)
 	EXPECT_EQ(BIOUNIT_FACE_FAIL, st(v, BIOUNIT_FACE_RULE_BACKGROUND))
 		TH_LOG("margin %.1f", val(v, BIOUNIT_FACE_RULE_BACKGROUND));
 	biounit_image_free(crop);
+	biounit_image_free(big);
 }
 
 TEST_F(face, no_face_is_not_compliant)
@@ -365,34 +392,40 @@ TEST_F(face, no_face_is_not_compliant)
 	biounit_image_free(cat);
 }
 
-/* Preview: the portrait is too far away; the crop shown large in a 640x480
- * frame is too close; shown at a good size, the smile is what remains. */
+/* Preview (640x480): the portrait small in the frame is too far away; the
+ * crop shown larger than the frame is too close; shown at a good size, the
+ * smile is what remains. */
 TEST_F(face, preview_guidance)
 {
 	struct biounit_face_preview p;
 	struct biounit_face_verdict *v = &self->vd;
-	struct biounit_image *crop = NULL, *frame;
-	struct biounit_image_view cv, fv;
+	struct biounit_image *crop = NULL, *frame, *big = enlarged(&self->v);
+	struct biounit_image_view cv, fv, bv;
 	const char *nl, *en;
 
-	ASSERT_EQ(0, biounit_face_preview_check(self->fc, &self->v, &p));
+	ASSERT_NE(NULL, big);
+	bv = biounit_image_get_view(big);
+	ASSERT_EQ(0, biounit_face_check(self->fc, &bv, v));
+	ASSERT_EQ(0, biounit_face_crop(&bv, v, BIOUNIT_FACE_CROP_HEIGHT, &crop));
+	cv = biounit_image_get_view(crop);
+	ASSERT_EQ(0, biounit_image_new(640, 480, BIOUNIT_PIX_RGB24, &frame));
+	fv = biounit_image_get_view(frame);
+
+	memset(biounit_image_data(frame), 240, 640 * 480 * 3);
+	paste_scaled(&cv, frame, 320 - 117, 90, 234, 300);
+	ASSERT_EQ(0, biounit_face_preview_check(self->fc, &fv, &p));
 	EXPECT_TRUE(p.have_face);
-	EXPECT_EQ(BIOUNIT_FACE_ADVICE_COME_CLOSER, p.advice);
+	EXPECT_EQ(BIOUNIT_FACE_ADVICE_COME_CLOSER, p.advice) TH_LOG("advice %d: %s", p.advice, p.msg_en);
 	EXPECT_STREQ("Kom dichterbij.", p.msg_nl);
 	EXPECT_STREQ("Come closer.", p.msg_en);
 
-	ASSERT_EQ(0, biounit_face_check(self->fc, &self->v, v));
-	ASSERT_EQ(0, biounit_face_crop(&self->v, v, 531, &crop));
-	cv = biounit_image_get_view(crop);
-	ASSERT_EQ(0, biounit_image_new(640, 480, BIOUNIT_PIX_RGB24, &frame));
 	memset(biounit_image_data(frame), 240, 640 * 480 * 3);
-	paste_scaled(&cv, frame, 320 - 186, 0, 373, 480);
-	fv = biounit_image_get_view(frame);
+	paste_scaled(&cv, frame, 320 - 233, -60, 466, 600);
 	ASSERT_EQ(0, biounit_face_preview_check(self->fc, &fv, &p));
-	EXPECT_EQ(BIOUNIT_FACE_ADVICE_STEP_BACK, p.advice);
+	EXPECT_EQ(BIOUNIT_FACE_ADVICE_STEP_BACK, p.advice) TH_LOG("advice %d: %s", p.advice, p.msg_en);
 
 	memset(biounit_image_data(frame), 240, 640 * 480 * 3);
-	paste_scaled(&cv, frame, 320 - 149, 48, 298, 384);
+	paste_scaled(&cv, frame, 320 - 179, 10, 358, 461);
 	ASSERT_EQ(0, biounit_face_preview_check(self->fc, &fv, &p));
 	EXPECT_EQ(BIOUNIT_FACE_ADVICE_CLOSE_MOUTH, p.advice) TH_LOG("advice %d: %s", p.advice, p.msg_en);
 
@@ -404,6 +437,7 @@ TEST_F(face, preview_guidance)
 	}
 	biounit_image_free(frame);
 	biounit_image_free(crop);
+	biounit_image_free(big);
 }
 
 TEST_F(face, bad_views_rejected)

@@ -168,6 +168,12 @@ TEST(age_bands_and_names)
 	EXPECT_EQ(0, biounit_operator_action_parse("retake", &op));
 	EXPECT_EQ(BIOUNIT_OP_RETAKE, op);
 	EXPECT_EQ(-EINVAL, biounit_operator_action_parse("ACCEPT", &op));
+	/* the face rules' bands: the waivers under 6, the sizes from 11 for the
+	 * rest ("6-11" holds 11-year-olds; their range lies inside the younger ones') */
+	EXPECT_EQ(BIOUNIT_FACE_AGE_UNDER_6, biounit_age_band_face_age(BIOUNIT_AGE_1_TO_5));
+	EXPECT_EQ(BIOUNIT_FACE_AGE_11_PLUS, biounit_age_band_face_age(BIOUNIT_AGE_6_TO_11));
+	EXPECT_EQ(BIOUNIT_FACE_AGE_11_PLUS, biounit_age_band_face_age(BIOUNIT_AGE_12_TO_17));
+	EXPECT_EQ(BIOUNIT_FACE_AGE_11_PLUS, biounit_age_band_face_age(BIOUNIT_AGE_ADULT));
 	EXPECT_STREQ("right_index", biounit_finger_position_name(2));
 	EXPECT_STREQ("left_index", biounit_finger_position_name(7));
 	EXPECT_EQ(NULL, biounit_finger_position_name(11));

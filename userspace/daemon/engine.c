@@ -419,7 +419,7 @@ static void photo_finish(struct engine *e, uint64_t ts_ns)
 	struct dsession *s = e->active;
 	struct biounit_face_verdict *ver;
 	struct biounit_capture c;
-	struct biounit_image_view v, cv;
+	struct biounit_image_view v, cv = { 0 };
 	struct biounit_image *crop = NULL;
 	unsigned int attempt = biounit_session_attempt(s->m), i;
 	const char *nl = NULL, *en = NULL;
@@ -441,20 +441,26 @@ static void photo_finish(struct engine *e, uint64_t ts_ns)
 		return;
 	v = biounit_image_get_view(e->best);
 	c.score = (int)lround(fmin(1.0, fmax(0.0, e->best_score)) * 100.0);
-	/* the still is the camera frame; the rules apply to its 35:45 passport crop */
-	if (biounit_face_check(e->d->face, &v, ver) == 0 && ver->have_face &&
-	    biounit_face_crop(&v, ver, 531, &crop) == 0) {
-		cv = biounit_image_get_view(crop);
-		if (biounit_face_check(e->d->face, &cv, ver))
-			ver->have_face = false;
-	}
-	if (!crop) {
+	/* the still is the camera frame: frame -> check -> crop -> check, with the
+	 * applicant's age band (sizes and waivers of the Dutch rules) */
+	if (biounit_face_check_frame(e->d->face, &v,
+				     biounit_age_band_face_age(biounit_session_get_request(s->m)->age),
+				     BIOUNIT_FACE_CROP_HEIGHT, &crop, ver) || !ver->have_face) {
 		snprintf(c.reasons, sizeof(c.reasons), "one_face");
 		biounit_face_advice_text(BIOUNIT_FACE_ADVICE_NO_FACE, &nl, &en);
 		snprintf(c.msg_nl, sizeof(c.msg_nl), "%s", nl ? nl : "");
 		snprintf(c.msg_en, sizeof(c.msg_en), "%s", en ? en : "");
 	} else {
+		const struct biounit_face_result *fit = &ver->results[BIOUNIT_FACE_RULE_CROP_FITS];
+
+		if (crop)
+			cv = biounit_image_get_view(crop);
 		c.compliant = ver->compliant;
+		/* no crop fits: the way to move comes first */
+		if (fit->status == BIOUNIT_FACE_FAIL) {
+			snprintf(c.msg_nl, sizeof(c.msg_nl), "%s", fit->msg_nl ? fit->msg_nl : "");
+			snprintf(c.msg_en, sizeof(c.msg_en), "%s", fit->msg_en ? fit->msg_en : "");
+		}
 		for (i = 0; i < BIOUNIT_FACE_RULE_COUNT; i++) {
 			const struct biounit_face_result *res = &ver->results[i];
 

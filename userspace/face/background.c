@@ -5,6 +5,9 @@
 
 #include "rules.h"
 
+/* A cell whose neighbouring samples differ by more than this is hair or an edge. */
+#define SHADOW_SMOOTH 4.0
+
 struct acc {
 	double n, s, ss, chroma, tex;
 	double tex_n;
@@ -65,11 +68,60 @@ static void band(const struct biounit_image_view *v, double x0, double y0, doubl
 	}
 }
 
+/*
+ * Cast shadows: the bands cut into cells about a quarter of the eye distance
+ * wide; a shadow is a smooth cell (no hair or edge in it) clearly darker than
+ * the bright part of the background. Returns p90 of the cell means minus the
+ * darkest smooth cell's mean (grey levels); 0 without cells.
+ */
+#define SHADOW_CELLS 512
+static double shadow_depth(const struct biounit_image_view *v, const double (*rect)[4], int nrect,
+			   double cell)
+{
+	double mean[SHADOW_CELLS], tex[SHADOW_CELLS], sorted[SHADOW_CELLS], darkest = INFINITY;
+	int n = 0;
+
+	for (int r = 0; r < nrect; r++) {
+		double x0 = fmax(0, rect[r][0]), y0 = fmax(0, rect[r][1]);
+		double x1 = fmin(v->width, rect[r][2]), y1 = fmin(v->height, rect[r][3]);
+
+		for (double cy = y0; cy + cell <= y1 && n < SHADOW_CELLS; cy += cell)
+			for (double cx = x0; cx + cell <= x1 && n < SHADOW_CELLS; cx += cell) {
+				struct acc a = { 0 };
+				uint32_t step = (uint32_t)fmax(1, cell / 6);
+
+				band(v, cx, cy, cx + cell, cy + cell, step, &a);
+				if (a.n < 4)
+					continue;
+				mean[n] = a.s / a.n;
+				tex[n] = a.tex_n > 0 ? a.tex / a.tex_n : 0;
+				n++;
+			}
+	}
+	if (!n)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		int j = i;
+
+		while (j > 0 && sorted[j - 1] > mean[i]) {
+			sorted[j] = sorted[j - 1];
+			j--;
+		}
+		sorted[j] = mean[i];
+		if (tex[i] <= SHADOW_SMOOTH && mean[i] < darkest)
+			darkest = mean[i];
+	}
+	return isfinite(darkest) ? fmax(0, sorted[(int)(0.9 * (n - 1))] - darkest) : 0;
+}
+
 void background_stats(const struct biounit_image_view *v, const struct face_geometry *g,
-		      const struct biounit_face_point *p, struct bg_stats *out)
+		      const struct biounit_face_point *p, const struct biounit_face_window *near,
+		      struct bg_stats *out)
 {
 	struct acc left = { 0 }, right = { 0 }, top = { 0 }, all;
 	double W = v->width, H = v->height, head_h = g->chin_y - g->crown_y;
+	double nx0 = near ? fmax(0, near->x) : 0, ny0 = near ? fmax(0, near->y) : 0;
+	double nx1 = near ? fmin(W, near->x + near->w) : W;
 	/* Head half-width: jaw plus room for ears and hair. */
 	double lx = fmin(p[0].x, p[1].x) - 0.45 * g->ied, rx = fmax(p[16].x, p[15].x) + 0.45 * g->ied;
 	double top_end = g->crown_y - 0.08 * head_h;
@@ -82,9 +134,13 @@ void background_stats(const struct biounit_image_view *v, const struct face_geom
 		lx = 0.04 * W;
 	if (rx > 0.96 * W)
 		rx = 0.96 * W;
-	band(v, 0, 0, W, top_end, step, &top);
-	band(v, 0, g->crown_y, lx, (g->eye_l.y + g->chin_y) / 2, step, &left);
-	band(v, rx, g->crown_y, W, (g->eye_r.y + g->chin_y) / 2, step, &right);
+	/* Edge margins are kept as they were on the whole image; the bands end
+	 * where a crop could end. */
+	if (top_end < ny0 + 0.03 * H)
+		top_end = ny0 + 0.03 * H;
+	band(v, nx0, ny0, nx1, top_end, step, &top);
+	band(v, nx0, g->crown_y, lx, (g->eye_l.y + g->chin_y) / 2, step, &left);
+	band(v, rx, g->crown_y, nx1, (g->eye_r.y + g->chin_y) / 2, step, &right);
 	all.n = left.n + right.n + top.n;
 	all.s = left.s + right.s + top.s;
 	all.ss = left.ss + right.ss + top.ss;
@@ -103,4 +159,13 @@ void background_stats(const struct biounit_image_view *v, const struct face_geom
 		out->rgb[c] = all.rgb[c] / all.n;
 	out->texture = all.tex_n > 0 ? all.tex / all.tex_n : 0;
 	out->side_diff = left.n > 0 && right.n > 0 ? fabs(left.s / left.n - right.s / right.n) : 0;
+	{
+		const double rects[3][4] = {
+			{ nx0, ny0, nx1, top_end },
+			{ nx0, g->crown_y, lx, (g->eye_l.y + g->chin_y) / 2 },
+			{ rx, g->crown_y, nx1, (g->eye_r.y + g->chin_y) / 2 },
+		};
+
+		out->shadow = shadow_depth(v, rects, 3, fmax(4, 0.25 * g->ied));
+	}
 }

@@ -19,10 +19,15 @@ struct biounit_face_checker {
 #define BG_MIN_BRIGHTNESS 225.0
 #define BG_MAX_CHROMA 20.0
 #define BG_MAX_SIDE_DIFF 40.0
+#define BG_MAX_SHADOW 14.0
 
 /* Sources and the tuning of each number: docs/face-rules.md. */
 const struct face_limits face_default_limits = {
-	.face_height_min = 0.68, .face_height_max = 0.84,
+	/* RvIG Fotomatrix model 2020: 35 x 45 mm, chin to crown 26-30 mm from
+	 * age 11, 19-30 mm up to and including 10; ear base to ear base 16-20 mm. */
+	.face_height_min = 26.0 / 45, .face_height_max = 30.0 / 45,
+	.face_height_child_min = 19.0 / 45,
+	.head_width_min = 16.0 / 35, .head_width_max = 20.0 / 35,
 	.eye_line_min = 0.50, .eye_line_max = 0.70,
 	.centre_min = 0.45, .centre_max = 0.55,
 	.aspect_min = 0.70, .aspect_max = 0.86,
@@ -32,13 +37,13 @@ const struct face_limits face_default_limits = {
 	.bg_score_min = 0,
 	.eye_open_min = 0.18,
 	.mouth_gap_max = 0.08,
-	.smile_max = 0.10,
-	.exposure_min = 75, .exposure_max = 215,
+	.smile_max = 0.08,
+	.exposure_min = 95,	/* 99th percentile of the face's brightness */
 	.clipping_max = 0.25,
-	.contrast_min = 60,
+	.contrast_min = 5.75,	/* entropy of the face's brightness, bits */
 	.sharpness_min = 26,
 	.skin_blue_red_min = 0.47, .skin_blue_red_max = 0.96,
-	.crop_height_min = 400,
+	.crop_height_min = BIOUNIT_FACE_CROP_HEIGHT,	/* 400 dpi over 45 mm */
 	.covering_texture_max = 8,
 	.covering_spread_max = 6,
 	.covering_contrast_min = 60,
@@ -46,6 +51,7 @@ const struct face_limits face_default_limits = {
 	.hair_eyes_max = 0.48,
 	.gaze_max = 0.12,
 	.other_face_min_share = 0.3,
+	.other_face_min_votes = 0.2,
 };
 
 void rule_judge(struct biounit_face_verdict *v, enum biounit_face_rule rule, double value,
@@ -138,6 +144,7 @@ static double background_margin(const struct bg_stats *b)
 
 	m = fmin(m, BG_MAX_CHROMA - b->chroma);
 	m = fmin(m, BG_MAX_SIDE_DIFF - b->side_diff);
+	m = fmin(m, BG_MAX_SHADOW - b->shadow);
 	return b->samples ? m : -255;
 }
 
@@ -191,24 +198,138 @@ static void judge_covering_hair_gaze(const struct biounit_image_view *v, const s
 		rule_judge(out, BIOUNIT_FACE_RULE_GAZE, x, -L->gaze_max, L->gaze_max);
 }
 
+/* The framing rules: they judge size, position and format, which the crop
+ * sets; the other rules judge the photo and carry over from the frame. */
+bool biounit_face_rule_is_geometry(enum biounit_face_rule rule)
+{
+	switch (rule) {
+	case BIOUNIT_FACE_RULE_FACE_HEIGHT:
+	case BIOUNIT_FACE_RULE_HEAD_WIDTH:
+	case BIOUNIT_FACE_RULE_EYE_LINE:
+	case BIOUNIT_FACE_RULE_CENTRED:
+	case BIOUNIT_FACE_RULE_ASPECT:
+	case BIOUNIT_FACE_RULE_HEAD_IN_FRAME:
+	case BIOUNIT_FACE_RULE_EYE_DISTANCE:
+	case BIOUNIT_FACE_RULE_RESOLUTION:
+	case BIOUNIT_FACE_RULE_CROP_FITS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The largest window any crop of this head could take (the smallest head
+ * share, centred as loosely as the rules allow): the background rules look
+ * there and no further, in a frame and in its crop alike. */
+static struct biounit_face_window crop_reach(const struct face_limits *L, double head_min,
+					     const struct face_head *h)
+{
+	double wh = (h->chin_y - h->crown_y) / head_min, ww = wh * 35.0 / 45.0;
+	double cx = fmax(L->centre_max, 1 - L->centre_min);
+	struct biounit_face_window w = {
+		(float)(h->mid_x - cx * ww), (float)(h->eye_y - (1 - L->eye_line_min) * wh),
+		(float)(2 * cx * ww), (float)wh
+	};
+
+	return w;
+}
+
+/* The window a crop at the centre of every band would take (crown from the
+ * landmarks): where the crown's background reference is taken. */
+static struct biounit_face_window crop_nominal(const struct face_limits *L, double head_min,
+					       const struct face_head *h)
+{
+	double wh = (h->chin_y - h->crown_y) / ((head_min + L->face_height_max) / 2);
+	double ww = wh * 35.0 / 45.0;
+	struct biounit_face_window w = {
+		(float)(h->mid_x - (L->centre_min + L->centre_max) / 2 * ww),
+		(float)(h->eye_y - (1 - (L->eye_line_min + L->eye_line_max) / 2) * wh),
+		(float)ww, (float)wh
+	};
+
+	return w;
+}
+
+/* Geometry: head size and width, position, format, and whether a document
+ * crop fits inside the image (with the way to move when none does). */
+static void judge_geometry(const struct biounit_image_view *v, const struct face_limits *L,
+			   double head_min, const struct face_head *h, const struct face_geometry *g,
+			   struct biounit_face_verdict *out)
+{
+	double head_h = h->chin_y - h->crown_y, W = v->width, H = v->height;
+	int advice;
+	bool fits;
+
+	rule_judge(out, BIOUNIT_FACE_RULE_FACE_HEIGHT, head_h / H, head_min, L->face_height_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_HEAD_WIDTH, h->head_w / W, L->head_width_min,
+		   L->head_width_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_EYE_LINE, (H - h->eye_y) / H, L->eye_line_min,
+		   L->eye_line_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_CENTRED, h->mid_x / W, L->centre_min, L->centre_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_ASPECT, W / H, L->aspect_min, L->aspect_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_HEAD_IN_FRAME, fmin(h->crown_y, H - h->chin_y) / H,
+		   L->head_margin_min, NAN);
+	rule_judge(out, BIOUNIT_FACE_RULE_EYE_DISTANCE, g->ied, L->ied_min, NAN);
+
+	fits = face_window_solve(L, head_min, h, W, H, L->crop_height_min, FACE_CROP_TOL,
+				 &out->crop, &advice);
+	if (!fits) {
+		/* A photo that already meets every framing rule is its own crop. */
+		bool own = true;
+
+		for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+			if (biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
+			    out->results[r].status == BIOUNIT_FACE_FAIL)
+				own = false;
+		if (own && H >= L->crop_height_min) {
+			struct biounit_face_window all = { 0, 0, (float)W, (float)H };
+
+			out->crop = all;
+			fits = true;
+		}
+	}
+	out->crop_fits = fits;
+	out->crop_advice = fits ? BIOUNIT_FACE_ADVICE_OK : advice;
+	rule_judge(out, BIOUNIT_FACE_RULE_RESOLUTION,
+		   fits ? out->crop.h : fmin(head_h / ((head_min + L->face_height_max) / 2), H),
+		   L->crop_height_min, NAN);
+	rule_judge(out, BIOUNIT_FACE_RULE_CROP_FITS, fits, 1, NAN);
+	if (!fits)
+		biounit_face_advice_text((enum biounit_face_advice)advice,
+					 &out->results[BIOUNIT_FACE_RULE_CROP_FITS].msg_nl,
+					 &out->results[BIOUNIT_FACE_RULE_CROP_FITS].msg_en);
+}
+
 int biounit_face_check(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
 		       struct biounit_face_verdict *out)
 {
+	return biounit_face_check_age(fc, v, BIOUNIT_FACE_AGE_11_PLUS, out);
+}
+
+int biounit_face_check_age(const struct biounit_face_checker *fc,
+			   const struct biounit_image_view *v, enum biounit_face_age age,
+			   struct biounit_face_verdict *out)
+{
 	const struct face_limits *L;
 	struct biounit_face_box boxes[16];
+	struct biounit_face_window reach;
 	struct face_geometry g;
+	struct face_head head;
 	struct bg_stats bg;
 	struct tone_stats tone;
 	size_t n = 0, i;
-	double head_h;
+	double head_min;
 	int ret = biounit_image_view_check(v);
 
 	if (ret)
 		return ret;
-	if (!fc || !out)
+	if (!fc || !out || (unsigned int)age >= BIOUNIT_FACE_AGE_COUNT)
 		return -EINVAL;
 	L = &fc->limits;
+	head_min = age == BIOUNIT_FACE_AGE_11_PLUS ? L->face_height_min : L->face_height_child_min;
 	memset(out, 0, sizeof(*out));
+	out->age = age;
+	out->crop_advice = BIOUNIT_FACE_ADVICE_NO_FACE;
 	for (i = 0; i < BIOUNIT_FACE_RULE_COUNT; i++)
 		rule_set(out, (enum biounit_face_rule)i, BIOUNIT_FACE_NOT_JUDGED, NAN, NAN, NAN);
 
@@ -218,7 +339,8 @@ int biounit_face_check(const struct biounit_face_checker *fc, const struct bioun
 	if (n > 16)
 		n = 16;
 	for (i = 0; i < n; i++)
-		if (boxes[i].w >= L->other_face_min_share * boxes[0].w)
+		if (boxes[i].w >= L->other_face_min_share * boxes[0].w &&
+		    (i == 0 || boxes[i].neighbours >= L->other_face_min_votes * boxes[0].neighbours))
 			out->faces++;
 	if (n) {
 		out->face = boxes[0];
@@ -241,8 +363,10 @@ int biounit_face_check(const struct biounit_face_checker *fc, const struct bioun
 	face_geometry_from_landmarks(out->landmarks, fc->mean_shape, &g);
 	out->eye_left = g.eye_l;
 	out->eye_right = g.eye_r;
+	head = face_head_of(&g);
 	{
-		double crown = face_crown_from_outline(v, &g, out->landmarks);
+		struct biounit_face_window nominal = crop_nominal(L, head_min, &head);
+		double crown = face_crown_from_outline(v, &g, out->landmarks, &nominal);
 
 		/* Trust the outline only near the anthropometric estimate. */
 		if (isfinite(crown) && fabs(crown - g.crown_y) < 0.25 * (g.chin_y - g.crown_y))
@@ -250,25 +374,16 @@ int biounit_face_check(const struct biounit_face_checker *fc, const struct bioun
 	}
 	out->crown_y = (float)g.crown_y;
 	out->chin_y = (float)g.chin_y;
-	head_h = g.chin_y - g.crown_y;
+	head.crown_y = g.crown_y;
 
 	rule_judge(out, BIOUNIT_FACE_RULE_ONE_FACE, out->faces, 1, 1);
-	rule_judge(out, BIOUNIT_FACE_RULE_FACE_HEIGHT, head_h / v->height, L->face_height_min,
-		   L->face_height_max);
-	rule_judge(out, BIOUNIT_FACE_RULE_EYE_LINE,
-		   (v->height - (g.eye_l.y + g.eye_r.y) / 2) / v->height, L->eye_line_min,
-		   L->eye_line_max);
-	rule_judge(out, BIOUNIT_FACE_RULE_CENTRED, g.mid_x / v->width, L->centre_min, L->centre_max);
-	rule_judge(out, BIOUNIT_FACE_RULE_ASPECT, (double)v->width / v->height, L->aspect_min,
-		   L->aspect_max);
-	rule_judge(out, BIOUNIT_FACE_RULE_HEAD_IN_FRAME,
-		   fmin(g.crown_y, v->height - g.chin_y) / v->height, L->head_margin_min, NAN);
-	rule_judge(out, BIOUNIT_FACE_RULE_EYE_DISTANCE, g.ied, L->ied_min, NAN);
+	judge_geometry(v, L, head_min, &head, &g, out);
 	rule_judge(out, BIOUNIT_FACE_RULE_ROLL, g.roll_deg, -L->roll_max, L->roll_max);
 	rule_judge(out, BIOUNIT_FACE_RULE_YAW, g.yaw_deg, -L->yaw_max, L->yaw_max);
 	rule_judge(out, BIOUNIT_FACE_RULE_PITCH, g.pitch_deg, -L->pitch_max, L->pitch_max);
 
-	background_stats(v, &g, out->landmarks, &bg);
+	reach = crop_reach(L, head_min, &head);
+	background_stats(v, &g, out->landmarks, &reach, &bg);
 	rule_judge(out, BIOUNIT_FACE_RULE_BACKGROUND, background_margin(&bg), L->bg_score_min, NAN);
 
 	rule_judge(out, BIOUNIT_FACE_RULE_EYES_OPEN, g.eye_open, L->eye_open_min, NAN);
@@ -276,23 +391,93 @@ int biounit_face_check(const struct biounit_face_checker *fc, const struct bioun
 	rule_judge(out, BIOUNIT_FACE_RULE_NEUTRAL, g.smile, NAN, L->smile_max);
 
 	face_tone(v, out->landmarks, &tone);
-	rule_judge(out, BIOUNIT_FACE_RULE_EXPOSURE, tone.mean_l, L->exposure_min, L->exposure_max);
+	/* Exposure and contrast relative to the face's own tone, as ISO/IEC
+	 * 29794-5 judges them: the highlights the light puts on any skin, and
+	 * the spread of the histogram; not the mean, which is the skin's tone
+	 * (docs/face-rules.md). Over-exposure is the clipping rule. */
+	rule_judge(out, BIOUNIT_FACE_RULE_EXPOSURE, tone.p99, L->exposure_min, NAN);
 	rule_judge(out, BIOUNIT_FACE_RULE_CLIPPING, tone.clipped, NAN, L->clipping_max);
-	rule_judge(out, BIOUNIT_FACE_RULE_CONTRAST, tone.range, L->contrast_min, NAN);
+	rule_judge(out, BIOUNIT_FACE_RULE_CONTRAST, tone.entropy, L->contrast_min, NAN);
 	/* Skin seen in neutral light has clearly less blue than red: a grey
 	 * photo gives 1, a blue cast more, a warm (orange) cast much less. */
 	rule_judge(out, BIOUNIT_FACE_RULE_COLOUR, tone.rgb[0] > 0 ? tone.rgb[2] / tone.rgb[0] : NAN,
 		   L->skin_blue_red_min, L->skin_blue_red_max);
 	rule_judge(out, BIOUNIT_FACE_RULE_SHARPNESS, face_sharpness(v, out->landmarks),
 		   L->sharpness_min, NAN);
-	/* Height of a 35x45 crop in which the head fills 75 %, within the source. */
-	rule_judge(out, BIOUNIT_FACE_RULE_RESOLUTION, fmin(head_h / 0.75, v->height),
-		   L->crop_height_min, NAN);
 	judge_covering_hair_gaze(v, L, &g, &bg, out);
+
+	/* Children under 6: head level, neutral expression, looking into the
+	 * camera and mouth closed are waived (Fotomatrix 2020, docs/face-rules.md). */
+	if (age == BIOUNIT_FACE_AGE_UNDER_6) {
+		rule_waive(out, BIOUNIT_FACE_RULE_ROLL);
+		rule_waive(out, BIOUNIT_FACE_RULE_NEUTRAL);
+		rule_waive(out, BIOUNIT_FACE_RULE_MOUTH_CLOSED);
+		rule_waive(out, BIOUNIT_FACE_RULE_GAZE);
+	}
 
 	out->compliant = true;
 	for (i = 0; i < BIOUNIT_FACE_RULE_COUNT; i++)
 		if (out->results[i].status == BIOUNIT_FACE_FAIL)
 			out->compliant = false;
+	return 0;
+}
+
+int biounit_face_check_frame(const struct biounit_face_checker *fc,
+			     const struct biounit_image_view *v, enum biounit_face_age age,
+			     uint32_t out_h, struct biounit_image **crop,
+			     struct biounit_face_verdict *out)
+{
+	struct biounit_face_verdict *frame;
+	struct biounit_image_view cv;
+	int ret;
+
+	if (!crop || !out)
+		return -EINVAL;
+	*crop = NULL;
+	frame = malloc(sizeof(*frame));
+	if (!frame)
+		return -ENOMEM;
+	ret = biounit_face_check_age(fc, v, age, frame);
+	if (ret || !frame->have_face || !frame->crop_fits) {
+		if (!ret) {
+			*out = *frame;
+			/* no photo to judge the framing of; crop_fits says why */
+			for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+				if (biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
+				    r != BIOUNIT_FACE_RULE_CROP_FITS && out->have_face)
+				{
+					rule_set(out, (enum biounit_face_rule)r, BIOUNIT_FACE_NOT_JUDGED,
+						 NAN, NAN, NAN);
+					out->results[r].msg_nl =
+						"Niet beoordeeld: er past geen pasfoto in het beeld.";
+					out->results[r].msg_en =
+						"Not judged: no passport photo fits in the picture.";
+				}
+			out->compliant = false;
+		}
+		free(frame);
+		return ret;
+	}
+	ret = biounit_face_crop(v, frame, out_h, crop);
+	if (!ret) {
+		cv = biounit_image_get_view(*crop);
+		ret = biounit_face_check_age(fc, &cv, age, out);
+	}
+	if (ret) {
+		biounit_image_free(*crop);
+		*crop = NULL;
+		free(frame);
+		return ret;
+	}
+	/* What the crop leaves out must not hide a fault seen on the frame. */
+	for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+		if (!biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
+		    r != BIOUNIT_FACE_RULE_ONE_FACE &&	/* counted in the crop: who is in the photo */
+		    frame->results[r].status == BIOUNIT_FACE_FAIL &&
+		    out->results[r].status != BIOUNIT_FACE_FAIL) {
+			out->results[r] = frame->results[r];
+			out->compliant = false;
+		}
+	free(frame);
 	return 0;
 }

@@ -1,22 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Document crop: 35:45 (width:height) around the face, head (crown to chin)
- * 75 % of the height (ICAO 9303-3: 70-80 %), crown 10 % below the top edge,
- * centred on the midpoint of the eyes. Pixels outside the source are white.
- * Each output pixel averages up to 3x3 source samples of its footprint.
+ * Document crop: the 35:45 window the check chose (window.c), which lies
+ * inside the source and meets every geometry rule; only source pixels are
+ * used (nothing is invented beyond the camera's frame). Each output pixel
+ * averages up to 3x3 source samples of its footprint, clamped to the source.
  */
 #include <errno.h>
 #include <math.h>
 
 #include <biounit/face.h>
 
-#define CROP_HEAD_SHARE 0.75
-#define CROP_CROWN_MARGIN 0.10
-
 int biounit_face_crop(const struct biounit_image_view *v, const struct biounit_face_verdict *verdict,
 		      uint32_t out_h, struct biounit_image **out)
 {
-	double head_h, ch, cw, cx, cy, f;
+	double cx, cy, f;
 	uint32_t out_w, bpp;
 	struct biounit_image *img;
 	uint8_t *dst;
@@ -26,20 +23,21 @@ int biounit_face_crop(const struct biounit_image_view *v, const struct biounit_f
 		return ret;
 	if (!verdict || !verdict->have_face || !out || out_h < 45 || out_h > 20000)
 		return -EINVAL;
-	head_h = verdict->chin_y - verdict->crown_y;
-	if (!(head_h > 1))
-		return -EINVAL;
-	ch = head_h / CROP_HEAD_SHARE;
-	cw = ch * 35.0 / 45.0;
-	cx = (verdict->eye_left.x + verdict->eye_right.x) / 2 - cw / 2;
-	cy = verdict->crown_y - CROP_CROWN_MARGIN * ch;
+	if (!verdict->crop_fits)
+		return -ERANGE;
+	cx = verdict->crop.x;
+	cy = verdict->crop.y;
+	/* the window must be the source's own pixels (0.5 px of rounding) */
+	if (!(verdict->crop.h > 1) || cx < -0.5 || cy < -0.5 ||
+	    cx + verdict->crop.w > v->width + 0.5 || cy + verdict->crop.h > v->height + 0.5)
+		return -ERANGE;
 	out_w = (uint32_t)lround(out_h * 35.0 / 45.0);
 	bpp = biounit_pixfmt_bytes(v->format);
 	ret = biounit_image_new(out_w, out_h, v->format, &img);
 	if (ret)
 		return ret;
 	dst = biounit_image_data(img);
-	f = ch / out_h;
+	f = verdict->crop.h / out_h;
 	n = f > 2 ? 3 : f > 1 ? 2 : 1;
 	for (uint32_t y = 0; y < out_h; y++)
 		for (uint32_t x = 0; x < out_w; x++) {
@@ -49,18 +47,17 @@ int biounit_face_crop(const struct biounit_image_view *v, const struct biounit_f
 				for (int i = 0; i < n; i++) {
 					double sx = cx + (x + (i + 0.5) / n) * f;
 					double sy = cy + (y + (j + 0.5) / n) * f;
-					const uint8_t *p;
+					uint32_t ix = sx <= 0 ? 0 : sx >= v->width ? v->width - 1 : (uint32_t)sx;
+					uint32_t iy = sy <= 0 ? 0 : sy >= v->height ? v->height - 1 : (uint32_t)sy;
+					const uint8_t *p = v->data + (size_t)iy * v->stride + (size_t)ix * bpp;
 
-					if (sx < 0 || sy < 0 || sx >= v->width || sy >= v->height)
-						continue;
-					p = v->data + (size_t)sy * v->stride + (size_t)sx * bpp;
 					for (uint32_t c = 0; c < bpp; c++)
 						sum[c] += p[c];
 					cnt++;
 				}
 			for (uint32_t c = 0; c < bpp; c++)
 				dst[((size_t)y * out_w + x) * bpp + c] =
-					cnt ? (uint8_t)((sum[c] + cnt / 2) / cnt) : 255;
+					(uint8_t)((sum[c] + cnt / 2) / cnt);
 		}
 	*out = img;
 	return 0;

@@ -73,13 +73,16 @@ void face_geometry_from_landmarks(const struct biounit_face_point *p,
 		rx[i] = c * p[i].x + s * p[i].y;
 		ry[i] = -s * p[i].x + c * p[i].y;
 	}
-	g->eye_open = (eye_aspect(p + 36) + eye_aspect(p + 42)) / 2;
+	/* The less open eye, as OFIQ's EyesOpen measure takes the smaller opening
+	 * (one closed eye must not pass on the other's opening). */
+	g->eye_open = fmin(eye_aspect(p + 36), eye_aspect(p + 42));
+	g->head_w = dist(p[0], p[16]);
 	mw = dist(p[48], p[54]);
 	g->mouth_gap = mw > 0 ? (dist(p[61], p[67]) + dist(p[62], p[66]) + dist(p[63], p[65])) /
 					(3 * mw)
 			      : 0;
 	/* Corners above the lips' centre line means a smile. */
-	g->smile = mw > 0 ? ((ry[51] + ry[57]) / 2 - (ry[48] + ry[54]) / 2) / mw : 0;
+	g->smile = mw > 0 ? ((ry[62] + ry[66]) / 2 - (ry[48] + ry[54]) / 2) / mw : 0;
 	g->mouth_width_ied = g->ied > 0 ? mw / g->ied : 0;
 	dl = rx[30] - rx[0];
 	dr = rx[16] - rx[30];

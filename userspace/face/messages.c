@@ -86,7 +86,28 @@ static const struct rule_text rule_texts[BIOUNIT_FACE_RULE_COUNT] = {
 	[BIOUNIT_FACE_RULE_GAZE] = { "gaze", "ratio",
 		"Kijk met uw ogen recht in de camera.",
 		"Look straight into the camera with your eyes." },
+	[BIOUNIT_FACE_RULE_HEAD_WIDTH] = { "head_width", "ratio",
+		"Het hoofd (van oor tot oor) heeft niet de juiste breedte in de foto.",
+		"The head (ear to ear) is not the right width in the photo." },
+	/* the failure text is the movement advice (check.c) */
+	[BIOUNIT_FACE_RULE_CROP_FITS] = { "crop_fits", "bool",
+		"Er past geen pasfoto in het beeld.",
+		"No passport photo fits in the picture." },
 };
+
+static const char waived_nl[] = "Vervalt voor kinderen jonger dan 6 jaar.";
+static const char waived_en[] = "Waived for children under 6.";
+
+void rule_waive(struct biounit_face_verdict *v, enum biounit_face_rule rule)
+{
+	struct biounit_face_result *r = &v->results[rule];
+
+	if (r->status == BIOUNIT_FACE_NOT_JUDGED)
+		return;
+	r->status = BIOUNIT_FACE_PASS;
+	r->msg_nl = waived_nl;
+	r->msg_en = waived_en;
+}
 
 static const char pass_nl[] = "In orde.";
 static const char pass_en[] = "OK.";
@@ -156,6 +177,9 @@ static const char *const advice_text[BIOUNIT_FACE_ADVICE_COUNT][2] = {
 					      "Close your mouth and keep a neutral face." },
 	[BIOUNIT_FACE_ADVICE_TOO_DARK] = { "Het is te donker.", "It is too dark." },
 	[BIOUNIT_FACE_ADVICE_TOO_BRIGHT] = { "Het is te licht.", "It is too bright." },
+	[BIOUNIT_FACE_ADVICE_HEAD_PROPORTIONS] = {
+		"De maten van het hoofd passen niet in het fotomodel: de medewerker beoordeelt de foto.",
+		"The head's proportions do not fit the photo template: the officer will judge the photo." },
 };
 
 void biounit_face_advice_text(enum biounit_face_advice a, const char **nl, const char **en)

@@ -2,8 +2,9 @@
 /*
  * Preview check for live frames: a coarse detection (240 px work image,
  * larger minimum face), one landmark fit, and the most important piece of
- * advice. Geometry targets are those of the document crop: the frame is
- * expected to show the head at about 45-65 % of the frame height, centred.
+ * advice. The framing advice is the document crop's (window.c): while no
+ * 35:45 window inside the frame meets the geometry rules, the applicant is
+ * told which way to move, as the still's verdict would say.
  */
 #include <errno.h>
 #include <math.h>
@@ -11,10 +12,10 @@
 
 #include "rules.h"
 
-/* Head (crown-chin) share of the frame height that the preview aims at. */
+/* Head (crown-chin) share of the frame height the score prefers. */
 #define PREVIEW_HEAD_MIN 0.45
 #define PREVIEW_HEAD_MAX 0.70
-#define PREVIEW_CENTRE_TOL 0.08	/* of the width / height */
+#define PREVIEW_MIN_WINDOW 0.7
 
 static void advise(struct biounit_face_preview *out, enum biounit_face_advice a, double score)
 {
@@ -31,8 +32,11 @@ int biounit_face_preview_check(const struct biounit_face_checker *fc,
 	struct biounit_face_point pts[BIOUNIT_FACE_LANDMARKS];
 	struct biounit_face_box boxes[4];
 	struct face_geometry g;
+	struct face_head hd;
+	struct biounit_face_window win;
 	struct tone_stats tone;
 	double head, cx, cy, score;
+	int move;
 	size_t n = 0;
 	int ret = biounit_image_view_check(v);
 
@@ -51,7 +55,8 @@ int biounit_face_preview_check(const struct biounit_face_checker *fc,
 	}
 	out->have_face = true;
 	out->face = boxes[0];
-	if (n > 1 && boxes[1].w >= L->other_face_min_share * boxes[0].w) {
+	if (n > 1 && boxes[1].w >= L->other_face_min_share * boxes[0].w &&
+	    boxes[1].neighbours >= L->other_face_min_votes * boxes[0].neighbours) {
 		advise(out, BIOUNIT_FACE_ADVICE_ONE_PERSON, 0.1);
 		return 0;
 	}
@@ -66,18 +71,16 @@ int biounit_face_preview_check(const struct biounit_face_checker *fc,
 	score = 1.0 - fmin(1, fabs(head - (PREVIEW_HEAD_MIN + PREVIEW_HEAD_MAX) / 2) * 2) * 0.3 -
 		fmin(1, fabs(cx) * 4) * 0.2 - fmin(1, fabs(cy) * 4) * 0.1 -
 		fmin(1, fabs(g.roll_deg) / 20) * 0.2 - fmin(1, fabs(g.yaw_deg) / 30) * 0.2;
-	if (head < PREVIEW_HEAD_MIN)
-		advise(out, BIOUNIT_FACE_ADVICE_COME_CLOSER, score);
-	else if (head > PREVIEW_HEAD_MAX)
-		advise(out, BIOUNIT_FACE_ADVICE_STEP_BACK, score);
-	else if (cx < -PREVIEW_CENTRE_TOL)
-		advise(out, BIOUNIT_FACE_ADVICE_MOVE_RIGHT, score);
-	else if (cx > PREVIEW_CENTRE_TOL)
-		advise(out, BIOUNIT_FACE_ADVICE_MOVE_LEFT, score);
-	else if (cy < -PREVIEW_CENTRE_TOL)
-		advise(out, BIOUNIT_FACE_ADVICE_MOVE_DOWN, score);
-	else if (cy > PREVIEW_CENTRE_TOL)
-		advise(out, BIOUNIT_FACE_ADVICE_MOVE_UP, score);
+	hd = face_head_of(&g);
+	/* The still is a frame of the same feed (as biounitd takes it): the
+	 * crop's minimum height applies as it is, so that the preview says what
+	 * the verdict would. A preview stream too small to hold that minimum
+	 * asks for a window of at least 70 % of its height instead. */
+	if (!face_window_solve(L, L->face_height_min, &hd, v->width, v->height,
+			       v->height >= L->crop_height_min ? L->crop_height_min
+							       : PREVIEW_MIN_WINDOW * v->height,
+			       FACE_CROP_TOL, &win, &move))
+		advise(out, (enum biounit_face_advice)move, score * 0.8);
 	/* Image-right eye lower (positive roll): the head leans to the image
 	 * right, which is the applicant's left; they should tilt to their right. */
 	else if (g.roll_deg > L->roll_max)
@@ -92,9 +95,9 @@ int biounit_face_preview_check(const struct biounit_face_checker *fc,
 		advise(out, BIOUNIT_FACE_ADVICE_CLOSE_MOUTH, score * 0.7);
 	else {
 		face_tone(v, pts, &tone);
-		if (tone.mean_l < L->exposure_min)
+		if (tone.p99 < L->exposure_min)
 			advise(out, BIOUNIT_FACE_ADVICE_TOO_DARK, score * 0.7);
-		else if (tone.mean_l > L->exposure_max || tone.clipped > L->clipping_max)
+		else if (tone.clipped > L->clipping_max)
 			advise(out, BIOUNIT_FACE_ADVICE_TOO_BRIGHT, score * 0.7);
 		else
 			advise(out, BIOUNIT_FACE_ADVICE_OK, score);

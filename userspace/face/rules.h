@@ -22,6 +22,9 @@ void rule_set(struct biounit_face_verdict *v, enum biounit_face_rule rule,
 void rule_set_na(struct biounit_face_verdict *v, enum biounit_face_rule rule, double min,
 		 double max, const char *nl, const char *en);
 
+/* Waived for this age band (children under 6): PASS, value kept, own message. */
+void rule_waive(struct biounit_face_verdict *v, enum biounit_face_rule rule);
+
 /* Sets a result: PASS when min <= value <= max (NaN bounds are open). */
 void rule_judge(struct biounit_face_verdict *v, enum biounit_face_rule rule, double value,
 		double min, double max);
@@ -32,7 +35,8 @@ struct face_geometry {
 	double ied;			/* inter-eye distance, px */
 	double roll_deg;		/* + = image-right eye lower */
 	double yaw_deg, pitch_deg;	/* estimates */
-	double eye_open;		/* mean eye height / width */
+	double eye_open;		/* eye height / width of the less open eye */
+	double head_w;			/* ear base to ear base (jaw points 0 and 16), px */
 	double mouth_gap;		/* inner-lip gap / mouth width */
 	double smile;			/* mouth-corner lift / mouth width */
 	double mouth_width_ied;		/* mouth width / inter-eye distance */
@@ -46,7 +50,9 @@ void face_geometry_from_landmarks(const struct biounit_face_point *p,
 
 /* Thresholds, documented in docs/face-rules.md. */
 struct face_limits {
-	double face_height_min, face_height_max;
+	double face_height_min, face_height_max;	/* from age 11 */
+	double face_height_child_min;			/* up to and including age 10 */
+	double head_width_min, head_width_max;
 	double eye_line_min, eye_line_max;
 	double centre_min, centre_max;
 	double aspect_min, aspect_max;
@@ -57,7 +63,7 @@ struct face_limits {
 	double eye_open_min;
 	double mouth_gap_max;
 	double smile_max;
-	double exposure_min, exposure_max;
+	double exposure_min;		/* face highlights (99th percentile) */
 	double clipping_max;
 	double contrast_min;
 	double sharpness_min;
@@ -69,9 +75,38 @@ struct face_limits {
 	double hair_ears_max, hair_eyes_max;
 	double gaze_max;
 	double other_face_min_share;	/* a second face counts when >= this share of the largest */
+	double other_face_min_votes;	/* ... and has >= this share of its detector hits */
 };
 
 extern const struct face_limits face_default_limits;
+
+/* The head as the geometry rules see it, in image pixels. */
+struct face_head {
+	double crown_y, chin_y, eye_y, mid_x, head_w;
+};
+
+static inline struct face_head face_head_of(const struct face_geometry *g)
+{
+	struct face_head h = { g->crown_y, g->chin_y, (g->eye_l.y + g->eye_r.y) / 2, g->mid_x,
+			       g->head_w };
+
+	return h;
+}
+
+/*
+ * The 35:45 window inside a W x H image that meets every geometry rule of
+ * @L (head share from @head_min, head width, centring, eye line, head in
+ * frame, at least @min_h rows), each band narrowed by @tol of its width on
+ * both sides; among those, the one nearest the bands' centres. Returns true
+ * and fills @win, or false and fills *@advice (enum biounit_face_advice)
+ * with the way the applicant or the camera must move.
+ */
+bool face_window_solve(const struct face_limits *L, double head_min, const struct face_head *h,
+		       double W, double H, double min_h, double tol, struct biounit_face_window *win,
+		       int *advice);
+
+/* Narrowing of the bands for the crop, so that a re-check of the crop passes. */
+#define FACE_CROP_TOL 0.2
 
 /* Accessors of the checker for the preview. */
 const struct face_limits *face_checker_limits(const struct biounit_face_checker *fc);
@@ -86,7 +121,8 @@ int face_checker_fit(const struct biounit_face_checker *fc, const struct biounit
 /* Crown (top of the head, hair included) from the outline against a plain
  * light background; NAN when that cannot be judged. */
 double face_crown_from_outline(const struct biounit_image_view *v, const struct face_geometry *g,
-			       const struct biounit_face_point *p);
+			       const struct biounit_face_point *p,
+			       const struct biounit_face_window *near);
 
 /* Background statistics over the bands beside and above the head. */
 struct bg_stats {
@@ -95,18 +131,26 @@ struct bg_stats {
 	double chroma;		/* mean max-min channel difference */
 	double texture;		/* mean absolute difference of neighbouring samples */
 	double side_diff;	/* |left band - right band| brightness */
+	double shadow;		/* bright background minus its darkest smooth cell */
 	double rgb[3];		/* mean colour */
 	uint32_t samples;
 };
 
+/* @near: the part of the image any document crop of this head could take
+ * (the bands are clipped to it, so that a frame and its crop judge the same
+ * background beside the head); NULL for the whole image. */
 void background_stats(const struct biounit_image_view *v, const struct face_geometry *g,
-		      const struct biounit_face_point *p, struct bg_stats *out);
+		      const struct biounit_face_point *p, const struct biounit_face_window *near,
+		      struct bg_stats *out);
 
 /* Brightness of the inner face (cheeks, nose, forehead below the brows). */
 struct tone_stats {
 	double mean_l;		/* mean brightness 0..255 */
 	double clipped;		/* share of samples with a channel >= 250 */
 	double range;		/* 95th - 5th percentile of brightness */
+	double dark;		/* share of samples with brightness <= 25 (OFIQ's dark range) */
+	double p50, p99;	/* median and 99th percentile of brightness */
+	double entropy;		/* of the brightness histogram, bits */
 	double rgb[3];		/* mean R, G, B (all equal for grey images) */
 };
 

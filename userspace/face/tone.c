@@ -54,15 +54,27 @@ void face_tone(const struct biounit_image_view *v, const struct biounit_face_poi
 	for (int c = 0; c < 3; c++)
 		out->rgb[c] = rgb[c] / n;
 	{
-		int lo = -1, hi = -1;
+		int lo = -1, hi = -1, med = -1, top = -1;
+		unsigned int dark = 0;
 
 		for (int k = 0; k < 256; k++) {
 			acc += hist[k];
+			if (k <= 25)
+				dark += hist[k];
 			if (lo < 0 && acc >= n * 0.05)
 				lo = k;
+			if (med < 0 && acc >= n * 0.5)
+				med = k;
 			if (hi < 0 && acc >= n * 0.95)
 				hi = k;
+			if (top < 0 && acc >= n * 0.99)
+				top = k;
+			if (hist[k])
+				out->entropy -= (double)hist[k] / n * log2((double)hist[k] / n);
 		}
 		out->range = hi - lo;
+		out->dark = (double)dark / n;
+		out->p50 = med;
+		out->p99 = top;
 	}
 }

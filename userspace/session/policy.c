@@ -91,6 +91,20 @@ int biounit_session_request_check(const struct biounit_session_request *req,
 	return 0;
 }
 
+enum biounit_face_age biounit_age_band_face_age(enum biounit_age_band age)
+{
+	switch (age) {
+	case BIOUNIT_AGE_UNDER_1:
+	case BIOUNIT_AGE_1_TO_5:
+		return BIOUNIT_FACE_AGE_UNDER_6;
+	default:
+		/* "6-11" holds 11-year-olds, for whom the head must be 26-30 mm;
+		 * that range lies inside the 19-30 mm of the younger ones, so the
+		 * sizes from age 11 are right for every child of the band. */
+		return BIOUNIT_FACE_AGE_11_PLUS;
+	}
+}
+
 void biounit_session_refusal_text(enum biounit_session_refusal r, const char **nl,
 				  const char **en)
 {

@@ -182,6 +182,8 @@ enum biounit_face_rule {
 	BIOUNIT_FACE_RULE_HAIR_EARS,	/* share of hair-like samples over an ear */
 	BIOUNIT_FACE_RULE_HAIR_EYES,	/* share of dark hair-like samples around an eye */
 	BIOUNIT_FACE_RULE_GAZE,		/* iris offset within the eye, share of eye width */
+	BIOUNIT_FACE_RULE_HEAD_WIDTH,	/* ear base to ear base, share of the image width */
+	BIOUNIT_FACE_RULE_CROP_FITS,	/* a 35:45 crop meeting the geometry fits in the image */
 	BIOUNIT_FACE_RULE_COUNT
 };
 
@@ -202,6 +204,25 @@ struct biounit_face_result {
 	const char *msg_nl, *msg_en;	/* advice for the applicant (or "OK" text) */
 };
 
+/**
+ * enum biounit_face_age - the applicant's age, as the Dutch photo rules
+ * (RvIG Fotomatrix model 2020) distinguish it: the head-height range differs
+ * from age 11, and for children under 6 some items are waived
+ * (docs/face-rules.md).
+ */
+enum biounit_face_age {
+	BIOUNIT_FACE_AGE_11_PLUS = 0,	/* from 11: chin to crown 26-30 mm (the default) */
+	BIOUNIT_FACE_AGE_6_TO_10,	/* up to and including 10: 19-30 mm */
+	BIOUNIT_FACE_AGE_UNDER_6,	/* 19-30 mm; head level, neutral expression, gaze and
+					 * mouth closed are waived */
+	BIOUNIT_FACE_AGE_COUNT
+};
+
+/** The 35:45 window of the source that the document crop takes, source pixels. */
+struct biounit_face_window {
+	float x, y, w, h;
+};
+
 /** The full check of one still. */
 struct biounit_face_verdict {
 	bool compliant;			/* every judged rule passed and a face was found */
@@ -213,6 +234,13 @@ struct biounit_face_verdict {
 	float crown_y, chin_y;		/* estimated head top and chin, image rows */
 	bool head_covering;		/* a head covering was seen (the covering_* rules apply) */
 	float detect_angle_deg;		/* 0, or the rotation at which the face was found */
+	enum biounit_face_age age;	/* the age band the rules were applied for */
+	/* The document crop: @crop_fits when a 35:45 window inside the image meets
+	 * every geometry rule (@crop is then that window); otherwise @crop_advice
+	 * says which way the applicant or the camera must move. */
+	bool crop_fits;
+	struct biounit_face_window crop;
+	int crop_advice;		/* enum biounit_face_advice */
 	struct biounit_face_result results[BIOUNIT_FACE_RULE_COUNT];
 };
 
@@ -237,10 +265,16 @@ const char *biounit_face_checker_cache_note(const struct biounit_face_checker *f
 void biounit_face_checker_free(struct biounit_face_checker *fc);
 
 /**
- * biounit_face_check() - Run every rule on a still photo.
+ * biounit_face_check_age() - Run every rule on a still photo, for an
+ * applicant of age band @age (sizes and waivers of the Dutch rules).
  * Return: 0 (the verdict is filled, compliant or not) or a negative errno
- * for an unusable view or memory shortage.
+ * for an unusable view, an unknown @age or memory shortage.
  */
+int biounit_face_check_age(const struct biounit_face_checker *fc,
+			   const struct biounit_image_view *v, enum biounit_face_age age,
+			   struct biounit_face_verdict *out);
+
+/** biounit_face_check() - biounit_face_check_age() from age 11 (an adult). */
 int biounit_face_check(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
 		       struct biounit_face_verdict *out);
 
@@ -267,6 +301,7 @@ enum biounit_face_advice {
 	BIOUNIT_FACE_ADVICE_CLOSE_MOUTH,
 	BIOUNIT_FACE_ADVICE_TOO_DARK,
 	BIOUNIT_FACE_ADVICE_TOO_BRIGHT,
+	BIOUNIT_FACE_ADVICE_HEAD_PROPORTIONS,	/* no 35:45 framing meets both head sizes */
 	BIOUNIT_FACE_ADVICE_COUNT
 };
 
@@ -305,15 +340,38 @@ void biounit_face_advice_text(enum biounit_face_advice a, const char **nl, const
 
 /* ------------------------------------------------------------------- crop */
 
+/** Height of the document crop at 400 dpi (45 mm), the Dutch minimum. */
+#define BIOUNIT_FACE_CROP_HEIGHT 709
+
 /**
- * biounit_face_crop() - Cut the 35:45 document crop around the face of
- * @verdict (which needs have_face): chin-to-crown 75% of the height, eyes
- * centred horizontally; area outside the source is filled white.
- * @out_h: output height in pixels (e.g. 531 for 45 mm at 300 dpi); the width
- * is out_h * 35 / 45. Output format follows @v.
+ * biounit_face_crop() - Cut the 35:45 document crop of @verdict (a verdict of
+ * @v, which needs have_face): the window @verdict->crop, which lies inside @v
+ * and meets every geometry rule; only pixels of @v are used.
+ * @out_h: output height in pixels (BIOUNIT_FACE_CROP_HEIGHT for 45 mm at
+ * 400 dpi); the width is out_h * 35 / 45. Output format follows @v.
+ * Return: 0, -ERANGE when no such window fits in @v (@verdict->crop_advice
+ * says which way to move), -EINVAL, -ENOMEM.
  */
 int biounit_face_crop(const struct biounit_image_view *v, const struct biounit_face_verdict *verdict,
 		      uint32_t out_h, struct biounit_image **out);
+
+/**
+ * biounit_face_check_frame() - The unit's pipeline: check the camera frame
+ * @v, cut the document crop (@out_h rows) and check the crop. @out gets the
+ * crop's verdict, in which a rule that judges the photo rather than its
+ * framing (every rule but the geometry ones) and failed on the frame stays
+ * failed, so that cropping never turns a refusal into a pass. Without a face,
+ * or when no crop fits, @out is the frame's verdict with the framing rules
+ * not judged (crop_fits says which way to move) and *@crop is NULL.
+ * Return: 0 (the verdict is filled) or a negative errno.
+ */
+int biounit_face_check_frame(const struct biounit_face_checker *fc,
+			     const struct biounit_image_view *v, enum biounit_face_age age,
+			     uint32_t out_h, struct biounit_image **crop,
+			     struct biounit_face_verdict *out);
+
+/** biounit_face_rule_is_geometry() - @rule judges the framing (size, position, format). */
+bool biounit_face_rule_is_geometry(enum biounit_face_rule rule);
 
 #ifdef __cplusplus
 }

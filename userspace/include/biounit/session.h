@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <biounit/face.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -94,6 +96,13 @@ const char *biounit_age_band_name(enum biounit_age_band age);
 
 /** biounit_age_band_parse() - The band named @s (as above). 0 or -EINVAL. */
 int biounit_age_band_parse(const char *s, enum biounit_age_band *out);
+
+/**
+ * biounit_age_band_face_age() - The face rules' age band for @age: under 6
+ * for "0" and "1-5" (the waivers apply), otherwise from 11 (the band "6-11"
+ * holds 11-year-olds, whose head size range lies inside the younger ones').
+ */
+enum biounit_face_age biounit_age_band_face_age(enum biounit_age_band age);
 
 /**
  * biounit_session_request_check() - Decide on a request without opening a session.

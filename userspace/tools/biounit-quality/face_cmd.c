@@ -19,7 +19,7 @@
 #include "cli.h"
 #include "commands.h"
 
-#define CROP_HEIGHT 531 /* 45 mm at 300 dpi */
+#define CROP_HEIGHT BIOUNIT_FACE_CROP_HEIGHT /* 45 mm at 400 dpi */
 
 struct face_cmd_opts {
 	const char *file, *crop, *cache;
@@ -236,6 +236,14 @@ int biounit_quality_face_main(int argc, char **argv)
 			goto out;
 		}
 		ret = biounit_face_crop(&v, vd, CROP_HEIGHT, &crop);
+		if (ret == -ERANGE) {
+			const struct biounit_face_result *r = &vd->results[BIOUNIT_FACE_RULE_CROP_FITS];
+
+			fprintf(stderr, "biounit-quality face: %s: no passport crop fits: %s / %s\n",
+				o.file, r->msg_en, r->msg_nl);
+			status = 1;
+			goto out;
+		}
 		if (!ret) {
 			struct biounit_image_view cv = biounit_image_get_view(crop);
 
