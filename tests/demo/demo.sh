@@ -8,7 +8,7 @@
 # BUILD is the build directory after `make modules userspace` and tests/kernel's scenes
 # (BUILD/kmod/KREL/ko, BUILD/userspace/bin, BUILD/kernel-tests/{scenes,models},
 # BUILD/kernel-tests-userspace). Makes the demo's
-# face scene (demo_face.c, from python3-skimage's public-domain astronaut photo), boots the VM
+# face scenes (demo_face.c, from a committed camera frame of a consenting adult), boots the VM
 # with tests/demo/vm-session.sh as its run.sh, prints its transcript as it comes, and takes the
 # session's files out of the VM's output (a base64 tar between marker lines) into
 # BUILD/demo/session/. Exit status 0 only if the session finished and every file is there.
@@ -23,7 +23,7 @@ OUT=$BUILD/demo
 PAYLOAD=$BUILD/demo-payload
 KT=$BUILD/kernel-tests
 LIBS=$BUILD/kernel-tests-userspace
-ASTRONAUT=/usr/lib/python3/dist-packages/skimage/data/astronaut.png
+FACE=$ROOTDIR/tests/fixtures/faces/london-010-camera-frame.jpg
 
 die() {
 	echo "demo: $*" >&2
@@ -81,14 +81,13 @@ else
 	echo "   the demo ends with the session and its files"
 fi
 
-[ -r "$ASTRONAUT" ] || die "$ASTRONAUT missing (apt-get install python3-skimage)"
+[ -r "$FACE" ] || die "$FACE missing"
 gcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOTDIR/userspace/include" \
 	-o "$OUT/demo_face" "$HERE/demo_face.c" "$LIBS/libface.a" "$LIBS/libimage.a" \
 	-ljpeg -lpng -lm -pthread || die "demo_face does not build"
-echo "== The face in front of the camera: python3-skimage's astronaut (NASA, public domain)"
-"$OUT/demo_face" "$PAYLOAD/models" "$ASTRONAUT" "$PAYLOAD/demo-face.ppm" || die "no face scene"
-echo "  (a stock photo of a smiling astronaut cannot pass the passport rules: the operator will"
-echo "   see the reasons and decide; no compliant photo is faked)"
+echo "== The applicant in front of the camera: a consenting adult's camera frame"
+echo "   (tests/fixtures/faces/${FACE##*/}, CC BY 4.0: see ATTRIBUTION.md there)"
+"$OUT/demo_face" "$PAYLOAD/models" "$FACE" "$PAYLOAD" || die "no face scene"
 
 # ---- the VM -----------------------------------------------------------------------------------
 echo "== Booting the VM (Debian $KREL, QEMU; the transcript follows as the VM prints it)"

@@ -3,7 +3,7 @@
 #
 # make demo, inside the VM (busybox): one whole desk session on a simulated unit.
 # Payload (tests/demo/demo.sh builds it): biounitd, biounitctl, models/, scenes/
-# (make_scenes), demo-face.ppm (demo_face), optionally the reference ordering service and
+# (make_scenes), demo-face-close.ppm and demo-face.ppm (demo_face), optionally the reference ordering service and
 # its certificates in pki/. Prints a transcript; the session's files follow as a base64 tar
 # between the BEGIN/END marker lines, which the host script takes out of the output.
 cd "$(dirname "$0")" || exit 1
@@ -110,7 +110,7 @@ wait_for() { # wait_for PATTERN SECONDS: until the status line matches PATTERN (
 }
 
 step "The desk opens the session: appointment $CODE, adult (18+), photo + fingerprints + signature"
-scene face demo-face.ppm
+scene face demo-face-close.ppm
 scene finger scenes/finger-dry.pgm
 op "biounitctl session start $CODE 18+ photo,fingers,signature"
 out=$(biounitctl session start $CODE 18+ photo,fingers,signature) || fail "start: $out"
@@ -119,20 +119,27 @@ say "session $ID"
 say ""
 say "What the applicant's screen and the operator's tool show (biounitctl session follow $ID):"
 # the live feedback, as it comes, indented; the operator's actions are the operator> lines
-biounitctl session follow "$ID" | while IFS= read -r l; do printf '  | %s\n' "$l"; done &
+biounitctl session follow "$ID" | while IFS= read -r l; do printf '  | %s\n' "$l"; echo "$l" >>/tmp/follow.log; done &
 FOLLOW_PID=$!
 T0=$(date +%s)
 
-step "Photo: the applicant stands in front of the camera"
-app "(the camera sees the demo face: NASA's public-domain astronaut portrait, placed at passport geometry)"
+step "Photo: the applicant sits down, too close to the camera"
+app "(the camera sees her face too large: a consenting adult's camera frame, enlarged)"
+end=$(($(date +%s) + 60))
+until grep -q 'Move back a little' /tmp/follow.log 2>/dev/null; do
+	[ "$(date +%s)" -lt $end ] || fail "no live advice to move back within 60 s: $(status)"
+	sleep 0.3
+done
+app "reads the advice on the screen and moves back"
+scene face demo-face.ppm
 wait_for '\[review\] photo*' 400
 say ""
-op "reviews the best of the photos: $(status)"
-say "          no attempt is compliant: the operator keeps the best one, with its reasons, as a"
-say "          recorded decision (the policy's answer after 3 attempts)"
-REASON="stock photo: smiling, mouth open; best of 3 kept"
-op "biounitctl session accept $ID \"$REASON\""
-biounitctl session accept "$ID" "$REASON" >/dev/null || fail "accept photo"
+op "reviews the photo: $(status)"
+sleep 1 # the follower prints what the daemon broadcast
+grep -q 'photo attempt [0-9]*: compliant' /tmp/follow.log || fail "the photo is not compliant: $(status)"
+say "          the photo passed every rule on its merits: the operator accepts it, no override"
+op "biounitctl session accept $ID"
+biounitctl session accept "$ID" >/dev/null || fail "accept photo"
 
 step "Fingerprints: right index, then left index"
 wait_for '\[capturing\] fingers right_index*' 60

@@ -31,9 +31,8 @@
 #include <biounit/image.h>
 #include <biounit/signature.h>
 
-#define ASTRONAUT "/usr/lib/python3/dist-packages/skimage/data/astronaut.png"
-#define CAM_W 1280
-#define CAM_H 720
+#define CAM_W 1920
+#define CAM_H 1080
 #define FINGER_W 400
 #define FINGER_H 500
 
@@ -85,14 +84,14 @@ static uint8_t *camera_frame(const uint8_t *scene, uint32_t sw, uint32_t sh)
 	return f;
 }
 
-/* as biounitd: the preview advice, then the full check of the passport crop */
+/* as biounitd: the preview advice, then frame -> check -> crop -> check (an adult) */
 static int judge(const struct biounit_face_checker *fc, const uint8_t *scene, uint32_t sw,
 		 uint32_t sh, int *advice, struct biounit_face_verdict *vd)
 {
 	uint8_t *frame = camera_frame(scene, sw, sh);
-	struct biounit_image_view v = { frame, CAM_W, CAM_H, CAM_W * 3, BIOUNIT_PIX_RGB24 }, cv;
+	struct biounit_image_view v = { frame, CAM_W, CAM_H, CAM_W * 3, BIOUNIT_PIX_RGB24 };
 	struct biounit_face_preview pv;
-	struct biounit_image *crop;
+	struct biounit_image *crop = NULL;
 	int r;
 
 	if (!frame)
@@ -100,16 +99,11 @@ static int judge(const struct biounit_face_checker *fc, const uint8_t *scene, ui
 	r = biounit_face_preview_check(fc, &v, &pv);
 	*advice = r ? -1 : (int)pv.advice;
 	if (!r)
-		r = biounit_face_check(fc, &v, vd);
+		r = biounit_face_check_frame(fc, &v, BIOUNIT_FACE_AGE_11_PLUS,
+					     BIOUNIT_FACE_CROP_HEIGHT, &crop, vd);
 	if (!r && !vd->have_face)
 		r = -ENOENT;
-	if (!r)
-		r = biounit_face_crop(&v, vd, 531, &crop);
-	if (!r) {
-		cv = biounit_image_get_view(crop);
-		r = biounit_face_check(fc, &cv, vd);
-		biounit_image_free(crop);
-	}
+	biounit_image_free(crop);
 	free(frame);
 	return r;
 }
@@ -170,10 +164,11 @@ static void paint_covering(uint8_t *canvas, const struct biounit_face_verdict *b
 }
 
 /*
- * face-good.ppm needs a photo our checks pass: GOOD_FACE (../shared/data, for
- * tests only, never copied into the tree) if present; without it only
- * face-covering.ppm is made (from the astronaut) and session_test skips the
- * compliant-photo sessions.
+ * face-good.ppm: a committed camera frame of a consenting adult (GOOD_FACE,
+ * tests/fixtures/faces/, CC BY 4.0) on the face camera's 1920x1080, compliant
+ * through the unit's pipeline with the preview's advice "OK"; face-covering.ppm:
+ * the same sitter with a smooth light-grey head covering painted on, which the
+ * rules refuse (it does not stand out from the white background).
  */
 static int faces(const char *dir, const char *models, const char *good)
 {
@@ -196,38 +191,24 @@ static int faces(const char *dir, const char *models, const char *good)
 	r = biounit_face_checker_new(cascade, shape, cache, &fc);
 	if (r)
 		return die("face models", r);
-	r = biounit_image_load(good && access(good, R_OK) == 0 ? good : ASTRONAUT, &img);
+	r = biounit_image_load(good, &img);
 	if (r)
-		return die("face photo", r);
+		return die(good, r);
 	v = biounit_image_get_view(img);
-	if (!good || access(good, R_OK)) {
-		/* the astronaut: her passport crop first */
-		struct biounit_image *crop;
-
-		if (biounit_face_check(fc, &v, vd) || !vd->have_face ||
-		    biounit_face_crop(&v, vd, 531, &crop))
-			return die("astronaut crop", 0);
-		biounit_image_free(img);
-		img = crop;
-		v = biounit_image_get_view(img);
-		good = NULL;
-	}
-	/* head at about 55 % of the frame height: inside the preview's 45..70 % */
-	canvas = place(&v, CAM_H * 55 / 75);
+	/* the whole frame at the camera's height, centred, the sides in its corner colour */
+	canvas = place(&v, CAM_H);
 	if (!canvas)
 		return die("canvas", -ENOMEM);
 	fv = (struct biounit_image_view){ canvas, CAM_W, CAM_H, CAM_W * 3, BIOUNIT_PIX_RGB24 };
-	if (good) {
-		r = judge(fc, canvas, CAM_W, CAM_H, &advice, vd);
-		if (r)
-			return die("good scene", r);
-		print_fails("face-good", vd);
-		if (advice != BIOUNIT_FACE_ADVICE_OK || !vd->compliant)
-			return die("face-good is not compliant with preview advice OK", 0);
-		r = write_pnm(dir, "face-good.ppm", canvas, CAM_W, CAM_H, 3);
-		if (r)
-			return die("write", r);
-	}
+	r = judge(fc, canvas, CAM_W, CAM_H, &advice, vd);
+	if (r)
+		return die("good scene", r);
+	print_fails("face-good", vd);
+	if (advice != BIOUNIT_FACE_ADVICE_OK || !vd->compliant)
+		return die("face-good is not compliant with preview advice OK", 0);
+	r = write_pnm(dir, "face-good.ppm", canvas, CAM_W, CAM_H, 3);
+	if (r)
+		return die("write", r);
 	if (biounit_face_check(fc, &fv, vd) || !vd->have_face)
 		return die("covering base", 0);
 	paint_covering(canvas, vd);
@@ -331,13 +312,13 @@ static int signature(const char *dir, const char *name, unsigned int dx, uint32_
 
 int main(int argc, char **argv)
 {
-	if (argc != 3 && argc != 4) {
-		fprintf(stderr, "usage: make_scenes OUTDIR MODELDIR [GOOD_FACE]\n");
+	if (argc != 4) {
+		fprintf(stderr, "usage: make_scenes OUTDIR MODELDIR GOOD_FACE\n");
 		return 2;
 	}
 	uint32_t good = 1, edge = 0;
 
-	if (faces(argv[1], argv[2], argc == 4 ? argv[3] : NULL) || fingers(argv[1]) ||
+	if (faces(argv[1], argv[2], argv[3]) || fingers(argv[1]) ||
 	    signature(argv[1], "signature-good.txt", 0, &good) ||
 	    signature(argv[1], "signature-edge.txt", 435, &edge))
 		return 1;

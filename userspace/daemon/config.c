@@ -24,8 +24,8 @@ void config_defaults(struct config *c)
 	snprintf(c->face_landmarks, sizeof(c->face_landmarks), "%s", BIOUNIT_FACE_LANDMARK_PATH);
 	snprintf(c->face_cache, sizeof(c->face_cache), "/var/cache/biounitd/landmarks.cache");
 	biounit_session_policy_default(&c->policy);
-	c->photo_width = 1280;
-	c->photo_height = 720;
+	c->photo_width = 1920;
+	c->photo_height = 1080;
 	c->photo_timeout_ms = 10000;
 	c->photo_min_frames = 5;
 	c->retry_pause_ms = 2000;
