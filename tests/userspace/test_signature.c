@@ -366,4 +366,47 @@ TEST(cli)
 	EXPECT_EQ(2, run("nonsense", out, sizeof(out)));
 }
 
+/* runs the tool; its exit status, stdout and stderr in @out */
+static int run_err(const char *args, char *out, size_t len)
+{
+	const char *tools = getenv("BIOUNIT_TOOLS");
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "%s/biounit-quality %s 2>&1", tools ? tools : ".", args);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	size_t n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* issue 18 item 12: each failure says what is wrong */
+TEST(cli_says_why)
+{
+	char out[4096], path[64] = "/tmp/biounit-sig-many-XXXXXX", args[256];
+	int fd = mkstemp(path);
+	ASSERT_GE(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "biounit-signature 1\nbox 0 0 1000 300 10 1023\n");
+	for (unsigned int i = 0; i <= BIOUNIT_SIGNATURE_MAX_SAMPLES; i++)
+		fprintf(f, "%u %u 150 500 1\n", i * 5000, i % 1000);
+	ASSERT_EQ(0, fclose(f));
+	snprintf(args, sizeof(args), "signature %s", path);
+	EXPECT_EQ(2, run_err(args, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, ": more than 120000 samples")) TH_LOG("%s", out);
+	unlink(path);
+
+	EXPECT_EQ(2, run_err("signature /dev/null", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "/dev/null: not a regular file")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_err("signature fixtures/signature/truncated.sig", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "is wrong or missing")) TH_LOG("%s", out);
+
+	EXPECT_EQ(2, run_err("signature fixtures/signature/good.sig --render /nonexistent/dir/out.png",
+			     out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "cannot write /nonexistent/dir/out.png: No such file or directory"))
+		TH_LOG("%s", out);
+}
+
 TEST_HARNESS_MAIN
