@@ -37,13 +37,20 @@ struct bd_env {
 	pid_t pid;
 };
 
-/* fills the paths of @e under @dir; biounitd from $BIOUNIT_TOOLS; 0 or -ENOENT (no daemon) */
+/*
+ * fills the paths of @e under @dir; 0 or -ENOENT (no daemon). The daemon is
+ * the test build with its test hooks: $BIOUNITD_TEST_BIN, else
+ * $BIOUNIT_TOOLS/../test-bin/biounitd (userspace/Makefile's tests target).
+ */
 static inline int bd_env_init(struct bd_env *e, const char *dir)
 {
-	const char *tools = getenv("BIOUNIT_TOOLS");
+	const char *tools = getenv("BIOUNIT_TOOLS"), *bin = getenv("BIOUNITD_TEST_BIN");
 
 	memset(e, 0, sizeof(*e));
-	snprintf(e->bin, sizeof(e->bin), "%s/biounitd", tools ? tools : ".");
+	if (bin && *bin)
+		snprintf(e->bin, sizeof(e->bin), "%s", bin);
+	else
+		snprintf(e->bin, sizeof(e->bin), "%s/../test-bin/biounitd", tools ? tools : ".");
 	snprintf(e->dir, sizeof(e->dir), "%s", dir);
 	snprintf(e->state, sizeof(e->state), "%s/state", dir);
 	snprintf(e->sock, sizeof(e->sock), "%s/control.socket", dir);
