@@ -163,6 +163,19 @@ static inline int bd_stop(struct bd_env *e, int sig)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* a test's end: the daemon stopped, @e->dir removed (if it was made) */
+static inline void bd_cleanup(struct bd_env *e)
+{
+	char cmd[160];
+
+	if (!e->dir[0])
+		return;
+	bd_stop(e, SIGTERM);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
+	if (system(cmd))
+		fprintf(stderr, "# cannot remove %s\n", e->dir);
+}
+
 /*
  * The daemon's configuration, no unit: the service (its URL as it is now; it
  * may move), its CA, the unit key, and a client certificate and key unless NULL.

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,12 +312,13 @@ TEST(messages_in_both_languages)
 	EXPECT_EQ(NULL, biounit_signature_problem_message((enum biounit_signature_problem)3, "nl"));
 }
 
-/* runs the tool; returns its exit status, stdout in @out */
-static int run(const char *args, char *out, size_t len)
+/* runs the tool; returns its exit status, stdout (and stderr if @with_err) in @out */
+static int run_tool(const char *args, char *out, size_t len, bool with_err)
 {
 	const char *tools = getenv("BIOUNIT_TOOLS");
 	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "%s/biounit-quality %s 2>/dev/null", tools ? tools : ".", args);
+	snprintf(cmd, sizeof(cmd), "%s/biounit-quality %s %s", tools ? tools : ".", args,
+		 with_err ? "2>&1" : "2>/dev/null");
 	FILE *p = popen(cmd, "r");
 	if (!p)
 		return -1;
@@ -324,6 +326,16 @@ static int run(const char *args, char *out, size_t len)
 	out[n] = '\0';
 	int st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int run(const char *args, char *out, size_t len)
+{
+	return run_tool(args, out, len, false);
+}
+
+static int run_err(const char *args, char *out, size_t len)
+{
+	return run_tool(args, out, len, true);
 }
 
 TEST(cli)
@@ -364,21 +376,6 @@ TEST(cli)
 	unlink(png);
 	EXPECT_EQ(0, run("--version", out, sizeof(out)));
 	EXPECT_EQ(2, run("nonsense", out, sizeof(out)));
-}
-
-/* runs the tool; its exit status, stdout and stderr in @out */
-static int run_err(const char *args, char *out, size_t len)
-{
-	const char *tools = getenv("BIOUNIT_TOOLS");
-	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "%s/biounit-quality %s 2>&1", tools ? tools : ".", args);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	size_t n = fread(out, 1, len - 1, p);
-	out[n] = '\0';
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* issue 18 item 12: each failure says what is wrong */

@@ -84,6 +84,8 @@ void server_dispatch(struct server *s, const struct pollfd *fds, size_t n);
 /* replies, from the methods */
 void client_reply(struct client *c, const char *params_json, bool continues);
 void client_error(struct client *c, const char *error, const char *params_json);
+/* an error whose parameters are {"message": @message} */
+void client_error_msg(struct client *c, const char *error, const char *message);
 /* follow subscriptions: a client that called Follow with more */
 void server_broadcast(struct server *s, const char *session_id, const char *status_json,
 		      bool last);

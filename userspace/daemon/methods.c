@@ -32,15 +32,7 @@ static void invalid(struct client *c, const char *param)
 
 static void error_msg(struct client *c, const char *error, const char *message)
 {
-	struct json_buf b = { 0 };
-	char *p;
-
-	jb_raw(&b, "{\"message\":");
-	jb_str(&b, message);
-	jb_raw(&b, "}");
-	p = jb_finish(&b, NULL);
-	client_error(c, error, p ? p : "{}");
-	free(p);
+	client_error_msg(c, error, message);
 }
 
 /* every member of @params is one of @allowed; else the first unknown one */

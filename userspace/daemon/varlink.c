@@ -410,17 +410,22 @@ void server_broadcast(struct server *s, const char *session_id, const char *stat
 	free(params);
 }
 
-static void malformed(struct client *c, const char *why)
+void client_error_msg(struct client *c, const char *error, const char *message)
 {
 	struct json_buf b = { 0 };
 	char *p;
 
 	jb_raw(&b, "{\"message\":");
-	jb_str(&b, why);
+	jb_str(&b, message);
 	jb_raw(&b, "}");
 	p = jb_finish(&b, NULL);
-	client_error(c, BIOUNITD_INTERFACE ".MalformedMessage", p ? p : "{}");
+	client_error(c, error, p ? p : "{}");
 	free(p);
+}
+
+static void malformed(struct client *c, const char *why)
+{
+	client_error_msg(c, BIOUNITD_INTERFACE ".MalformedMessage", why);
 }
 
 static void handle_message(struct server *s, struct client *c, const char *msg, size_t len)

@@ -168,6 +168,30 @@ static int call(struct conn *c, const char *method, const char *params, bool mor
 	return 0;
 }
 
+/*
+ * The stream of replies of a call made with more: frees *@reply (handled)
+ * and reads the next one. 1 when there is one, 0 after the last, -errno
+ * (said, for @what) on an error.
+ */
+static int stream_next(struct conn *c, struct json_value **reply, const char *what)
+{
+	bool cont = false;
+	int r;
+
+	json_get_bool(*reply, "continues", &cont);
+	json_free(*reply);
+	*reply = NULL;
+	if (!cont)
+		return 0;
+	r = conn_recv(c, reply);
+	if (r) {
+		fprintf(stderr, "biounitctl: %s: %s\n", what, r == -EMSGSIZE ?
+			"a reply is longer than 4 MiB (not biounitd?)" : strerror(-r));
+		return r;
+	}
+	return 1;
+}
+
 static const char *str(const struct json_value *o, const char *key)
 {
 	const char *s;
@@ -289,19 +313,13 @@ static int cmd_follow(const char *id)
 	free(params);
 	while (r == 0) {
 		const struct json_value *st = json_get(json_get(reply, "parameters"), "status");
-		bool cont = false;
 
 		if (st)
 			progress_line(st);
-		json_get_bool(reply, "continues", &cont);
-		json_free(reply);
-		reply = NULL;
-		if (!cont)
+		r = stream_next(&c, &reply, "follow");
+		if (r <= 0)
 			break;
-		r = conn_recv(&c, &reply);
-		if (r)
-			fprintf(stderr, "biounitctl: follow: %s\n", r == -EMSGSIZE ?
-				"a reply is longer than 4 MiB (not biounitd?)" : strerror(-r));
+		r = 0;
 	}
 	json_free(reply);
 	conn_close(&c);
@@ -378,7 +396,6 @@ static int cmd_list_sessions(void)
 	struct json_value *reply = NULL;
 	const struct json_value *st;
 	struct conn c;
-	bool cont = true;
 	int r;
 
 	if (conn_open(&c))
@@ -396,16 +413,10 @@ static int cmd_list_sessions(void)
 			printf("%-20s %-10s %-10s %-7s %.16s\n", str(st, "id"), str(st, "state"),
 			       str(st, "step"), active ? "yes" : "no", str(st, "appointment_hash"));
 		}
-		cont = false;
-		json_get_bool(reply, "continues", &cont);
-		json_free(reply);
-		reply = NULL;
-		if (!cont)
+		r = stream_next(&c, &reply, "list");
+		if (r <= 0)
 			break;
-		r = conn_recv(&c, &reply);
-		if (r)
-			fprintf(stderr, "biounitctl: list: %s\n", r == -EMSGSIZE ?
-				"a reply is longer than 4 MiB (not biounitd?)" : strerror(-r));
+		r = 0;
 	}
 	json_free(reply);
 	conn_close(&c);
