@@ -11,7 +11,8 @@
  * state directory, STATE/sessions and each session directory, hash.key, the
  * unit key and the outbox files. Not writable by group or others (owned by
  * the daemon's user or root): the socket's directory, the directories of a
- * unit key or an outbox kept outside the state directory, the face cache.
+ * unit key or an outbox kept outside the state directory. (The face cache is
+ * checked where it is read: userspace/face/landmarks.c.)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -209,7 +210,6 @@ int statedir_open(const struct config *cfg)
 	dir_of(cfg->socket_path, dir, sizeof(dir));
 	if (dir[0])
 		r |= check("socket directory", dir, true, true, SHARED);
-	r |= check("face cache", cfg->face_cache, false, true, SHARED);
 	if (r)
 		return -EPERM;
 	return lock_state(state);
