@@ -21,7 +21,8 @@ PREFIX   ?= /usr/local
 
 .PHONY: all help deps linux-src modules userspace check check-kernel-style check-userspace \
 	check-vm demo install clean _check-kernel-style _check-userspace _check-vm \
-	bench bench-driver bench-face bench-finger eval check-fuzz _check-fuzz fuzz check-dt _check-dt check-dt-vm _check-dt-vm
+	bench bench-driver bench-face bench-finger eval check-fuzz _check-fuzz fuzz check-dt _check-dt check-dt-vm _check-dt-vm \
+	check-summary _check-summary
 .PHONY: check-debug install-userspace check-install _check-install
 
 all: modules userspace
@@ -73,21 +74,37 @@ userspace:
 
 # ---- tests: every stage writes TAP into build/tap/ ---------------------------------------------
 # `check` runs all stages even when one fails; the summary decides the exit status.
+# Every stage must leave its TAP file (CHECK_TAPS, and vm-KREL.tap for each kernel): one that is
+# missing counts as a failure in the summary, never as a stage left out of the count.
+CHECK_TAPS = linux-src kernels modules kernel-style userspace-build userspace-san-build install \
+	fuzz summary-test vm-payload dt dt-vm
 check:
 	rm -rf $(TAPDIR) && mkdir -p $(TAPDIR)
 	$(SCRIPTS)/deps.sh check
 	-$(SCRIPTS)/tap-stage.sh $(TAPDIR)/linux-src.tap $(BUILD)/log/linux-src.log \
 		"kselftest and checkpatch files from linux-source-6.1" $(SCRIPTS)/linux-src.sh
-	-$(MAKE) --no-print-directory modules
+	-$(SCRIPTS)/tap-stage.sh $(TAPDIR)/kernels.tap $(BUILD)/log/kernels.log \
+		"headers of both Debian kernel series installed (scripts/kernels.sh)" $(SCRIPTS)/kernels.sh
+	-$(SCRIPTS)/tap-stage.sh $(TAPDIR)/modules.tap $(BUILD)/log/modules.log \
+		"modules build for $(KRELS)" $(MAKE) --no-print-directory modules
 	-$(MAKE) --no-print-directory _check-kernel-style
 	-$(MAKE) --no-print-directory _check-userspace
 	-$(MAKE) --no-print-directory _check-install
 	-$(MAKE) --no-print-directory _check-fuzz
+	-$(MAKE) --no-print-directory _check-summary
 	-$(MAKE) --no-print-directory _check-vm
 	-$(MAKE) --no-print-directory _check-dt
 	-$(MAKE) --no-print-directory _check-dt-vm
 	@echo '==== summary ===='
-	@$(TOP)/tests/tap-summary.sh $(TAPDIR)/*.tap
+	@$(TOP)/tests/tap-summary.sh $(foreach t,$(CHECK_TAPS) $(addprefix vm-,$(KRELS)),--require $(TAPDIR)/$(t).tap) \
+		$(TAPDIR)/*.tap
+
+# The summary itself: a stage that dies before its TAP, or a kernel that runs fewer tests, is red
+check-summary: _check-summary
+_check-summary:
+	@mkdir -p $(TAPDIR)
+	$(TOP)/tests/summary/summary-test.sh >$(TAPDIR)/summary-test.tap; rc=$$?; \
+		cat $(TAPDIR)/summary-test.tap; exit $$rc
 
 # make install-userspace into a scratch DESTDIR, then build and run a program against it
 check-install: _check-install

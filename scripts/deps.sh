@@ -8,7 +8,10 @@
 set -euo pipefail
 
 # ---- The package lists: add names here. --------------------------------------------------------
-# Needed by `make check` (modules, style checks, userspace, VM tests).
+# Needed by `make check` (modules, style checks, userspace, VM tests). Found by running the README's
+# commands in a fresh Debian 12 minbase root (../shared/tools/fresh-debian.sh), not by reading code:
+# libclang-rt-14-dev has clang's libFuzzer and sanitizer runtimes (make check-fuzz), systemd has
+# systemd-sysusers (tests/install checks the sysusers file with it).
 PKGS_CHECK=(
 	build-essential
 	linux-headers-amd64
@@ -30,6 +33,7 @@ PKGS_CHECK=(
 	libdlib-data
 	python3-skimage
 	clang
+	libclang-rt-14-dev
 	device-tree-compiler
 	dt-schema
 	yamllint
@@ -46,6 +50,7 @@ PKGS_CHECK=(
 	libgnutls28-dev
 	libsystemd-dev
 	openssl
+	systemd
 )
 # Extra for `make demo`.
 PKGS_DEMO=()

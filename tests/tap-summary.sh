@@ -1,7 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Sums up TAP files: tests/tap-summary.sh FILE...
+# Sums up TAP files: tests/tap-summary.sh [--require FILE]... FILE...
+# --require names a TAP file a stage must have written: when it is not there the stage did not
+# run or died before its TAP, and that counts as a failure like any other (`make check` requires
+# every stage's file, so that a stage cannot drop out of the count silently). A file named both
+# ways is counted once.
 # Counts top-level result lines only (`ok N ...` / `not ok N ...` at the start of a line): kselftest
 # prints one per test, and indented or `#`-prefixed lines (subtests, diagnostics, `# Totals`) would
 # count tests twice. `# SKIP` counts as skipped, `# TODO` failures and `# XFAIL` as passed;
@@ -11,15 +15,30 @@
 # Exit status 1 if anything failed or nothing was counted.
 set -euo pipefail
 
-if [ $# -eq 0 ]; then
-	echo "usage: $0 FILE.tap..." >&2
+files=()
+declare -A listed=()
+add() {
+	[ -n "${listed[$1]:-}" ] && return 0
+	listed[$1]=1
+	files+=("$1")
+}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--require) [ $# -ge 2 ] || { echo "$0: --require wants a file" >&2; exit 2; }; add "$2"; shift 2 ;;
+	*) # an unmatched glob (DIR/*.tap with no file) is no file
+		if [ -e "$1" ] || [[ $1 != *'*'* ]]; then add "$1"; fi
+		shift ;;
+	esac
+done
+if [ ${#files[@]} -eq 0 ]; then
+	echo "usage: $0 [--require FILE]... FILE.tap..." >&2
 	exit 2
 fi
 
 tp=0 tf=0 ts=0
-for f in "$@"; do
+for f in "${files[@]}"; do
 	if [ ! -r "$f" ]; then
-		echo "${f}: missing"
+		echo "${f}: missing: the stage did not run or died before writing its TAP (1 failure)"
 		tf=$((tf + 1))
 		continue
 	fi
@@ -53,6 +72,8 @@ for f in "$@"; do
 			printf "%d %d %d%s\n", p, f, s, bad
 		}' "$f")
 	line="${f}: $p passed, $fl failed"
+	# the kernel tests: how many each kernel ran
+	case ${f##*/} in vm-[0-9]*.tap) k=${f##*/vm-}; line="${f}: kernel ${k%.tap} ran $((p + fl + s)) tests: $p passed, $fl failed" ;; esac
 	[ "$s" -eq 0 ] || line+=", $s skipped"
 	[ -z "$note" ] || line+=" (${note# }"; [ -z "$note" ] || line="${line%;})"
 	echo "$line"

@@ -2,8 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs inside the test VM (busybox): loads the modules, runs every kernel
-# test, then checks that both modules unload. Prints TAP.
+# test, then checks that both modules unload. Prints TAP: one block (plan) for its own steps at
+# the start and at the end, and one per test program.
+#   run.sh --expect-blocks   prints how many TAP blocks a whole run prints (tests/vm/check-vm.sh
+#                            asks on the host, so that a program that crashed before its plan, or
+#                            never ran, fails the run)
 cd "$(dirname "$0")" || exit 1
+
+# The test programs, in order; tests/debug's fuzzer and soak in a short form (make check-debug runs
+# 100000 calls and 100 cycles itself, and sets BIOUNIT_SKIP_SHORT_DEBUG=1)
+PROGRAMS="units_test uapi_test stream_test lib_test lib_test_san session_test"
+SHORT_DEBUG="ioctl_fuzz:-n:20000 unplug_soak:-c:10"
+[ "${BIOUNIT_SKIP_SHORT_DEBUG:-0}" != 1 ] || SHORT_DEBUG=""
+if [ "${1:-}" = --expect-blocks ]; then
+	set -- $PROGRAMS $SHORT_DEBUG
+	echo $(($# + 2))
+	exit 0
+fi
 
 echo "TAP version 13"
 echo "1..3"
@@ -31,14 +46,10 @@ else
 	diff /tmp/m32 /tmp/m64 | sed 's/^/# /'
 fi
 
-for t in units_test uapi_test stream_test lib_test lib_test_san session_test; do
-	./$t
+for t in $PROGRAMS $SHORT_DEBUG; do
+	# shellcheck disable=SC2046 # NAME:ARG:ARG into words on purpose
+	./$(echo "$t" | tr ':' ' ')
 done
-# tests/debug in a short form; make check-debug runs 100000 calls and 100 cycles itself
-if [ "${BIOUNIT_SKIP_SHORT_DEBUG:-0}" != 1 ]; then
-	./ioctl_fuzz -n 20000
-	./unplug_soak -c 10
-fi
 
 echo "TAP version 13"
 echo "1..3"

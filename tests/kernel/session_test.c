@@ -394,6 +394,25 @@ static int t_malformed(void)
 	return 0;
 }
 
+/* file_holds - waits up to @ms for @path to contain @needle */
+static bool file_holds(const char *path, const char *needle, int ms)
+{
+	char buf[8192];
+
+	for (; ms > 0; ms -= 50) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		if (strstr(buf, needle))
+			return true;
+		msleep(50);
+	}
+	return false;
+}
+
 static int photo_session(bool covering_first)
 {
 	struct json_value *r, *w;
@@ -433,7 +452,10 @@ static int photo_session(bool covering_first)
 			execl("./biounitctl", "biounitctl", "session", "follow", id, (char *)NULL);
 			_exit(127);
 		}
-		msleep(500);
+		/* the follower has printed the state it found before the operator decides (a
+		 * fixed pause lost that race on a loaded host) */
+		CHECK(file_holds(DIR "/follow.out", "[review] photo", 60000),
+		      "biounitctl session follow printed no [review] state");
 	}
 	r = decide(id, "accept", NULL);
 	CHECK(r && !strcmp(str(status_of(r), "state"), "finished"), "accept: %s",

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "face_cache_dir.h"
 /* records.h (in handoff_fixture.h) before session.h: its finger enum, then session.h's macros */
 #include "handoff_fixture.h"
 #include "handoff_service.h"
@@ -188,9 +189,9 @@ static inline int bd_write_conf(const struct bd_env *e, const struct hsvc *svc, 
 	if (!f)
 		return -errno;
 	fprintf(f, "socket_path = %s\nstate_dir = %s\nunit = NO-SUCH-SERIAL\n"
-		   "face_cache = /tmp/biounit-test-face-%d.cache\nordering_url = %s\n"
-		   "ordering_ca = %s\nunit_key = %s\n", e->sock, e->state, (int)getuid(),
-		svc->url, svc->path[HP_CERT], svc->path[HP_UNITKEY]);
+		   "face_cache = %s\nordering_url = %s\nordering_ca = %s\nunit_key = %s\n",
+		e->sock, e->state, test_face_cache_path(), svc->url, svc->path[HP_CERT],
+		svc->path[HP_UNITKEY]);
 	if (cert)
 		fprintf(f, "ordering_client_cert = %s\n", cert);
 	if (key)

@@ -54,8 +54,7 @@ FIXTURE_SETUP(d)
 	ASSERT_NE(NULL, f);
 	/* a unit that is never there: sessions stay paused */
 	fprintf(f, "socket_path = %s\nstate_dir = %s/state\nunit = NO-SUCH-SERIAL\n"
-		   "face_cache = /tmp/biounit-test-face-%d.cache\n", self->e.sock, self->e.dir,
-		(int)getuid());
+		   "face_cache = %s\n", self->e.sock, self->e.dir, test_face_cache_path());
 	fclose(f);
 	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
 }

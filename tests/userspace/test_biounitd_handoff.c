@@ -256,8 +256,7 @@ TEST_F(h, no_ordering_url_packages_wait)
 	f = fopen(self->e.conf, "w");
 	ASSERT_NE(NULL, f);
 	fprintf(f, "socket_path = %s\nstate_dir = %s\nunit = NO-SUCH-SERIAL\n"
-		   "face_cache = /tmp/biounit-test-face-%d.cache\n", self->e.sock, self->e.state,
-		(int)getuid());
+		   "face_cache = %s\n", self->e.sock, self->e.state, test_face_cache_path());
 	fclose(f);
 	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
 	r = bd_call(&self->e, IFACE ".Status", "{\"id\":\"" SID "\"}");
@@ -281,6 +280,49 @@ TEST_F(h, no_ordering_url_packages_wait)
 		EXPECT_EQ(0, access(path, F_OK));	/* kept until acknowledged */
 	} while (0);
 	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
+}
+
+/*
+ * A landmark cache with a sound header and a bad body (issue 18): biounitd
+ * used to map it and die of SIGSEGV building a finished session's package,
+ * and under Restart=on-failure never came up again. Now it logs why, reads
+ * the model instead and builds the package.
+ */
+TEST_F(h, damaged_landmark_cache_is_logged_and_not_used)
+{
+	static char log[65536];
+	char evil[256];
+	struct json_value *r;
+	const struct json_value *ho;
+	size_t n;
+	FILE *f;
+
+	snprintf(evil, sizeof(evil), "%s/evil.cache", self->e.dir);
+	if (test_face_cache_damaged_copy(evil))
+		SKIP(return, "needs libdlib-data");
+	ASSERT_EQ(0, mkdir(self->e.state, 0700));
+	ASSERT_EQ(0, bd_script_session(self->e.state, SID, CODE));
+	f = fopen(self->e.conf, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "socket_path = %s\nstate_dir = %s\nunit = NO-SUCH-SERIAL\n"
+		   "face_cache = %s\n", self->e.sock, self->e.state, evil);
+	fclose(f);
+	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
+	r = bd_call(&self->e, IFACE ".Status", "{\"id\":\"" SID "\"}");
+	ho = json_get(json_get(json_get(r, "parameters"), "status"), "handoff");
+	EXPECT_STREQ("queued", bd_str(ho, "state"));
+	EXPECT_EQ(64, strlen(bd_str(ho, "package_hash")));
+	json_free(r);
+	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
+	f = fopen(self->e.log, "r");
+	ASSERT_NE(NULL, f);
+	n = fread(log, 1, sizeof(log) - 1, f);
+	log[n] = '\0';
+	fclose(f);
+	EXPECT_NE(NULL, strstr(log, "<4>biounitd: landmark cache ")) TH_LOG("%s", log);
+	EXPECT_NE(NULL, strstr(log, "evil.cache: malformed: a split index is not a feature; "
+				    "the model was read from "))
+		TH_LOG("%s", log);
 }
 
 /* a photo kept below the rules: the package's face modality is taken, with the reasons */

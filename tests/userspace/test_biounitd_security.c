@@ -166,9 +166,8 @@ static int write_conf(const struct bd_env *e, const char *path, const char *stat
 
 	if (!f)
 		return -errno;
-	fprintf(f, "socket_path = %s\nstate_dir = %s\nunit = NO-SUCH-SERIAL\n"
-		   "face_cache = /tmp/biounit-test-face-%d.cache\n%s", e->sock, state,
-		(int)getuid(), extra ? extra : "");
+	fprintf(f, "socket_path = %s\nstate_dir = %s\nunit = NO-SUCH-SERIAL\nface_cache = %s\n%s",
+		e->sock, state, test_face_cache_path(), extra ? extra : "");
 	return fclose(f) ? -EIO : 0;
 }
 

@@ -124,4 +124,35 @@ TEST(astronaut_text_json_and_crop)
 	unlink(crop);
 }
 
+/*
+ * A landmark cache with a sound header and a split index far out of range
+ * (issue 18): biounit-quality face used to map it and die of SIGSEGV (and
+ * biounitd with it, on every restart). Now it says why on stderr, reads the
+ * model instead and answers as with a sound cache.
+ */
+TEST(damaged_cache_is_refused_not_crashed_on)
+{
+	static char out[65536], err[4096], out_ref[65536];
+	char dir[] = "/tmp/biounit-test-face-cli-c-XXXXXX", evil[128], args[512], cmd[512];
+
+	if (!test_face_have_data())
+		SKIP(return, "needs libdlib-data, opencv-data and python3-skimage");
+	ASSERT_EQ(1, run_face(ASTRONAUT " --json", out_ref, sizeof(out_ref), err, sizeof(err)));
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(evil, sizeof(evil), "%s/evil.cache", dir);
+	ASSERT_EQ(0, test_face_cache_damaged_copy(evil));
+
+	snprintf(args, sizeof(args), "%s --json --cache %s", ASTRONAUT, evil);
+	EXPECT_EQ(1, run_face(args, out, sizeof(out), err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_STREQ(out_ref, out);
+	EXPECT_NE(NULL, strstr(err, "warning: landmark cache")) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, "malformed: a split index is not a feature")) TH_LOG("%s", err);
+	EXPECT_EQ(1, count_lines(err));
+	/* rebuilt: quiet the next time */
+	EXPECT_EQ(1, run_face(args, out, sizeof(out), err, sizeof(err)));
+	EXPECT_STREQ("", err);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ASSERT_EQ(0, system(cmd));
+}
+
 TEST_HARNESS_MAIN

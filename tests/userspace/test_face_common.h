@@ -12,19 +12,12 @@
 #include <biounit/face.h>
 #include <biounit/image.h>
 
+#include "face_cache_dir.h"
+
 /* python3-skimage ships these photos (astronaut: NASA, public domain;
  * camera: CC0; chelsea: a cat; coffee: a cup). */
 #define SKIMAGE_DATA "/usr/lib/python3/dist-packages/skimage/data/"
 #define ASTRONAUT SKIMAGE_DATA "astronaut.png"
-
-/* Landmark cache shared by the test programs (validated on every load). */
-static inline const char *test_face_cache_path(void)
-{
-	static char path[128];
-
-	snprintf(path, sizeof(path), "/tmp/biounit-test-face-%d.cache", (int)getuid());
-	return path;
-}
 
 static inline int test_face_have_data(void)
 {

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "synth_landmarks.h"
 #include "test_face_common.h"
 
 #pragma GCC diagnostic ignored "-Wsign-compare"
@@ -195,6 +196,219 @@ TEST(bad_models_rejected)
 	EXPECT_EQ(-EINVAL, biounit_landmark_model_load(path, NULL, &m));
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	ASSERT_EQ(0, system(cmd));
+}
+
+/* ------------------------------------------------- the cache is not trusted */
+
+/* A directory of the test's own with the small model (synth_landmarks.h). */
+struct synth_env {
+	char dir[64], model[128], cache[128];
+};
+
+static int synth_env_make(struct synth_env *e)
+{
+	strcpy(e->dir, "/tmp/biounit-test-lmsynth-XXXXXX");
+	if (!mkdtemp(e->dir))
+		return -1;
+	snprintf(e->model, sizeof(e->model), "%s/model.dat", e->dir);
+	snprintf(e->cache, sizeof(e->cache), "%s/model.cache", e->dir);
+	return synth_lm_write(e->model);
+}
+
+static void synth_env_remove(struct synth_env *e)
+{
+	char cmd[96];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
+	if (system(cmd))
+		fprintf(stderr, "# cannot remove %s\n", e->dir);
+}
+
+/* Loads @e's model through its cache and fits it on a fixed picture. */
+static int synth_fit(const struct synth_env *e, bool *from_cache, char *note, size_t notesz,
+		     struct biounit_face_point *pts)
+{
+	static uint8_t px[160 * 160];
+	struct biounit_image_view v = { px, 160, 160, 160, BIOUNIT_PIX_GREY };
+	struct biounit_face_box box = { 20, 20, 120, 120, 0 };
+	struct biounit_landmark_model *m = NULL;
+	const char *why;
+	int ret;
+
+	for (int i = 0; i < 160 * 160; i++)
+		px[i] = (uint8_t)((i % 160) * 3 + (i / 160) * 5 + (i % 7) * 20);
+	ret = biounit_landmark_model_load(e->model, e->cache, &m);
+	if (ret)
+		return ret;
+	biounit_landmark_model_info(m, NULL, NULL, NULL, from_cache);
+	why = biounit_landmark_model_cache_note(m);
+	snprintf(note, notesz, "%s", why ? why : "");
+	ret = biounit_landmarks_fit(m, &v, &box, pts);
+	biounit_landmark_model_free(m);
+	return ret;
+}
+
+static char note_sink[400];
+
+static int patch_u32(const char *path, long off, uint32_t v)
+{
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = pwrite(fd, &v, 4, off) == 4 ? 0 : -EIO;
+	close(fd);
+	return ret;
+}
+
+/*
+ * A cache with a sound header but an index or anchor out of range (issue 18):
+ * it used to be mapped and used, and the regression read far out of its
+ * arrays (biounit-quality face and biounitd died of SIGSEGV). Now it is
+ * refused as malformed, the model is read from the .dat instead (same
+ * points), and the cache rebuilt.
+ */
+TEST(cache_index_or_anchor_out_of_range_is_refused_and_rebuilt)
+{
+	static const struct {
+		long off;
+		uint32_t v;
+		const char *why;
+	} damage[] = {
+		{ SYNTH_LM_SPLIT(1, 2, 0), 0x7fffffff, "split index" },
+		{ SYNTH_LM_SPLIT(0, 0, 2) + 4, SYNTH_LM_FEATURES, "split index" },
+		{ SYNTH_LM_ANCHOR(1, 3), SYNTH_LM_POINTS, "anchor" },
+		{ SYNTH_LM_ANCHOR(0, 0), 0xffffffff, "anchor" },
+	};
+	struct biounit_face_point ref[68], p[68];
+	struct synth_env e;
+	char note[400];
+	struct stat st;
+	bool cached;
+
+	ASSERT_EQ(0, synth_env_make(&e));
+	ASSERT_EQ(0, synth_fit(&e, &cached, note, sizeof(note), ref));
+	EXPECT_FALSE(cached);
+	EXPECT_STREQ("", note);
+	ASSERT_EQ(0, stat(e.cache, &st));
+	ASSERT_EQ(SYNTH_LM_CACHE_BYTES, st.st_size);
+	ASSERT_EQ(0, synth_fit(&e, &cached, note, sizeof(note), p));
+	EXPECT_TRUE(cached);
+	EXPECT_EQ(0, memcmp(ref, p, sizeof(p)));
+	for (size_t i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+		ASSERT_EQ(0, patch_u32(e.cache, damage[i].off, damage[i].v));
+		ASSERT_EQ(0, synth_fit(&e, &cached, note, sizeof(note), p));
+		EXPECT_FALSE(cached) TH_LOG("damage %zu used", i);
+		EXPECT_NE(NULL, strstr(note, "malformed")) TH_LOG("note: %s", note);
+		EXPECT_NE(NULL, strstr(note, damage[i].why)) TH_LOG("note: %s", note);
+		EXPECT_EQ(0, memcmp(ref, p, sizeof(p)));
+		/* rebuilt: used again */
+		ASSERT_EQ(0, synth_fit(&e, &cached, note, sizeof(note), p));
+		EXPECT_TRUE(cached);
+		EXPECT_STREQ("", note);
+	}
+	synth_env_remove(&e);
+}
+
+/*
+ * Only a cache of this user that nobody else can write is used (issue 18);
+ * any other is rebuilt (mode 0600) with the reason in the note.
+ */
+TEST(cache_of_another_user_or_writable_by_others_is_refused)
+{
+	struct biounit_face_point p[68];
+	struct synth_env e;
+	char note[400], expect[64], nodir[128];
+	struct stat st;
+	bool cached;
+	uid_t other;
+
+	ASSERT_EQ(0, synth_env_make(&e));
+	ASSERT_EQ(0, synth_fit(&e, &cached, note, sizeof(note), p));
+	ASSERT_EQ(0, stat(e.cache, &st));
+	EXPECT_EQ(0600, st.st_mode & 07777);
+
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(0, chmod(e.cache, i ? 0620 : 0666));
+		ASSERT_EQ(0, synth_fit(&e, &cached, note, sizeof(note), p));
+		EXPECT_FALSE(cached);
+		EXPECT_STREQ(i ? "writable by its group (mode 0620)" : "writable by others (mode 0666)",
+			     note);
+		ASSERT_EQ(0, stat(e.cache, &st));
+		EXPECT_EQ(0600, st.st_mode & 07777);
+		ASSERT_EQ(0, synth_fit(&e, &cached, note, sizeof(note), p));
+		EXPECT_TRUE(cached);
+	}
+
+	/* another user's file: as root, chown it; else a link to a file of root's */
+	if (geteuid() == 0) {
+		other = 65534;
+		ASSERT_EQ(0, chown(e.cache, other, 0));
+	} else {
+		ASSERT_EQ(0, stat("/etc/passwd", &st));
+		other = st.st_uid;
+		ASSERT_NE(geteuid(), other);
+		ASSERT_EQ(0, unlink(e.cache));
+		ASSERT_EQ(0, symlink("/etc/passwd", e.cache));
+	}
+	ASSERT_EQ(0, synth_fit(&e, &cached, note, sizeof(note), p));
+	EXPECT_FALSE(cached);
+	snprintf(expect, sizeof(expect), "owned by uid %u, not", (unsigned int)other);
+	EXPECT_EQ(0, strncmp(note, expect, strlen(expect))) TH_LOG("note: %s", note);
+	/* rebuilt as a file of ours (the rename replaces the link, not its target) */
+	ASSERT_EQ(0, lstat(e.cache, &st));
+	EXPECT_TRUE(S_ISREG(st.st_mode));
+	EXPECT_EQ(geteuid(), st.st_uid);
+	ASSERT_EQ(0, synth_fit(&e, &cached, note, sizeof(note), p));
+	EXPECT_TRUE(cached);
+
+	/* a cache that cannot be written is said too */
+	snprintf(nodir, sizeof(nodir), "%s/none/model.cache", e.dir);
+	snprintf(e.cache, sizeof(e.cache), "%s", nodir);
+	ASSERT_EQ(0, synth_fit(&e, &cached, note, sizeof(note), p));
+	EXPECT_FALSE(cached);
+	EXPECT_STREQ("cannot write it: No such file or directory", note);
+	synth_env_remove(&e);
+}
+
+/*
+ * The cache used to be written to "<cache>.<pid>" with fopen(): a name planted
+ * there as a symbolic link (in a directory others can write) had the process
+ * overwrite the link's target (issue 18). Now the temporary file is created
+ * O_EXCL under a name of its own: the link and its target stay as they were.
+ */
+TEST(cache_write_never_follows_a_planted_link)
+{
+	struct biounit_face_point p[68];
+	struct synth_env e;
+	char planted[160], victim[160], buf[64] = "";
+	struct stat st;
+	bool cached;
+	FILE *f;
+
+	ASSERT_EQ(0, synth_env_make(&e));
+	snprintf(victim, sizeof(victim), "%s/victim", e.dir);
+	snprintf(planted, sizeof(planted), "%s.%ld", e.cache, (long)getpid());
+	f = fopen(victim, "w");
+	ASSERT_NE(NULL, f);
+	fputs("precious\n", f);
+	fclose(f);
+	ASSERT_EQ(0, symlink(victim, planted));
+
+	ASSERT_EQ(0, synth_fit(&e, &cached, note_sink, sizeof(note_sink), p));
+	f = fopen(victim, "r");
+	ASSERT_NE(NULL, f);
+	EXPECT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	EXPECT_STREQ("precious\n", buf);
+	ASSERT_EQ(0, lstat(planted, &st));
+	EXPECT_TRUE(S_ISLNK(st.st_mode));
+	ASSERT_EQ(0, lstat(e.cache, &st));
+	EXPECT_TRUE(S_ISREG(st.st_mode));
+	EXPECT_EQ(SYNTH_LM_CACHE_BYTES, st.st_size);
+	ASSERT_EQ(0, synth_fit(&e, &cached, note_sink, sizeof(note_sink), p));
+	EXPECT_TRUE(cached);
+	synth_env_remove(&e);
 }
 
 TEST_HARNESS_MAIN

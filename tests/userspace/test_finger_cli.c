@@ -131,4 +131,42 @@ TEST_F(files, exit_codes_and_output)
 	EXPECT_NE(NULL, strstr(out, "finger FILE"));
 }
 
+/*
+ * A JPEG cut short that still ends in an EOI marker: libjpeg only warns
+ * ("premature end of data segment") and pads with grey, and the half-grey
+ * print used to be measured and accepted (issue 18). Now: exit 2, corrupt.
+ */
+TEST_F(files, jpeg_cut_short_but_ending_in_eoi_exits_2)
+{
+	char out[8192], args[512], jpg[160], cut[160];
+	struct biounit_image *img = NULL;
+	static uint8_t buf[1 << 20];
+	size_t n;
+	FILE *f;
+
+	snprintf(jpg, sizeof(jpg), "%s/whorl.jpg", self->dir);
+	snprintf(cut, sizeof(cut), "%s/cut.jpg", self->dir);
+	ASSERT_EQ(0, biounit_image_load(self->grey, &img));
+	struct biounit_image_view v = biounit_image_get_view(img);
+	ASSERT_EQ(0, biounit_image_save_jpeg(&v, jpg, 95));
+	biounit_image_free(img);
+	snprintf(args, sizeof(args), "finger %s", jpg);
+	EXPECT_EQ(0, run(args, out, sizeof(out))) TH_LOG("%s", out);
+	f = fopen(jpg, "rb");
+	ASSERT_NE(NULL, f);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	ASSERT_TRUE(n > 2000);
+	f = fopen(cut, "wb");
+	ASSERT_NE(NULL, f);
+	fwrite(buf, 1, n / 2, f);
+	fwrite("\xff\xd9", 1, 2, f);
+	fclose(f);
+	snprintf(args, sizeof(args), "finger %s", cut);
+	EXPECT_EQ(2, run(args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "not an image, or a corrupt or truncated one")) TH_LOG("%s", out);
+	unlink(jpg);
+	unlink(cut);
+}
+
 TEST_HARNESS_MAIN

@@ -62,6 +62,20 @@ static long read_file(const char *path, uint8_t **out)
 	return n;
 }
 
+/* Sets the size in the SOF0 marker (it carries no checksum): 0, or -1 if none. */
+static int patch_sof_size(uint8_t *data, long n, uint16_t w, uint16_t h)
+{
+	for (long i = 2; i + 9 < n; i++)
+		if (data[i] == 0xff && data[i + 1] == 0xc0) {
+			data[i + 5] = h >> 8;
+			data[i + 6] = h & 0xff;
+			data[i + 7] = w >> 8;
+			data[i + 8] = w & 0xff;
+			return 0;
+		}
+	return -1;
+}
+
 TEST_F(tmpdir, png_roundtrip_rgb_and_grey)
 {
 	enum biounit_pixfmt fmts[2] = { BIOUNIT_PIX_RGB24, BIOUNIT_PIX_GREY };
@@ -167,21 +181,145 @@ TEST_F(tmpdir, jpeg_claiming_400_megapixels_is_efbig)
 	struct biounit_image *a = make_pattern(16, 16, BIOUNIT_PIX_GREY), *b = NULL;
 	struct biounit_image_view va = biounit_image_get_view(a);
 	uint8_t *data;
-	long n, i;
+	long n;
 
 	snprintf(self->path, sizeof(self->path), "%s/big.jpg", self->dir);
 	ASSERT_EQ(0, biounit_image_save_jpeg(&va, self->path, 90));
 	n = read_file(self->path, &data);
-	for (i = 2; i + 9 < n; i++)
-		if (data[i] == 0xff && data[i + 1] == 0xc0)
-			break;
-	ASSERT_LT(i + 9, n);
-	data[i + 5] = 20000 >> 8;
-	data[i + 6] = 20000 & 0xff;
-	data[i + 7] = 20000 >> 8;
-	data[i + 8] = 20000 & 0xff;
+	ASSERT_EQ(0, patch_sof_size(data, n, 20000, 20000));
 	EXPECT_EQ(-EFBIG, biounit_image_load_mem(data, n, &b));
 	EXPECT_EQ(NULL, b);
+	free(data);
+	biounit_image_free(a);
+}
+
+/*
+ * A JPEG cut short that still ends in EOI: libjpeg warns "premature end of
+ * data segment" and pads the rest with grey, which used to be accepted as
+ * the whole image (issue 18). Every corrupt-data warning is now an error.
+ */
+TEST_F(tmpdir, jpeg_cut_short_but_ending_in_eoi_is_einval)
+{
+	struct biounit_image *a = make_pattern(200, 150, BIOUNIT_PIX_RGB24), *b = NULL;
+	struct biounit_image_view va = biounit_image_get_view(a);
+	uint8_t *data, *cut;
+	long n;
+
+	snprintf(self->path, sizeof(self->path), "%s/c.jpg", self->dir);
+	ASSERT_EQ(0, biounit_image_save_jpeg(&va, self->path, 90));
+	n = read_file(self->path, &data);
+	ASSERT_GT(n, 1000);
+	cut = malloc(n);
+	ASSERT_NE(NULL, cut);
+	for (long len = n - 40; len > 700; len -= len / 4) {
+		memcpy(cut, data, len);
+		cut[len] = 0xff;
+		cut[len + 1] = 0xd9;
+		EXPECT_EQ(-EINVAL, biounit_image_load_mem(cut, len + 2, &b)) TH_LOG("cut at %ld", len);
+		EXPECT_EQ(NULL, b);
+		biounit_image_free(b);
+		b = NULL;
+	}
+	/* a few bytes of garbage in the entropy data: a bad Huffman code, or
+	 * bytes that are not data */
+	memcpy(cut, data, n);
+	memset(cut + n / 2, 0xff, 8);
+	EXPECT_EQ(-EINVAL, biounit_image_load_mem(cut, n, &b));
+	free(cut);
+	free(data);
+	biounit_image_free(a);
+}
+
+/* A SOF claiming 10000x10000 pixels on the data of 640x480 ones: libjpeg
+ * used to pad the missing 99.7 % with grey (issue 18). */
+TEST_F(tmpdir, jpeg_sof_larger_than_its_data_is_einval)
+{
+	struct biounit_image *a = make_pattern(640, 480, BIOUNIT_PIX_GREY), *b = NULL;
+	struct biounit_image_view va = biounit_image_get_view(a);
+	uint8_t *data;
+	long n;
+
+	snprintf(self->path, sizeof(self->path), "%s/sof.jpg", self->dir);
+	ASSERT_EQ(0, biounit_image_save_jpeg(&va, self->path, 90));
+	n = read_file(self->path, &data);
+	ASSERT_EQ(0, biounit_image_load_mem(data, n, &b));
+	biounit_image_free(b);
+	b = NULL;
+	ASSERT_EQ(0, patch_sof_size(data, n, 10000, 10000));
+	EXPECT_EQ(-EINVAL, biounit_image_load_mem(data, n, &b));
+	EXPECT_EQ(NULL, b);
+	free(data);
+	biounit_image_free(a);
+}
+
+static uint32_t png_crc(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
+	}
+	return ~c;
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/*
+ * PNG's counterparts: the IDAT cut short but a well-formed chunk (its length
+ * and CRC made to fit) followed by IEND, and an IDAT whose CRC is wrong.
+ * libpng reports both as errors ("Not enough image data", "CRC error"), so
+ * these pass on the old code too: they keep it so.
+ */
+TEST_F(tmpdir, png_short_idat_or_bad_crc_is_einval)
+{
+	struct biounit_image *a = make_pattern(200, 150, BIOUNIT_PIX_RGB24), *b = NULL;
+	struct biounit_image_view va = biounit_image_get_view(a);
+	static const uint8_t iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+	uint8_t *data, *cut;
+	long n, idat = 0;
+	uint32_t len;
+
+	snprintf(self->path, sizeof(self->path), "%s/i.png", self->dir);
+	ASSERT_EQ(0, biounit_image_save_png(&va, self->path));
+	n = read_file(self->path, &data);
+	/* the first IDAT chunk (the encoder writes one of up to 8 KB, or more) */
+	for (long i = 8; i + 8 <= n; i += 12 + (long)len) {
+		len = (uint32_t)data[i] << 24 | data[i + 1] << 16 | data[i + 2] << 8 | data[i + 3];
+		if (!memcmp(data + i + 4, "IDAT", 4)) {
+			idat = i;
+			break;
+		}
+	}
+	ASSERT_GT(idat, 0);
+	len = (uint32_t)data[idat] << 24 | data[idat + 1] << 16 | data[idat + 2] << 8 | data[idat + 3];
+	ASSERT_GT(len, 100);
+	cut = malloc(n + 12);
+	ASSERT_NE(NULL, cut);
+	/* IDAT with half its data, a valid CRC, then IEND */
+	memcpy(cut, data, idat + 8 + len / 2);
+	put_be32(cut + idat, len / 2);
+	put_be32(cut + idat + 8 + len / 2, png_crc(cut + idat + 4, 4 + len / 2));
+	memcpy(cut + idat + 12 + len / 2, iend, 12);
+	EXPECT_EQ(-EINVAL, biounit_image_load_mem(cut, idat + 24 + len / 2, &b));
+	EXPECT_EQ(NULL, b);
+	/* the whole file with one bit of the IDAT's CRC flipped */
+	memcpy(cut, data, n);
+	cut[idat + 8 + len] ^= 1;
+	EXPECT_EQ(-EINVAL, biounit_image_load_mem(cut, n, &b));
+	EXPECT_EQ(NULL, b);
+	/* and a pixel byte changed under a CRC left as it was */
+	memcpy(cut, data, n);
+	cut[idat + 8 + len / 2] ^= 0x40;
+	EXPECT_EQ(-EINVAL, biounit_image_load_mem(cut, n, &b));
+	free(cut);
 	free(data);
 	biounit_image_free(a);
 }

@@ -8,7 +8,7 @@
 #   smoke payload tests/vm/smoke/ is used (load and unload our modules) and a SKIP is recorded.
 # - boots each kernel with our modules from build/kmod/KREL/ko/:
 #   TAP  build/tap/vm-KREL.tap, console build/vm/KREL/console.log
-# Env: VM_TIMEOUT (seconds, default 600), VM_MEM (default 1G).
+# Env: VM_TIMEOUT (seconds, default 600), VM_MEM (default 1G), VM_JOBS (VMs at once, default nproc).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,13 +38,37 @@ else
 	payload=$ROOT/tests/vm/smoke
 fi
 
-rc=0
-for k in "${krels[@]}"; do
-	mods=$BUILD/kmod/$k/ko
+# How many TAP blocks the payload prints (one per test program, see tests/kernel/run.sh)
+expect=0
+if [ "$payload" = "$BUILD/kernel-tests" ]; then
+	expect=$("$payload/run.sh" --expect-blocks)
+fi
+
+# The kernels boot side by side, VM_JOBS at a time (default: one per host CPU): TCG runs each VM's
+# vCPUs in one host thread (tests/vm/run-vm.sh), so one VM keeps one host CPU busy.
+jobs=${VM_JOBS:-$(nproc)}
+boot() { # boot KREL: one VM, its messages into build/vm/KREL/run-vm.out
+	local k=$1 mods=$BUILD/kmod/$1/ko
 	mkdir -p "$mods" "$BUILD/vm/$k"
 	echo "check-vm: booting $k with $(find "$mods" -name '*.ko' | wc -l) module(s) of ours, payload $payload" >&2
 	"$ROOT/tests/vm/run-vm.sh" --krel "$k" --modules "$mods" --payload "$payload" \
-		--tap "$TAPDIR/vm-$k.tap" --console "$BUILD/vm/$k/console.log" \
-		--timeout "${VM_TIMEOUT:-600}" --mem "${VM_MEM:-1G}" || rc=1
+		--tap "$TAPDIR/vm-$k.tap" --console "$BUILD/vm/$k/console.log" --expect-blocks "$expect" \
+		--timeout "${VM_TIMEOUT:-600}" --mem "${VM_MEM:-1G}" >"$BUILD/vm/$k/run-vm.out" 2>&1
+}
+rc=0
+pids=() names=()
+for k in "${krels[@]}"; do
+	rm -f "$TAPDIR/vm-$k.tap"
+	boot "$k" &
+	pids+=($!) names+=("$k")
+	if [ ${#pids[@]} -ge "$jobs" ]; then
+		wait "${pids[0]}" || rc=1
+		cat "$BUILD/vm/${names[0]}/run-vm.out" >&2
+		pids=("${pids[@]:1}") names=("${names[@]:1}")
+	fi
+done
+for i in "${!pids[@]}"; do
+	wait "${pids[$i]}" || rc=1
+	cat "$BUILD/vm/${names[$i]}/run-vm.out" >&2
 done
 exit $rc

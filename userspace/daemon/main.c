@@ -49,6 +49,10 @@ static int load_face(struct daemon *d)
 	if (r)
 		log_msg(LOG_ERR_, "face models (%s, %s): %s", d->cfg.face_cascade,
 			d->cfg.face_landmarks, strerror(-r));
+	else if (biounit_face_checker_cache_note(d->face))
+		log_msg(LOG_WARN_, "landmark cache %s: %s; the model was read from %s instead",
+			d->cfg.face_cache, biounit_face_checker_cache_note(d->face),
+			d->cfg.face_landmarks);
 	return r;
 }
 

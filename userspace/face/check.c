@@ -84,6 +84,11 @@ int biounit_face_checker_new(const char *cascade_path, const char *landmark_path
 	return 0;
 }
 
+const char *biounit_face_checker_cache_note(const struct biounit_face_checker *fc)
+{
+	return fc ? biounit_landmark_model_cache_note(fc->model) : NULL;
+}
+
 void biounit_face_checker_free(struct biounit_face_checker *fc)
 {
 	if (!fc)

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ struct biounit_landmark_model {
 	const float *initial_shape;
 	const uint8_t *cascade0;	/* first cascade's anchors */
 	size_t cascade_feat_bytes, tree_bytes;
+	char cache_note[320];	/* why the cache was not used, or "" */
 };
 
 /* --------------------------------------------------------- dlib decoding */
@@ -161,23 +163,62 @@ static size_t block_size_for(const struct lm_header *h)
 		       (h->splits * sizeof(struct lm_split) + (size_t)h->leaves * shape * sizeof(float));
 }
 
-static int model_bind(struct biounit_landmark_model *m)
+static const uint32_t *model_anchors(const struct biounit_landmark_model *m, uint32_t c);
+static const struct lm_split *model_tree(const struct biounit_landmark_model *m, uint32_t c,
+					 uint32_t t);
+
+/*
+ * Every index the regression uses as an array index, checked as decode_dlib()
+ * reads it: anchors below points, split pixel indices below features. The
+ * cache is a file, so nothing in it is trusted.
+ */
+static const char *model_check_indices(const struct biounit_landmark_model *m)
+{
+	const struct lm_header *h = m->hdr;
+
+	for (uint32_t c = 0; c < h->cascades; c++) {
+		const uint32_t *anchor = model_anchors(m, c);
+
+		for (uint32_t i = 0; i < h->features; i++)
+			if (anchor[i] >= h->points)
+				return "an anchor is not a landmark";
+		for (uint32_t t = 0; t < h->trees; t++) {
+			const struct lm_split *sp = model_tree(m, c, t);
+
+			for (uint32_t s = 0; s < h->splits; s++)
+				if (sp[s].idx1 >= h->features || sp[s].idx2 >= h->features)
+					return "a split index is not a feature";
+		}
+	}
+	return NULL;
+}
+
+/* Checks the block's header and indices; NULL when sound, else why not. */
+static const char *model_bind(struct biounit_landmark_model *m)
 {
 	const struct lm_header *h = m->block;
+	const char *why;
 
-	if (m->block_size < sizeof(*h) || memcmp(h->magic, LM_MAGIC, 8) || !h->points ||
-	    h->points > 1000 || !h->cascades || h->cascades > 100 || !h->trees ||
+	if (m->block_size < sizeof(*h) || memcmp(h->magic, LM_MAGIC, 8))
+		return "not a landmark cache";
+	if (h->points != BIOUNIT_FACE_LANDMARKS)
+		return "not a 68-point model";
+	if (!h->cascades || h->cascades > 100 || !h->trees ||
 	    h->trees > 100000 || h->splits > 1023 || h->leaves != h->splits + 1 ||
-	    !h->features || h->features > 100000 || h->total_bytes != m->block_size ||
-	    block_size_for(h) != m->block_size)
-		return -EINVAL;
+	    !h->features || h->features > 100000)
+		return "impossible sizes in the header";
+	if (h->total_bytes != m->block_size || block_size_for(h) != m->block_size)
+		return "its size does not match its header";
 	m->hdr = h;
 	m->initial_shape = (const float *)(h + 1);
 	m->cascade0 = (const uint8_t *)(m->initial_shape + 2 * h->points);
 	m->cascade_feat_bytes = (size_t)h->features * (sizeof(uint32_t) + 2 * sizeof(float));
 	m->tree_bytes = h->splits * sizeof(struct lm_split) +
 			(size_t)h->leaves * 2 * h->points * sizeof(float);
-	return 0;
+	why = model_check_indices(m);
+	if (why)
+		m->hdr = NULL;
+	return why;
 }
 
 static const uint32_t *model_anchors(const struct biounit_landmark_model *m, uint32_t c)
@@ -335,7 +376,12 @@ static int decode_dlib(const uint8_t *buf, size_t len, struct biounit_landmark_m
 			free(init);
 			m->block = full;
 			m->block_size = h.total_bytes;
-			return model_bind(m);
+			if (model_bind(m)) {
+				free(full);
+				m->block = NULL;
+				return -EINVAL;
+			}
+			return 0;
 fail_full:
 			free(full);
 		}
@@ -348,64 +394,155 @@ fail_init:
 
 /* ------------------------------------------------------------------ cache */
 
+/* Records why the cache was not used (one line, for the log or stderr). */
+static void cache_note(struct biounit_landmark_model *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void cache_note(struct biounit_landmark_model *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->cache_note, sizeof(m->cache_note), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Maps @cache_path when it is a regular file of this process's user, not
+ * writable by group or others, sound (model_bind()) and made from this very
+ * @src. 0, or an error with m->cache_note saying why (empty when there is no
+ * cache yet or it is merely stale: both are rebuilt without comment).
+ */
 static int cache_try_map(const char *cache_path, const struct stat *src, uint64_t src_hash,
 			 struct biounit_landmark_model *m)
 {
 	const struct lm_header *h;
+	const char *why;
 	struct stat st;
 	void *p;
-	int fd = open(cache_path, O_RDONLY | O_CLOEXEC);
+	int fd = open(cache_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(*h)) {
+	if (fd < 0) {
+		int err = errno;
+
+		if (err != ENOENT)
+			cache_note(m, "cannot open it: %s", strerror(err));
+		return -err;
+	}
+	if (fstat(fd, &st)) {
+		cache_note(m, "cannot stat it: %s", strerror(errno));
+		close(fd);
+		return -EINVAL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cache_note(m, "not a regular file");
+		close(fd);
+		return -EINVAL;
+	}
+	if (st.st_uid != geteuid()) {
+		cache_note(m, "owned by uid %u, not by this process's uid %u", (unsigned int)st.st_uid,
+			   (unsigned int)geteuid());
+		close(fd);
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		cache_note(m, "writable by %s (mode %04o)",
+			   (st.st_mode & S_IWOTH) ? "others" : "its group",
+			   (unsigned int)(st.st_mode & 07777));
+		close(fd);
+		return -EPERM;
+	}
+	if (st.st_size < (off_t)sizeof(*h) || (uint64_t)st.st_size > LM_MAX_FILE) {
+		cache_note(m, "not a landmark cache (%lld bytes)", (long long)st.st_size);
 		close(fd);
 		return -EINVAL;
 	}
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	if (p == MAP_FAILED)
-		return -errno;
+	if (p == MAP_FAILED) {
+		int err = errno;
+
+		cache_note(m, "cannot map it: %s", strerror(err));
+		return -err;
+	}
 	h = p;
 	m->block = p;
 	m->block_size = (size_t)st.st_size;
 	m->mapped = true;
-	if (model_bind(m) || h->src_size != (uint64_t)src->st_size ||
+	why = model_bind(m);
+	if (why)
+		cache_note(m, "malformed: %s", why);
+	if (why || h->src_size != (uint64_t)src->st_size ||
 	    h->src_mtime_sec != (int64_t)src->st_mtim.tv_sec ||
 	    h->src_mtime_nsec != (int64_t)src->st_mtim.tv_nsec || h->src_hash != src_hash) {
 		munmap(p, (size_t)st.st_size);
 		m->block = NULL;
 		m->mapped = false;
+		m->hdr = NULL;
 		return -ESTALE;
 	}
 	return 0;
 }
 
-/* Writes the block to a temporary file and renames it over @cache_path. */
+/*
+ * Writes the block to a new file of its own in @cache_path's directory
+ * (mkostemp: O_CREAT | O_EXCL, mode 0600, so a planted name or symbolic link
+ * is never followed), syncs it, renames it over @cache_path and syncs the
+ * directory.
+ */
 static int cache_write(const char *cache_path, const struct biounit_landmark_model *m)
 {
-	size_t len = strlen(cache_path) + 16;
-	char *tmp = malloc(len);
-	FILE *f;
-	int ret = 0;
+	size_t len = strlen(cache_path) + sizeof(".XXXXXX");
+	const uint8_t *p = m->block;
+	size_t left = m->block_size;
+	char *tmp = malloc(len), *slash;
+	int fd, ret = 0;
 
 	if (!tmp)
 		return -ENOMEM;
-	snprintf(tmp, len, "%s.%ld", cache_path, (long)getpid());
-	f = fopen(tmp, "wbe");
-	if (!f) {
+	snprintf(tmp, len, "%s.XXXXXX", cache_path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
 		ret = -errno;
 		free(tmp);
 		return ret;
 	}
-	if (fwrite(m->block, 1, m->block_size, f) != m->block_size)
-		ret = -EIO;
-	if (fclose(f) && !ret)
+	while (left && !ret) {
+		ssize_t n = write(fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			ret = n < 0 ? -errno : -EIO;
+		else {
+			p += n;
+			left -= (size_t)n;
+		}
+	}
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
 		ret = -EIO;
 	if (!ret && rename(tmp, cache_path))
 		ret = -errno;
-	if (ret)
+	if (ret) {
 		unlink(tmp);
+		free(tmp);
+		return ret;
+	}
+	/* the rename itself durable: sync the directory */
+	slash = strrchr(tmp, '/');
+	if (slash == tmp)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(tmp, ".");
+	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (fsync(fd))
+			ret = -errno;
+		close(fd);
+	}
 	free(tmp);
 	return ret;
 }
@@ -459,10 +596,50 @@ int biounit_landmark_model_load(const char *path, const char *cache_path,
 		h->src_mtime_nsec = st.st_mtim.tv_nsec;
 		h->src_hash = hash;
 	}
-	if (cache_path)
-		(void)cache_write(cache_path, m);
+	if (cache_path) {
+		ret = cache_write(cache_path, m);
+		if (ret) {
+			size_t n = strlen(m->cache_note);
+
+			snprintf(m->cache_note + n, sizeof(m->cache_note) - n, "%scannot write it: %s",
+				 n ? "; " : "", strerror(-ret));
+		}
+	}
 	*out = m;
 	return 0;
+}
+
+int biounit_landmark_model_from_cache_mem(const void *buf, size_t len,
+					  struct biounit_landmark_model **out)
+{
+	struct biounit_landmark_model *m;
+
+	if (!out || (!buf && len))
+		return -EINVAL;
+	*out = NULL;
+	if (len < sizeof(struct lm_header) || len > LM_MAX_FILE)
+		return -EINVAL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->block = malloc(len);
+	if (!m->block) {
+		free(m);
+		return -ENOMEM;
+	}
+	memcpy(m->block, buf, len);
+	m->block_size = len;
+	if (model_bind(m)) {
+		biounit_landmark_model_free(m);
+		return -EINVAL;
+	}
+	*out = m;
+	return 0;
+}
+
+const char *biounit_landmark_model_cache_note(const struct biounit_landmark_model *m)
+{
+	return m && m->cache_note[0] ? m->cache_note : NULL;
 }
 
 void biounit_landmark_model_free(struct biounit_landmark_model *m)

@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JPEG decoding and encoding with libjpeg(-turbo). libjpeg reports fatal
  * errors through error_exit, which must not return: we longjmp back to the
- * caller's frame and turn the error into -EINVAL. A truncated file is only a
- * warning to libjpeg (it pads with grey); we treat it as corrupt too. */
+ * caller's frame and turn the error into -EINVAL. Corrupt data is only a
+ * warning to libjpeg (emit_message with level -1): a file cut short, entropy
+ * data that ends early at a marker ("premature end of data segment", also
+ * what a SOF claiming more pixels than the data holds gives), bad Huffman
+ * codes, extraneous bytes. libjpeg then pads with grey and goes on; we stop
+ * at the first such warning, as TurboJPEG's TJFLAG_STOPONWARNING does, and
+ * the image is refused as corrupt. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <jpeglib.h>
-#include <jerror.h>
 
 #include "image_internal.h"
 
 struct jpeg_guard {
 	struct jpeg_error_mgr mgr;
 	jmp_buf env;
-	int truncated;		/* libjpeg hit the end of the data early */
 };
 
 static void jpeg_guard_error_exit(j_common_ptr cinfo)
@@ -25,14 +28,15 @@ static void jpeg_guard_error_exit(j_common_ptr cinfo)
 	longjmp(g->env, 1);
 }
 
+/* Level -1 is a warning (corrupt data); 0 and up are trace messages. */
 static void jpeg_guard_emit(j_common_ptr cinfo, int level)
 {
 	struct jpeg_guard *g = (struct jpeg_guard *)cinfo->err;
 
-	if (level < 0 && g->mgr.msg_code == JWRN_JPEG_EOF)
-		g->truncated = 1;
-	if (level < 0)
+	if (level < 0) {
 		g->mgr.num_warnings++;
+		longjmp(g->env, 1);
+	}
 }
 
 static void jpeg_guard_silent(j_common_ptr cinfo)
@@ -111,7 +115,7 @@ int biounit_image_decode_jpeg(const uint8_t *buf, size_t len, struct biounit_ima
 		return ret;
 	}
 	v = biounit_image_get_view(img);
-	while (cinfo.output_scanline < cinfo.output_height && !guard.truncated) {
+	while (cinfo.output_scanline < cinfo.output_height) {
 		uint8_t *row = biounit_image_data(img) + (size_t)cinfo.output_scanline * v.stride;
 		JSAMPROW rows[1] = { cmyk ? cmyk_row : row };
 
@@ -122,7 +126,7 @@ int biounit_image_decode_jpeg(const uint8_t *buf, size_t len, struct biounit_ima
 	}
 	free(cmyk_row);
 	cmyk_row = NULL;
-	if (guard.truncated || cinfo.output_scanline < cinfo.output_height) {
+	if (cinfo.output_scanline < cinfo.output_height) {
 		jpeg_destroy_decompress(&cinfo);
 		biounit_image_free(img);
 		return -EINVAL;

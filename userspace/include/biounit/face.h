@@ -84,13 +84,36 @@ struct biounit_landmark_model;
  * biounit_landmark_model_load() - Read dlib's serialised shape_predictor.
  * @path:       the .dat file (BIOUNIT_FACE_LANDMARK_PATH).
  * @cache_path: NULL to parse @path every time (about a second), or a file
- *              that holds a compact copy: used (mmap-ed) when it matches @path's
- *              size, mtime and content hash, otherwise rebuilt from @path.
- *              A cache that cannot be written is not an error.
- * Return: 0, -ENOENT, -EINVAL (malformed), -ENOMEM.
+ *              that holds a compact copy: used (mmap-ed) when it is a regular
+ *              file of this process's user, not writable by group or others,
+ *              sound (sizes, every index and anchor in range) and matches
+ *              @path's size, mtime and content hash; otherwise rebuilt from
+ *              @path (docs/face-landmark-model.md). A cache that is refused or
+ *              cannot be written is not an error: see
+ *              biounit_landmark_model_cache_note().
+ * Return: 0, -ENOENT, -EINVAL (malformed, or not a 68-point model), -ENOMEM.
  */
 int biounit_landmark_model_load(const char *path, const char *cache_path,
 				struct biounit_landmark_model **out);
+
+/**
+ * biounit_landmark_model_cache_note() - Why the cache given to the load was
+ * refused or not rewritten, one line (e.g. "writable by others (mode 0666)",
+ * "malformed: a split index is not a feature", "cannot write it: Permission
+ * denied"); NULL when it was used, missing or merely stale (and rebuilt), or
+ * no cache was given. Valid as long as @m.
+ */
+const char *biounit_landmark_model_cache_note(const struct biounit_landmark_model *m);
+
+/**
+ * biounit_landmark_model_from_cache_mem() - A model from the bytes of a cache
+ * file, checked as biounit_landmark_model_load() checks a cache (header,
+ * sizes, every index and anchor) but not against a source model; copied, so
+ * @buf is not kept. For tests and the fuzz target (tests/fuzz).
+ * Return: 0, -EINVAL (not a sound cache), -ENOMEM.
+ */
+int biounit_landmark_model_from_cache_mem(const void *buf, size_t len,
+					  struct biounit_landmark_model **out);
 
 /** biounit_landmark_model_free() - Free/unmap @m (NULL allowed). */
 void biounit_landmark_model_free(struct biounit_landmark_model *m);
@@ -203,6 +226,12 @@ struct biounit_face_checker;
  */
 int biounit_face_checker_new(const char *cascade_path, const char *landmark_path,
 			     const char *cache_path, struct biounit_face_checker **out);
+
+/**
+ * biounit_face_checker_cache_note() - biounit_landmark_model_cache_note() of
+ * the checker's landmark model: what to log when the cache was refused.
+ */
+const char *biounit_face_checker_cache_note(const struct biounit_face_checker *fc);
 
 /** biounit_face_checker_free() - Free @fc (NULL allowed). */
 void biounit_face_checker_free(struct biounit_face_checker *fc);

@@ -47,6 +47,14 @@ struct biounit_image;
  * Return: 0, -ENOENT (no such file), -EINVAL (not an image, corrupt or
  * truncated), -EFBIG (more than BIOUNIT_IMAGE_MAX_PIXELS), -ENOMEM, or another
  * negative errno from opening/reading the file.
+ *
+ * Corrupt means any damage the decoder notices, never a partly grey image:
+ * for JPEG every corrupt-data warning of libjpeg is an error (entropy data
+ * ending early at a marker, as in a file cut short that still ends in EOI or
+ * a frame header claiming more pixels than the data holds; bad Huffman codes;
+ * bytes that are not data); for PNG libpng's errors (a chunk cut short, a CRC
+ * error in a critical chunk, image data that ends early or does not inflate).
+ * A PNG's ancillary chunk with a bad CRC is only dropped, as libpng does.
  */
 int biounit_image_load(const char *path, struct biounit_image **out);
 

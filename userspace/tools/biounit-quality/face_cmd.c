@@ -213,6 +213,10 @@ int biounit_quality_face_main(int argc, char **argv)
 			strerror(-ret));
 		goto out;
 	}
+	if (biounit_face_checker_cache_note(fc))
+		fprintf(stderr, "biounit-quality face: warning: landmark cache %s: %s; "
+				"the model was read from %s instead\n",
+			cache, biounit_face_checker_cache_note(fc), BIOUNIT_FACE_LANDMARK_PATH);
 	t_model = now_ms();
 	vd = calloc(1, sizeof(*vd));
 	if (!vd) {
