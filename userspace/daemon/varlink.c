@@ -469,9 +469,12 @@ static bool next_message(struct server *s, struct client *c)
 static void client_work(struct server *s, struct client *c)
 {
 	for (;;) {
-		while (c->stream && !c->closing && c->outlen < STREAM_LOW_WATER)
-			if (!c->stream(s->d, c, c->stream_state))
+		while (c->stream && !c->closing && c->outlen < STREAM_LOW_WATER) {
+			if (!c->stream(s->d, c, c->stream_state)) {
 				stream_end(c);
+				c->partial_ms = now_ms();	/* what waited starts its clock now */
+			}
+		}
 		if (c->stream || c->closing || !next_message(s, c))
 			return;
 	}
@@ -587,8 +590,9 @@ static uint64_t client_deadline(const struct server *s, const struct client *c)
 		d = c->connected_ms + s->first_ms;
 	else if (!c->follow[0] || c->stream)
 		d = c->last_ms + s->idle_ms;	/* a stream not read on for that long too */
-	if (c->inlen && c->partial_ms + s->first_ms < d)
-		d = c->partial_ms + s->first_ms;	/* a message begun is finished quickly */
+	/* a message begun is finished quickly (calls queued behind a stream just wait) */
+	if (c->inlen && !c->stream && c->partial_ms + s->first_ms < d)
+		d = c->partial_ms + s->first_ms;
 	return d;
 }
 
