@@ -156,6 +156,7 @@ static int wait_exit(pid_t pid, int ms)
 FIXTURE(d) {
 	struct bd_env e;
 	char run[64];
+	pid_t other;	/* a second daemon a test started (stopped at the end) */
 };
 
 /* the configuration: the fixture's paths and @extra lines */
@@ -189,6 +190,10 @@ FIXTURE_SETUP(d)
 
 FIXTURE_TEARDOWN(d)
 {
+	if (self->other > 0) {
+		kill(self->other, SIGKILL);
+		waitpid(self->other, NULL, 0);
+	}
 	bd_cleanup(&self->e);
 }
 
@@ -223,7 +228,7 @@ TEST_F(d, a_second_daemon_neither_starts_nor_takes_the_socket)
 
 	/* the first's socket removed by hand, a second daemon there: stopping the first leaves it */
 	ASSERT_EQ(0, unlink(self->e.sock));
-	b = spawn(self->e.bin, conf2, self->e.log);
+	b = self->other = spawn(self->e.bin, conf2, self->e.log);
 	for (int i = 0; i < 200 && !(r = bd_call(&self->e, "org.varlink.service.GetInfo", "{}")); i++)
 		usleep(50000);
 	ASSERT_NE(NULL, r);
@@ -235,6 +240,7 @@ TEST_F(d, a_second_daemon_neither_starts_nor_takes_the_socket)
 	json_free(r);
 	kill(b, SIGTERM);
 	EXPECT_EQ(0, wait_exit(b, 10000));
+	self->other = 0;
 	EXPECT_NE(0, lstat(self->e.sock, &st));
 }
 
