@@ -211,7 +211,8 @@ bench-handoff: userspace
 # SIGKILLed at random
 soak: linux-src
 	$(MAKE) -C userspace O=$(BUILD)/userspace KSFT_INC=$(KSFT_INC) all \
-		$(BUILD)/userspace/tests/test_handoff_durability $(BUILD)/userspace/tests/test_biounitd_durability
+		$(BUILD)/userspace/tests/test_handoff_durability $(BUILD)/userspace/tests/test_biounitd_durability \
+		$(BUILD)/userspace/test-bin/biounitd
 	cd tests/userspace && BIOUNIT_TOOLS=$(BUILD)/userspace/bin \
 		$(BUILD)/userspace/tests/test_handoff_durability $(or $(SOAK_N),1000)
 	cd tests/userspace && BIOUNIT_TOOLS=$(BUILD)/userspace/bin \

@@ -38,13 +38,20 @@ struct bd_env {
 	pid_t pid;
 };
 
-/* fills the paths of @e under @dir; biounitd from $BIOUNIT_TOOLS; 0 or -ENOENT (no daemon) */
+/*
+ * fills the paths of @e under @dir; 0 or -ENOENT (no daemon). The daemon is
+ * the test build with its test hooks: $BIOUNITD_TEST_BIN, else
+ * $BIOUNIT_TOOLS/../test-bin/biounitd (userspace/Makefile's tests target).
+ */
 static inline int bd_env_init(struct bd_env *e, const char *dir)
 {
-	const char *tools = getenv("BIOUNIT_TOOLS");
+	const char *tools = getenv("BIOUNIT_TOOLS"), *bin = getenv("BIOUNITD_TEST_BIN");
 
 	memset(e, 0, sizeof(*e));
-	snprintf(e->bin, sizeof(e->bin), "%s/biounitd", tools ? tools : ".");
+	if (bin && *bin)
+		snprintf(e->bin, sizeof(e->bin), "%s", bin);
+	else
+		snprintf(e->bin, sizeof(e->bin), "%s/../test-bin/biounitd", tools ? tools : ".");
 	snprintf(e->dir, sizeof(e->dir), "%s", dir);
 	snprintf(e->state, sizeof(e->state), "%s/state", dir);
 	snprintf(e->sock, sizeof(e->sock), "%s/control.socket", dir);
@@ -155,6 +162,19 @@ static inline int bd_stop(struct bd_env *e, int sig)
 	}
 	e->pid = 0;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* a test's end: the daemon stopped, @e->dir removed (if it was made) */
+static inline void bd_cleanup(struct bd_env *e)
+{
+	char cmd[160];
+
+	if (!e->dir[0])
+		return;
+	bd_stop(e, SIGTERM);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
+	if (system(cmd))
+		fprintf(stderr, "# cannot remove %s\n", e->dir);
 }
 
 /*

@@ -61,14 +61,7 @@ FIXTURE_SETUP(d)
 
 FIXTURE_TEARDOWN(d)
 {
-	char cmd[160];
-
-	if (!self->e.dir[0])
-		return;
-	bd_stop(&self->e, SIGTERM);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->e.dir);
-	if (system(cmd))
-		TH_LOG("cannot remove %s", self->e.dir);
+	bd_cleanup(&self->e);
 }
 
 TEST_F(d, info_refusals_and_malformed_requests)

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,12 +312,13 @@ TEST(messages_in_both_languages)
 	EXPECT_EQ(NULL, biounit_signature_problem_message((enum biounit_signature_problem)3, "nl"));
 }
 
-/* runs the tool; returns its exit status, stdout in @out */
-static int run(const char *args, char *out, size_t len)
+/* runs the tool; returns its exit status, stdout (and stderr if @with_err) in @out */
+static int run_tool(const char *args, char *out, size_t len, bool with_err)
 {
 	const char *tools = getenv("BIOUNIT_TOOLS");
 	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "%s/biounit-quality %s 2>/dev/null", tools ? tools : ".", args);
+	snprintf(cmd, sizeof(cmd), "%s/biounit-quality %s %s", tools ? tools : ".", args,
+		 with_err ? "2>&1" : "2>/dev/null");
 	FILE *p = popen(cmd, "r");
 	if (!p)
 		return -1;
@@ -324,6 +326,16 @@ static int run(const char *args, char *out, size_t len)
 	out[n] = '\0';
 	int st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int run(const char *args, char *out, size_t len)
+{
+	return run_tool(args, out, len, false);
+}
+
+static int run_err(const char *args, char *out, size_t len)
+{
+	return run_tool(args, out, len, true);
 }
 
 TEST(cli)
@@ -364,6 +376,34 @@ TEST(cli)
 	unlink(png);
 	EXPECT_EQ(0, run("--version", out, sizeof(out)));
 	EXPECT_EQ(2, run("nonsense", out, sizeof(out)));
+}
+
+/* issue 18 item 12: each failure says what is wrong */
+TEST(cli_says_why)
+{
+	char out[4096], path[64] = "/tmp/biounit-sig-many-XXXXXX", args[256];
+	int fd = mkstemp(path);
+	ASSERT_GE(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "biounit-signature 1\nbox 0 0 1000 300 10 1023\n");
+	for (unsigned int i = 0; i <= BIOUNIT_SIGNATURE_MAX_SAMPLES; i++)
+		fprintf(f, "%u %u 150 500 1\n", i * 5000, i % 1000);
+	ASSERT_EQ(0, fclose(f));
+	snprintf(args, sizeof(args), "signature %s", path);
+	EXPECT_EQ(2, run_err(args, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, ": more than 120000 samples")) TH_LOG("%s", out);
+	unlink(path);
+
+	EXPECT_EQ(2, run_err("signature /dev/null", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "/dev/null: not a regular file")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_err("signature fixtures/signature/truncated.sig", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "is wrong or missing")) TH_LOG("%s", out);
+
+	EXPECT_EQ(2, run_err("signature fixtures/signature/good.sig --render /nonexistent/dir/out.png",
+			     out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "cannot write /nonexistent/dir/out.png: No such file or directory"))
+		TH_LOG("%s", out);
 }
 
 TEST_HARNESS_MAIN

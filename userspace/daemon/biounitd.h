@@ -25,6 +25,7 @@ struct config {
 	char state_dir[1024];
 	char unit[64];			/* "auto", a node or a serial */
 	char socket_group[64];		/* group allowed besides root and the daemon's user */
+	char operator_group[64];	/* "" or a group that may use the reserved client slots */
 	char face_cascade[512], face_landmarks[512], face_cache[512];
 	struct biounit_session_policy policy;
 	unsigned int photo_width, photo_height;
@@ -54,6 +55,14 @@ void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 #define LOG_WARN_ 4
 #define LOG_INFO_ 6
 #define LOG_DEBUG_ 7
+/* at most LOG_BURST lines a minute of one kind (a peer must not flood the log) */
+#define LOG_BURST 5
+struct log_limit {
+	uint64_t start_ms;
+	unsigned int count, dropped;
+};
+/* true: log this one (*@dropped: how many were left out since the last one logged) */
+bool log_allow(struct log_limit *l, uint64_t now_ms, unsigned int *dropped);
 
 /* ---- notify.c: sd_notify when NOTIFY_SOCKET is set, nothing otherwise ---- */
 void notify_ready(void);
@@ -75,11 +84,36 @@ void server_dispatch(struct server *s, const struct pollfd *fds, size_t n);
 /* replies, from the methods */
 void client_reply(struct client *c, const char *params_json, bool continues);
 void client_error(struct client *c, const char *error, const char *params_json);
+/* an error whose parameters are {"message": @message} */
+void client_error_msg(struct client *c, const char *error, const char *message);
 /* follow subscriptions: a client that called Follow with more */
 void server_broadcast(struct server *s, const char *session_id, const char *status_json,
 		      bool last);
 void client_follow(struct client *c, const char *session_id);
 uid_t client_uid(const struct client *c);
+/*
+ * A reply stream (List with more): @next sends the next reply (or replies)
+ * and returns false after the last one; it is called whenever less than
+ * 64 KiB wait to be read by the client, so a long stream never piles up.
+ * Later calls on the connection wait until the stream is over. @release
+ * frees @state (also when the client goes away first).
+ */
+typedef bool (*client_stream_fn)(struct daemon *d, struct client *c, void *state);
+void client_stream(struct client *c, client_stream_fn next, void *state, void (*release)(void *));
+/* ms until a client's deadline (a connection that says nothing is closed), -1 for none */
+int server_timeout_ms(struct server *s);
+
+/* ---- interface.c: the Varlink interface descriptions, NULL for an unknown interface ---- */
+const char *interface_description(const char *name);
+
+/* ---- statedir.c: the state directory's owner and modes, and its lock ---- */
+/*
+ * Check (or make) every directory and key file the daemon uses: owned by the
+ * daemon's user, no access for group or others (each problem logged with its
+ * fix), then lock STATE/biounitd.lock so that no second daemon runs on it.
+ * The lock's descriptor (kept open for the daemon's life) or -errno.
+ */
+int statedir_open(const struct config *cfg);
 
 /* ---- methods.c ---- */
 void methods_call(struct daemon *d, struct client *c, const char *method,

@@ -109,6 +109,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 		else if STR(state_dir);
 		else if STR(unit);
 		else if STR(socket_group);
+		else if STR(operator_group);
 		else if STR(face_cascade);
 		else if STR(face_landmarks);
 		else if STR(face_cache);

@@ -546,6 +546,7 @@ static int wipe_files(struct daemon *d, const char *id)
 	struct dirent *de;
 	DIR *dd;
 	int r = session_dir_path(d, id, dir, sizeof(dir)), fd;
+	bool wiped = false;
 
 	if (r)
 		return r;
@@ -558,9 +559,11 @@ static int wipe_files(struct daemon *d, const char *id)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		wipe_file(path);
+		wiped = true;
 	}
 	closedir(dd);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* nothing removed (every start, for every receipt): no directory sync to wait for */
+	fd = wiped ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (fd >= 0) {
 		fsync(fd);
 		close(fd);
@@ -773,8 +776,10 @@ int handoff_finish(struct daemon *d, struct dsession *s)
 			goto fail;
 		log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s (%zu bytes) "
 			"committed to the outbox", sid, s->hash, hash, len);
+#ifdef BIOUNITD_TEST_HOOKS
 		if (getenv("BIOUNITD_TEST_EXIT_AFTER_COMMIT"))	/* tests: a kill right here */
 			_exit(99);
+#endif
 	} else {
 		log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s was already in "
 			"the outbox", sid, s->hash, hash);

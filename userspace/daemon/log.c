@@ -19,3 +19,19 @@ void log_msg(int prio, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "<%d>biounitd: %s\n", prio, line);
 }
+
+bool log_allow(struct log_limit *l, uint64_t now_ms, unsigned int *dropped)
+{
+	if (!l->start_ms || now_ms - l->start_ms >= 60000) {
+		l->start_ms = now_ms ? now_ms : 1;
+		l->count = 0;
+	}
+	if (l->count >= LOG_BURST) {
+		l->dropped++;
+		return false;
+	}
+	l->count++;
+	*dropped = l->dropped;
+	l->dropped = 0;
+	return true;
+}

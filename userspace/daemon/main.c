@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	uint64_t wd_ms, next_wd = 0;
 	char err[512];
 	sigset_t mask;
-	int sfd, i, r;
+	int sfd, lockfd, i, r;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-c") && i + 1 < argc) {
@@ -115,6 +115,10 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERR_, "signalfd: %s", strerror(errno));
 		return 1;
 	}
+	/* owners and modes checked, and no second daemon on the same state */
+	lockfd = statedir_open(&d.cfg);
+	if (lockfd < 0)
+		return 1;
 	r = biounit_store_open(d.cfg.state_dir, &d.store);
 	if (r) {
 		log_msg(LOG_ERR_, "state directory %s: %s", d.cfg.state_dir, strerror(-r));
@@ -144,10 +148,13 @@ int main(int argc, char **argv)
 	while (!d.quit) {
 		size_t n = 0, ns, ne;
 		int timeout = engine_timeout_ms(d.engine), ht = handoff_timeout_ms(&d);
+		int st = server_timeout_ms(d.server);
 		uint64_t now = now_ms();
 
 		if (ht >= 0 && (timeout < 0 || ht < timeout))
 			timeout = ht;
+		if (st >= 0 && (timeout < 0 || st < timeout))
+			timeout = st;
 
 		if (wd_ms) {
 			if (now >= next_wd) {
@@ -192,5 +199,6 @@ int main(int argc, char **argv)
 	biounit_face_checker_free(d.face);
 	biounit_store_close(d.store);
 	close(sfd);
+	close(lockfd);
 	return 0;
 }

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The calls of interface nl.ind.biounit.Session (and Varlink's
- * org.varlink.service.GetInfo). A call with a missing, unknown or malformed
+ * org.varlink.service.GetInfo and GetInterfaceDescription). A call with a missing, unknown or malformed
  * parameter gets org.varlink.service.InvalidParameter naming it and changes
  * nothing. docs/biounitd.md documents each call, reply and error.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,15 +32,7 @@ static void invalid(struct client *c, const char *param)
 
 static void error_msg(struct client *c, const char *error, const char *message)
 {
-	struct json_buf b = { 0 };
-	char *p;
-
-	jb_raw(&b, "{\"message\":");
-	jb_str(&b, message);
-	jb_raw(&b, "}");
-	p = jb_finish(&b, NULL);
-	client_error(c, error, p ? p : "{}");
-	free(p);
+	client_error_msg(c, error, message);
 }
 
 /* every member of @params is one of @allowed; else the first unknown one */
@@ -73,6 +66,47 @@ static void reply_status(struct daemon *d, struct client *c, struct dsession *s,
 	free(st);
 	p = jb_finish(&b, NULL);
 	client_reply(c, p, continues);
+	free(p);
+}
+
+/* org.varlink.service's errors name what was not found (https://varlink.org/Service) */
+static void not_found(struct client *c, const char *error, const char *key, const char *name)
+{
+	struct json_buf b = { 0 };
+	char *p;
+
+	jb_raw(&b, "{");
+	jb_key(&b, key, true);
+	jb_str(&b, name);
+	jb_raw(&b, ",\"message\":");
+	jb_str(&b, name);
+	jb_raw(&b, "}");
+	p = jb_finish(&b, NULL);
+	client_error(c, error, p ? p : "{}");
+	free(p);
+}
+
+static void get_interface_description(struct client *c, const struct json_value *params)
+{
+	static const char *const allowed[] = { "interface", NULL };
+	const char *bad = unknown_key(params, allowed), *name, *text;
+	struct json_buf b = { 0 };
+	char *p;
+
+	if (bad)
+		return invalid(c, bad);
+	if (json_get_string(params, "interface", &name))
+		return invalid(c, "interface");
+	text = interface_description(name);
+	if (!text)
+		return not_found(c, "org.varlink.service.InterfaceNotFound", "interface", name);
+	jb_raw(&b, "{\"description\":");
+	jb_str(&b, text);
+	jb_raw(&b, "}");
+	p = jb_finish(&b, NULL);
+	if (!p)
+		return error_msg(c, IFACE ".InternalError", "out of memory");
+	client_reply(c, p, false);
 	free(p);
 }
 
@@ -243,31 +277,97 @@ static void decide(struct daemon *d, struct client *c, const struct json_value *
 	reply_status(d, c, s, false);
 }
 
-static void list(struct daemon *d, struct client *c, const struct json_value *params)
+#define LIST_PAGE 100
+
+/* List with more: the ids as they were at the call, one reply per session still there */
+struct list_stream {
+	char (*ids)[BIOUNIT_SESSION_ID_MAX + 1];
+	size_t n, next, sent;
+};
+
+static void list_stream_free(void *p)
 {
-	static const char *const allowed[] = { NULL };
+	struct list_stream *ls = p;
+
+	free(ls->ids);
+	free(ls);
+}
+
+static bool list_stream_next(struct daemon *d, struct client *c, void *p)
+{
+	struct list_stream *ls = p;
+	char end[64];
+
+	while (ls->next < ls->n) {
+		struct dsession *s = sessions_find(d, ls->ids[ls->next++]);
+
+		if (s) {
+			reply_status(d, c, s, true);
+			ls->sent++;
+			return true;
+		}
+	}
+	snprintf(end, sizeof(end), "{\"count\":%zu}", ls->sent);
+	client_reply(c, end, false);
+	return false;
+}
+
+static void list(struct daemon *d, struct client *c, const struct json_value *params, bool more)
+{
+	static const char *const allowed[] = { "offset", "limit", NULL };
 	struct json_buf b = { 0 };
 	struct dsession *s;
 	const char *bad = unknown_key(params, allowed);
+	long long offset = 0, limit = more ? LLONG_MAX : LIST_PAGE;
+	size_t i = 0, total = 0;
 	char *p;
 	bool first = true;
 
 	if (bad)
 		return invalid(c, bad);
-	jb_raw(&b, "{\"sessions\":[");
-	for (s = d->sessions; s; s = s->next) {
-		char *st = session_status_json(d, s);
+	if (json_get(params, "offset") &&
+	    json_get_int(params, "offset", 0, LLONG_MAX, &offset))
+		return invalid(c, "offset");
+	if (json_get(params, "limit") &&
+	    json_get_int(params, "limit", 1, more ? LLONG_MAX : LIST_PAGE, &limit))
+		return invalid(c, "limit");
+	if (more) {
+		struct list_stream *ls = calloc(1, sizeof(*ls));
 
-		if (!st)
+		for (s = d->sessions; s; s = s->next)
+			total++;
+		if (ls && total)
+			ls->ids = calloc(total, sizeof(*ls->ids));
+		if (!ls || (total && !ls->ids)) {
+			free(ls);
+			return error_msg(c, IFACE ".InternalError", "out of memory");
+		}
+		for (s = d->sessions; s; s = s->next, i++)
+			if ((long long)i >= offset && (long long)ls->n < limit)
+				snprintf(ls->ids[ls->n++], sizeof(ls->ids[0]), "%s", dsession_id(s));
+		return client_stream(c, list_stream_next, ls, list_stream_free);
+	}
+	jb_raw(&b, "{\"sessions\":[");
+	for (s = d->sessions; s; s = s->next, total++) {
+		char *st;
+
+		if ((long long)total < offset || (long long)(total - (size_t)offset) >= limit)
 			continue;
+		st = session_status_json(d, s);
+		if (!st) {
+			b.err = -ENOMEM;
+			break;
+		}
 		if (!first)
 			jb_raw(&b, ",");
 		jb_raw(&b, st);
 		free(st);
 		first = false;
 	}
-	jb_raw(&b, "]}");
+	jb_printf(&b, "],\"total\":%zu}", total);
 	p = jb_finish(&b, NULL);
+	if (!p)
+		return error_msg(c, IFACE ".InternalError", "out of memory");
 	client_reply(c, p, false);
 	free(p);
 }
@@ -366,10 +466,16 @@ void methods_call(struct daemon *d, struct client *c, const char *method,
 
 	if (!strcmp(method, "org.varlink.service.GetInfo"))
 		return get_info(c);
+	if (!strcmp(method, "org.varlink.service.GetInterfaceDescription"))
+		return get_interface_description(c, params);
 	if (strncmp(method, IFACE ".", strlen(IFACE) + 1)) {
+		const char *dot = strrchr(method, '.');
+		char iface[256];
+
 		if (!strncmp(method, "org.varlink.service.", 20))
-			return error_msg(c, "org.varlink.service.MethodNotFound", method);
-		return error_msg(c, "org.varlink.service.InterfaceNotFound", method);
+			return not_found(c, "org.varlink.service.MethodNotFound", "method", method);
+		snprintf(iface, sizeof(iface), "%.*s", dot ? (int)(dot - method) : 255, method);
+		return not_found(c, "org.varlink.service.InterfaceNotFound", "interface", iface);
 	}
 	method += strlen(IFACE) + 1;
 	if (!strcmp(method, "Start"))
@@ -392,12 +498,12 @@ void methods_call(struct daemon *d, struct client *c, const char *method,
 	if (!strcmp(method, "Decide"))
 		return decide(d, c, params);
 	if (!strcmp(method, "List"))
-		return list(d, c, params);
+		return list(d, c, params, more);
 	if (!strcmp(method, "Result"))
 		return result(d, c, params);
 	if (!strcmp(method, "Resume"))
 		return resume(d, c, params);
 	if (!strcmp(method, "Discard"))
 		return discard(d, c, params);
-	error_msg(c, "org.varlink.service.MethodNotFound", method);
+	not_found(c, "org.varlink.service.MethodNotFound", "method", method - strlen(IFACE) - 1);
 }

@@ -6,7 +6,11 @@
  * "oneway": bool}; a reply is {"parameters": {...}, "continues": bool} or
  * {"error": "iface.Error", "parameters": {...}}. The peer's credentials
  * (SO_PEERCRED, SO_PEERGROUPS) decide access: root, the daemon's own user,
- * or a member of socket_group. docs/biounitd.md lists every call.
+ * or a member of socket_group. A connection must send its first complete
+ * message within FIRST_MESSAGE_MS and is closed after IDLE_MS without one
+ * or a reply read (not while it follows a session); the last RESERVED_CLIENTS slots are kept
+ * for root, the daemon's user and operator_group. docs/biounitd.md lists
+ * every call.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,10 +25,18 @@
 #include <unistd.h>
 
 #include "biounitd.h"
+#include "message.h"
 
 #define MAX_MESSAGE (64 * 1024)
+/* the input buffer: one whole message and its NUL, and some of the next */
+#define IN_BUF (MAX_MESSAGE + 1 + 4095)
 #define MAX_OUTPUT (4 * 1024 * 1024)
+/* a stream (List with more) is continued while less than this is queued */
+#define STREAM_LOW_WATER (64 * 1024)
 #define MAX_CLIENTS 32
+#define RESERVED_CLIENTS 4
+#define FIRST_MESSAGE_MS 10000
+#define IDLE_MS 300000
 
 struct client {
 	struct server *srv;
@@ -32,33 +44,112 @@ struct client {
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
+	bool privileged;		/* may use the reserved slots */
 	char *in;
 	size_t inlen, incap;
 	char *out;
 	size_t outlen, outcap;
 	char follow[BIOUNIT_SESSION_ID_MAX + 1];
 	bool closing;
+	uint64_t connected_ms;
+	uint64_t last_ms;		/* the last complete message (0: none yet) */
+	uint64_t partial_ms;		/* when the message now being received began */
+	/* a reply stream in progress (client_stream()) */
+	client_stream_fn stream;
+	void *stream_state;
+	void (*stream_free)(void *);
 	struct client *next;
 };
 
 struct server {
 	int lfd;
 	struct daemon *d;
-	gid_t gid;
-	bool have_gid;
+	gid_t gid, op_gid;
+	bool have_gid, have_op_gid;
 	char path[108];
+	dev_t sock_dev;			/* the socket file we made: only that one is unlinked */
+	ino_t sock_ino;
 	struct client *clients;
 	size_t nclients;
+	uint64_t first_ms, idle_ms;
+	struct log_limit refused_log, busy_log, timeout_log;
 	/* the clients in the order of the last server_pollfds() */
 	struct client *polled[MAX_CLIENTS];
 	size_t npolled;
 };
 
+/* test builds only (docs/biounitd.md): shorter deadlines, so a test need not wait 10 s */
+static uint64_t hook_ms(const char *name, uint64_t dflt)
+{
+#ifdef BIOUNITD_TEST_HOOKS
+	const char *v = getenv(name);
+
+	if (v && *v)
+		return strtoull(v, NULL, 10);
+#else
+	(void)name;
+#endif
+	return dflt;
+}
+
+static int lookup_group(const char *name, const char *key, gid_t *gid, bool *have)
+{
+	struct group *gr;
+
+	*have = false;
+	if (!name[0])
+		return 0;
+	errno = 0;
+	gr = getgrnam(name);
+	if (!gr) {
+		log_msg(LOG_WARN_, "%s \"%s\" does not exist%s%s: only root and the daemon's user "
+			"(uid %u) get in by it", key, name, errno ? ": " : "",
+			errno ? strerror(errno) : "", (unsigned int)geteuid());
+		return -ENOENT;
+	}
+	*gid = gr->gr_gid;
+	*have = true;
+	return 0;
+}
+
+/*
+ * Nothing is unlinked but a stale socket: a socket someone answers on is
+ * another daemon's, and any other file is not ours to remove.
+ */
+static int clear_socket_path(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, r;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode)) {
+		log_msg(LOG_ERR_, "control socket %s: the path exists and is not a socket; "
+			"not removed (give another socket_path or remove it)", path);
+		return -EEXIST;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;
+	close(fd);
+	if (r == 0) {
+		log_msg(LOG_ERR_, "control socket %s is in use by another process (another "
+			"biounitd?); not taken over", path);
+		return -EADDRINUSE;
+	}
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
 int server_open(struct server **out, const struct config *cfg, struct daemon *d)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct server *s;
-	struct group *gr;
+	struct stat st;
 	char dir[108], *slash;
 	int r;
 
@@ -66,12 +157,11 @@ int server_open(struct server **out, const struct config *cfg, struct daemon *d)
 	if (!s)
 		return -ENOMEM;
 	s->d = d;
+	s->first_ms = hook_ms("BIOUNITD_TEST_FIRST_MESSAGE_MS", FIRST_MESSAGE_MS);
+	s->idle_ms = hook_ms("BIOUNITD_TEST_IDLE_MS", IDLE_MS);
 	snprintf(s->path, sizeof(s->path), "%s", cfg->socket_path);
-	gr = getgrnam(cfg->socket_group);
-	if (gr) {
-		s->gid = gr->gr_gid;
-		s->have_gid = true;
-	}
+	lookup_group(cfg->socket_group, "socket_group", &s->gid, &s->have_gid);
+	lookup_group(cfg->operator_group, "operator_group", &s->op_gid, &s->have_op_gid);
 	/* the socket's directory (systemd's RuntimeDirectory makes it too) */
 	snprintf(dir, sizeof(dir), "%s", cfg->socket_path);
 	slash = strrchr(dir, '/');
@@ -83,6 +173,11 @@ int server_open(struct server **out, const struct config *cfg, struct daemon *d)
 			return r;
 		}
 	}
+	r = clear_socket_path(cfg->socket_path);
+	if (r) {
+		free(s);
+		return r;
+	}
 	s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s->lfd < 0) {
 		r = -errno;
@@ -90,13 +185,15 @@ int server_open(struct server **out, const struct config *cfg, struct daemon *d)
 		return r;
 	}
 	memcpy(sa.sun_path, cfg->socket_path, strlen(cfg->socket_path) + 1);
-	unlink(cfg->socket_path);
-	if (bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(s->lfd, 16)) {
+	if (bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(s->lfd, 16) ||
+	    lstat(cfg->socket_path, &st)) {
 		r = -errno;
 		close(s->lfd);
 		free(s);
 		return r;
 	}
+	s->sock_dev = st.st_dev;
+	s->sock_ino = st.st_ino;
 	/* the kernel decides access first: owner and group only */
 	if (chmod(cfg->socket_path, 0660))
 		log_msg(LOG_WARN_, "chmod %s: %s", cfg->socket_path, strerror(errno));
@@ -106,8 +203,18 @@ int server_open(struct server **out, const struct config *cfg, struct daemon *d)
 	return 0;
 }
 
+static void stream_end(struct client *c)
+{
+	if (c->stream_free)
+		c->stream_free(c->stream_state);
+	c->stream = NULL;
+	c->stream_state = NULL;
+	c->stream_free = NULL;
+}
+
 static void client_free(struct client *c)
 {
+	stream_end(c);
 	close(c->fd);
 	free(c->in);
 	free(c->out);
@@ -117,6 +224,7 @@ static void client_free(struct client *c)
 void server_close(struct server *s)
 {
 	struct client *c, *n;
+	struct stat st;
 
 	if (!s)
 		return;
@@ -125,7 +233,9 @@ void server_close(struct server *s)
 		client_free(c);
 	}
 	close(s->lfd);
-	unlink(s->path);
+	/* only the socket this daemon made: not one another daemon has put there since */
+	if (lstat(s->path, &st) == 0 && st.st_dev == s->sock_dev && st.st_ino == s->sock_ino)
+		unlink(s->path);
 	free(s);
 }
 
@@ -134,30 +244,36 @@ uid_t client_uid(const struct client *c)
 	return c->uid;
 }
 
+static bool peer_in_group(int fd, gid_t primary, gid_t gid)
+{
+	gid_t groups[256];
+	socklen_t glen = sizeof(groups);
+	size_t i;
+
+	if (primary == gid)
+		return true;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0)
+		for (i = 0; i < glen / sizeof(gid_t); i++)
+			if (groups[i] == gid)
+				return true;
+	return false;
+}
+
 static bool peer_allowed(struct server *s, int fd, struct client *c)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
-	gid_t groups[64];
-	socklen_t glen = sizeof(groups);
-	size_t i;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
 		return false;
 	c->uid = cred.uid;
 	c->gid = cred.gid;
 	c->pid = cred.pid;
-	if (cred.uid == 0 || cred.uid == geteuid())
+	c->privileged = cred.uid == 0 || cred.uid == geteuid() ||
+			(s->have_op_gid && peer_in_group(fd, cred.gid, s->op_gid));
+	if (c->privileged)
 		return true;
-	if (!s->have_gid)
-		return false;
-	if (cred.gid == s->gid)
-		return true;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0)
-		for (i = 0; i < glen / sizeof(gid_t); i++)
-			if (groups[i] == s->gid)
-				return true;
-	return false;
+	return s->have_gid && peer_in_group(fd, cred.gid, s->gid);
 }
 
 static void flush_out(struct client *c)
@@ -174,20 +290,13 @@ static void flush_out(struct client *c)
 		}
 		memmove(c->out, c->out + n, c->outlen - (size_t)n);
 		c->outlen -= (size_t)n;
+		if (c->last_ms)
+			c->last_ms = now_ms();	/* it reads: not idle */
 	}
 }
 
-static void send_message(struct client *c, const char *msg)
+static void queue_message(struct client *c, const char *msg, size_t n)
 {
-	size_t n = strlen(msg) + 1;
-
-	if (c->closing)
-		return;
-	if (c->outlen + n > MAX_OUTPUT) {
-		log_msg(LOG_WARN_, "client pid %d does not read its replies; closing it", (int)c->pid);
-		c->closing = true;
-		return;
-	}
 	if (c->outlen + n > c->outcap) {
 		size_t cap = c->outcap ? c->outcap : 4096;
 		char *p;
@@ -196,6 +305,8 @@ static void send_message(struct client *c, const char *msg)
 			cap *= 2;
 		p = realloc(c->out, cap);
 		if (!p) {
+			log_msg(LOG_ERR_, "client pid %d: out of memory for a reply; closing it",
+				(int)c->pid);
 			c->closing = true;
 			return;
 		}
@@ -205,6 +316,31 @@ static void send_message(struct client *c, const char *msg)
 	memcpy(c->out + c->outlen, msg, n);	/* with its NUL: the message end */
 	c->outlen += n;
 	flush_out(c);
+}
+
+static void send_message(struct client *c, const char *msg)
+{
+	static const char too_big[] = "{\"error\":\"" BIOUNITD_INTERFACE ".InternalError\","
+		"\"parameters\":{\"message\":\"the reply is larger than 4 MiB\"}}";
+	size_t n = strlen(msg) + 1;
+
+	if (c->closing)
+		return;
+	if (n > MAX_OUTPUT) {
+		/* a bug of ours, not the client's: say so, and answer all the same */
+		log_msg(LOG_ERR_, "a reply of %zu bytes to client pid %d is larger than the "
+			"4 MiB limit of one message; sent InternalError instead", n - 1, (int)c->pid);
+		msg = too_big;
+		n = sizeof(too_big);
+	}
+	if (c->outlen + n > MAX_OUTPUT) {
+		log_msg(LOG_WARN_, "client pid %d (uid %u) has not read %zu bytes of replies "
+			"(at most 4 MiB are kept for a client); closing it", (int)c->pid,
+			(unsigned int)c->uid, c->outlen);
+		c->closing = true;
+		return;
+	}
+	queue_message(c, msg, n);
 }
 
 void client_reply(struct client *c, const char *params_json, bool continues)
@@ -243,6 +379,14 @@ void client_follow(struct client *c, const char *session_id)
 	snprintf(c->follow, sizeof(c->follow), "%s", session_id);
 }
 
+void client_stream(struct client *c, client_stream_fn next, void *state, void (*release)(void *))
+{
+	stream_end(c);
+	c->stream = next;
+	c->stream_state = state;
+	c->stream_free = release;
+}
+
 void server_broadcast(struct server *s, const char *session_id, const char *status_json,
 		      bool last)
 {
@@ -266,69 +410,87 @@ void server_broadcast(struct server *s, const char *session_id, const char *stat
 	free(params);
 }
 
+void client_error_msg(struct client *c, const char *error, const char *message)
+{
+	struct json_buf b = { 0 };
+	char *p;
+
+	jb_raw(&b, "{\"message\":");
+	jb_str(&b, message);
+	jb_raw(&b, "}");
+	p = jb_finish(&b, NULL);
+	client_error(c, error, p ? p : "{}");
+	free(p);
+}
+
+static void malformed(struct client *c, const char *why)
+{
+	client_error_msg(c, BIOUNITD_INTERFACE ".MalformedMessage", why);
+}
+
 static void handle_message(struct server *s, struct client *c, const char *msg, size_t len)
 {
-	struct json_value *root = NULL;
-	const struct json_value *params, *more_v, *oneway_v;
-	const char *method;
-	struct json_value empty = { .type = JSON_OBJECT };
-	bool more = false, oneway = false;
+	struct vl_call call;
+	const char *why;
 
-	if (json_parse(msg, len, &root) || root->type != JSON_OBJECT) {
-		client_error(c, BIOUNITD_INTERFACE ".MalformedMessage",
-			     "{\"message\":\"not a JSON object\"}");
-		json_free(root);
-		return;
-	}
-	if (json_get_string(root, "method", &method)) {
-		client_error(c, BIOUNITD_INTERFACE ".MalformedMessage",
-			     "{\"message\":\"no method string\"}");
-		json_free(root);
-		return;
-	}
-	params = json_get(root, "parameters");
-	more_v = json_get(root, "more");
-	oneway_v = json_get(root, "oneway");
-	if ((params && params->type != JSON_OBJECT && params->type != JSON_NULL) ||
-	    (more_v && more_v->type != JSON_BOOL) || (oneway_v && oneway_v->type != JSON_BOOL)) {
-		client_error(c, BIOUNITD_INTERFACE ".MalformedMessage",
-			     "{\"message\":\"parameters must be an object, more and oneway booleans\"}");
-		json_free(root);
-		return;
-	}
-	if (!params || params->type == JSON_NULL)
-		params = &empty;
-	more = more_v && more_v->boolean;
-	oneway = oneway_v && oneway_v->boolean;
-	if (oneway) {
+	if (vl_call_parse(msg, len, &call, &why))
+		return malformed(c, why);
+	if (call.oneway)
 		/* nothing of ours is fire-and-forget: every call answers */
-		client_error(c, BIOUNITD_INTERFACE ".MalformedMessage",
-			     "{\"message\":\"oneway calls are not supported\"}");
-		json_free(root);
-		return;
+		malformed(c, "oneway calls are not supported");
+	else
+		methods_call(s->d, c, call.method, call.params, call.more);
+	vl_call_free(&call);
+}
+
+/* one complete message from the input buffer handled; false when there is none */
+static bool next_message(struct server *s, struct client *c)
+{
+	char *nul = c->inlen ? memchr(c->in, '\0', c->inlen) : NULL;
+	size_t mlen;
+
+	if ((nul && nul - c->in > MAX_MESSAGE) || (!nul && c->inlen > MAX_MESSAGE)) {
+		malformed(c, "message longer than 65536 bytes");
+		c->closing = true;
+		return false;
 	}
-	methods_call(s->d, c, method, params, more);
-	json_free(root);
+	if (!nul)
+		return false;
+	mlen = (size_t)(nul - c->in);
+	c->last_ms = now_ms();
+	handle_message(s, c, c->in, mlen);
+	memmove(c->in, nul + 1, c->inlen - mlen - 1);
+	c->inlen -= mlen + 1;
+	c->partial_ms = c->last_ms;
+	return true;
+}
+
+/* continue a reply stream while the queue is short; then the calls waiting, in order */
+static void client_work(struct server *s, struct client *c)
+{
+	for (;;) {
+		while (c->stream && !c->closing && c->outlen < STREAM_LOW_WATER) {
+			if (!c->stream(s->d, c, c->stream_state)) {
+				stream_end(c);
+				c->partial_ms = now_ms();	/* what waited starts its clock now */
+			}
+		}
+		if (c->stream || c->closing || !next_message(s, c))
+			return;
+	}
 }
 
 static void client_read(struct server *s, struct client *c)
 {
-	for (;;) {
+	while (!c->closing && c->inlen < IN_BUF) {
 		ssize_t n;
-		char *nul;
 
-		if (c->incap - c->inlen < 4096) {
+		if (c->incap < IN_BUF && c->incap - c->inlen < 4096) {
 			size_t cap = c->incap ? c->incap * 2 : 8192;
 			char *p;
 
-			if (cap > MAX_MESSAGE + 8192)
-				cap = MAX_MESSAGE + 8192;
-			if (cap <= c->incap) {
-				client_error(c, BIOUNITD_INTERFACE ".MalformedMessage",
-					     "{\"message\":\"message longer than 65536 bytes\"}");
-				c->closing = true;
-				return;
-			}
+			if (cap > IN_BUF)
+				cap = IN_BUF;
 			p = realloc(c->in, cap);
 			if (!p) {
 				c->closing = true;
@@ -346,29 +508,41 @@ static void client_read(struct server *s, struct client *c)
 			c->closing = true;
 			return;
 		}
+		if (!c->inlen)
+			c->partial_ms = now_ms();
 		c->inlen += (size_t)n;
-		while (!c->closing && (nul = memchr(c->in, '\0', c->inlen))) {
-			size_t mlen = (size_t)(nul - c->in);
-
-			handle_message(s, c, c->in, mlen);
-			memmove(c->in, nul + 1, c->inlen - mlen - 1);
-			c->inlen -= mlen + 1;
-		}
-		if (c->inlen > MAX_MESSAGE) {
-			client_error(c, BIOUNITD_INTERFACE ".MalformedMessage",
-				     "{\"message\":\"message longer than 65536 bytes\"}");
-			c->closing = true;
-			return;
-		}
+		client_work(s, c);
 	}
+}
+
+/* "; N more ... were not logged" after a pause of the rate limit, else "" */
+static const char *left_out(unsigned int dropped, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (dropped)
+		snprintf(buf, len, "; %u more like it in the last minute were not logged", dropped);
+	return buf;
+}
+
+static void refuse(struct client *c, const char *error, const char *params)
+{
+	char buf[512];
+
+	client_error(c, error, params);
+	/* a close with unread input would reset the connection and lose the reply */
+	while (recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+	shutdown(c->fd, SHUT_WR);
+	client_free(c);
 }
 
 static void accept_clients(struct server *s)
 {
 	for (;;) {
 		int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		unsigned int dropped;
 		struct client *c;
-		char drain[512];
+		char more[80];
 
 		if (fd < 0)
 			return;
@@ -379,27 +553,82 @@ static void accept_clients(struct server *s)
 		}
 		c->fd = fd;
 		c->srv = s;
+		c->connected_ms = now_ms();
 		if (!peer_allowed(s, fd, c)) {
-			log_msg(LOG_WARN_, "refused a client: uid %u gid %u pid %d",
-				(unsigned int)c->uid, (unsigned int)c->gid, (int)c->pid);
-			client_error(c, BIOUNITD_INTERFACE ".PermissionDenied",
-				     "{\"message\":\"root, the daemon's user or the socket group only\"}");
-			/* a close with unread input would reset the connection and lose the reply */
-			while (recv(fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
-				;
-			shutdown(fd, SHUT_WR);
-			client_free(c);
+			if (log_allow(&s->refused_log, c->connected_ms, &dropped))
+				log_msg(LOG_WARN_, "refused a client: uid %u gid %u pid %d (not root, "
+					"the daemon's user or socket_group)%s", (unsigned int)c->uid,
+					(unsigned int)c->gid, (int)c->pid,
+					left_out(dropped, more, sizeof(more)));
+			refuse(c, BIOUNITD_INTERFACE ".PermissionDenied",
+			       "{\"message\":\"root, the daemon's user or the socket group only\"}");
 			continue;
 		}
-		if (s->nclients >= MAX_CLIENTS) {
-			client_error(c, BIOUNITD_INTERFACE ".Busy",
-				     "{\"message\":\"too many clients\"}");
-			client_free(c);
+		if (s->nclients >= MAX_CLIENTS ||
+		    (s->nclients >= MAX_CLIENTS - RESERVED_CLIENTS && !c->privileged)) {
+			if (log_allow(&s->busy_log, c->connected_ms, &dropped))
+				log_msg(LOG_WARN_, "too many clients (%zu): refused uid %u pid %d%s",
+					s->nclients, (unsigned int)c->uid, (int)c->pid,
+					left_out(dropped, more, sizeof(more)));
+			refuse(c, BIOUNITD_INTERFACE ".Busy",
+			       "{\"message\":\"too many clients; the last slots are kept for root, "
+			       "the daemon's user and operator_group\"}");
 			continue;
 		}
 		c->next = s->clients;
 		s->clients = c;
 		s->nclients++;
+	}
+}
+
+/* when @c is closed for saying nothing, UINT64_MAX for never */
+static uint64_t client_deadline(const struct server *s, const struct client *c)
+{
+	uint64_t d = UINT64_MAX;
+
+	if (!c->last_ms)
+		d = c->connected_ms + s->first_ms;
+	else if (!c->follow[0] || c->stream)
+		d = c->last_ms + s->idle_ms;	/* a stream not read on for that long too */
+	/* a message begun is finished quickly (calls queued behind a stream just wait) */
+	if (c->inlen && !c->stream && c->partial_ms + s->first_ms < d)
+		d = c->partial_ms + s->first_ms;
+	return d;
+}
+
+int server_timeout_ms(struct server *s)
+{
+	uint64_t now = now_ms(), first = UINT64_MAX;
+	struct client *c;
+
+	for (c = s->clients; c; c = c->next) {
+		uint64_t d = client_deadline(s, c);
+
+		if (d < first)
+			first = d;
+	}
+	if (first == UINT64_MAX)
+		return -1;
+	return first <= now ? 0 : first - now > 600000 ? 600000 : (int)(first - now);
+}
+
+static void expire_clients(struct server *s)
+{
+	uint64_t now = now_ms();
+	unsigned int dropped;
+	struct client *c;
+	char more[80];
+
+	for (c = s->clients; c; c = c->next) {
+		if (c->closing || client_deadline(s, c) > now)
+			continue;
+		if (log_allow(&s->timeout_log, now, &dropped))
+			log_msg(LOG_INFO_, "client pid %d (uid %u): %s; closing it%s", (int)c->pid,
+				(unsigned int)c->uid,
+				c->inlen ? "a message was not finished in time" :
+				c->last_ms ? "idle too long" : "no message in time after connecting",
+				left_out(dropped, more, sizeof(more)));
+		c->closing = true;
 	}
 }
 
@@ -413,8 +642,11 @@ size_t server_pollfds(struct server *s, struct pollfd *fds, size_t max)
 	fds[n++] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
 	s->npolled = 0;
 	for (c = s->clients; c && n < max && s->npolled < MAX_CLIENTS; c = c->next) {
-		fds[n++] = (struct pollfd){ .fd = c->fd,
-					    .events = (short)(POLLIN | (c->outlen ? POLLOUT : 0)) };
+		short ev = c->outlen ? POLLOUT : 0;
+
+		if (c->inlen < IN_BUF)
+			ev |= POLLIN;	/* a full buffer waits for the calls before it */
+		fds[n++] = (struct pollfd){ .fd = c->fd, .events = ev };
 		s->polled[s->npolled++] = c;
 	}
 	return n;
@@ -427,13 +659,18 @@ void server_dispatch(struct server *s, const struct pollfd *fds, size_t n)
 
 	for (i = 1; i < n && i - 1 < s->npolled; i++) {
 		c = s->polled[i - 1];
-		if (fds[i].revents & POLLOUT)
+		if (fds[i].revents & POLLOUT) {
 			flush_out(c);
+			client_work(s, c);
+		}
 		if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
 			client_read(s, c);
+		if ((fds[i].revents & (POLLHUP | POLLERR)) && c->inlen >= IN_BUF)
+			c->closing = true;	/* gone while we were busy with it */
 	}
 	if (n && (fds[0].revents & POLLIN))
 		accept_clients(s);
+	expire_clients(s);
 	for (pp = &s->clients; (c = *pp);) {
 		if (c->closing) {
 			*pp = c->next;

@@ -3,7 +3,9 @@
  * setjmp error path itself). Transparent pixels are composited onto white. */
 #include <errno.h>
 #include <png.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "image_internal.h"
 
@@ -47,6 +49,7 @@ out_free:
 int biounit_image_save_png(const struct biounit_image_view *v, const char *path)
 {
 	png_image pi;
+	FILE *f;
 	int ret = biounit_image_view_check(v);
 
 	if (ret)
@@ -58,7 +61,18 @@ int biounit_image_save_png(const struct biounit_image_view *v, const char *path)
 	pi.width = v->width;
 	pi.height = v->height;
 	pi.format = v->format == BIOUNIT_PIX_RGB24 ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
-	if (!png_image_write_to_file(&pi, path, 0, v->data, (png_int_32)v->stride, NULL))
-		return -EIO;
-	return 0;
+	/* the file opened here, so that its errno (EACCES, ENOENT, ENOSPC...) is told */
+	f = fopen(path, "wbe");
+	if (!f)
+		return -errno;
+	errno = 0;
+	if (!png_image_write_to_stdio(&pi, f, 0, v->data, (png_int_32)v->stride, NULL))
+		ret = errno ? -errno : -EIO;
+	if (!ret && fflush(f))
+		ret = -errno;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (ret)
+		unlink(path);
+	return ret;
 }

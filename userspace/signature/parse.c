@@ -16,7 +16,7 @@
 #include "signature_internal.h"
 #include "../image/read_file.h"
 
-#define MAX_FILE (64u << 20)
+#define MAX_FILE BIOUNIT_SIGNATURE_MAX_FILE
 
 /* Reads up to @max decimal integers from [p, end); returns how many, -1 on
  * anything else on the line or a value out of int64 range. */

@@ -107,7 +107,10 @@ int biounit_image_encode_jpeg(const struct biounit_image_view *v, int quality, u
  */
 int biounit_image_save_jpeg(const struct biounit_image_view *v, const char *path, int quality);
 
-/** biounit_image_save_png() - Write @v as an 8-bit PNG (grey or RGB). */
+/**
+ * biounit_image_save_png() - Write @v as an 8-bit PNG (grey or RGB).
+ * Return: 0, -EINVAL (bad view), or a negative errno from the file (nothing left of it).
+ */
 int biounit_image_save_png(const struct biounit_image_view *v, const char *path);
 
 /** biounit_image_free() - Free @img; NULL is allowed. */

@@ -21,6 +21,8 @@ extern "C" {
 
 /** Most samples a signature may hold (10 minutes at 200 Hz). */
 #define BIOUNIT_SIGNATURE_MAX_SAMPLES 120000u
+/** Largest pen-sample file biounit_signature_load() reads. */
+#define BIOUNIT_SIGNATURE_MAX_FILE (64u << 20)
 
 /** The signing box in pad units, and the pad's scales. */
 struct biounit_signature_box {
@@ -63,7 +65,12 @@ int biounit_signature_add(struct biounit_signature *sig,
 int biounit_signature_parse(const char *buf, size_t len, struct biounit_signature **out,
 			    unsigned int *line);
 
-/** biounit_signature_load() - biounit_signature_parse() of a file; also -ENOENT etc. */
+/**
+ * biounit_signature_load() - biounit_signature_parse() of a file.
+ * Return: as biounit_signature_parse() (*@line >= 1 with -EINVAL), or -EINVAL
+ * with *@line 0 (not a regular file), -EISDIR, -EFBIG (larger than
+ * BIOUNIT_SIGNATURE_MAX_FILE), -ENOENT and the file's other errors.
+ */
 int biounit_signature_load(const char *path, struct biounit_signature **out, unsigned int *line);
 
 /** biounit_signature_free() - Free @sig; NULL is allowed. */

@@ -72,9 +72,17 @@ int biounit_quality_signature_main(int argc, char **argv)
 	unsigned int line;
 	int ret = biounit_signature_load(file, &sig, &line);
 	if (ret) {
-		if (ret == -EINVAL)
+		if (ret == -EINVAL && line)
 			fprintf(stderr, "biounit-quality signature: %s: not a biounit-signature file "
 					"(line %u is wrong or missing)\n", file, line);
+		else if (ret == -EINVAL || ret == -EISDIR)
+			fprintf(stderr, "biounit-quality signature: %s: not a regular file\n", file);
+		else if (ret == -E2BIG)
+			fprintf(stderr, "biounit-quality signature: %s: more than %u samples\n", file,
+				BIOUNIT_SIGNATURE_MAX_SAMPLES);
+		else if (ret == -EFBIG)
+			fprintf(stderr, "biounit-quality signature: %s: larger than %u MiB\n", file,
+				BIOUNIT_SIGNATURE_MAX_FILE >> 20);
 		else
 			fprintf(stderr, "biounit-quality signature: %s: %s\n", file,
 				ret == -ENOENT ? "no such file" : strerror(-ret));
@@ -94,8 +102,12 @@ int biounit_quality_signature_main(int argc, char **argv)
 			biounit_image_free(img);
 		}
 		if (ret) {
-			fprintf(stderr, "biounit-quality signature: %s: %s\n", render,
-				ret == -ENODATA ? "no ink to render" : strerror(-ret));
+			if (ret == -ENODATA)
+				fprintf(stderr, "biounit-quality signature: %s: no ink to render\n",
+					file);
+			else
+				fprintf(stderr, "biounit-quality signature: cannot write %s: %s\n",
+					render, strerror(-ret));
 			biounit_signature_free(sig);
 			return 2;
 		}

@@ -25,6 +25,8 @@
 #include "../../session/json.h"
 
 #define IFACE "nl.ind.biounit.Session"
+/* biounitd sends no message longer than 4 MiB (docs/biounitd.md) */
+#define MAX_REPLY (4u << 20)
 
 struct conn {
 	int fd;
@@ -40,12 +42,18 @@ static int conn_open(struct conn *c)
 	if (!path || !*path)
 		path = "/run/biounitd/control.socket";
 	memset(c, 0, sizeof(*c));
-	if (strlen(path) >= sizeof(sa.sun_path))
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "biounitctl: the socket path %s%s is %zu bytes long; a Unix socket "
+			"path has at most %zu\n", getenv("BIOUNITD_SOCKET") ? "in BIOUNITD_SOCKET " : "",
+			path, strlen(path), sizeof(sa.sun_path) - 1);
 		return -ENAMETOOLONG;
+	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0)
-		return -errno;
+	if (c->fd < 0) {
+		fprintf(stderr, "biounitctl: socket: %s\n", strerror(errno));
+		return -1;
+	}
 	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		int r = -errno;
 
@@ -79,7 +87,7 @@ static int conn_send(struct conn *c, const char *msg)
 	return 0;
 }
 
-/* the next message, parsed */
+/* the next message, parsed; -EMSGSIZE for one longer than MAX_REPLY */
 static int conn_recv(struct conn *c, struct json_value **out)
 {
 	for (;;) {
@@ -94,6 +102,8 @@ static int conn_recv(struct conn *c, struct json_value **out)
 			c->len -= mlen + 1;
 			return r;
 		}
+		if (c->len > MAX_REPLY)
+			return -EMSGSIZE;
 		if (c->cap - c->len < 4096) {
 			char *p = realloc(c->buf, c->cap + 65536);
 
@@ -131,7 +141,8 @@ static int call(struct conn *c, const char *method, const char *params, bool mor
 	if (!r)
 		r = conn_recv(c, reply);
 	if (r) {
-		fprintf(stderr, "biounitctl: %s: %s\n", method, strerror(-r));
+		fprintf(stderr, "biounitctl: %s: %s\n", method, r == -EMSGSIZE ?
+			"the reply is longer than 4 MiB (not biounitd?)" : strerror(-r));
 		return r;
 	}
 	if (json_get_string(*reply, "error", &err) == 0) {
@@ -155,6 +166,30 @@ static int call(struct conn *c, const char *method, const char *params, bool mor
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * The stream of replies of a call made with more: frees *@reply (handled)
+ * and reads the next one. 1 when there is one, 0 after the last, -errno
+ * (said, for @what) on an error.
+ */
+static int stream_next(struct conn *c, struct json_value **reply, const char *what)
+{
+	bool cont = false;
+	int r;
+
+	json_get_bool(*reply, "continues", &cont);
+	json_free(*reply);
+	*reply = NULL;
+	if (!cont)
+		return 0;
+	r = conn_recv(c, reply);
+	if (r) {
+		fprintf(stderr, "biounitctl: %s: %s\n", what, r == -EMSGSIZE ?
+			"a reply is longer than 4 MiB (not biounitd?)" : strerror(-r));
+		return r;
+	}
+	return 1;
 }
 
 static const char *str(const struct json_value *o, const char *key)
@@ -278,18 +313,13 @@ static int cmd_follow(const char *id)
 	free(params);
 	while (r == 0) {
 		const struct json_value *st = json_get(json_get(reply, "parameters"), "status");
-		bool cont = false;
 
 		if (st)
 			progress_line(st);
-		json_get_bool(reply, "continues", &cont);
-		json_free(reply);
-		reply = NULL;
-		if (!cont)
+		r = stream_next(&c, &reply, "follow");
+		if (r <= 0)
 			break;
-		r = conn_recv(&c, &reply);
-		if (r)
-			fprintf(stderr, "biounitctl: follow: %s\n", strerror(-r));
+		r = 0;
 	}
 	json_free(reply);
 	conn_close(&c);
@@ -360,28 +390,33 @@ static int cmd_show(const char *id)
 	return r ? 1 : 0;
 }
 
+/* List with more: one reply per session, then one with the count */
 static int cmd_list_sessions(void)
 {
 	struct json_value *reply = NULL;
-	const struct json_value *v;
+	const struct json_value *st;
 	struct conn c;
-	size_t i;
 	int r;
 
 	if (conn_open(&c))
 		return 1;
-	r = call(&c, IFACE ".List", "{}", false, &reply);
-	if (r == 0) {
-		v = json_get(json_get(reply, "parameters"), "sessions");
-		printf("%-20s %-10s %-10s %-7s %s\n", "SESSION", "STATE", "STEP", "ACTIVE", "APPOINTMENT HASH");
-		for (i = 0; v && i < v->count; i++) {
-			bool active = false;
+	r = call(&c, IFACE ".List", "{}", true, &reply);
+	if (r == 0)
+		printf("%-20s %-10s %-10s %-7s %s\n", "SESSION", "STATE", "STEP", "ACTIVE",
+		       "APPOINTMENT HASH");
+	while (r == 0) {
+		bool active = false;
 
-			json_get_bool(&v->items[i], "active", &active);
-			printf("%-20s %-10s %-10s %-7s %.16s\n", str(&v->items[i], "id"),
-			       str(&v->items[i], "state"), str(&v->items[i], "step"),
-			       active ? "yes" : "no", str(&v->items[i], "appointment_hash"));
+		st = json_get(json_get(reply, "parameters"), "status");
+		if (st) {
+			json_get_bool(st, "active", &active);
+			printf("%-20s %-10s %-10s %-7s %.16s\n", str(st, "id"), str(st, "state"),
+			       str(st, "step"), active ? "yes" : "no", str(st, "appointment_hash"));
 		}
+		r = stream_next(&c, &reply, "list");
+		if (r <= 0)
+			break;
+		r = 0;
 	}
 	json_free(reply);
 	conn_close(&c);
