@@ -143,6 +143,55 @@ static inline int bd_start(struct bd_env *e, const char *env_name, bool wait)
 	return wait ? -ETIMEDOUT : 0;
 }
 
+/*
+ * Starts biounitd with @env_name=1 and waits up to @ms for it to exit by
+ * itself: its exit status (> 0), or -ETIMEDOUT (then it is killed). The
+ * package is built on a worker thread, so a daemon told to exit after the
+ * outbox commit may answer calls before it does.
+ */
+static inline int bd_run_to_exit(struct bd_env *e, const char *env_name, int ms)
+{
+	int st, r = bd_start(e, env_name, false);
+
+	if (r)
+		return r;
+	for (; ms > 0; ms -= 20) {
+		if (waitpid(e->pid, &st, WNOHANG) == e->pid) {
+			e->pid = 0;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
+		hsvc_sleep_ms(20);
+	}
+	kill(e->pid, SIGKILL);
+	waitpid(e->pid, &st, 0);
+	e->pid = 0;
+	return -ETIMEDOUT;
+}
+
+/*
+ * Asks Status of @sid until its handoff.state is @state (up to @ms); the
+ * last reply (json_free() it), or NULL when the daemon does not answer.
+ */
+static inline struct json_value *bd_wait_handoff(const struct bd_env *e, const char *sid,
+						 const char *state, int ms)
+{
+	struct json_value *r = NULL;
+	char params[128];
+
+	snprintf(params, sizeof(params), "{\"id\":\"%s\"}", sid);
+	for (; ms >= 0; ms -= 50) {
+		const struct json_value *ho;
+
+		json_free(r);
+		r = bd_call(e, BD_IFACE ".Status", params);
+		ho = json_get(json_get(json_get(r, "parameters"), "status"), "handoff");
+		if (!strcmp(bd_str(ho, "state"), state))
+			break;
+		hsvc_sleep_ms(50);
+	}
+	return r;
+}
+
 /* sends @sig and reaps; its exit status (0: clean, also of leaks under SAN=1) */
 static inline int bd_stop(struct bd_env *e, int sig)
 {

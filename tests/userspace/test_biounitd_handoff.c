@@ -97,7 +97,7 @@ TEST_F(h, finished_session_committed_delivered_wiped)
 	snprintf(sdir, sizeof(sdir), "%s/sessions/%s", self->e.state, SID);
 
 	/* killed between the outbox commit and marking the session done */
-	ASSERT_EQ(99, bd_start(&self->e, "BIOUNITD_TEST_EXIT_AFTER_COMMIT", true));
+	ASSERT_EQ(99, bd_run_to_exit(&self->e, "BIOUNITD_TEST_EXIT_AFTER_COMMIT", 30000));
 	snprintf(path, sizeof(path), "%s/outbox.db", self->e.state);
 	ASSERT_EQ(0, stat(path, &sb));
 	EXPECT_EQ(0600, sb.st_mode & 0777);
@@ -260,7 +260,8 @@ TEST_F(h, no_ordering_url_packages_wait)
 		(int)getuid());
 	fclose(f);
 	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
-	r = bd_call(&self->e, IFACE ".Status", "{\"id\":\"" SID "\"}");
+	/* the builder thread commits the package; meanwhile the session says so */
+	r = bd_wait_handoff(&self->e, SID, "queued", 20000);
 	ho = json_get(json_get(json_get(r, "parameters"), "status"), "handoff");
 	EXPECT_STREQ("queued", bd_str(ho, "state"));
 	EXPECT_STREQ("no ordering_url", bd_str(ho, "waiting"));
@@ -299,7 +300,7 @@ TEST_F(h, photo_kept_below_the_rules_says_so)
 	ASSERT_EQ(0, bd_script_session_photo(self->e.state, SID, CODE,
 					     "neutral_expression,background"));
 	/* stopped after the commit: the package stays in the outbox to be read here */
-	ASSERT_EQ(99, bd_start(&self->e, "BIOUNITD_TEST_EXIT_AFTER_COMMIT", true));
+	ASSERT_EQ(99, bd_run_to_exit(&self->e, "BIOUNITD_TEST_EXIT_AFTER_COMMIT", 30000));
 	snprintf(path, sizeof(path), "%s/outbox.db", self->e.state);
 	ASSERT_EQ(0, biounit_outbox_open(path, &ob));
 	ASSERT_EQ(0, biounit_outbox_list(ob, BIOUNIT_OUTBOX_QUEUED, &ents, &n));
@@ -377,6 +378,21 @@ TEST_F(h, client_certificate_from_the_config)
 	EXPECT_EQ(0u, hsvc_log_count(&self->svc, "stored", NULL));
 	EXPECT_LE(1u, hsvc_log_count(&self->svc, "refused", "- 403 client-certificate"));
 	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
+	/* each failed attempt is in the daemon's log once, with the client's reason */
+	do {
+		size_t len = 0;
+		char *doc = (char *)hsvc_read(self->e.log, &len), *p;
+
+		ASSERT_NE(NULL, doc);
+		doc = realloc(doc, len + 1);
+		doc[len] = '\0';
+		p = strstr(doc, "delivery attempt 1 failed: HTTP 403 client-certificate: the client "
+			    "certificate is not signed by a CA trusted here; next attempt in ");
+		EXPECT_NE(NULL, p) TH_LOG("%s", doc);
+		EXPECT_TRUE(p && !strstr(p + 1, "delivery attempt 1 failed"));
+		EXPECT_EQ(NULL, strstr(doc, CODE));
+		free(doc);
+	} while (0);
 
 	/* the configuration put right: delivered at the next start, nothing requeued */
 	ASSERT_EQ(0, bd_write_conf(&self->e, &self->svc, self->svc.path[HP_CLIENT_CERT],

@@ -4,10 +4,13 @@
  * docs/handoff.md): a finished session, stored durably, becomes one signed
  * package (records through the record-format interface only, the unit's key)
  * committed to the outbox; only then is it marked done (handoff.json in its
- * directory) and reported finished. The poll loop sends due packages; after
- * the client's acknowledgement the session's biometric files are overwritten
- * and deleted and session.json is replaced by a receipt without biometric
- * data.
+ * directory) and its followers told the last word. Two worker threads
+ * (worker.c) do the slow parts, so that the poll loop never waits on them:
+ * the builder encodes, signs and commits a package, the sender posts due
+ * packages one at a time; each has its own outbox handle, and gives its
+ * finished job back to the loop, which alone touches the sessions. After the
+ * client's acknowledgement the session's biometric files are overwritten and
+ * deleted and session.json is replaced by a receipt without biometric data.
  *
  * Crash safety: the package id is derived from the unit key and the session
  * id, so a daemon killed between the outbox commit and handoff.json finds
@@ -37,12 +40,49 @@
 #define RETRY_COMMIT_MS 10000	/* a package that could not be committed is tried again */
 
 struct handoff {
-	struct biounit_key *key;
+	struct biounit_key *key;	/* signs on the builder's thread only */
 	uint8_t pk[BIOUNIT_PACKAGE_PUBKEY_SIZE];
-	struct biounit_outbox *ob;
+	struct biounit_outbox *ob;	/* the loop's: lists only */
+	struct biounit_outbox *build_ob, *send_ob;	/* one per worker (SQLite serialises them) */
 	const struct biounit_record_format *fmt;
+	struct worker *builder;		/* builds, encodes, signs and commits a package */
+	struct worker *sender;		/* posts one package (biounit_outbox_send_due()) */
 	uint64_t next_send_ms;		/* now_ms() when sending is due; UINT64_MAX: nothing queued */
 	uint64_t next_commit_ms;	/* retry of uncommitted packages; UINT64_MAX: none */
+};
+
+/*
+ * What the builder's thread reads and writes: copies, and handles nothing
+ * else uses meanwhile (the face checker and the store's directory are only
+ * read; the key and build_ob are the builder's).
+ */
+struct build_job {
+	const struct biounit_store *store;
+	const struct biounit_face_checker *face;
+	const struct biounit_record_format *fmt;
+	struct biounit_key *key;
+	struct biounit_outbox *ob;
+	struct biounit_session *m;	/* a copy of the finished session */
+	char sid[BIOUNIT_SESSION_ID_MAX + 1], ahash[65];
+	char serial[64], model[64];
+	uint8_t id[BIOUNIT_PACKAGE_ID_SIZE];
+	char idhex[BIOUNIT_PACKAGE_ID_HEX_SIZE];
+	/* the outcome */
+	int r;
+	bool already;			/* found in the outbox by its id */
+	size_t len;
+	char hash[BIOUNIT_PACKAGE_HASH_HEX_SIZE];
+};
+
+#define MAX_FAILED 4
+/* one sending pass on the sender's thread */
+struct send_job {
+	struct biounit_outbox *ob;
+	struct biounit_outbox_sender cfg;	/* its strings are the configuration's */
+	int r;
+	struct biounit_outbox_pass pass;
+	size_t nfailed;
+	struct biounit_outbox_entry failed[MAX_FAILED];	/* attempts of this pass that failed */
 };
 
 static const char *outcome_names[4] = { "photo", "right_hand", "left_hand", "signature" };
@@ -62,10 +102,10 @@ static int read_small(const char *path, char **out, size_t *len, size_t max)
 	return biounit_read_file(path, max, BIOUNIT_READ_NOFOLLOW, out, len);
 }
 
-static int load_image(struct daemon *d, const char *id, const char *name, struct biounit_image **out)
+static int load_image(const struct build_job *j, const char *name, struct biounit_image **out)
 {
 	char path[1400];
-	int r = biounit_store_file_path(d->store, id, name, false, path, sizeof(path));
+	int r = biounit_store_file_path(j->store, j->sid, name, false, path, sizeof(path));
 
 	return r ? r : biounit_image_load(path, out);
 }
@@ -141,10 +181,10 @@ static void recs_free(struct recs *R)
 	R->n = 0;
 }
 
-static int face_records(struct daemon *d, const char *sid, const struct biounit_capture *c,
+static int face_records(const struct build_job *j, const struct biounit_capture *c,
 			struct recs *R)
 {
-	const struct biounit_record_format *fmt = d->handoff->fmt;
+	const struct biounit_record_format *fmt = j->fmt;
 	struct biounit_face_record_params p;
 	struct biounit_face_record_out out;
 	struct biounit_face_landmark_point pts[BIOUNIT_FACE_LANDMARK_POINTS];
@@ -153,7 +193,7 @@ static int face_records(struct daemon *d, const char *sid, const struct biounit_
 	struct biounit_image *img;
 	int r;
 
-	r = load_image(d, sid, c->file, &img);
+	r = load_image(j, c->file, &img);
 	if (r)
 		return r;
 	memset(&p, 0, sizeof(p));
@@ -161,8 +201,8 @@ static int face_records(struct daemon *d, const char *sid, const struct biounit_
 	p.description.source_type = BIOUNIT_FACE_SRC_PHOTO_DIGITAL;
 	p.description.quality = 0;	/* the 2005 edition has no scale: our score is in the manifest */
 	/* the landmarks of the kept crop, when the face checker finds them again */
-	if (d->face && (ver = calloc(1, sizeof(*ver))) &&
-	    biounit_face_check(d->face, &p.portrait, ver) == 0 && ver->have_face) {
+	if (j->face && (ver = calloc(1, sizeof(*ver))) &&
+	    biounit_face_check(j->face, &p.portrait, ver) == 0 && ver->have_face) {
 		p.n_points = biounit_face_points_from_landmarks(ver->landmarks, pts);
 		p.points = pts;
 	}
@@ -184,10 +224,10 @@ static int face_records(struct daemon *d, const char *sid, const struct biounit_
 	return pr ? 0 : -E2BIG;
 }
 
-static int finger_record(struct daemon *d, const char *sid, const struct biounit_capture *c,
+static int finger_record(const struct build_job *j, const struct biounit_capture *c,
 			 struct recs *R)
 {
-	const struct biounit_record_format *fmt = d->handoff->fmt;
+	const struct biounit_record_format *fmt = j->fmt;
 	struct biounit_finger_view_input v;
 	struct biounit_finger_record_params p;
 	struct biounit_package_record *pr;
@@ -196,7 +236,7 @@ static int finger_record(struct daemon *d, const char *sid, const struct biounit
 	char name[32];
 	int r;
 
-	r = load_image(d, sid, c->file, &img);
+	r = load_image(j, c->file, &img);
 	if (r)
 		return r;
 	memset(&v, 0, sizeof(v));
@@ -222,10 +262,10 @@ static int finger_record(struct daemon *d, const char *sid, const struct biounit
 	return 0;
 }
 
-static int signature_records(struct daemon *d, const char *sid, const struct biounit_capture *c,
+static int signature_records(const struct build_job *j, const struct biounit_capture *c,
 			     struct recs *R)
 {
-	const struct biounit_record_format *fmt = d->handoff->fmt;
+	const struct biounit_record_format *fmt = j->fmt;
 	struct biounit_signature_record_params p;
 	struct biounit_signature_record_out out;
 	struct biounit_package_record *pr;
@@ -238,7 +278,7 @@ static int signature_records(struct daemon *d, const char *sid, const struct bio
 	if (l < 5 || strcmp(c->file + l - 4, ".png"))
 		return -ENOENT;
 	snprintf(name, sizeof(name), "%.*s.sig", (int)(l - 4), c->file);
-	r = biounit_store_file_path(d->store, sid, name, false, path, sizeof(path));
+	r = biounit_store_file_path(j->store, j->sid, name, false, path, sizeof(path));
 	if (!r)
 		r = biounit_signature_load(path, &sig, NULL);
 	if (r)
@@ -307,19 +347,16 @@ static int set_modality(struct biounit_package_builder *b, enum biounit_modality
 						    reason ? reason : "not taken");
 }
 
-/* the package of a finished session; 0 or -errno */
-static int build_package(struct daemon *d, struct dsession *ds, const uint8_t id[16],
-			 uint8_t **pkg, size_t *len)
+/* the package of a finished session, on the builder's thread; 0 or -errno */
+static int build_package(const struct build_job *j, uint8_t **pkg, size_t *len)
 {
-	struct handoff *h = d->handoff;
-	const struct biounit_session *s = ds->m;
-	const char *sid = biounit_session_id(s);
+	const struct biounit_session *s = j->m;
 	struct biounit_package_builder *b = NULL;
 	struct biounit_step_result res[4];
 	struct recs *R;
-	char serial[64], model[64], text[400];
+	char text[400];
 	int64_t real = (int64_t)realtime_ns(), mono = mono_ns();
-	int idx[4], order[4], n = 0, i, j, r;
+	int idx[4], order[4], n = 0, i, q, r;
 	size_t k;
 
 	R = calloc(1, sizeof(*R));
@@ -332,13 +369,12 @@ static int build_package(struct daemon *d, struct dsession *ds, const uint8_t id
 	r = biounit_package_builder_new(biounit_session_get_request(s)->appointment, &b);
 	if (r)
 		goto out;
-	engine_unit_ident(d->engine, serial, sizeof(serial), model, sizeof(model));
-	r = biounit_package_builder_set_unit(b, serial[0] ? serial : "unknown",
-					     model[0] ? model : "unknown");
+	r = biounit_package_builder_set_unit(b, j->serial[0] ? j->serial : "unknown",
+					     j->model[0] ? j->model : "unknown");
 	if (!r)
 		r = biounit_package_builder_set_software(b, "biounitd " BIOUNITD_VERSION);
 	if (!r)
-		r = biounit_package_builder_set_id(b, id);
+		r = biounit_package_builder_set_id(b, j->id);
 	if (!r)
 		r = biounit_package_builder_set_created(b, real, mono);
 	if (!r)
@@ -396,12 +432,12 @@ static int build_package(struct daemon *d, struct dsession *ds, const uint8_t id
 		if (kept(res[i].outcome) && res[i].capture >= 0)
 			order[n++] = i;
 	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			if (res[order[j]].capture < res[order[i]].capture) {
+		for (q = i + 1; q < n; q++)
+			if (res[order[q]].capture < res[order[i]].capture) {
 				int t = order[i];
 
-				order[i] = order[j];
-				order[j] = t;
+				order[i] = order[q];
+				order[q] = t;
 			}
 	for (i = 0; !r && i < n; i++) {
 		const struct biounit_capture *c;
@@ -412,15 +448,15 @@ static int build_package(struct daemon *d, struct dsession *ds, const uint8_t id
 			r = -ENOENT;
 			break;
 		}
-		r = order[i] == 0 ? face_records(d, sid, c, R) :
-		    order[i] == 3 ? signature_records(d, sid, c, R) : finger_record(d, sid, c, R);
+		r = order[i] == 0 ? face_records(j, c, R) :
+		    order[i] == 3 ? signature_records(j, c, R) : finger_record(j, c, R);
 		if (!r && (order[i] == 1 || order[i] == 2))
 			R->r[R->n - 1].threshold = biounit_session_get_policy(s)->finger_threshold;
 	}
 	for (k = 0; !r && k < R->n; k++)
 		r = biounit_package_builder_add_record(b, &R->r[k]);
 	if (!r)
-		r = biounit_package_builder_build(b, h->key, pkg, len);
+		r = biounit_package_builder_build(b, j->key, pkg, len);
 out:
 	biounit_package_builder_free(b);
 	recs_free(R);
@@ -725,77 +761,230 @@ static void refresh(struct daemon *d)
 
 			if (ns == HO_REFUSED && s->ho.state != HO_REFUSED)
 				log_msg(LOG_WARN_, "session %s (appointment %.16s): package %.16s "
-					"refused by the client; kept in the outbox", dsession_id(s),
-					s->hash, s->ho.hash);
+					"refused by the client (%s); kept in the outbox",
+					dsession_id(s), s->hash, s->ho.hash, ents[i].reason);
 			s->ho.state = ns;
 		}
 	}
 	free(ents);
 }
 
-int handoff_finish(struct daemon *d, struct dsession *s)
+/* ---- the builder: package, sign, commit (its thread) ---- */
+
+static void run_build(void *arg)
 {
-	struct handoff *h = d->handoff;
+	struct build_job *j = arg;
 	struct biounit_outbox_entry *ents = NULL;
-	uint8_t id[BIOUNIT_PACKAGE_ID_SIZE], *pkg = NULL;
-	char idhex[BIOUNIT_PACKAGE_ID_HEX_SIZE], hash[BIOUNIT_PACKAGE_HASH_HEX_SIZE];
-	const char *sid;
-	size_t n = 0, i, len = 0;
+	uint8_t *pkg = NULL;
+	size_t n = 0, i;
 	int r;
 
-	if (!h || !s->m || biounit_session_state(s->m) != BIOUNIT_SESSION_FINISHED ||
-	    s->ho.state >= HO_QUEUED)
-		return 0;
-	sid = biounit_session_id(s->m);
-	s->ho.state = HO_NOT_COMMITTED;
-	package_id(h, sid, id, idhex);
-	hash[0] = '\0';
+	j->hash[0] = '\0';
 	/* already committed by a daemon that died before handoff.json? */
-	r = biounit_outbox_list(h->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
+	r = biounit_outbox_list(j->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
 				BIOUNIT_OUTBOX_REFUSED, &ents, &n);
-	if (r)
-		goto fail;
-	for (i = 0; i < n; i++)
-		if (!strcmp(ents[i].package_id, idhex)) {
-			snprintf(hash, sizeof(hash), "%s", ents[i].hash);
+	for (i = 0; !r && i < n; i++)
+		if (!strcmp(ents[i].package_id, j->idhex)) {
+			snprintf(j->hash, sizeof(j->hash), "%s", ents[i].hash);
+			j->already = true;
 			break;
 		}
 	free(ents);
-	if (!hash[0]) {
-		r = build_package(d, s, id, &pkg, &len);
-		if (r)
-			goto fail;
-		r = biounit_outbox_commit(h->ob, pkg, len, hash);
+	if (!r && !j->already) {
+		r = build_package(j, &pkg, &j->len);
+		if (!r)
+			r = biounit_outbox_commit(j->ob, pkg, j->len, j->hash);
 		free(pkg);
 		if (r == -EEXIST)
 			r = 0;
-		if (r)
-			goto fail;
-		log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s (%zu bytes) "
-			"committed to the outbox", sid, s->hash, hash, len);
-		if (getenv("BIOUNITD_TEST_EXIT_AFTER_COMMIT"))	/* tests: a kill right here */
-			_exit(99);
-	} else {
-		log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s was already in "
-			"the outbox", sid, s->hash, hash);
+		if (!r) {
+			log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s (%zu bytes) "
+				"committed to the outbox", j->sid, j->ahash, j->hash, j->len);
+			if (getenv("BIOUNITD_TEST_EXIT_AFTER_COMMIT"))	/* tests: a kill right here */
+				_exit(99);
+		}
 	}
-	snprintf(s->ho.hash, sizeof(s->ho.hash), "%s", hash);
-	snprintf(s->ho.package_id, sizeof(s->ho.package_id), "%s", idhex);
-	r = write_marker(d, s);
-	if (r)
-		goto fail;
-	s->ho.state = HO_QUEUED;
+	j->r = r;
+}
+
+/* give the builder the next session that wants its package, if it is free */
+static void build_next(struct daemon *d)
+{
+	struct handoff *h = d->handoff;
+	struct build_job *j;
+	struct dsession *s;
+	char *json = NULL;
+	int r;
+
+	if (worker_busy(h->builder))
+		return;
+	for (s = d->sessions; s; s = s->next)
+		if (s->m && s->ho.state == HO_NOT_COMMITTED && s->ho.build_wanted)
+			break;
+	if (!s)
+		return;
+	s->ho.build_wanted = false;
+	j = calloc(1, sizeof(*j));
+	r = j ? biounit_session_to_json(s->m, &json) : -ENOMEM;
+	if (!r)
+		r = biounit_session_from_json(json, strlen(json), &j->m);
+	free(json);
+	if (r) {
+		free(j);
+		snprintf(s->ho.reason, sizeof(s->ho.reason), "not committed to the outbox: %s",
+			 strerror(-r));
+		log_msg(LOG_ERR_, "session %s: package not built: %s; trying again",
+			dsession_id(s), strerror(-r));
+		h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
+		return;
+	}
+	j->store = d->store;
+	j->face = d->face;
+	j->fmt = h->fmt;
+	j->key = h->key;
+	j->ob = h->build_ob;
+	snprintf(j->sid, sizeof(j->sid), "%s", dsession_id(s));
+	snprintf(j->ahash, sizeof(j->ahash), "%s", s->hash);
+	engine_unit_ident(d->engine, j->serial, sizeof(j->serial), j->model, sizeof(j->model));
+	package_id(h, j->sid, j->id, j->idhex);
+	s->ho.building = true;
+	worker_give(h->builder, run_build, j);
+}
+
+/* the builder is done: mark the session done (handoff.json) and tell its followers */
+static void build_done(struct daemon *d, struct build_job *j)
+{
+	struct handoff *h = d->handoff;
+	struct dsession *s = sessions_find(d, j->sid);
+	int r = j->r;
+
+	if (!s || !s->m || !s->ho.building)
+		goto out;
+	s->ho.building = false;
+	if (!r && j->already)
+		log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s was already in "
+			"the outbox", j->sid, s->hash, j->hash);
+	if (!r) {
+		snprintf(s->ho.hash, sizeof(s->ho.hash), "%s", j->hash);
+		snprintf(s->ho.package_id, sizeof(s->ho.package_id), "%s", j->idhex);
+		r = write_marker(d, s);
+	}
+	if (r) {
+		snprintf(s->ho.reason, sizeof(s->ho.reason), "not committed to the outbox: %s",
+			 strerror(-r));
+		log_msg(LOG_ERR_, "session %s (appointment %.16s): package not committed to the "
+			"outbox: %s; trying again", j->sid, s->hash, strerror(-r));
+		if (h->next_commit_ms > now_ms() + RETRY_COMMIT_MS)
+			h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
+	} else {
+		s->ho.state = HO_QUEUED;
+		s->ho.reason[0] = '\0';
+		h->next_send_ms = now_ms();
+		refresh(d);
+	}
+	session_tell(d, s, true);	/* the followers' last word on a finished session */
+out:
+	biounit_session_free(j->m);
+	free(j);
+}
+
+int handoff_finish(struct daemon *d, struct dsession *s)
+{
+	if (!d->handoff || !s->m || biounit_session_state(s->m) != BIOUNIT_SESSION_FINISHED ||
+	    s->ho.state >= HO_QUEUED || s->ho.building)
+		return 0;
+	s->ho.state = HO_NOT_COMMITTED;
 	s->ho.reason[0] = '\0';
-	h->next_send_ms = now_ms();
-	refresh(d);
+	s->ho.build_wanted = true;
+	build_next(d);
 	return 0;
-fail:
-	snprintf(s->ho.reason, sizeof(s->ho.reason), "not committed to the outbox: %s",
-		 strerror(-r));
-	log_msg(LOG_ERR_, "session %s (appointment %.16s): package not committed to the outbox: "
-		"%s; trying again", sid, s->hash, strerror(-r));
-	h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
-	return r;
+}
+
+/* ---- the sender: one pass of biounit_outbox_send_due() (its thread) ---- */
+
+static void run_send(void *arg)
+{
+	struct send_job *j = arg;
+	struct biounit_outbox_entry *ents = NULL;
+	int64_t t0 = (int64_t)(realtime_ns() / 1000000u);
+	size_t n = 0, i;
+
+	j->r = biounit_outbox_send_due(j->ob, &j->cfg, &j->pass);
+	if (j->r || !(j->pass.deferred + j->pass.refused))
+		return;
+	/* the attempts of this pass that failed, with their reasons, for the log */
+	if (biounit_outbox_list(j->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_REFUSED, &ents, &n))
+		return;
+	for (i = 0; i < n && j->nfailed < MAX_FAILED; i++)
+		if (ents[i].last_attempt_ms >= t0)
+			j->failed[j->nfailed++] = ents[i];
+	free(ents);
+}
+
+static void send_next(struct daemon *d)
+{
+	struct handoff *h = d->handoff;
+	struct send_job *j;
+
+	if (!d->cfg.ordering_url[0] || h->next_send_ms > now_ms() || worker_busy(h->sender))
+		return;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	j->ob = h->send_ob;
+	j->cfg.url = d->cfg.ordering_url;
+	j->cfg.ca_file = d->cfg.ordering_ca[0] ? d->cfg.ordering_ca : NULL;
+	j->cfg.client_cert = d->cfg.ordering_client_cert[0] ? d->cfg.ordering_client_cert : NULL;
+	j->cfg.client_key = d->cfg.ordering_client_key[0] ? d->cfg.ordering_client_key : NULL;
+	j->cfg.proxy = d->cfg.ordering_proxy[0] ? d->cfg.ordering_proxy : NULL;
+	j->cfg.connect_timeout_ms = 3000;
+	j->cfg.timeout_ms = 15000;
+	j->cfg.backoff_min_ms = 1000;
+	j->cfg.backoff_max_ms = 300000;
+	j->cfg.max_per_pass = 1;
+	j->cfg.should_stop = worker_stopping;	/* a stop cuts a hanging send short */
+	j->cfg.stop_arg = h->sender;
+	worker_give(h->sender, run_send, j);
+}
+
+/* each failed attempt once in the log, with its reason (never the package's content) */
+static void send_done(struct daemon *d, struct send_job *j)
+{
+	struct handoff *h = d->handoff;
+	struct dsession *s;
+	size_t i;
+
+	if (j->r) {
+		log_msg(LOG_ERR_, "outbox: sending failed: %s", strerror(-j->r));
+		h->next_send_ms = now_ms() + 5000;
+		goto out;
+	}
+	for (i = 0; i < j->nfailed; i++) {
+		const struct biounit_outbox_entry *e = &j->failed[i];
+		int64_t wait = e->next_attempt_ms - e->last_attempt_ms;
+
+		for (s = d->sessions; s; s = s->next)
+			if (!strcmp(s->ho.hash, e->hash))
+				break;
+		if (e->state == BIOUNIT_OUTBOX_REFUSED) {
+			if (!s)	/* a session's refusal is logged by refresh() */
+				log_msg(LOG_WARN_, "package %.16s refused by the client: %s", e->hash,
+					e->reason);
+			continue;
+		}
+		log_msg(LOG_WARN_, "%s%s%spackage %.16s: delivery attempt %u failed: %s; next "
+			"attempt in %lld s", s ? "session " : "", s ? dsession_id(s) : "",
+			s ? ": " : "", e->hash, e->attempts, e->reason,
+			(long long)(wait > 0 ? (wait + 999) / 1000 : 0));
+	}
+	if (j->pass.next_due_ms < 0)
+		h->next_send_ms = UINT64_MAX;		/* nothing queued: a new commit sets it */
+	else
+		h->next_send_ms = now_ms() + (uint64_t)j->pass.next_due_ms;
+	if (j->pass.delivered || j->pass.refused || j->pass.deferred)
+		refresh(d);
+out:
+	free(j);
 }
 
 /* ---- life cycle ---- */
@@ -867,11 +1056,20 @@ int handoff_open(struct daemon *d)
 	if (!opath[0])
 		snprintf(opath, sizeof(opath), "%s/outbox.db", biounit_store_dir(d->store));
 	r = biounit_outbox_open(opath, &h->ob);
+	if (!r)
+		r = biounit_outbox_open(opath, &h->build_ob);
+	if (!r)
+		r = biounit_outbox_open(opath, &h->send_ob);
 	if (r) {
 		log_msg(LOG_ERR_, "outbox %s: %s", opath, strerror(-r));
-		biounit_key_free(h->key);
-		free(h);
-		return r;
+		goto fail;
+	}
+	r = worker_start(&h->builder, "builder");
+	if (!r)
+		r = worker_start(&h->sender, "sender");
+	if (r) {
+		log_msg(LOG_ERR_, "hand-off threads: %s", strerror(-r));
+		goto fail;
 	}
 	if (!d->cfg.ordering_url[0])
 		log_msg(LOG_WARN_, "no ordering_url: packages wait in the outbox %s", opath);
@@ -879,15 +1077,33 @@ int handoff_open(struct daemon *d)
 		client_cert_check(d);
 	d->handoff = h;
 	return 0;
+fail:
+	worker_stop(h->builder);
+	biounit_outbox_close(h->ob);
+	biounit_outbox_close(h->build_ob);
+	biounit_outbox_close(h->send_ob);
+	biounit_key_free(h->key);
+	free(h);
+	return r;
 }
 
 void handoff_close(struct daemon *d)
 {
 	struct handoff *h = d->handoff;
+	struct build_job *bj;
 
 	if (!h)
 		return;
+	/* a hanging send is cut short (within about a second); a build runs to its end */
+	free(worker_stop(h->sender));
+	bj = worker_stop(h->builder);
+	if (bj) {
+		biounit_session_free(bj->m);
+		free(bj);
+	}
 	biounit_outbox_close(h->ob);
+	biounit_outbox_close(h->build_ob);
+	biounit_outbox_close(h->send_ob);
 	biounit_key_free(h->key);
 	free(h);
 	d->handoff = NULL;
@@ -905,9 +1121,20 @@ void handoff_startup(struct daemon *d)
 		if (read_marker(d, s) == 0)
 			s->ho.state = HO_QUEUED;	/* refresh() says where it stands */
 		else
-			handoff_finish(d, s);
+			handoff_finish(d, s);	/* the builder finds or makes its package */
 	}
 	refresh(d);
+}
+
+size_t handoff_pollfds(struct daemon *d, struct pollfd *fds, size_t max)
+{
+	struct handoff *h = d->handoff;
+
+	if (!h || max < 2)
+		return 0;
+	fds[0] = (struct pollfd){ .fd = worker_fd(h->builder), .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = worker_fd(h->sender), .events = POLLIN };
+	return 2;
 }
 
 int handoff_timeout_ms(struct daemon *d)
@@ -917,7 +1144,8 @@ int handoff_timeout_ms(struct daemon *d)
 
 	if (!h)
 		return -1;
-	if (d->cfg.ordering_url[0])
+	/* a busy worker wakes the loop through its fd when it is done */
+	if (d->cfg.ordering_url[0] && !worker_busy(h->sender))
 		due = h->next_send_ms;
 	if (h->next_commit_ms < due)
 		due = h->next_commit_ms;
@@ -926,51 +1154,30 @@ int handoff_timeout_ms(struct daemon *d)
 	return due <= now ? 0 : due - now > 600000 ? 600000 : (int)(due - now);
 }
 
+/* never blocks: the workers build and send; the loop only hands out and takes back jobs */
 void handoff_tick(struct daemon *d)
 {
 	struct handoff *h = d->handoff;
-	struct biounit_outbox_sender cfg;
-	struct biounit_outbox_pass pass;
 	struct dsession *s;
-	uint64_t now = now_ms();
-	int r;
+	void *job;
 
 	if (!h)
 		return;
-	if (h->next_commit_ms <= now) {
+	job = worker_take(h->builder);
+	if (job)
+		build_done(d, job);
+	job = worker_take(h->sender);
+	if (job)
+		send_done(d, job);
+	if (h->next_commit_ms <= now_ms()) {
 		h->next_commit_ms = UINT64_MAX;
 		for (s = d->sessions; s; s = s->next)
-			if (s->m && s->ho.state == HO_NOT_COMMITTED && handoff_finish(d, s) == 0)
-				session_broadcast(d, s);
+			if (s->m && s->ho.state == HO_NOT_COMMITTED && !s->ho.building)
+				s->ho.build_wanted = true;
 		refresh(d);
 	}
-	if (!d->cfg.ordering_url[0] || h->next_send_ms > now)
-		return;
-	/* a send blocks the loop (at most the time-outs below): never during captures */
-	if (engine_active(d->engine) && engine_unit_present(d->engine))
-		return;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.url = d->cfg.ordering_url;
-	cfg.ca_file = d->cfg.ordering_ca[0] ? d->cfg.ordering_ca : NULL;
-	cfg.client_cert = d->cfg.ordering_client_cert[0] ? d->cfg.ordering_client_cert : NULL;
-	cfg.client_key = d->cfg.ordering_client_key[0] ? d->cfg.ordering_client_key : NULL;
-	cfg.connect_timeout_ms = 3000;
-	cfg.timeout_ms = 15000;
-	cfg.backoff_min_ms = 1000;
-	cfg.backoff_max_ms = 300000;
-	cfg.max_per_pass = 1;
-	r = biounit_outbox_send_due(h->ob, &cfg, &pass);
-	if (r) {
-		log_msg(LOG_ERR_, "outbox: sending failed: %s", strerror(-r));
-		h->next_send_ms = now_ms() + 5000;
-		return;
-	}
-	if (pass.next_due_ms < 0)
-		h->next_send_ms = UINT64_MAX;		/* nothing queued: a new commit sets it */
-	else
-		h->next_send_ms = now_ms() + (uint64_t)pass.next_due_ms;
-	if (pass.delivered || pass.refused || pass.deferred)
-		refresh(d);
+	build_next(d);
+	send_next(d);
 }
 
 void handoff_status_json(struct daemon *d, const struct dsession *s, struct json_buf *b)
@@ -988,6 +1195,8 @@ void handoff_status_json(struct daemon *d, const struct dsession *s, struct json
 	jb_str(b, s->ho.reason);
 	jb_printf(b, ",\"attempts\":%u,\"wiped\":%s,\"waiting\":", s->ho.attempts,
 		  s->ho.wiped ? "true" : "false");
-	jb_str(b, s->ho.state == HO_QUEUED && !d->cfg.ordering_url[0] ? "no ordering_url" : "");
+	jb_str(b, s->ho.state == HO_QUEUED && !d->cfg.ordering_url[0] ? "no ordering_url" :
+		  s->ho.state == HO_NOT_COMMITTED && (s->ho.building || s->ho.build_wanted) ?
+		  "building the package" : "");
 	jb_raw(b, "}");
 }
