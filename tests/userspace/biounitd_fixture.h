@@ -144,6 +144,36 @@ static inline int bd_start(struct bd_env *e, const char *env_name, bool wait)
 }
 
 /*
+ * Why a daemon test cannot run here (no biounitd in $BIOUNIT_TOOLS, no face
+ * models), or NULL; @e is filled for /nonexistent meanwhile.
+ */
+static inline const char *bd_cannot_run(struct bd_env *e)
+{
+	if (bd_env_init(e, "/nonexistent"))
+		return "no biounitd (set BIOUNIT_TOOLS)";
+	if (access(BIOUNIT_FACE_LANDMARK_PATH, R_OK) || access(BIOUNIT_FACE_CASCADE_PATH, R_OK))
+		return "needs libdlib-data and opencv-data";
+	return NULL;
+}
+
+/* the daemon's log as a string (free() it), NULL if it cannot be read */
+static inline char *bd_read_log(const struct bd_env *e)
+{
+	size_t len = 0;
+	char *doc = (char *)hsvc_read(e->log, &len), *s;
+
+	if (!doc)
+		return NULL;
+	s = realloc(doc, len + 1);
+	if (!s) {
+		free(doc);
+		return NULL;
+	}
+	s[len] = '\0';
+	return s;
+}
+
+/*
  * Starts biounitd with @env_name=1 and waits up to @ms for it to exit by
  * itself: its exit status (> 0), or -ETIMEDOUT (then it is killed). The
  * package is built on a worker thread, so a daemon told to exit after the

@@ -242,16 +242,11 @@ static int write_conf(const struct bd_env *e, const char *url, const struct hsvc
 	return fclose(f) ? -EIO : 0;
 }
 
-static char *read_log(const struct bd_env *e)
+static void print_latency(const char *what, const struct latency *l)
 {
-	size_t len = 0;
-	char *doc = (char *)hsvc_read(e->log, &len);
-
-	if (doc) {
-		doc = realloc(doc, len + 1);
-		doc[len] = '\0';
-	}
-	return doc;
+	fprintf(stderr, "# %s: %u calls, median %.2f ms, p99 %.2f ms, max %.2f ms (host: a 5 ms "
+		"sleep late by %.2f ms at p99; bound %.0f ms)\n", what, l->n, l->median, l->p99,
+		l->max, l->host_p99, l->bound);
 }
 
 static unsigned int count_in(const char *doc, const char *what)
@@ -272,11 +267,11 @@ FIXTURE(dl) {
 
 FIXTURE_SETUP(dl)
 {
+	const char *why = bd_cannot_run(&self->e);
+
 	self->svc_ok = self->hang_ok = false;
-	if (bd_env_init(&self->e, "/nonexistent"))
-		SKIP(return, "no biounitd (set BIOUNIT_TOOLS)");
-	if (access(BIOUNIT_FACE_LANDMARK_PATH, R_OK) || access(BIOUNIT_FACE_CASCADE_PATH, R_OK))
-		SKIP(return, "needs libdlib-data and opencv-data");
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_EQ(0, hsvc_init(&self->svc));
 	self->svc_ok = true;
 	bd_env_init(&self->e, self->svc.dir);
@@ -318,9 +313,7 @@ TEST_F_TIMEOUT(dl, hanging_service_leaves_the_socket_answering, 120)
 	before = atomic_load(&self->hang.accepted);
 	measure(&self->e, SID, 7000, 700, &l);
 	TH_LOG("%u connections to the hanging service", atomic_load(&self->hang.accepted));
-	fprintf(stderr, "# while sends hang: %u calls, median %.2f ms, p99 %.2f ms, max %.2f ms "
-		"(host: a 5 ms sleep late by %.2f ms at p99; bound %.0f ms)\n", l.n, l.median,
-		l.p99, l.max, l.host_p99, l.bound);
+	print_latency("while sends hang", &l);
 	EXPECT_LE(300u, l.n);
 	EXPECT_EQ(0u, l.unanswered);
 	EXPECT_GE(l.bound, l.p99);
@@ -337,7 +330,7 @@ TEST_F_TIMEOUT(dl, hanging_service_leaves_the_socket_answering, 120)
 	EXPECT_GT(2500.0, mono_ms() - t0);
 
 	/* each failed attempt once in the log, with its reason; never the code */
-	doc = read_log(&self->e);
+	doc = bd_read_log(&self->e);
 	ASSERT_NE(NULL, doc);
 	EXPECT_EQ(NULL, strstr(doc, CODE));
 	EXPECT_LE(2u, count_in(doc, "delivery attempt "));
@@ -476,9 +469,7 @@ TEST_F_TIMEOUT(dl, load_idle_and_slow_clients_hanging_service_session_running, 1
 	ASSERT_EQ(0, pthread_create(&slow, NULL, slow_client, &self->e));
 	measure(&self->e, id, 5000, 500, &l);
 	pthread_join(slow, &slow_ok);
-	fprintf(stderr, "# under load: %u calls, median %.2f ms, p99 %.2f ms, max %.2f ms "
-		"(host: a 5 ms sleep late by %.2f ms at p99; bound %.0f ms)\n", l.n, l.median,
-		l.p99, l.max, l.host_p99, l.bound);
+	print_latency("under load", &l);
 	EXPECT_LE(100u, l.n);
 	EXPECT_EQ(0u, l.unanswered);
 	EXPECT_GE(l.bound, l.p99);

@@ -52,13 +52,11 @@ FIXTURE(h) {
 
 FIXTURE_SETUP(h)
 {
-	const char *extra[3] = { "--client-ca", NULL, NULL };
+	const char *extra[3] = { "--client-ca", NULL, NULL }, *why = bd_cannot_run(&self->e);
 
 	self->svc_ok = false;
-	if (bd_env_init(&self->e, "/nonexistent"))
-		SKIP(return, "no biounitd (set BIOUNIT_TOOLS)");
-	if (access(BIOUNIT_FACE_LANDMARK_PATH, R_OK) || access(BIOUNIT_FACE_CASCADE_PATH, R_OK))
-		SKIP(return, "needs libdlib-data and opencv-data");
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_EQ(0, hsvc_init(&self->svc));
 	self->svc_ok = true;
 	ASSERT_EQ(0, hsvc_make_client_certs(&self->svc));
@@ -380,12 +378,9 @@ TEST_F(h, client_certificate_from_the_config)
 	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
 	/* each failed attempt is in the daemon's log once, with the client's reason */
 	do {
-		size_t len = 0;
-		char *doc = (char *)hsvc_read(self->e.log, &len), *p;
+		char *doc = bd_read_log(&self->e), *p;
 
 		ASSERT_NE(NULL, doc);
-		doc = realloc(doc, len + 1);
-		doc[len] = '\0';
 		p = strstr(doc, "delivery attempt 1 failed: HTTP 403 client-certificate: the client "
 			    "certificate is not signed by a CA trusted here; next attempt in ");
 		EXPECT_NE(NULL, p) TH_LOG("%s", doc);
