@@ -105,6 +105,7 @@ struct handoff_info {
 	bool wiped;		/* biometric files deleted; only the receipt is left */
 	bool build_wanted;	/* HO_NOT_COMMITTED: to be given to the builder */
 	bool building;		/* the builder has it (handoff.waiting says so) */
+	bool wiping;		/* HO_DELIVERED: its wipe is queued or with the builder */
 };
 
 struct dsession {

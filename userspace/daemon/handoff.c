@@ -9,8 +9,9 @@
  * the builder encodes, signs and commits a package, the sender posts due
  * packages one at a time; each has its own outbox handle, and gives its
  * finished job back to the loop, which alone touches the sessions. After the
- * client's acknowledgement the session's biometric files are overwritten and
- * deleted and session.json is replaced by a receipt without biometric data.
+ * client's acknowledgement the builder replaces session.json by a receipt
+ * without biometric data and overwrites and deletes the session's other
+ * files.
  *
  * Crash safety: the package id is derived from the unit key and the session
  * id, so a daemon killed between the outbox commit and handoff.json finds
@@ -47,6 +48,7 @@ struct handoff {
 	const struct biounit_record_format *fmt;
 	struct worker *builder;		/* builds, encodes, signs and commits a package */
 	struct worker *sender;		/* posts one package (biounit_outbox_send_due()) */
+	struct wipe_job *wipes;		/* acknowledged sessions waiting for the builder */
 	uint64_t next_send_ms;		/* now_ms() when sending is due; UINT64_MAX: nothing queued */
 	uint64_t next_commit_ms;	/* retry of uncommitted packages; UINT64_MAX: none */
 };
@@ -56,7 +58,10 @@ struct handoff {
  * else uses meanwhile (the face checker and the store's directory are only
  * read; the key and build_ob are the builder's).
  */
+enum job_kind { JOB_BUILD, JOB_WIPE };
+
 struct build_job {
+	enum job_kind kind;		/* JOB_BUILD; first, as in every builder job */
 	const struct biounit_store *store;
 	const struct biounit_face_checker *face;
 	const struct biounit_record_format *fmt;
@@ -74,6 +79,17 @@ struct build_job {
 	char hash[BIOUNIT_PACKAGE_HASH_HEX_SIZE];
 };
 
+/* an acknowledged session: its receipt written, its other files wiped (builder's thread) */
+struct wipe_job {
+	enum job_kind kind;		/* JOB_WIPE */
+	const struct biounit_store *store;
+	char sid[BIOUNIT_SESSION_ID_MAX + 1];
+	char hash[BIOUNIT_PACKAGE_HASH_HEX_SIZE], ack_id[128];
+	char *doc;			/* the receipt (session.json) */
+	int r;
+	struct wipe_job *next;		/* waiting for the builder */
+};
+
 #define MAX_FAILED 4
 /* one sending pass on the sender's thread */
 struct send_job {
@@ -89,9 +105,9 @@ static const char *outcome_names[4] = { "photo", "right_hand", "left_hand", "sig
 
 /* ---- helpers ---- */
 
-static int session_dir_path(struct daemon *d, const char *id, char *buf, size_t len)
+static int session_dir_path(const struct biounit_store *st, const char *id, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s/sessions/%s", biounit_store_dir(d->store), id);
+	int n = snprintf(buf, len, "%s/sessions/%s", biounit_store_dir(st), id);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
@@ -507,11 +523,11 @@ static int read_marker(struct daemon *d, struct dsession *s)
 }
 
 /* session.json written as the store writes it: temporary file 0600, fsync, rename, fsync dir */
-static int write_session_json(struct daemon *d, const char *id, const char *doc)
+static int write_session_json(const struct biounit_store *st, const char *id, const char *doc)
 {
 	char dir[1200], tmp[1300], dst[1300];
 	size_t len = strlen(doc), off = 0;
-	int fd, r = session_dir_path(d, id, dir, sizeof(dir));
+	int fd, r = session_dir_path(st, id, dir, sizeof(dir));
 
 	if (r)
 		return r;
@@ -576,12 +592,12 @@ static void wipe_file(const char *path)
 }
 
 /* every file of the session directory but session.json (the receipt) */
-static int wipe_files(struct daemon *d, const char *id)
+static int wipe_files(const struct biounit_store *st, const char *id)
 {
 	char dir[1200], path[1500];
 	struct dirent *de;
 	DIR *dd;
-	int r = session_dir_path(d, id, dir, sizeof(dir)), fd;
+	int r = session_dir_path(st, id, dir, sizeof(dir)), fd;
 
 	if (r)
 		return r;
@@ -618,22 +634,26 @@ static void receipt_results(struct dsession *s, const struct json_value *res)
 }
 
 /*
- * Acknowledged: session.json becomes the receipt (atomically), then every
- * other file is overwritten and deleted; the session in memory becomes the
- * receipt.
+ * Acknowledged: the receipt document of @s, to be written by the builder
+ * (wipe_job), or NULL.
  */
-static int make_receipt(struct daemon *d, struct dsession *s, const struct biounit_outbox_entry *e)
+/* photo, right hand, left hand, signature: the order of outcome_names */
+static void results4(const struct biounit_session *m, struct biounit_step_result r4[4])
+{
+	biounit_session_step_result(m, BIOUNIT_STEP_PHOTO, &r4[0]);
+	biounit_session_hand_result(m, BIOUNIT_HAND_RIGHT, &r4[1]);
+	biounit_session_hand_result(m, BIOUNIT_HAND_LEFT, &r4[2]);
+	biounit_session_step_result(m, BIOUNIT_STEP_SIGNATURE, &r4[3]);
+}
+
+static char *receipt_doc(struct dsession *s, const struct biounit_outbox_entry *e)
 {
 	struct biounit_step_result r4[4];
 	struct json_buf b = { 0 };
-	char *doc;
 	const char *id = biounit_session_id(s->m);
 	int i, r;
 
-	biounit_session_step_result(s->m, BIOUNIT_STEP_PHOTO, &r4[0]);
-	biounit_session_hand_result(s->m, BIOUNIT_HAND_RIGHT, &r4[1]);
-	biounit_session_hand_result(s->m, BIOUNIT_HAND_LEFT, &r4[2]);
-	biounit_session_step_result(s->m, BIOUNIT_STEP_SIGNATURE, &r4[3]);
+	results4(s->m, r4);
 	jb_raw(&b, "{\"format\":\"biounit-session-receipt\",\"version\":1,\"id\":");
 	jb_str(&b, id);
 	jb_raw(&b, ",\"appointment_hash\":");
@@ -648,16 +668,39 @@ static int make_receipt(struct daemon *d, struct dsession *s, const struct bioun
 	jb_str(&b, e->ack_id);
 	jb_printf(&b, ",\"delivered_ms\":%lld,\"wiped_ms\":%lld}\n", (long long)e->done_ms,
 		  (long long)(realtime_ns() / 1000000u));
-	doc = jb_finish(&b, &r);
-	if (!doc)
-		return -ENOMEM;
-	r = write_session_json(d, id, doc);
-	if (r) {
-		free(doc);
-		return r;
+	return jb_finish(&b, &r);
+}
+
+/* on the builder's thread: session.json becomes the receipt (atomically), then the rest goes */
+static void run_wipe(void *arg)
+{
+	struct wipe_job *j = arg;
+
+	j->r = write_session_json(j->store, j->sid, j->doc);
+	if (!j->r)
+		wipe_files(j->store, j->sid);
+}
+
+/* back in the loop: the session in memory becomes the receipt */
+static void wipe_done(struct daemon *d, struct wipe_job *j)
+{
+	struct handoff *h = d->handoff;
+	struct dsession *s = sessions_find(d, j->sid);
+	struct biounit_step_result r4[4];
+	int i;
+
+	if (!s || !s->m || !s->ho.wiping)
+		goto out;
+	s->ho.wiping = false;
+	if (j->r) {
+		log_msg(LOG_ERR_, "session %s: acknowledged, but the receipt cannot be written: %s; "
+			"trying again", j->sid, strerror(-j->r));
+		if (h->next_commit_ms > now_ms() + RETRY_COMMIT_MS)
+			h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
+		goto out;
 	}
-	wipe_files(d, id);
-	snprintf(s->id, sizeof(s->id), "%s", id);
+	snprintf(s->id, sizeof(s->id), "%s", j->sid);
+	results4(s->m, r4);
 	for (i = 0; i < 4; i++)
 		snprintf(s->results[i], sizeof(s->results[i]), "%s",
 			 biounit_outcome_name(r4[i].outcome));
@@ -665,12 +708,49 @@ static int make_receipt(struct daemon *d, struct dsession *s, const struct bioun
 	biounit_session_free(s->m);
 	s->m = NULL;
 	free(s->receipt);
-	s->receipt = doc;
+	s->receipt = j->doc;
+	j->doc = NULL;
 	s->ho.wiped = true;
 	snprintf(s->last_event, sizeof(s->last_event), "delivered: biometric data wiped");
 	log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s acknowledged (%s); "
-		"biometric files wiped, receipt kept", s->id, s->hash, e->hash, e->ack_id);
+		"biometric files wiped, receipt kept", s->id, s->hash, j->hash, j->ack_id);
+	session_broadcast(d, s);
+out:
+	free(j->doc);
+	free(j);
+}
+
+/* the receipt made, the wipe queued for the builder */
+static int queue_wipe(struct daemon *d, struct dsession *s, const struct biounit_outbox_entry *e)
+{
+	struct handoff *h = d->handoff;
+	struct wipe_job *j = calloc(1, sizeof(*j)), **pp;
+
+	if (!j || !(j->doc = receipt_doc(s, e))) {
+		free(j);
+		return -ENOMEM;
+	}
+	j->kind = JOB_WIPE;
+	j->store = d->store;
+	snprintf(j->sid, sizeof(j->sid), "%s", dsession_id(s));
+	snprintf(j->hash, sizeof(j->hash), "%s", e->hash);
+	snprintf(j->ack_id, sizeof(j->ack_id), "%s", e->ack_id);
+	for (pp = &h->wipes; *pp; pp = &(*pp)->next)
+		;
+	*pp = j;
+	s->ho.wiping = true;
 	return 0;
+}
+
+static void free_wipes(struct wipe_job *j)
+{
+	while (j) {
+		struct wipe_job *n = j->next;
+
+		free(j->doc);
+		free(j);
+		j = n;
+	}
 }
 
 struct dsession *handoff_load_receipt(struct daemon *d, const char *id)
@@ -682,7 +762,7 @@ struct dsession *handoff_load_receipt(struct daemon *d, const char *id)
 	uint64_t ncap = 0;
 	size_t len;
 
-	if (session_dir_path(d, id, path, sizeof(path) - 16))
+	if (session_dir_path(d->store, id, path, sizeof(path) - 16))
 		return NULL;
 	strcat(path, "/session.json");
 	if (read_small(path, &buf, &len, 65536))
@@ -710,7 +790,7 @@ struct dsession *handoff_load_receipt(struct daemon *d, const char *id)
 	s->receipt = buf;
 	json_free(v);
 	/* a crash in the middle of the wipe: finish it */
-	wipe_files(d, id);
+	wipe_files(d->store, id);
 	return s;
 }
 
@@ -748,11 +828,11 @@ static void refresh(struct daemon *d)
 		snprintf(s->ho.reason, sizeof(s->ho.reason), "%s", ents[i].reason);
 		if (ents[i].state == BIOUNIT_OUTBOX_DELIVERED) {
 			s->ho.state = HO_DELIVERED;
-			if (make_receipt(d, s, &ents[i]) == 0) {
-				session_broadcast(d, s);
-			} else {
+			if (s->ho.wiping)
+				continue;	/* the builder has it already */
+			if (queue_wipe(d, s, &ents[i])) {
 				log_msg(LOG_ERR_, "session %s: acknowledged, but the receipt cannot be "
-					"written; trying again", dsession_id(s));
+					"made; trying again", dsession_id(s));
 				h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
 			}
 		} else {
@@ -807,7 +887,10 @@ static void run_build(void *arg)
 	j->r = r;
 }
 
-/* give the builder the next session that wants its package, if it is free */
+/*
+ * Give the builder, if it is free, the next session that wants its package
+ * (an applicant may be waiting for it), else the next wipe.
+ */
 static void build_next(struct daemon *d)
 {
 	struct handoff *h = d->handoff;
@@ -821,8 +904,16 @@ static void build_next(struct daemon *d)
 	for (s = d->sessions; s; s = s->next)
 		if (s->m && s->ho.state == HO_NOT_COMMITTED && s->ho.build_wanted)
 			break;
-	if (!s)
+	if (!s) {
+		struct wipe_job *w = h->wipes;
+
+		if (w) {
+			h->wipes = w->next;
+			w->next = NULL;
+			worker_give(h->builder, run_wipe, w);
+		}
 		return;
+	}
 	s->ho.build_wanted = false;
 	j = calloc(1, sizeof(*j));
 	r = j ? biounit_session_to_json(s->m, &json) : -ENOMEM;
@@ -838,6 +929,7 @@ static void build_next(struct daemon *d)
 		h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
 		return;
 	}
+	j->kind = JOB_BUILD;
 	j->store = d->store;
 	j->face = d->face;
 	j->fmt = h->fmt;
@@ -1090,17 +1182,20 @@ fail:
 void handoff_close(struct daemon *d)
 {
 	struct handoff *h = d->handoff;
-	struct build_job *bj;
+	void *job;
 
 	if (!h)
 		return;
-	/* a hanging send is cut short (within about a second); a build runs to its end */
+	/* a hanging send is cut short (within about a second); a build or wipe runs to its end */
 	free(worker_stop(h->sender));
-	bj = worker_stop(h->builder);
-	if (bj) {
-		biounit_session_free(bj->m);
-		free(bj);
+	job = worker_stop(h->builder);
+	if (job && *(enum job_kind *)job == JOB_BUILD) {
+		biounit_session_free(((struct build_job *)job)->m);
+		free(job);
+	} else if (job) {
+		free_wipes(job);
 	}
+	free_wipes(h->wipes);
 	biounit_outbox_close(h->ob);
 	biounit_outbox_close(h->build_ob);
 	biounit_outbox_close(h->send_ob);
@@ -1164,8 +1259,10 @@ void handoff_tick(struct daemon *d)
 	if (!h)
 		return;
 	job = worker_take(h->builder);
-	if (job)
+	if (job && *(enum job_kind *)job == JOB_BUILD)
 		build_done(d, job);
+	else if (job)
+		wipe_done(d, job);
 	job = worker_take(h->sender);
 	if (job)
 		send_done(d, job);
