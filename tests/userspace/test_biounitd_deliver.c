@@ -13,6 +13,8 @@
  *    the "proxy" (a listener that records what it gets) sees nothing; the
  *    ordering_proxy key sends it through a proxy (a CONNECT to the service
  *    arrives there); a bad ordering_proxy stops the daemon;
+ *  - five packages built at start: the control socket answers meanwhile
+ *    within the same bound, and the sessions being packed say so;
  *  - load: idle connections and a slow client on the control socket, a
  *    hanging ordering service and a session being run: the operator's calls
  *    stay answered (p99 <= 50 ms) and the slow client gets its reply.
@@ -337,6 +339,66 @@ TEST_F_TIMEOUT(dl, hanging_service_leaves_the_socket_answering, 120)
 	EXPECT_NE(NULL, strstr(doc, "session " SID ": package ")) TH_LOG("%s", doc);
 	EXPECT_NE(NULL, strstr(doc, "delivery attempt 1 failed: no answer: ")) TH_LOG("%s", doc);
 	EXPECT_EQ(1u, count_in(doc, "delivery attempt 1 failed"));
+	free(doc);
+}
+
+/* sessions whose handoff.state is @state and, if not NULL, handoff.waiting @waiting */
+static unsigned int count_handoff(const struct bd_env *e, const char *state, const char *waiting)
+{
+	struct json_value *r = bd_call(e, IFACE ".List", "{}");
+	const struct json_value *list = json_get(json_get(r, "parameters"), "sessions");
+	unsigned int n = 0;
+
+	for (size_t i = 0; list && i < list->count; i++) {
+		const struct json_value *ho = json_get(&list->items[i], "handoff");
+
+		n += !strcmp(bd_str(ho, "state"), state) &&
+		     (!waiting || !strcmp(bd_str(ho, "waiting"), waiting));
+	}
+	json_free(r);
+	return n;
+}
+
+/*
+ * Five finished sessions whose packages are built at start (the JPEG 2000
+ * encoding of each face record, the WSQ of its prints, the signing) while the
+ * operator calls: answered as fast as ever, and the packages still being
+ * built say so.
+ */
+TEST_F_TIMEOUT(dl, building_packages_leaves_the_socket_answering, 120)
+{
+	struct latency l;
+	struct stat sb;
+	char url[128], *doc;
+	int i;
+
+	for (i = 1; i < 5; i++) {
+		char sid[32], code[32];
+
+		snprintf(sid, sizeof(sid), "20261123-00c0ffee5%d", i);
+		snprintf(code, sizeof(code), "IND-2026-005%d", i);
+		ASSERT_EQ(0, bd_script_session(self->e.state, sid, code));
+	}
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u/v1/packages", self->hang.port);
+	ASSERT_EQ(0, write_conf(&self->e, url, &self->svc, NULL));
+	ASSERT_EQ(0, bd_start(&self->e, NULL, false));
+	for (i = 0; i < 3000 && stat(self->e.sock, &sb); i++)
+		hsvc_sleep_ms(5);
+	ASSERT_EQ(0, stat(self->e.sock, &sb));
+	/* the first answer: some packages are still being built */
+	EXPECT_LE(1u, count_handoff(&self->e, "not_committed", "building the package"));
+	measure(&self->e, SID, 3000, 300, &l);
+	print_latency("while packages are built", &l);
+	EXPECT_LE(100u, l.n);
+	EXPECT_EQ(0u, l.unanswered);
+	EXPECT_GE(l.bound, l.p99);
+	for (i = 0; i < 600 && count_handoff(&self->e, "queued", NULL) < 5; i++)
+		hsvc_sleep_ms(50);
+	EXPECT_EQ(5u, count_handoff(&self->e, "queued", NULL));
+	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
+	doc = bd_read_log(&self->e);
+	ASSERT_NE(NULL, doc);
+	EXPECT_EQ(5u, count_in(doc, "committed to the outbox"));
 	free(doc);
 }
 
