@@ -456,7 +456,7 @@ TEST_F_TIMEOUT(dl, environment_proxy_is_ignored, 120)
 	EXPECT_NE(NULL, strstr(out, "bad value for ordering_proxy")) TH_LOG("%s", out);
 }
 
-/* sends a call one byte every 40 ms, then waits for its reply; 1 if it came */
+/* sends a call one byte every 20 ms (about 1.2 s), then waits for its reply; 1 if it came */
 static void *slow_client(void *arg)
 {
 	const struct bd_env *e = arg;
@@ -473,7 +473,7 @@ static void *slow_client(void *arg)
 	for (size_t i = 0; i < sizeof(msg); i++) {	/* the NUL too */
 		if (send(fd, msg + i, 1, MSG_NOSIGNAL) != 1)
 			goto out;
-		hsvc_sleep_ms(40);
+		hsvc_sleep_ms(20);
 	}
 	while (got < sizeof(buf) - 1) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
