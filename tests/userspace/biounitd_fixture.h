@@ -57,7 +57,7 @@ static inline struct json_value *bd_raw(const struct bd_env *e, const char *msg,
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct json_value *v = NULL;
-	static char buf[262144];
+	static _Thread_local char buf[262144];	/* one per thread: tests call from several */
 	size_t got = 0;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
