@@ -5,17 +5,23 @@
  * sending one), the thread runs it, and the finished job comes back through
  * an eventfd the loop polls. The job itself holds everything the thread
  * touches; the loop's data (sessions, clients, the engine) stays with the
- * loop, so nothing but the job slot is shared, under one mutex.
+ * loop, so nothing but the job slot is shared, under one mutex. The thread
+ * runs at a lower priority (nice +WORKER_NICE) than the loop: on a busy unit
+ * the captures and the control socket come first, the encoding after.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "biounitd.h"
+
+#define WORKER_NICE 10
 
 struct worker {
 	pthread_t thread;
@@ -35,6 +41,9 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	uint64_t one = 1;
 
+	/* Linux: a thread's own nice value (setpriority(2) on its id) */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), WORKER_NICE))
+		log_msg(LOG_WARN_, "%s: nice %d: %s", w->name, WORKER_NICE, strerror(errno));
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		void (*run)(void *job);
