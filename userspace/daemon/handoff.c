@@ -62,7 +62,7 @@ enum job_kind { JOB_BUILD, JOB_WIPE };
 
 struct build_job {
 	enum job_kind kind;		/* JOB_BUILD; first, as in every builder job */
-	const struct biounit_store *store;
+	struct biounit_store *store;	/* immutable once open: safe for another file at once */
 	const struct biounit_face_checker *face;
 	const struct biounit_record_format *fmt;
 	struct biounit_key *key;
@@ -482,14 +482,16 @@ out:
 
 /* ---- the marker and the receipt ---- */
 
-static int write_marker(struct daemon *d, struct dsession *s)
+/* handoff.json: the session is done (on the builder's thread, right after the commit) */
+static int write_marker(struct biounit_store *st, const char *sid, const char *hash,
+			const char *package_id)
 {
 	char buf[256];
 	int n = snprintf(buf, sizeof(buf),
 			 "{\"format\":\"biounit-handoff\",\"version\":1,\"package_hash\":\"%s\","
-			 "\"package_id\":\"%s\"}\n", s->ho.hash, s->ho.package_id);
+			 "\"package_id\":\"%s\"}\n", hash, package_id);
 
-	return biounit_store_write_file(d->store, dsession_id(s), "handoff.json", buf, (size_t)n);
+	return biounit_store_write_file(st, sid, "handoff.json", buf, (size_t)n);
 }
 
 static int read_marker(struct daemon *d, struct dsession *s)
@@ -884,6 +886,9 @@ static void run_build(void *arg)
 				_exit(99);
 		}
 	}
+	/* committed (now or before a crash): marked done, its fsyncs here too */
+	if (!r)
+		r = write_marker(j->store, j->sid, j->hash, j->idhex);
 	j->r = r;
 }
 
@@ -943,7 +948,7 @@ static void build_next(struct daemon *d)
 	worker_give(h->builder, run_build, j);
 }
 
-/* the builder is done: mark the session done (handoff.json) and tell its followers */
+/* the builder is done (handoff.json written): queued, and the followers told */
 static void build_done(struct daemon *d, struct build_job *j)
 {
 	struct handoff *h = d->handoff;
@@ -959,7 +964,6 @@ static void build_done(struct daemon *d, struct build_job *j)
 	if (!r) {
 		snprintf(s->ho.hash, sizeof(s->ho.hash), "%s", j->hash);
 		snprintf(s->ho.package_id, sizeof(s->ho.package_id), "%s", j->idhex);
-		r = write_marker(d, s);
 	}
 	if (r) {
 		snprintf(s->ho.reason, sizeof(s->ho.reason), "not committed to the outbox: %s",
