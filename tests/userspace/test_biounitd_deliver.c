@@ -13,7 +13,7 @@
  *    the "proxy" (a listener that records what it gets) sees nothing; the
  *    ordering_proxy key sends it through a proxy (a CONNECT to the service
  *    arrives there); a bad ordering_proxy stops the daemon;
- *  - five packages built at start: the control socket answers meanwhile
+ *  - ten packages built at start: the control socket answers meanwhile
  *    within the same bound, and the sessions being packed say so;
  *  - load: idle connections and a slow client on the control socket, a
  *    hanging ordering service and a session being run: the operator's calls
@@ -392,24 +392,29 @@ static unsigned int count_handoff(const struct bd_env *e, const char *state, con
 	return n;
 }
 
+#define NPKG 10
+
 /*
- * Five finished sessions whose packages are built at start (the JPEG 2000
+ * Ten finished sessions whose packages are built at start (the JPEG 2000
  * encoding of each face record, the WSQ of its prints, the signing) while the
  * operator calls: answered as fast as ever, and the packages still being
- * built say so.
+ * built say so. Windows of 1.5 s, a second one (as measure_windows()) only
+ * if the first is out of bounds; the one that counts began while packages
+ * were still being built.
  */
 TEST_F_TIMEOUT(dl, building_packages_leaves_the_socket_answering, 120)
 {
+	unsigned int building = 0;
 	struct latency l;
 	struct stat sb;
 	char url[128], *doc;
 	int i;
 
-	for (i = 1; i < 5; i++) {
+	for (i = 1; i < NPKG; i++) {
 		char sid[32], code[32];
 
-		snprintf(sid, sizeof(sid), "20261123-00c0ffee5%d", i);
-		snprintf(code, sizeof(code), "IND-2026-005%d", i);
+		snprintf(sid, sizeof(sid), "20261123-00c0ffee6%d", i);
+		snprintf(code, sizeof(code), "IND-2026-006%d", i);
 		ASSERT_EQ(0, bd_script_session(self->e.state, sid, code));
 	}
 	ASSERT_EQ(0, start_control(&self->ctl, &self->svc));
@@ -421,18 +426,24 @@ TEST_F_TIMEOUT(dl, building_packages_leaves_the_socket_answering, 120)
 	ASSERT_EQ(0, stat(self->e.sock, &sb));
 	/* the first answer: some packages are still being built */
 	EXPECT_LE(1u, count_handoff(&self->e, "not_committed", "building the package"));
-	measure_against(&self->e, SID, &self->ctl, 3000, 300, &l);
-	print_latency("while packages are built", &l);
-	EXPECT_LE(100u, l.n);
+	for (i = 0; i < 2; i++) {
+		building = count_handoff(&self->e, "not_committed", "building the package");
+		measure_against(&self->e, SID, &self->ctl, 1500, 150, &l);
+		print_latency("while packages are built", &l);
+		if (!l.unanswered && l.p99 <= l.bound)
+			break;
+	}
+	EXPECT_LE(1u, building);
+	EXPECT_LE(50u, l.n);
 	EXPECT_EQ(0u, l.unanswered);
 	EXPECT_GE(l.bound, l.p99);
-	for (i = 0; i < 600 && count_handoff(&self->e, "queued", NULL) < 5; i++)
+	for (i = 0; i < 900 && count_handoff(&self->e, "queued", NULL) < NPKG; i++)
 		hsvc_sleep_ms(50);
-	EXPECT_EQ(5u, count_handoff(&self->e, "queued", NULL));
+	EXPECT_EQ((unsigned int)NPKG, count_handoff(&self->e, "queued", NULL));
 	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
 	doc = bd_read_log(&self->e);
 	ASSERT_NE(NULL, doc);
-	EXPECT_EQ(5u, count_in(doc, "committed to the outbox"));
+	EXPECT_EQ((unsigned int)NPKG, count_in(doc, "committed to the outbox"));
 	free(doc);
 }
 
