@@ -444,6 +444,7 @@ TEST_F_TIMEOUT(dl, building_packages_leaves_the_socket_answering, 120)
 	doc = bd_read_log(&self->e);
 	ASSERT_NE(NULL, doc);
 	EXPECT_EQ((unsigned int)NPKG, count_in(doc, "committed to the outbox"));
+	EXPECT_EQ(0u, count_in(doc, "is not in the outbox"));	/* no stale reading believed */
 	free(doc);
 }
 

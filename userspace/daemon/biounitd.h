@@ -106,6 +106,7 @@ struct handoff_info {
 	bool build_wanted;	/* HO_NOT_COMMITTED: to be given to the builder */
 	bool building;		/* the builder has it (handoff.waiting says so) */
 	bool wiping;		/* HO_DELIVERED: its wipe is queued or with the builder */
+	int64_t known_ns;	/* CLOCK_MONOTONIC of the outbox reading the state is from */
 };
 
 struct dsession {

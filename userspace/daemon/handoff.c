@@ -77,6 +77,10 @@ struct build_job {
 	bool already;			/* found in the outbox by its id */
 	size_t len;
 	char hash[BIOUNIT_PACKAGE_HASH_HEX_SIZE];
+	struct biounit_outbox_entry *ents;	/* the outbox afterwards, for refresh_from() */
+	size_t nents;
+	bool listed;
+	int64_t done_ns, listed_ns;		/* mono_ns(): committed and marked; listed */
 };
 
 /* an acknowledged session: its receipt written, its other files wiped (builder's thread) */
@@ -99,6 +103,10 @@ struct send_job {
 	struct biounit_outbox_pass pass;
 	size_t nfailed;
 	struct biounit_outbox_entry failed[MAX_FAILED];	/* attempts of this pass that failed */
+	struct biounit_outbox_entry *ents;	/* the outbox afterwards, for refresh_from() */
+	size_t nents;
+	bool listed;
+	int64_t listed_ns;
 };
 
 static const char *outcome_names[4] = { "photo", "right_hand", "left_hand", "signature" };
@@ -799,19 +807,22 @@ struct dsession *handoff_load_receipt(struct daemon *d, const char *id)
 /* ---- the outbox ---- */
 
 /* refresh the sessions' delivery states from the outbox; make receipts of acknowledged ones */
-static void refresh(struct daemon *d)
+/*
+ * @ents: the outbox as read at @listed_ns (mono_ns(), taken before the read).
+ * A worker's reading reaches the loop later than it was made: a session the
+ * loop knows a newer state of (ho.known_ns) is left as it is.
+ */
+static void refresh_from(struct daemon *d, const struct biounit_outbox_entry *ents, size_t n,
+			 int64_t listed_ns)
 {
 	struct handoff *h = d->handoff;
-	struct biounit_outbox_entry *ents = NULL;
 	struct dsession *s;
-	size_t n = 0, i;
+	size_t i;
 
-	if (biounit_outbox_list(h->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
-				BIOUNIT_OUTBOX_REFUSED, &ents, &n))
-		return;
 	for (s = d->sessions; s; s = s->next) {
-		if (!s->m || s->ho.state < HO_QUEUED)
+		if (!s->m || s->ho.state < HO_QUEUED || listed_ns < s->ho.known_ns)
 			continue;
+		s->ho.known_ns = listed_ns;
 		for (i = 0; i < n; i++)
 			if (!strcmp(ents[i].hash, s->ho.hash))
 				break;
@@ -848,6 +859,19 @@ static void refresh(struct daemon *d)
 			s->ho.state = ns;
 		}
 	}
+}
+
+/* the same from the loop's own reading of the outbox (at start, and on the retry timer) */
+static void refresh(struct daemon *d)
+{
+	struct biounit_outbox_entry *ents = NULL;
+	int64_t t = mono_ns();
+	size_t n = 0;
+
+	if (biounit_outbox_list(d->handoff->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
+				BIOUNIT_OUTBOX_REFUSED, &ents, &n))
+		return;
+	refresh_from(d, ents, n, t);
 	free(ents);
 }
 
@@ -890,6 +914,13 @@ static void run_build(void *arg)
 	if (!r)
 		r = write_marker(j->store, j->sid, j->hash, j->idhex);
 	j->r = r;
+	/* the loop reads the outbox's states from here, not from SQLite itself */
+	j->done_ns = mono_ns();
+	j->listed_ns = mono_ns();
+	if (!r)
+		j->listed = !biounit_outbox_list(j->ob, BIOUNIT_OUTBOX_QUEUED |
+						 BIOUNIT_OUTBOX_DELIVERED | BIOUNIT_OUTBOX_REFUSED,
+						 &j->ents, &j->nents);
 }
 
 /*
@@ -975,12 +1006,17 @@ static void build_done(struct daemon *d, struct build_job *j)
 	} else {
 		s->ho.state = HO_QUEUED;
 		s->ho.reason[0] = '\0';
+		s->ho.known_ns = j->done_ns;	/* readings older than the commit say nothing of it */
 		h->next_send_ms = now_ms();
-		refresh(d);
+		if (j->listed)
+			refresh_from(d, j->ents, j->nents, j->listed_ns);
+		else
+			refresh(d);
 	}
 	session_tell(d, s, true);	/* the followers' last word on a finished session */
 out:
 	biounit_session_free(j->m);
+	free(j->ents);
 	free(j);
 }
 
@@ -1001,20 +1037,19 @@ int handoff_finish(struct daemon *d, struct dsession *s)
 static void run_send(void *arg)
 {
 	struct send_job *j = arg;
-	struct biounit_outbox_entry *ents = NULL;
 	int64_t t0 = (int64_t)(realtime_ns() / 1000000u);
-	size_t n = 0, i;
+	size_t i;
 
 	j->r = biounit_outbox_send_due(j->ob, &j->cfg, &j->pass);
-	if (j->r || !(j->pass.deferred + j->pass.refused))
+	if (j->r || !(j->pass.delivered + j->pass.deferred + j->pass.refused))
 		return;
-	/* the attempts of this pass that failed, with their reasons, for the log */
-	if (biounit_outbox_list(j->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_REFUSED, &ents, &n))
-		return;
-	for (i = 0; i < n && j->nfailed < MAX_FAILED; i++)
-		if (ents[i].last_attempt_ms >= t0)
-			j->failed[j->nfailed++] = ents[i];
-	free(ents);
+	/* the outbox afterwards, for the loop; the attempts of this pass that failed, for the log */
+	j->listed_ns = mono_ns();
+	j->listed = !biounit_outbox_list(j->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
+					 BIOUNIT_OUTBOX_REFUSED, &j->ents, &j->nents);
+	for (i = 0; j->listed && i < j->nents && j->nfailed < MAX_FAILED; i++)
+		if (j->ents[i].state != BIOUNIT_OUTBOX_DELIVERED && j->ents[i].last_attempt_ms >= t0)
+			j->failed[j->nfailed++] = j->ents[i];
 }
 
 static void send_next(struct daemon *d)
@@ -1077,9 +1112,12 @@ static void send_done(struct daemon *d, struct send_job *j)
 		h->next_send_ms = UINT64_MAX;		/* nothing queued: a new commit sets it */
 	else
 		h->next_send_ms = now_ms() + (uint64_t)j->pass.next_due_ms;
-	if (j->pass.delivered || j->pass.refused || j->pass.deferred)
+	if (j->listed)
+		refresh_from(d, j->ents, j->nents, j->listed_ns);
+	else if (j->pass.delivered || j->pass.refused || j->pass.deferred)
 		refresh(d);
 out:
+	free(j->ents);
 	free(j);
 }
 
@@ -1186,15 +1224,20 @@ fail:
 void handoff_close(struct daemon *d)
 {
 	struct handoff *h = d->handoff;
+	struct send_job *sj;
 	void *job;
 
 	if (!h)
 		return;
 	/* a hanging send is cut short (within about a second); a build or wipe runs to its end */
-	free(worker_stop(h->sender));
+	sj = worker_stop(h->sender);
+	if (sj)
+		free(sj->ents);
+	free(sj);
 	job = worker_stop(h->builder);
 	if (job && *(enum job_kind *)job == JOB_BUILD) {
 		biounit_session_free(((struct build_job *)job)->m);
+		free(((struct build_job *)job)->ents);
 		free(job);
 	} else if (job) {
 		free_wipes(job);
