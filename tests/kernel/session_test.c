@@ -443,6 +443,7 @@ static int photo_session(bool covering_first)
 	json_free(w);
 	/* the operator's tool follows the session to its end (when the payload has it) */
 	if (access("./biounitctl", X_OK) == 0) {
+		unlink(DIR "/follow.out");	/* not the previous session's */
 		follower = fork();
 		if (follower == 0) {
 			int fd = open(DIR "/follow.out", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

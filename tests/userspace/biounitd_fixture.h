@@ -65,7 +65,7 @@ static inline struct json_value *bd_raw(const struct bd_env *e, const char *msg,
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct json_value *v = NULL;
-	static char buf[262144];
+	static _Thread_local char buf[262144];	/* one per thread: tests call from several */
 	size_t got = 0;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -149,6 +149,85 @@ static inline int bd_start(struct bd_env *e, const char *env_name, bool wait)
 		hsvc_sleep_ms(50);
 	}
 	return wait ? -ETIMEDOUT : 0;
+}
+
+/*
+ * Why a daemon test cannot run here (no biounitd in $BIOUNIT_TOOLS, no face
+ * models), or NULL; @e is filled for /nonexistent meanwhile.
+ */
+static inline const char *bd_cannot_run(struct bd_env *e)
+{
+	if (bd_env_init(e, "/nonexistent"))
+		return "no biounitd (set BIOUNIT_TOOLS)";
+	if (access(BIOUNIT_FACE_LANDMARK_PATH, R_OK) || access(BIOUNIT_FACE_CASCADE_PATH, R_OK))
+		return "needs libdlib-data and opencv-data";
+	return NULL;
+}
+
+/* the daemon's log as a string (free() it), NULL if it cannot be read */
+static inline char *bd_read_log(const struct bd_env *e)
+{
+	size_t len = 0;
+	char *doc = (char *)hsvc_read(e->log, &len), *s;
+
+	if (!doc)
+		return NULL;
+	s = realloc(doc, len + 1);
+	if (!s) {
+		free(doc);
+		return NULL;
+	}
+	s[len] = '\0';
+	return s;
+}
+
+/*
+ * Starts biounitd with @env_name=1 and waits up to @ms for it to exit by
+ * itself: its exit status (> 0), or -ETIMEDOUT (then it is killed). The
+ * package is built on a worker thread, so a daemon told to exit after the
+ * outbox commit may answer calls before it does.
+ */
+static inline int bd_run_to_exit(struct bd_env *e, const char *env_name, int ms)
+{
+	int st, r = bd_start(e, env_name, false);
+
+	if (r)
+		return r;
+	for (; ms > 0; ms -= 20) {
+		if (waitpid(e->pid, &st, WNOHANG) == e->pid) {
+			e->pid = 0;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
+		hsvc_sleep_ms(20);
+	}
+	kill(e->pid, SIGKILL);
+	waitpid(e->pid, &st, 0);
+	e->pid = 0;
+	return -ETIMEDOUT;
+}
+
+/*
+ * Asks Status of @sid until its handoff.state is @state (up to @ms); the
+ * last reply (json_free() it), or NULL when the daemon does not answer.
+ */
+static inline struct json_value *bd_wait_handoff(const struct bd_env *e, const char *sid,
+						 const char *state, int ms)
+{
+	struct json_value *r = NULL;
+	char params[128];
+
+	snprintf(params, sizeof(params), "{\"id\":\"%s\"}", sid);
+	for (; ms >= 0; ms -= 50) {
+		const struct json_value *ho;
+
+		json_free(r);
+		r = bd_call(e, BD_IFACE ".Status", params);
+		ho = json_get(json_get(json_get(r, "parameters"), "status"), "handoff");
+		if (!strcmp(bd_str(ho, "state"), state))
+			break;
+		hsvc_sleep_ms(50);
+	}
+	return r;
 }
 
 /* sends @sig and reaps; its exit status (0: clean, also of leaks under SAN=1) */

@@ -52,13 +52,11 @@ FIXTURE(h) {
 
 FIXTURE_SETUP(h)
 {
-	const char *extra[3] = { "--client-ca", NULL, NULL };
+	const char *extra[3] = { "--client-ca", NULL, NULL }, *why = bd_cannot_run(&self->e);
 
 	self->svc_ok = false;
-	if (bd_env_init(&self->e, "/nonexistent"))
-		SKIP(return, "no biounitd (set BIOUNIT_TOOLS)");
-	if (access(BIOUNIT_FACE_LANDMARK_PATH, R_OK) || access(BIOUNIT_FACE_CASCADE_PATH, R_OK))
-		SKIP(return, "needs libdlib-data and opencv-data");
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_EQ(0, hsvc_init(&self->svc));
 	self->svc_ok = true;
 	ASSERT_EQ(0, hsvc_make_client_certs(&self->svc));
@@ -97,7 +95,7 @@ TEST_F(h, finished_session_committed_delivered_wiped)
 	snprintf(sdir, sizeof(sdir), "%s/sessions/%s", self->e.state, SID);
 
 	/* killed between the outbox commit and marking the session done */
-	ASSERT_EQ(99, bd_start(&self->e, "BIOUNITD_TEST_EXIT_AFTER_COMMIT", true));
+	ASSERT_EQ(99, bd_run_to_exit(&self->e, "BIOUNITD_TEST_EXIT_AFTER_COMMIT", 30000));
 	snprintf(path, sizeof(path), "%s/outbox.db", self->e.state);
 	ASSERT_EQ(0, stat(path, &sb));
 	EXPECT_EQ(0600, sb.st_mode & 0777);
@@ -259,7 +257,8 @@ TEST_F(h, no_ordering_url_packages_wait)
 		   "face_cache = %s\n", self->e.sock, self->e.state, test_face_cache_path());
 	fclose(f);
 	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
-	r = bd_call(&self->e, IFACE ".Status", "{\"id\":\"" SID "\"}");
+	/* the builder thread commits the package; meanwhile the session says so */
+	r = bd_wait_handoff(&self->e, SID, "queued", 20000);
 	ho = json_get(json_get(json_get(r, "parameters"), "status"), "handoff");
 	EXPECT_STREQ("queued", bd_str(ho, "state"));
 	EXPECT_STREQ("no ordering_url", bd_str(ho, "waiting"));
@@ -341,7 +340,7 @@ TEST_F(h, photo_kept_below_the_rules_says_so)
 	ASSERT_EQ(0, bd_script_session_photo(self->e.state, SID, CODE,
 					     "neutral_expression,background"));
 	/* stopped after the commit: the package stays in the outbox to be read here */
-	ASSERT_EQ(99, bd_start(&self->e, "BIOUNITD_TEST_EXIT_AFTER_COMMIT", true));
+	ASSERT_EQ(99, bd_run_to_exit(&self->e, "BIOUNITD_TEST_EXIT_AFTER_COMMIT", 30000));
 	snprintf(path, sizeof(path), "%s/outbox.db", self->e.state);
 	ASSERT_EQ(0, biounit_outbox_open(path, &ob));
 	ASSERT_EQ(0, biounit_outbox_list(ob, BIOUNIT_OUTBOX_QUEUED, &ents, &n));
@@ -419,6 +418,18 @@ TEST_F(h, client_certificate_from_the_config)
 	EXPECT_EQ(0u, hsvc_log_count(&self->svc, "stored", NULL));
 	EXPECT_LE(1u, hsvc_log_count(&self->svc, "refused", "- 403 client-certificate"));
 	EXPECT_EQ(0, bd_stop(&self->e, SIGTERM));
+	/* each failed attempt is in the daemon's log once, with the client's reason */
+	do {
+		char *doc = bd_read_log(&self->e), *p;
+
+		ASSERT_NE(NULL, doc);
+		p = strstr(doc, "delivery attempt 1 failed: HTTP 403 client-certificate: the client "
+			    "certificate is not signed by a CA trusted here; next attempt in ");
+		EXPECT_NE(NULL, p) TH_LOG("%s", doc);
+		EXPECT_TRUE(p && !strstr(p + 1, "delivery attempt 1 failed"));
+		EXPECT_EQ(NULL, strstr(doc, CODE));
+		free(doc);
+	} while (0);
 
 	/* the configuration put right: delivered at the next start, nothing requeued */
 	ASSERT_EQ(0, bd_write_conf(&self->e, &self->svc, self->svc.path[HP_CLIENT_CERT],

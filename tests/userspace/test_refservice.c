@@ -13,10 +13,17 @@
  * so is a face record whose JPEG 2000 codestream walks but does not decode, or
  * decodes to other components than its header says. With --client-ca a
  * request without a client certificate is answered 403 "client-certificate".
+ * 1,100 idle connections from one address do not shut out a client from
+ * another, and are closed (beyond the per-address limit at once, the others
+ * after the idle time-out).
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <biounit/package.h>
 #include "kselftest_harness.h"
 #include "handoff_fixture.h"
@@ -453,6 +460,98 @@ TEST_F_TIMEOUT(svc, formats_and_modalities_must_agree_with_the_records, 90)
 	EXPECT_EQ(201, r.status) TH_LOG("%s", r.body);
 	EXPECT_EQ(1u, hsvc_log_count(&self->s, "stored", NULL));
 	EXPECT_EQ(6u, hsvc_log_count(&self->s, "refused", NULL));
+}
+
+/* until each of @fds is closed by the peer (or @ms pass); how many are */
+static unsigned int closed_by_peer(int *fds, unsigned int n, int ms)
+{
+	unsigned int closed = 0;
+	char b;
+
+	for (;;) {
+		closed = 0;
+		for (unsigned int i = 0; i < n; i++) {
+			if (fds[i] < 0) {
+				closed++;
+				continue;
+			}
+			ssize_t r = recv(fds[i], &b, 1, MSG_DONTWAIT);
+
+			if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+				close(fds[i]);
+				fds[i] = -1;
+				closed++;
+			}
+		}
+		if (closed == n || ms <= 0)
+			return closed;
+		hsvc_sleep_ms(100);
+		ms -= 100;
+	}
+}
+
+/*
+ * 1,100 idle TCP connections from one address (127.0.0.2) that never start
+ * TLS: a client from another address (127.0.0.1) still gets its answer, the
+ * idle ones beyond the per-address limit are closed at once, and the rest
+ * once they have been idle for the time-out. Loopback only.
+ */
+TEST_F_TIMEOUT(svc, idle_connections_do_not_shut_out_clients, 90)
+{
+	enum { IDLE = 1100 };
+	struct sockaddr_in src = { .sin_family = AF_INET }, dst = { .sin_family = AF_INET };
+	struct rlimit rl;
+	struct reply r1;
+	struct timespec t0, t1;
+	unsigned int open_now, made = 0;
+	int *fds = calloc(IDLE, sizeof(int));
+	double ms;
+
+	ASSERT_NE(NULL, fds);
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < IDLE + 200)
+		SKIP(free(fds); return, "RLIMIT_NOFILE hard limit %lu", (unsigned long)rl.rlim_max);
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 4096 ? 4096 : rl.rlim_max;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	/* the service started again with that limit: its own descriptors could pass 1024 */
+	ASSERT_EQ(0, hsvc_stop(&self->s));
+	ASSERT_EQ(0, hsvc_start(&self->s, NULL));
+	inet_pton(AF_INET, "127.0.0.2", &src.sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
+	dst.sin_port = htons((uint16_t)self->s.port);
+	for (unsigned int i = 0; i < IDLE; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&src, sizeof(src)) ||
+		    (connect(fds[i], (struct sockaddr *)&dst, sizeof(dst)) && errno != EINPROGRESS)) {
+			TH_LOG("connection %u: %s", i, strerror(errno));
+			if (fds[i] >= 0)
+				close(fds[i]);
+			fds[i] = -1;
+			continue;
+		}
+		made++;
+	}
+	EXPECT_EQ((unsigned int)IDLE, made);
+	hsvc_sleep_ms(500);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, post(&self->s, PKG_CT, self->id, self->hash, self->pkg, self->len, &r1));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	fprintf(stderr, "# a client among %u idle connections: HTTP %ld in %.0f ms\n", made,
+		r1.status, ms);
+	EXPECT_EQ(201, r1.status) TH_LOG("%s", r1.body);
+	EXPECT_GT(5000.0, ms);
+
+	/* beyond the per-address limit: closed at once; the rest after the idle time-out */
+	open_now = IDLE - closed_by_peer(fds, IDLE, 2000);
+	TH_LOG("%u idle connections still open after 2 s", open_now);
+	EXPECT_GE(32u, open_now);
+	EXPECT_EQ((unsigned int)IDLE, closed_by_peer(fds, IDLE, 15000));
+	for (unsigned int i = 0; i < IDLE; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
 }
 
 TEST_HARNESS_MAIN

@@ -40,6 +40,7 @@ struct config {
 	/* the hand-off (handoff.c, docs/handoff.md) */
 	char ordering_url[512];		/* "" : packages wait in the outbox */
 	char ordering_ca[512];		/* "" : the system's CA store */
+	char ordering_proxy[512];	/* "" : direct, the environment's proxy ignored */
 	char ordering_client_cert[512];	/* "" : no client certificate (mutual TLS) */
 	char ordering_client_key[512];	/* its private key; set with it or not at all */
 	char outbox_path[1024];		/* "" : STATE/outbox.db */
@@ -136,6 +137,10 @@ struct handoff_info {
 	char reason[256];
 	unsigned int attempts;
 	bool wiped;		/* biometric files deleted; only the receipt is left */
+	bool build_wanted;	/* HO_NOT_COMMITTED: to be given to the builder */
+	bool building;		/* the builder has it (handoff.waiting says so) */
+	bool wiping;		/* HO_DELIVERED: its wipe is queued or with the builder */
+	int64_t known_ns;	/* CLOCK_MONOTONIC of the outbox reading the state is from */
 };
 
 struct dsession {
@@ -191,6 +196,8 @@ int session_commit(struct daemon *d, struct dsession *s, const char *event);
 char *session_status_json(struct daemon *d, const struct dsession *s);
 /* tell followers without storing (live advice) */
 void session_broadcast(struct daemon *d, struct dsession *s);
+/* tell followers; @last ends their Follow */
+void session_tell(struct daemon *d, struct dsession *s, bool last);
 void sessions_free(struct daemon *d);
 int session_remove(struct daemon *d, struct dsession *s);
 
@@ -205,19 +212,41 @@ void handoff_close(struct daemon *d);
 /* after the sessions are loaded: commit what a crash left uncommitted, read delivery states */
 void handoff_startup(struct daemon *d);
 /*
- * The finish path: a finished, stored session becomes a package committed to
- * the outbox and handoff.json marks it done. Idempotent (the package id is
- * derived from the unit key and the session id). 0 or -errno.
+ * The finish path: a finished, stored session is given to the builder thread,
+ * which makes its package and commits it to the outbox; back in the loop
+ * handoff.json marks it done and the followers get their last word.
+ * Idempotent (the package id is derived from the unit key and the session
+ * id). Returns at once; 0.
  */
 int handoff_finish(struct daemon *d, struct dsession *s);
 /* ms until handoff_tick() wants to run, -1 for never */
 int handoff_timeout_ms(struct daemon *d);
-/* send what is due (not while a session is being captured), wipe what was acknowledged */
+/* take back finished jobs, give out due ones, wipe what was acknowledged; never blocks */
 void handoff_tick(struct daemon *d);
 /* "handoff":{...} member of a status object (with the leading comma) */
 void handoff_status_json(struct daemon *d, const struct dsession *s, struct json_buf *b);
 /* a receipt left in STATE/sessions/@id/session.json, or NULL */
 struct dsession *handoff_load_receipt(struct daemon *d, const char *id);
+
+/* the poll set: the hand-off's workers' fds (POLLIN when a job is done); how many */
+size_t handoff_pollfds(struct daemon *d, struct pollfd *fds, size_t max);
+
+/* ---- worker.c: a thread that runs one job at a time for the poll loop ---- */
+struct worker;
+/* 0 or -errno; @name for its log lines */
+int worker_start(struct worker **out, const char *name);
+/* asks a job in hand to stop (worker_stopping()), waits for it; the job left finished or NULL */
+void *worker_stop(struct worker *w);
+/* readable (POLLIN) when a job is done */
+int worker_fd(const struct worker *w);
+/* a job is given and not taken back yet */
+bool worker_busy(const struct worker *w);
+/* @run(@job) on the thread; -EBUSY while one is in hand */
+int worker_give(struct worker *w, void (*run)(void *job), void *job);
+/* the finished job (the loop owns it again), or NULL while it runs */
+void *worker_take(struct worker *w);
+/* nonzero once worker_stop() was called: long jobs end early (@arg: the worker) */
+int worker_stopping(void *arg);
 
 uint64_t now_ms(void);
 uint64_t realtime_ns(void);

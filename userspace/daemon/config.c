@@ -70,6 +70,21 @@ static int set_uint(unsigned int *dst, const char *v, unsigned int min, unsigned
 	return 0;
 }
 
+/* "none" (a direct connection, whatever the environment says) or the proxy's URL */
+static int set_proxy(char *dst, size_t size, const char *v)
+{
+	static const char *const schemes[] = { "http://", "https://", "socks5://", "socks5h://" };
+
+	if (!strcmp(v, "none")) {
+		dst[0] = '\0';
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (!strncmp(v, schemes[i], strlen(schemes[i])) && v[strlen(schemes[i])])
+			return set_str(dst, size, v);
+	return -EINVAL;
+}
+
 int config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
@@ -130,6 +145,8 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 		else if (!strcmp(k, "ordering_url"))
 			r = strncmp(v, "https://", 8) ? -EINVAL :
 			    set_str(c->ordering_url, sizeof(c->ordering_url), v);
+		else if (!strcmp(k, "ordering_proxy"))
+			r = set_proxy(c->ordering_proxy, sizeof(c->ordering_proxy), v);
 		else if STR(ordering_ca);
 		else if STR(ordering_client_cert);
 		else if STR(ordering_client_key);

@@ -4,10 +4,14 @@
  * docs/handoff.md): a finished session, stored durably, becomes one signed
  * package (records through the record-format interface only, the unit's key)
  * committed to the outbox; only then is it marked done (handoff.json in its
- * directory) and reported finished. The poll loop sends due packages; after
- * the client's acknowledgement the session's biometric files are overwritten
- * and deleted and session.json is replaced by a receipt without biometric
- * data.
+ * directory) and its followers told the last word. Two worker threads
+ * (worker.c) do the slow parts, so that the poll loop never waits on them:
+ * the builder encodes, signs and commits a package, the sender posts due
+ * packages one at a time; each has its own outbox handle, and gives its
+ * finished job back to the loop, which alone touches the sessions. After the
+ * client's acknowledgement the builder replaces session.json by a receipt
+ * without biometric data and overwrites and deletes the session's other
+ * files.
  *
  * Crash safety: the package id is derived from the unit key and the session
  * id, so a daemon killed between the outbox commit and handoff.json finds
@@ -37,21 +41,81 @@
 #define RETRY_COMMIT_MS 10000	/* a package that could not be committed is tried again */
 
 struct handoff {
-	struct biounit_key *key;
+	struct biounit_key *key;	/* signs on the builder's thread only */
 	uint8_t pk[BIOUNIT_PACKAGE_PUBKEY_SIZE];
-	struct biounit_outbox *ob;
+	struct biounit_outbox *ob;	/* the loop's: lists only */
+	struct biounit_outbox *build_ob, *send_ob;	/* one per worker (SQLite serialises them) */
 	const struct biounit_record_format *fmt;
+	struct worker *builder;		/* builds, encodes, signs and commits a package */
+	struct worker *sender;		/* posts one package (biounit_outbox_send_due()) */
+	struct wipe_job *wipes;		/* acknowledged sessions waiting for the builder */
 	uint64_t next_send_ms;		/* now_ms() when sending is due; UINT64_MAX: nothing queued */
 	uint64_t next_commit_ms;	/* retry of uncommitted packages; UINT64_MAX: none */
+};
+
+/*
+ * What the builder's thread reads and writes: copies, and handles nothing
+ * else uses meanwhile (the face checker and the store's directory are only
+ * read; the key and build_ob are the builder's).
+ */
+enum job_kind { JOB_BUILD, JOB_WIPE };
+
+struct build_job {
+	enum job_kind kind;		/* JOB_BUILD; first, as in every builder job */
+	struct biounit_store *store;	/* immutable once open: safe for another file at once */
+	const struct biounit_face_checker *face;
+	const struct biounit_record_format *fmt;
+	struct biounit_key *key;
+	struct biounit_outbox *ob;
+	struct biounit_session *m;	/* a copy of the finished session */
+	char sid[BIOUNIT_SESSION_ID_MAX + 1], ahash[65];
+	char serial[64], model[64];
+	uint8_t id[BIOUNIT_PACKAGE_ID_SIZE];
+	char idhex[BIOUNIT_PACKAGE_ID_HEX_SIZE];
+	/* the outcome */
+	int r;
+	bool already;			/* found in the outbox by its id */
+	size_t len;
+	char hash[BIOUNIT_PACKAGE_HASH_HEX_SIZE];
+	struct biounit_outbox_entry *ents;	/* the outbox afterwards, for refresh_from() */
+	size_t nents;
+	bool listed;
+	int64_t done_ns, listed_ns;		/* mono_ns(): committed and marked; listed */
+};
+
+/* an acknowledged session: its receipt written, its other files wiped (builder's thread) */
+struct wipe_job {
+	enum job_kind kind;		/* JOB_WIPE */
+	const struct biounit_store *store;
+	char sid[BIOUNIT_SESSION_ID_MAX + 1];
+	char hash[BIOUNIT_PACKAGE_HASH_HEX_SIZE], ack_id[128];
+	char *doc;			/* the receipt (session.json) */
+	int r;
+	struct wipe_job *next;		/* waiting for the builder */
+};
+
+#define MAX_FAILED 4
+/* one sending pass on the sender's thread */
+struct send_job {
+	struct biounit_outbox *ob;
+	struct biounit_outbox_sender cfg;	/* its strings are the configuration's */
+	int r;
+	struct biounit_outbox_pass pass;
+	size_t nfailed;
+	struct biounit_outbox_entry failed[MAX_FAILED];	/* attempts of this pass that failed */
+	struct biounit_outbox_entry *ents;	/* the outbox afterwards, for refresh_from() */
+	size_t nents;
+	bool listed;
+	int64_t listed_ns;
 };
 
 static const char *outcome_names[4] = { "photo", "right_hand", "left_hand", "signature" };
 
 /* ---- helpers ---- */
 
-static int session_dir_path(struct daemon *d, const char *id, char *buf, size_t len)
+static int session_dir_path(const struct biounit_store *st, const char *id, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s/sessions/%s", biounit_store_dir(d->store), id);
+	int n = snprintf(buf, len, "%s/sessions/%s", biounit_store_dir(st), id);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
@@ -62,10 +126,10 @@ static int read_small(const char *path, char **out, size_t *len, size_t max)
 	return biounit_read_file(path, max, BIOUNIT_READ_NOFOLLOW, out, len);
 }
 
-static int load_image(struct daemon *d, const char *id, const char *name, struct biounit_image **out)
+static int load_image(const struct build_job *j, const char *name, struct biounit_image **out)
 {
 	char path[1400];
-	int r = biounit_store_file_path(d->store, id, name, false, path, sizeof(path));
+	int r = biounit_store_file_path(j->store, j->sid, name, false, path, sizeof(path));
 
 	return r ? r : biounit_image_load(path, out);
 }
@@ -141,10 +205,10 @@ static void recs_free(struct recs *R)
 	R->n = 0;
 }
 
-static int face_records(struct daemon *d, const char *sid, const struct biounit_capture *c,
+static int face_records(const struct build_job *j, const struct biounit_capture *c,
 			struct recs *R)
 {
-	const struct biounit_record_format *fmt = d->handoff->fmt;
+	const struct biounit_record_format *fmt = j->fmt;
 	struct biounit_face_record_params p;
 	struct biounit_face_record_out out;
 	struct biounit_face_landmark_point pts[BIOUNIT_FACE_LANDMARK_POINTS];
@@ -153,7 +217,7 @@ static int face_records(struct daemon *d, const char *sid, const struct biounit_
 	struct biounit_image *img;
 	int r;
 
-	r = load_image(d, sid, c->file, &img);
+	r = load_image(j, c->file, &img);
 	if (r)
 		return r;
 	memset(&p, 0, sizeof(p));
@@ -161,8 +225,8 @@ static int face_records(struct daemon *d, const char *sid, const struct biounit_
 	p.description.source_type = BIOUNIT_FACE_SRC_PHOTO_DIGITAL;
 	p.description.quality = 0;	/* the 2005 edition has no scale: our score is in the manifest */
 	/* the landmarks of the kept crop, when the face checker finds them again */
-	if (d->face && (ver = calloc(1, sizeof(*ver))) &&
-	    biounit_face_check(d->face, &p.portrait, ver) == 0 && ver->have_face) {
+	if (j->face && (ver = calloc(1, sizeof(*ver))) &&
+	    biounit_face_check(j->face, &p.portrait, ver) == 0 && ver->have_face) {
 		p.n_points = biounit_face_points_from_landmarks(ver->landmarks, pts);
 		p.points = pts;
 	}
@@ -184,10 +248,10 @@ static int face_records(struct daemon *d, const char *sid, const struct biounit_
 	return pr ? 0 : -E2BIG;
 }
 
-static int finger_record(struct daemon *d, const char *sid, const struct biounit_capture *c,
+static int finger_record(const struct build_job *j, const struct biounit_capture *c,
 			 struct recs *R)
 {
-	const struct biounit_record_format *fmt = d->handoff->fmt;
+	const struct biounit_record_format *fmt = j->fmt;
 	struct biounit_finger_view_input v;
 	struct biounit_finger_record_params p;
 	struct biounit_package_record *pr;
@@ -196,7 +260,7 @@ static int finger_record(struct daemon *d, const char *sid, const struct biounit
 	char name[32];
 	int r;
 
-	r = load_image(d, sid, c->file, &img);
+	r = load_image(j, c->file, &img);
 	if (r)
 		return r;
 	memset(&v, 0, sizeof(v));
@@ -222,10 +286,10 @@ static int finger_record(struct daemon *d, const char *sid, const struct biounit
 	return 0;
 }
 
-static int signature_records(struct daemon *d, const char *sid, const struct biounit_capture *c,
+static int signature_records(const struct build_job *j, const struct biounit_capture *c,
 			     struct recs *R)
 {
-	const struct biounit_record_format *fmt = d->handoff->fmt;
+	const struct biounit_record_format *fmt = j->fmt;
 	struct biounit_signature_record_params p;
 	struct biounit_signature_record_out out;
 	struct biounit_package_record *pr;
@@ -238,7 +302,7 @@ static int signature_records(struct daemon *d, const char *sid, const struct bio
 	if (l < 5 || strcmp(c->file + l - 4, ".png"))
 		return -ENOENT;
 	snprintf(name, sizeof(name), "%.*s.sig", (int)(l - 4), c->file);
-	r = biounit_store_file_path(d->store, sid, name, false, path, sizeof(path));
+	r = biounit_store_file_path(j->store, j->sid, name, false, path, sizeof(path));
 	if (!r)
 		r = biounit_signature_load(path, &sig, NULL);
 	if (r)
@@ -307,19 +371,16 @@ static int set_modality(struct biounit_package_builder *b, enum biounit_modality
 						    reason ? reason : "not taken");
 }
 
-/* the package of a finished session; 0 or -errno */
-static int build_package(struct daemon *d, struct dsession *ds, const uint8_t id[16],
-			 uint8_t **pkg, size_t *len)
+/* the package of a finished session, on the builder's thread; 0 or -errno */
+static int build_package(const struct build_job *j, uint8_t **pkg, size_t *len)
 {
-	struct handoff *h = d->handoff;
-	const struct biounit_session *s = ds->m;
-	const char *sid = biounit_session_id(s);
+	const struct biounit_session *s = j->m;
 	struct biounit_package_builder *b = NULL;
 	struct biounit_step_result res[4];
 	struct recs *R;
-	char serial[64], model[64], text[400];
+	char text[400];
 	int64_t real = (int64_t)realtime_ns(), mono = mono_ns();
-	int idx[4], order[4], n = 0, i, j, r;
+	int idx[4], order[4], n = 0, i, q, r;
 	size_t k;
 
 	R = calloc(1, sizeof(*R));
@@ -332,13 +393,12 @@ static int build_package(struct daemon *d, struct dsession *ds, const uint8_t id
 	r = biounit_package_builder_new(biounit_session_get_request(s)->appointment, &b);
 	if (r)
 		goto out;
-	engine_unit_ident(d->engine, serial, sizeof(serial), model, sizeof(model));
-	r = biounit_package_builder_set_unit(b, serial[0] ? serial : "unknown",
-					     model[0] ? model : "unknown");
+	r = biounit_package_builder_set_unit(b, j->serial[0] ? j->serial : "unknown",
+					     j->model[0] ? j->model : "unknown");
 	if (!r)
 		r = biounit_package_builder_set_software(b, "biounitd " BIOUNITD_VERSION);
 	if (!r)
-		r = biounit_package_builder_set_id(b, id);
+		r = biounit_package_builder_set_id(b, j->id);
 	if (!r)
 		r = biounit_package_builder_set_created(b, real, mono);
 	if (!r)
@@ -396,12 +456,12 @@ static int build_package(struct daemon *d, struct dsession *ds, const uint8_t id
 		if (kept(res[i].outcome) && res[i].capture >= 0)
 			order[n++] = i;
 	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			if (res[order[j]].capture < res[order[i]].capture) {
+		for (q = i + 1; q < n; q++)
+			if (res[order[q]].capture < res[order[i]].capture) {
 				int t = order[i];
 
-				order[i] = order[j];
-				order[j] = t;
+				order[i] = order[q];
+				order[q] = t;
 			}
 	for (i = 0; !r && i < n; i++) {
 		const struct biounit_capture *c;
@@ -412,15 +472,15 @@ static int build_package(struct daemon *d, struct dsession *ds, const uint8_t id
 			r = -ENOENT;
 			break;
 		}
-		r = order[i] == 0 ? face_records(d, sid, c, R) :
-		    order[i] == 3 ? signature_records(d, sid, c, R) : finger_record(d, sid, c, R);
+		r = order[i] == 0 ? face_records(j, c, R) :
+		    order[i] == 3 ? signature_records(j, c, R) : finger_record(j, c, R);
 		if (!r && (order[i] == 1 || order[i] == 2))
 			R->r[R->n - 1].threshold = biounit_session_get_policy(s)->finger_threshold;
 	}
 	for (k = 0; !r && k < R->n; k++)
 		r = biounit_package_builder_add_record(b, &R->r[k]);
 	if (!r)
-		r = biounit_package_builder_build(b, h->key, pkg, len);
+		r = biounit_package_builder_build(b, j->key, pkg, len);
 out:
 	biounit_package_builder_free(b);
 	recs_free(R);
@@ -430,14 +490,16 @@ out:
 
 /* ---- the marker and the receipt ---- */
 
-static int write_marker(struct daemon *d, struct dsession *s)
+/* handoff.json: the session is done (on the builder's thread, right after the commit) */
+static int write_marker(struct biounit_store *st, const char *sid, const char *hash,
+			const char *package_id)
 {
 	char buf[256];
 	int n = snprintf(buf, sizeof(buf),
 			 "{\"format\":\"biounit-handoff\",\"version\":1,\"package_hash\":\"%s\","
-			 "\"package_id\":\"%s\"}\n", s->ho.hash, s->ho.package_id);
+			 "\"package_id\":\"%s\"}\n", hash, package_id);
 
-	return biounit_store_write_file(d->store, dsession_id(s), "handoff.json", buf, (size_t)n);
+	return biounit_store_write_file(st, sid, "handoff.json", buf, (size_t)n);
 }
 
 static int read_marker(struct daemon *d, struct dsession *s)
@@ -471,11 +533,11 @@ static int read_marker(struct daemon *d, struct dsession *s)
 }
 
 /* session.json written as the store writes it: temporary file 0600, fsync, rename, fsync dir */
-static int write_session_json(struct daemon *d, const char *id, const char *doc)
+static int write_session_json(const struct biounit_store *st, const char *id, const char *doc)
 {
 	char dir[1200], tmp[1300], dst[1300];
 	size_t len = strlen(doc), off = 0;
-	int fd, r = session_dir_path(d, id, dir, sizeof(dir));
+	int fd, r = session_dir_path(st, id, dir, sizeof(dir));
 
 	if (r)
 		return r;
@@ -540,12 +602,12 @@ static void wipe_file(const char *path)
 }
 
 /* every file of the session directory but session.json (the receipt) */
-static int wipe_files(struct daemon *d, const char *id)
+static int wipe_files(const struct biounit_store *st, const char *id)
 {
 	char dir[1200], path[1500];
 	struct dirent *de;
 	DIR *dd;
-	int r = session_dir_path(d, id, dir, sizeof(dir)), fd;
+	int r = session_dir_path(st, id, dir, sizeof(dir)), fd;
 	bool wiped = false;
 
 	if (r)
@@ -585,22 +647,26 @@ static void receipt_results(struct dsession *s, const struct json_value *res)
 }
 
 /*
- * Acknowledged: session.json becomes the receipt (atomically), then every
- * other file is overwritten and deleted; the session in memory becomes the
- * receipt.
+ * Acknowledged: the receipt document of @s, to be written by the builder
+ * (wipe_job), or NULL.
  */
-static int make_receipt(struct daemon *d, struct dsession *s, const struct biounit_outbox_entry *e)
+/* photo, right hand, left hand, signature: the order of outcome_names */
+static void results4(const struct biounit_session *m, struct biounit_step_result r4[4])
+{
+	biounit_session_step_result(m, BIOUNIT_STEP_PHOTO, &r4[0]);
+	biounit_session_hand_result(m, BIOUNIT_HAND_RIGHT, &r4[1]);
+	biounit_session_hand_result(m, BIOUNIT_HAND_LEFT, &r4[2]);
+	biounit_session_step_result(m, BIOUNIT_STEP_SIGNATURE, &r4[3]);
+}
+
+static char *receipt_doc(struct dsession *s, const struct biounit_outbox_entry *e)
 {
 	struct biounit_step_result r4[4];
 	struct json_buf b = { 0 };
-	char *doc;
 	const char *id = biounit_session_id(s->m);
 	int i, r;
 
-	biounit_session_step_result(s->m, BIOUNIT_STEP_PHOTO, &r4[0]);
-	biounit_session_hand_result(s->m, BIOUNIT_HAND_RIGHT, &r4[1]);
-	biounit_session_hand_result(s->m, BIOUNIT_HAND_LEFT, &r4[2]);
-	biounit_session_step_result(s->m, BIOUNIT_STEP_SIGNATURE, &r4[3]);
+	results4(s->m, r4);
 	jb_raw(&b, "{\"format\":\"biounit-session-receipt\",\"version\":1,\"id\":");
 	jb_str(&b, id);
 	jb_raw(&b, ",\"appointment_hash\":");
@@ -615,16 +681,39 @@ static int make_receipt(struct daemon *d, struct dsession *s, const struct bioun
 	jb_str(&b, e->ack_id);
 	jb_printf(&b, ",\"delivered_ms\":%lld,\"wiped_ms\":%lld}\n", (long long)e->done_ms,
 		  (long long)(realtime_ns() / 1000000u));
-	doc = jb_finish(&b, &r);
-	if (!doc)
-		return -ENOMEM;
-	r = write_session_json(d, id, doc);
-	if (r) {
-		free(doc);
-		return r;
+	return jb_finish(&b, &r);
+}
+
+/* on the builder's thread: session.json becomes the receipt (atomically), then the rest goes */
+static void run_wipe(void *arg)
+{
+	struct wipe_job *j = arg;
+
+	j->r = write_session_json(j->store, j->sid, j->doc);
+	if (!j->r)
+		wipe_files(j->store, j->sid);
+}
+
+/* back in the loop: the session in memory becomes the receipt */
+static void wipe_done(struct daemon *d, struct wipe_job *j)
+{
+	struct handoff *h = d->handoff;
+	struct dsession *s = sessions_find(d, j->sid);
+	struct biounit_step_result r4[4];
+	int i;
+
+	if (!s || !s->m || !s->ho.wiping)
+		goto out;
+	s->ho.wiping = false;
+	if (j->r) {
+		log_msg(LOG_ERR_, "session %s: acknowledged, but the receipt cannot be written: %s; "
+			"trying again", j->sid, strerror(-j->r));
+		if (h->next_commit_ms > now_ms() + RETRY_COMMIT_MS)
+			h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
+		goto out;
 	}
-	wipe_files(d, id);
-	snprintf(s->id, sizeof(s->id), "%s", id);
+	snprintf(s->id, sizeof(s->id), "%s", j->sid);
+	results4(s->m, r4);
 	for (i = 0; i < 4; i++)
 		snprintf(s->results[i], sizeof(s->results[i]), "%s",
 			 biounit_outcome_name(r4[i].outcome));
@@ -632,12 +721,49 @@ static int make_receipt(struct daemon *d, struct dsession *s, const struct bioun
 	biounit_session_free(s->m);
 	s->m = NULL;
 	free(s->receipt);
-	s->receipt = doc;
+	s->receipt = j->doc;
+	j->doc = NULL;
 	s->ho.wiped = true;
 	snprintf(s->last_event, sizeof(s->last_event), "delivered: biometric data wiped");
 	log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s acknowledged (%s); "
-		"biometric files wiped, receipt kept", s->id, s->hash, e->hash, e->ack_id);
+		"biometric files wiped, receipt kept", s->id, s->hash, j->hash, j->ack_id);
+	session_broadcast(d, s);
+out:
+	free(j->doc);
+	free(j);
+}
+
+/* the receipt made, the wipe queued for the builder */
+static int queue_wipe(struct daemon *d, struct dsession *s, const struct biounit_outbox_entry *e)
+{
+	struct handoff *h = d->handoff;
+	struct wipe_job *j = calloc(1, sizeof(*j)), **pp;
+
+	if (!j || !(j->doc = receipt_doc(s, e))) {
+		free(j);
+		return -ENOMEM;
+	}
+	j->kind = JOB_WIPE;
+	j->store = d->store;
+	snprintf(j->sid, sizeof(j->sid), "%s", dsession_id(s));
+	snprintf(j->hash, sizeof(j->hash), "%s", e->hash);
+	snprintf(j->ack_id, sizeof(j->ack_id), "%s", e->ack_id);
+	for (pp = &h->wipes; *pp; pp = &(*pp)->next)
+		;
+	*pp = j;
+	s->ho.wiping = true;
 	return 0;
+}
+
+static void free_wipes(struct wipe_job *j)
+{
+	while (j) {
+		struct wipe_job *n = j->next;
+
+		free(j->doc);
+		free(j);
+		j = n;
+	}
 }
 
 struct dsession *handoff_load_receipt(struct daemon *d, const char *id)
@@ -649,7 +775,7 @@ struct dsession *handoff_load_receipt(struct daemon *d, const char *id)
 	uint64_t ncap = 0;
 	size_t len;
 
-	if (session_dir_path(d, id, path, sizeof(path) - 16))
+	if (session_dir_path(d->store, id, path, sizeof(path) - 16))
 		return NULL;
 	strcat(path, "/session.json");
 	if (read_small(path, &buf, &len, 65536))
@@ -677,26 +803,29 @@ struct dsession *handoff_load_receipt(struct daemon *d, const char *id)
 	s->receipt = buf;
 	json_free(v);
 	/* a crash in the middle of the wipe: finish it */
-	wipe_files(d, id);
+	wipe_files(d->store, id);
 	return s;
 }
 
 /* ---- the outbox ---- */
 
 /* refresh the sessions' delivery states from the outbox; make receipts of acknowledged ones */
-static void refresh(struct daemon *d)
+/*
+ * @ents: the outbox as read at @listed_ns (mono_ns(), taken before the read).
+ * A worker's reading reaches the loop later than it was made: a session the
+ * loop knows a newer state of (ho.known_ns) is left as it is.
+ */
+static void refresh_from(struct daemon *d, const struct biounit_outbox_entry *ents, size_t n,
+			 int64_t listed_ns)
 {
 	struct handoff *h = d->handoff;
-	struct biounit_outbox_entry *ents = NULL;
 	struct dsession *s;
-	size_t n = 0, i;
+	size_t i;
 
-	if (biounit_outbox_list(h->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
-				BIOUNIT_OUTBOX_REFUSED, &ents, &n))
-		return;
 	for (s = d->sessions; s; s = s->next) {
-		if (!s->m || s->ho.state < HO_QUEUED)
+		if (!s->m || s->ho.state < HO_QUEUED || listed_ns < s->ho.known_ns)
 			continue;
+		s->ho.known_ns = listed_ns;
 		for (i = 0; i < n; i++)
 			if (!strcmp(ents[i].hash, s->ho.hash))
 				break;
@@ -715,11 +844,11 @@ static void refresh(struct daemon *d)
 		snprintf(s->ho.reason, sizeof(s->ho.reason), "%s", ents[i].reason);
 		if (ents[i].state == BIOUNIT_OUTBOX_DELIVERED) {
 			s->ho.state = HO_DELIVERED;
-			if (make_receipt(d, s, &ents[i]) == 0) {
-				session_broadcast(d, s);
-			} else {
+			if (s->ho.wiping)
+				continue;	/* the builder has it already */
+			if (queue_wipe(d, s, &ents[i])) {
 				log_msg(LOG_ERR_, "session %s: acknowledged, but the receipt cannot be "
-					"written; trying again", dsession_id(s));
+					"made; trying again", dsession_id(s));
 				h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
 			}
 		} else {
@@ -728,79 +857,273 @@ static void refresh(struct daemon *d)
 
 			if (ns == HO_REFUSED && s->ho.state != HO_REFUSED)
 				log_msg(LOG_WARN_, "session %s (appointment %.16s): package %.16s "
-					"refused by the client; kept in the outbox", dsession_id(s),
-					s->hash, s->ho.hash);
+					"refused by the client (%s); kept in the outbox",
+					dsession_id(s), s->hash, s->ho.hash, ents[i].reason);
 			s->ho.state = ns;
 		}
 	}
+}
+
+/* the same from the loop's own reading of the outbox (at start, and on the retry timer) */
+static void refresh(struct daemon *d)
+{
+	struct biounit_outbox_entry *ents = NULL;
+	int64_t t = mono_ns();
+	size_t n = 0;
+
+	if (biounit_outbox_list(d->handoff->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
+				BIOUNIT_OUTBOX_REFUSED, &ents, &n))
+		return;
+	refresh_from(d, ents, n, t);
 	free(ents);
+}
+
+/* ---- the builder: package, sign, commit (its thread) ---- */
+
+static void run_build(void *arg)
+{
+	struct build_job *j = arg;
+	struct biounit_outbox_entry *ents = NULL;
+	uint8_t *pkg = NULL;
+	size_t n = 0, i;
+	int r;
+
+	j->hash[0] = '\0';
+	/* already committed by a daemon that died before handoff.json? */
+	r = biounit_outbox_list(j->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
+				BIOUNIT_OUTBOX_REFUSED, &ents, &n);
+	for (i = 0; !r && i < n; i++)
+		if (!strcmp(ents[i].package_id, j->idhex)) {
+			snprintf(j->hash, sizeof(j->hash), "%s", ents[i].hash);
+			j->already = true;
+			break;
+		}
+	free(ents);
+	if (!r && !j->already) {
+		r = build_package(j, &pkg, &j->len);
+		if (!r)
+			r = biounit_outbox_commit(j->ob, pkg, j->len, j->hash);
+		free(pkg);
+		if (r == -EEXIST)
+			r = 0;
+		if (!r) {
+			log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s (%zu bytes) "
+				"committed to the outbox", j->sid, j->ahash, j->hash, j->len);
+#ifdef BIOUNITD_TEST_HOOKS
+			if (getenv("BIOUNITD_TEST_EXIT_AFTER_COMMIT"))	/* tests: a kill right here */
+				_exit(99);
+#endif
+		}
+	}
+	/* committed (now or before a crash): marked done, its fsyncs here too */
+	if (!r)
+		r = write_marker(j->store, j->sid, j->hash, j->idhex);
+	j->r = r;
+	/* the loop reads the outbox's states from here, not from SQLite itself */
+	j->done_ns = mono_ns();
+	j->listed_ns = mono_ns();
+	if (!r)
+		j->listed = !biounit_outbox_list(j->ob, BIOUNIT_OUTBOX_QUEUED |
+						 BIOUNIT_OUTBOX_DELIVERED | BIOUNIT_OUTBOX_REFUSED,
+						 &j->ents, &j->nents);
+}
+
+/*
+ * Give the builder, if it is free, the next session that wants its package
+ * (an applicant may be waiting for it), else the next wipe.
+ */
+static void build_next(struct daemon *d)
+{
+	struct handoff *h = d->handoff;
+	struct build_job *j;
+	struct dsession *s;
+	char *json = NULL;
+	int r;
+
+	if (worker_busy(h->builder))
+		return;
+	for (s = d->sessions; s; s = s->next)
+		if (s->m && s->ho.state == HO_NOT_COMMITTED && s->ho.build_wanted)
+			break;
+	if (!s) {
+		struct wipe_job *w = h->wipes;
+
+		if (w) {
+			h->wipes = w->next;
+			w->next = NULL;
+			worker_give(h->builder, run_wipe, w);
+		}
+		return;
+	}
+	s->ho.build_wanted = false;
+	j = calloc(1, sizeof(*j));
+	r = j ? biounit_session_to_json(s->m, &json) : -ENOMEM;
+	if (!r)
+		r = biounit_session_from_json(json, strlen(json), &j->m);
+	free(json);
+	if (r) {
+		free(j);
+		snprintf(s->ho.reason, sizeof(s->ho.reason), "not committed to the outbox: %s",
+			 strerror(-r));
+		log_msg(LOG_ERR_, "session %s: package not built: %s; trying again",
+			dsession_id(s), strerror(-r));
+		h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
+		return;
+	}
+	j->kind = JOB_BUILD;
+	j->store = d->store;
+	j->face = d->face;
+	j->fmt = h->fmt;
+	j->key = h->key;
+	j->ob = h->build_ob;
+	snprintf(j->sid, sizeof(j->sid), "%s", dsession_id(s));
+	snprintf(j->ahash, sizeof(j->ahash), "%s", s->hash);
+	engine_unit_ident(d->engine, j->serial, sizeof(j->serial), j->model, sizeof(j->model));
+	package_id(h, j->sid, j->id, j->idhex);
+	s->ho.building = true;
+	worker_give(h->builder, run_build, j);
+}
+
+/* the builder is done (handoff.json written): queued, and the followers told */
+static void build_done(struct daemon *d, struct build_job *j)
+{
+	struct handoff *h = d->handoff;
+	struct dsession *s = sessions_find(d, j->sid);
+	int r = j->r;
+
+	if (!s || !s->m || !s->ho.building)
+		goto out;
+	s->ho.building = false;
+	if (!r && j->already)
+		log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s was already in "
+			"the outbox", j->sid, s->hash, j->hash);
+	if (!r) {
+		snprintf(s->ho.hash, sizeof(s->ho.hash), "%s", j->hash);
+		snprintf(s->ho.package_id, sizeof(s->ho.package_id), "%s", j->idhex);
+	}
+	if (r) {
+		snprintf(s->ho.reason, sizeof(s->ho.reason), "not committed to the outbox: %s",
+			 strerror(-r));
+		log_msg(LOG_ERR_, "session %s (appointment %.16s): package not committed to the "
+			"outbox: %s; trying again", j->sid, s->hash, strerror(-r));
+		if (h->next_commit_ms > now_ms() + RETRY_COMMIT_MS)
+			h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
+	} else {
+		s->ho.state = HO_QUEUED;
+		s->ho.reason[0] = '\0';
+		s->ho.known_ns = j->done_ns;	/* readings older than the commit say nothing of it */
+		h->next_send_ms = now_ms();
+		if (j->listed)
+			refresh_from(d, j->ents, j->nents, j->listed_ns);
+		else
+			refresh(d);
+	}
+	session_tell(d, s, true);	/* the followers' last word on a finished session */
+out:
+	biounit_session_free(j->m);
+	free(j->ents);
+	free(j);
 }
 
 int handoff_finish(struct daemon *d, struct dsession *s)
 {
-	struct handoff *h = d->handoff;
-	struct biounit_outbox_entry *ents = NULL;
-	uint8_t id[BIOUNIT_PACKAGE_ID_SIZE], *pkg = NULL;
-	char idhex[BIOUNIT_PACKAGE_ID_HEX_SIZE], hash[BIOUNIT_PACKAGE_HASH_HEX_SIZE];
-	const char *sid;
-	size_t n = 0, i, len = 0;
-	int r;
-
-	if (!h || !s->m || biounit_session_state(s->m) != BIOUNIT_SESSION_FINISHED ||
-	    s->ho.state >= HO_QUEUED)
+	if (!d->handoff || !s->m || biounit_session_state(s->m) != BIOUNIT_SESSION_FINISHED ||
+	    s->ho.state >= HO_QUEUED || s->ho.building)
 		return 0;
-	sid = biounit_session_id(s->m);
 	s->ho.state = HO_NOT_COMMITTED;
-	package_id(h, sid, id, idhex);
-	hash[0] = '\0';
-	/* already committed by a daemon that died before handoff.json? */
-	r = biounit_outbox_list(h->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
-				BIOUNIT_OUTBOX_REFUSED, &ents, &n);
-	if (r)
-		goto fail;
-	for (i = 0; i < n; i++)
-		if (!strcmp(ents[i].package_id, idhex)) {
-			snprintf(hash, sizeof(hash), "%s", ents[i].hash);
-			break;
-		}
-	free(ents);
-	if (!hash[0]) {
-		r = build_package(d, s, id, &pkg, &len);
-		if (r)
-			goto fail;
-		r = biounit_outbox_commit(h->ob, pkg, len, hash);
-		free(pkg);
-		if (r == -EEXIST)
-			r = 0;
-		if (r)
-			goto fail;
-		log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s (%zu bytes) "
-			"committed to the outbox", sid, s->hash, hash, len);
-#ifdef BIOUNITD_TEST_HOOKS
-		if (getenv("BIOUNITD_TEST_EXIT_AFTER_COMMIT"))	/* tests: a kill right here */
-			_exit(99);
-#endif
-	} else {
-		log_msg(LOG_INFO_, "session %s (appointment %.16s): package %.16s was already in "
-			"the outbox", sid, s->hash, hash);
-	}
-	snprintf(s->ho.hash, sizeof(s->ho.hash), "%s", hash);
-	snprintf(s->ho.package_id, sizeof(s->ho.package_id), "%s", idhex);
-	r = write_marker(d, s);
-	if (r)
-		goto fail;
-	s->ho.state = HO_QUEUED;
 	s->ho.reason[0] = '\0';
-	h->next_send_ms = now_ms();
-	refresh(d);
+	s->ho.build_wanted = true;
+	build_next(d);
 	return 0;
-fail:
-	snprintf(s->ho.reason, sizeof(s->ho.reason), "not committed to the outbox: %s",
-		 strerror(-r));
-	log_msg(LOG_ERR_, "session %s (appointment %.16s): package not committed to the outbox: "
-		"%s; trying again", sid, s->hash, strerror(-r));
-	h->next_commit_ms = now_ms() + RETRY_COMMIT_MS;
-	return r;
+}
+
+/* ---- the sender: one pass of biounit_outbox_send_due() (its thread) ---- */
+
+static void run_send(void *arg)
+{
+	struct send_job *j = arg;
+	int64_t t0 = (int64_t)(realtime_ns() / 1000000u);
+	size_t i;
+
+	j->r = biounit_outbox_send_due(j->ob, &j->cfg, &j->pass);
+	if (j->r || !(j->pass.delivered + j->pass.deferred + j->pass.refused))
+		return;
+	/* the outbox afterwards, for the loop; the attempts of this pass that failed, for the log */
+	j->listed_ns = mono_ns();
+	j->listed = !biounit_outbox_list(j->ob, BIOUNIT_OUTBOX_QUEUED | BIOUNIT_OUTBOX_DELIVERED |
+					 BIOUNIT_OUTBOX_REFUSED, &j->ents, &j->nents);
+	for (i = 0; j->listed && i < j->nents && j->nfailed < MAX_FAILED; i++)
+		if (j->ents[i].state != BIOUNIT_OUTBOX_DELIVERED && j->ents[i].last_attempt_ms >= t0)
+			j->failed[j->nfailed++] = j->ents[i];
+}
+
+static void send_next(struct daemon *d)
+{
+	struct handoff *h = d->handoff;
+	struct send_job *j;
+
+	if (!d->cfg.ordering_url[0] || h->next_send_ms > now_ms() || worker_busy(h->sender))
+		return;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	j->ob = h->send_ob;
+	j->cfg.url = d->cfg.ordering_url;
+	j->cfg.ca_file = d->cfg.ordering_ca[0] ? d->cfg.ordering_ca : NULL;
+	j->cfg.client_cert = d->cfg.ordering_client_cert[0] ? d->cfg.ordering_client_cert : NULL;
+	j->cfg.client_key = d->cfg.ordering_client_key[0] ? d->cfg.ordering_client_key : NULL;
+	j->cfg.proxy = d->cfg.ordering_proxy[0] ? d->cfg.ordering_proxy : NULL;
+	j->cfg.connect_timeout_ms = 3000;
+	j->cfg.timeout_ms = 15000;
+	j->cfg.backoff_min_ms = 1000;
+	j->cfg.backoff_max_ms = 300000;
+	j->cfg.max_per_pass = 1;
+	j->cfg.should_stop = worker_stopping;	/* a stop cuts a hanging send short */
+	j->cfg.stop_arg = h->sender;
+	worker_give(h->sender, run_send, j);
+}
+
+/* each failed attempt once in the log, with its reason (never the package's content) */
+static void send_done(struct daemon *d, struct send_job *j)
+{
+	struct handoff *h = d->handoff;
+	struct dsession *s;
+	size_t i;
+
+	if (j->r) {
+		log_msg(LOG_ERR_, "outbox: sending failed: %s", strerror(-j->r));
+		h->next_send_ms = now_ms() + 5000;
+		goto out;
+	}
+	for (i = 0; i < j->nfailed; i++) {
+		const struct biounit_outbox_entry *e = &j->failed[i];
+		int64_t wait = e->next_attempt_ms - e->last_attempt_ms;
+
+		for (s = d->sessions; s; s = s->next)
+			if (!strcmp(s->ho.hash, e->hash))
+				break;
+		if (e->state == BIOUNIT_OUTBOX_REFUSED) {
+			if (!s)	/* a session's refusal is logged by refresh() */
+				log_msg(LOG_WARN_, "package %.16s refused by the client: %s", e->hash,
+					e->reason);
+			continue;
+		}
+		log_msg(LOG_WARN_, "%s%s%spackage %.16s: delivery attempt %u failed: %s; next "
+			"attempt in %lld s", s ? "session " : "", s ? dsession_id(s) : "",
+			s ? ": " : "", e->hash, e->attempts, e->reason,
+			(long long)(wait > 0 ? (wait + 999) / 1000 : 0));
+	}
+	if (j->pass.next_due_ms < 0)
+		h->next_send_ms = UINT64_MAX;		/* nothing queued: a new commit sets it */
+	else
+		h->next_send_ms = now_ms() + (uint64_t)j->pass.next_due_ms;
+	if (j->listed)
+		refresh_from(d, j->ents, j->nents, j->listed_ns);
+	else if (j->pass.delivered || j->pass.refused || j->pass.deferred)
+		refresh(d);
+out:
+	free(j->ents);
+	free(j);
 }
 
 /* ---- life cycle ---- */
@@ -872,11 +1195,20 @@ int handoff_open(struct daemon *d)
 	if (!opath[0])
 		snprintf(opath, sizeof(opath), "%s/outbox.db", biounit_store_dir(d->store));
 	r = biounit_outbox_open(opath, &h->ob);
+	if (!r)
+		r = biounit_outbox_open(opath, &h->build_ob);
+	if (!r)
+		r = biounit_outbox_open(opath, &h->send_ob);
 	if (r) {
 		log_msg(LOG_ERR_, "outbox %s: %s", opath, strerror(-r));
-		biounit_key_free(h->key);
-		free(h);
-		return r;
+		goto fail;
+	}
+	r = worker_start(&h->builder, "builder");
+	if (!r)
+		r = worker_start(&h->sender, "sender");
+	if (r) {
+		log_msg(LOG_ERR_, "hand-off threads: %s", strerror(-r));
+		goto fail;
 	}
 	if (!d->cfg.ordering_url[0])
 		log_msg(LOG_WARN_, "no ordering_url: packages wait in the outbox %s", opath);
@@ -884,15 +1216,41 @@ int handoff_open(struct daemon *d)
 		client_cert_check(d);
 	d->handoff = h;
 	return 0;
+fail:
+	worker_stop(h->builder);
+	biounit_outbox_close(h->ob);
+	biounit_outbox_close(h->build_ob);
+	biounit_outbox_close(h->send_ob);
+	biounit_key_free(h->key);
+	free(h);
+	return r;
 }
 
 void handoff_close(struct daemon *d)
 {
 	struct handoff *h = d->handoff;
+	struct send_job *sj;
+	void *job;
 
 	if (!h)
 		return;
+	/* a hanging send is cut short (within about a second); a build or wipe runs to its end */
+	sj = worker_stop(h->sender);
+	if (sj)
+		free(sj->ents);
+	free(sj);
+	job = worker_stop(h->builder);
+	if (job && *(enum job_kind *)job == JOB_BUILD) {
+		biounit_session_free(((struct build_job *)job)->m);
+		free(((struct build_job *)job)->ents);
+		free(job);
+	} else if (job) {
+		free_wipes(job);
+	}
+	free_wipes(h->wipes);
 	biounit_outbox_close(h->ob);
+	biounit_outbox_close(h->build_ob);
+	biounit_outbox_close(h->send_ob);
 	biounit_key_free(h->key);
 	free(h);
 	d->handoff = NULL;
@@ -910,9 +1268,20 @@ void handoff_startup(struct daemon *d)
 		if (read_marker(d, s) == 0)
 			s->ho.state = HO_QUEUED;	/* refresh() says where it stands */
 		else
-			handoff_finish(d, s);
+			handoff_finish(d, s);	/* the builder finds or makes its package */
 	}
 	refresh(d);
+}
+
+size_t handoff_pollfds(struct daemon *d, struct pollfd *fds, size_t max)
+{
+	struct handoff *h = d->handoff;
+
+	if (!h || max < 2)
+		return 0;
+	fds[0] = (struct pollfd){ .fd = worker_fd(h->builder), .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = worker_fd(h->sender), .events = POLLIN };
+	return 2;
 }
 
 int handoff_timeout_ms(struct daemon *d)
@@ -922,7 +1291,8 @@ int handoff_timeout_ms(struct daemon *d)
 
 	if (!h)
 		return -1;
-	if (d->cfg.ordering_url[0])
+	/* a busy worker wakes the loop through its fd when it is done */
+	if (d->cfg.ordering_url[0] && !worker_busy(h->sender))
 		due = h->next_send_ms;
 	if (h->next_commit_ms < due)
 		due = h->next_commit_ms;
@@ -931,51 +1301,32 @@ int handoff_timeout_ms(struct daemon *d)
 	return due <= now ? 0 : due - now > 600000 ? 600000 : (int)(due - now);
 }
 
+/* never blocks: the workers build and send; the loop only hands out and takes back jobs */
 void handoff_tick(struct daemon *d)
 {
 	struct handoff *h = d->handoff;
-	struct biounit_outbox_sender cfg;
-	struct biounit_outbox_pass pass;
 	struct dsession *s;
-	uint64_t now = now_ms();
-	int r;
+	void *job;
 
 	if (!h)
 		return;
-	if (h->next_commit_ms <= now) {
+	job = worker_take(h->builder);
+	if (job && *(enum job_kind *)job == JOB_BUILD)
+		build_done(d, job);
+	else if (job)
+		wipe_done(d, job);
+	job = worker_take(h->sender);
+	if (job)
+		send_done(d, job);
+	if (h->next_commit_ms <= now_ms()) {
 		h->next_commit_ms = UINT64_MAX;
 		for (s = d->sessions; s; s = s->next)
-			if (s->m && s->ho.state == HO_NOT_COMMITTED && handoff_finish(d, s) == 0)
-				session_broadcast(d, s);
+			if (s->m && s->ho.state == HO_NOT_COMMITTED && !s->ho.building)
+				s->ho.build_wanted = true;
 		refresh(d);
 	}
-	if (!d->cfg.ordering_url[0] || h->next_send_ms > now)
-		return;
-	/* a send blocks the loop (at most the time-outs below): never during captures */
-	if (engine_active(d->engine) && engine_unit_present(d->engine))
-		return;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.url = d->cfg.ordering_url;
-	cfg.ca_file = d->cfg.ordering_ca[0] ? d->cfg.ordering_ca : NULL;
-	cfg.client_cert = d->cfg.ordering_client_cert[0] ? d->cfg.ordering_client_cert : NULL;
-	cfg.client_key = d->cfg.ordering_client_key[0] ? d->cfg.ordering_client_key : NULL;
-	cfg.connect_timeout_ms = 3000;
-	cfg.timeout_ms = 15000;
-	cfg.backoff_min_ms = 1000;
-	cfg.backoff_max_ms = 300000;
-	cfg.max_per_pass = 1;
-	r = biounit_outbox_send_due(h->ob, &cfg, &pass);
-	if (r) {
-		log_msg(LOG_ERR_, "outbox: sending failed: %s", strerror(-r));
-		h->next_send_ms = now_ms() + 5000;
-		return;
-	}
-	if (pass.next_due_ms < 0)
-		h->next_send_ms = UINT64_MAX;		/* nothing queued: a new commit sets it */
-	else
-		h->next_send_ms = now_ms() + (uint64_t)pass.next_due_ms;
-	if (pass.delivered || pass.refused || pass.deferred)
-		refresh(d);
+	build_next(d);
+	send_next(d);
 }
 
 void handoff_status_json(struct daemon *d, const struct dsession *s, struct json_buf *b)
@@ -993,6 +1344,8 @@ void handoff_status_json(struct daemon *d, const struct dsession *s, struct json
 	jb_str(b, s->ho.reason);
 	jb_printf(b, ",\"attempts\":%u,\"wiped\":%s,\"waiting\":", s->ho.attempts,
 		  s->ho.wiped ? "true" : "false");
-	jb_str(b, s->ho.state == HO_QUEUED && !d->cfg.ordering_url[0] ? "no ordering_url" : "");
+	jb_str(b, s->ho.state == HO_QUEUED && !d->cfg.ordering_url[0] ? "no ordering_url" :
+		  s->ho.state == HO_NOT_COMMITTED && (s->ho.building || s->ho.build_wanted) ?
+		  "building the package" : "");
 	jb_raw(b, "}");
 }

@@ -5,9 +5,11 @@
  *
  *   biounitd [-c CONFIG] [--check-config]
  *
- * One thread, one poll loop: the control socket and its clients, the unit's
- * hot-plug monitor and the capture stream. SIGTERM/SIGINT end it cleanly;
- * every session change is on disk before anyone is told of it, so a kill
+ * One poll loop: the control socket and its clients, the unit's hot-plug
+ * monitor and the capture stream; two hand-off threads build and send
+ * packages and hand their results back through fds in the loop's poll set
+ * (handoff.c, worker.c), so the loop never waits on them. SIGTERM/SIGINT
+ * end it cleanly; every session change is on disk before anyone is told of it, so a kill
  * loses at most the capture in progress.
  */
 #include <errno.h>
@@ -97,6 +99,8 @@ int main(int argc, char **argv)
 		       d.cfg.ordering_ca[0] ? d.cfg.ordering_ca : "(the system's CA store)",
 		       d.cfg.outbox_path[0] ? d.cfg.outbox_path : "(state_dir/outbox.db)",
 		       d.cfg.unit_key[0] ? d.cfg.unit_key : "(state_dir/unit.key)");
+		printf("ordering_proxy = %s\n", d.cfg.ordering_proxy[0] ? d.cfg.ordering_proxy :
+		       "none (direct; the environment's proxy variables are ignored)");
 		printf("ordering_client_cert = %s\nordering_client_key = %s\n",
 		       d.cfg.ordering_client_cert[0] ? d.cfg.ordering_client_cert
 						     : "(none: no client certificate)",
@@ -165,10 +169,11 @@ int main(int argc, char **argv)
 				timeout = (int)(next_wd - now);
 		}
 		fds[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-		ns = server_pollfds(d.server, fds + n, MAX_FDS - n - 4);
+		ns = server_pollfds(d.server, fds + n, MAX_FDS - n - 6);
 		n += ns;
-		ne = engine_pollfds(d.engine, fds + n, MAX_FDS - n);
+		ne = engine_pollfds(d.engine, fds + n, MAX_FDS - n - 2);
 		n += ne;
+		n += handoff_pollfds(&d, fds + n, MAX_FDS - n);	/* read in handoff_tick() */
 		r = poll(fds, n, timeout);
 		if (r < 0 && errno != EINTR) {
 			log_msg(LOG_ERR_, "poll: %s", strerror(errno));

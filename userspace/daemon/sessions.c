@@ -209,7 +209,6 @@ char *session_status_json(struct daemon *d, const struct dsession *s)
 int session_commit(struct daemon *d, struct dsession *s, const char *event)
 {
 	enum biounit_session_state st = biounit_session_state(s->m);
-	char *status;
 	int r;
 
 	snprintf(s->last_event, sizeof(s->last_event), "%s", event);
@@ -221,8 +220,8 @@ int session_commit(struct daemon *d, struct dsession *s, const char *event)
 	else
 		s->stored = true;
 	/*
-	 * Finished and on disk: the package is committed to the outbox before
-	 * anyone is told that the session is finished.
+	 * Finished and on disk: the builder thread makes the package; followers
+	 * get their last word once it is committed to the outbox (handoff.c).
 	 */
 	if (!r && st == BIOUNIT_SESSION_FINISHED && s->ho.state < HO_QUEUED)
 		handoff_finish(d, s);
@@ -230,23 +229,25 @@ int session_commit(struct daemon *d, struct dsession *s, const char *event)
 		biounit_session_id(s->m), s->hash, event, biounit_session_state_name(st),
 		biounit_session_step_name(biounit_session_step(s->m)), biounit_session_finger(s->m),
 		biounit_session_attempt(s->m), s->stored ? ", stored" : ", NOT stored");
-	status = session_status_json(d, s);
-	if (status) {
-		server_broadcast(d->server, biounit_session_id(s->m), status,
-				 st == BIOUNIT_SESSION_FINISHED || st == BIOUNIT_SESSION_DISCARDED);
-		free(status);
-	}
+	/* a finished session's last word comes once its package is committed (handoff.c) */
+	session_tell(d, s, (st == BIOUNIT_SESSION_FINISHED && !s->ho.building &&
+			    !s->ho.build_wanted) || st == BIOUNIT_SESSION_DISCARDED);
 	return r;
 }
 
-void session_broadcast(struct daemon *d, struct dsession *s)
+void session_tell(struct daemon *d, struct dsession *s, bool last)
 {
 	char *status = session_status_json(d, s);
 
 	if (status) {
-		server_broadcast(d->server, dsession_id(s), status, false);
+		server_broadcast(d->server, dsession_id(s), status, last);
 		free(status);
 	}
+}
+
+void session_broadcast(struct daemon *d, struct dsession *s)
+{
+	session_tell(d, s, false);
 }
 
 int session_remove(struct daemon *d, struct dsession *s)

@@ -4,6 +4,7 @@
  * HTTPS only, the peer's certificate and name verified, the unit's client
  * certificate presented if it has one (mutual TLS), the package id as
  * Idempotency-Key and its SHA-256 in Biounit-Package-Hash (docs/handoff.md).
+ * The proxy is the sender's configuration, never the environment's.
  * The answer's status, body (bounded) and Retry-After are returned; the
  * package bytes are never logged or copied.
  */
@@ -58,6 +59,19 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 	memcpy(r->body + have, data, n < room ? n : room);
 	r->body[have + (n < room ? n : room)] = '\0';
 	return n;	/* the rest of a long body is dropped, not an error */
+}
+
+/* the caller's stop request, asked about once a second (also while connecting) */
+static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	const struct biounit_outbox_sender *cfg = user;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return cfg->should_stop(cfg->stop_arg) ? 1 : 0;
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
@@ -129,6 +143,20 @@ int ob_http_post(void *p, const struct biounit_outbox_sender *cfg, const struct 
 		curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
 		curl_easy_setopt(c, CURLOPT_SSLKEY, cfg->client_key);
 		curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+	}
+	/*
+	 * The proxy is the configuration's, never the environment's: "" turns
+	 * off libcurl's https_proxy/all_proxy, and "*" its no_proxy list.
+	 */
+	curl_easy_setopt(c, CURLOPT_PROXY, cfg->proxy ? cfg->proxy : "");
+	if (!cfg->proxy || !cfg->proxy[0])
+		curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	else
+		curl_easy_setopt(c, CURLOPT_NOPROXY, "");
+	if (cfg->should_stop) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)cfg);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	}
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,

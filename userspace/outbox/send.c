@@ -164,8 +164,11 @@ int biounit_outbox_send_due(struct biounit_outbox *ob, const struct biounit_outb
 			free(items);
 			return -ENOMEM;
 		}
-		for (i = 0; i < n && !r; i++)
+		for (i = 0; i < n && !r; i++) {
+			if (i && cfg->should_stop && cfg->should_stop(cfg->stop_arg))
+				break;
 			r = send_one(ob, cfg, http, &items[i], pass);
+		}
 		ob_http_free(http);
 	}
 	free(items);

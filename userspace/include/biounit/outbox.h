@@ -82,6 +82,13 @@ int biounit_outbox_commit(struct biounit_outbox *ob, const uint8_t *pkg, size_t 
  *	follow it in the same file.
  * @client_key: PEM file of that certificate's private key, unencrypted
  *	(keep it 0600); required with @client_cert and only with it.
+ * @proxy: the proxy to reach @url through ("http://HOST:PORT"); NULL or ""
+ *	for none. The environment (https_proxy, all_proxy, no_proxy) is never
+ *	read: without @proxy the connection is direct.
+ * @should_stop: if not NULL, called with @stop_arg about once a second while
+ *	a package is being sent; nonzero cuts the send short (the package stays
+ *	queued, deferred like a time-out) and ends the pass.
+ * @stop_arg: its argument.
  *
  * A client that does not accept the unit's certificate (none, expired, from
  * a CA it does not trust) refuses at the TLS level or answers 403
@@ -99,6 +106,9 @@ struct biounit_outbox_sender {
 	unsigned int max_per_pass;
 	const char *client_cert;
 	const char *client_key;
+	const char *proxy;
+	int (*should_stop)(void *stop_arg);
+	void *stop_arg;
 };
 
 /**

@@ -429,15 +429,24 @@ struct MHD_Daemon *refsvc_start(struct refsvc *s, const char *addr, unsigned int
 
 	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
 		return NULL;
+	/*
+	 * poll(), not select(): a descriptor past FD_SETSIZE (1024) must not
+	 * shut clients out. Bounded: REFSVC_MAX_CONNECTIONS in all (one thread
+	 * each), REFSVC_MAX_PER_IP from one address, and a connection idle for
+	 * REFSVC_IDLE_TIMEOUT_S (one that never finishes its TLS handshake or
+	 * its request) is closed.
+	 */
 	d = MHD_start_daemon(MHD_USE_TLS | MHD_USE_THREAD_PER_CONNECTION |
-			     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+			     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG,
 			     (uint16_t)port, NULL, NULL, handle, s,
 			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,	/* first: all its messages */
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
 			     MHD_OPTION_HTTPS_MEM_KEY, key_pem,
 			     MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)REFSVC_IDLE_TIMEOUT_S,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)REFSVC_MAX_CONNECTIONS,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)REFSVC_MAX_PER_IP,
 			     MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 			     MHD_OPTION_ARRAY, client_ca_pem ? trust : trust + 1,
 			     MHD_OPTION_END);

@@ -18,6 +18,10 @@
 #include <biounit/package.h>
 
 #define REFSVC_MAX_TRUST 16
+/* connection bounds (handler.c): in all (a thread each), from one address, idle seconds */
+#define REFSVC_MAX_CONNECTIONS 256
+#define REFSVC_MAX_PER_IP 32
+#define REFSVC_IDLE_TIMEOUT_S 10
 
 enum refsvc_mode {
 	REFSVC_OK = 0,		/* answer normally */
