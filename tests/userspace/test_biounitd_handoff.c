@@ -307,7 +307,7 @@ TEST_F(h, damaged_landmark_cache_is_logged_and_not_used)
 		   "face_cache = %s\n", self->e.sock, self->e.state, evil);
 	fclose(f);
 	ASSERT_EQ(0, bd_start(&self->e, NULL, true));
-	r = bd_call(&self->e, IFACE ".Status", "{\"id\":\"" SID "\"}");
+	r = bd_wait_handoff(&self->e, SID, "queued", 20000);	/* built on the builder thread */
 	ho = json_get(json_get(json_get(r, "parameters"), "status"), "handoff");
 	EXPECT_STREQ("queued", bd_str(ho, "state"));
 	EXPECT_EQ(64, strlen(bd_str(ho, "package_hash")));
