@@ -43,6 +43,7 @@ help:
 	@echo 'make check-debug         kernel tests + ioctl fuzzer + unplug soak + failslab in a KASAN/'
 	@echo '                         lockdep/kmemleak kernel built once from linux-source-6.12 (TAP in'
 	@echo '                         build/tap-debug/, console build/debug/console.log)'
+	@echo 'make check-summary       test the summary: a stage without TAP, a kernel short of tests are red'
 	@echo 'make check-fuzz          replay the fuzz corpora (part of check); make fuzz: fuzz each target'
 	@echo '                         for FUZZ_SECONDS (default 300)'
 	@echo 'make eval                face and fingerprint checks against the labelled data in ../shared'
