@@ -121,6 +121,58 @@ TEST_F(crop, fixtures_pass_after_the_crop)
 	}
 }
 
+/*
+ * A narrow head that fits the Dutch template only near its limits (head
+ * width / head height about 0.54: at 30 mm of height it is 16.2 mm wide,
+ * the template needs >= 16 mm) is framed there, not refused for the crop's
+ * safety margin (which alone needed 0.555); the crop, checked again, passes.
+ * A head narrower than any framing allows (0.50) is still refused, with the
+ * reason. The frames are committed ones squeezed across.
+ */
+TEST_F(crop, narrow_heads_at_the_template_limits_are_framed)
+{
+	static const struct { size_t frame; double kx; bool fits; } cases[] = {
+		{ 0, 0.88, true },	/* london-008: 0.538 */
+		{ 2, 0.88, true },	/* london-016: 0.544 */
+		{ 1, 0.90, true },	/* london-010: 0.546 */
+		{ 3, 0.86, false },	/* london-029: 0.495 */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct biounit_image *img, *sq, *crop = NULL;
+		struct biounit_image_view v;
+		const char *name = test_face_frames[cases[i].frame];
+		double ratio;
+
+		ASSERT_EQ(0, biounit_image_load(name, &img));
+		v = biounit_image_get_view(img);
+		sq = test_face_scaled(&v, cases[i].kx, 1);
+		ASSERT_NE(NULL, sq);
+		v = biounit_image_get_view(sq);
+		ASSERT_EQ(0, biounit_face_check(self->fc, &v, &self->fv));
+		ratio = val(&self->fv, BIOUNIT_FACE_RULE_HEAD_WIDTH) * v.width /
+			(val(&self->fv, BIOUNIT_FACE_RULE_FACE_HEIGHT) * v.height);
+		TH_LOG("%s x%.2f: head width / height %.3f", name, cases[i].kx, ratio);
+		EXPECT_EQ(cases[i].fits, self->fv.crop_fits);
+		ASSERT_EQ(0, biounit_face_check_frame(self->fc, &v, BIOUNIT_FACE_AGE_11_PLUS,
+						      BIOUNIT_FACE_CROP_HEIGHT, &crop, &self->vd));
+		if (cases[i].fits) {
+			EXPECT_LT(ratio, 0.555);
+			ASSERT_NE(NULL, crop);
+			EXPECT_TRUE(geometry_passes(_metadata, &self->vd, name));
+			EXPECT_TRUE(self->vd.compliant);
+		} else {
+			EXPECT_EQ(NULL, crop);
+			EXPECT_EQ(BIOUNIT_FACE_FAIL, st(&self->vd, BIOUNIT_FACE_RULE_CROP_FITS));
+			EXPECT_EQ(BIOUNIT_FACE_ADVICE_HEAD_PROPORTIONS, self->vd.crop_advice);
+			EXPECT_NE(NULL, self->vd.results[BIOUNIT_FACE_RULE_CROP_FITS].msg_en);
+		}
+		biounit_image_free(crop);
+		biounit_image_free(sq);
+		biounit_image_free(img);
+	}
+}
+
 /* Fault 1 of issue 16: the crown cut off by the frame, on a grey backdrop.
  * The old crop filled the missing rows with white and passed; now no pixel
  * is invented: no crop, and the advice says to move down (or the camera up). */
