@@ -318,7 +318,7 @@ int biounit_face_check_age(const struct biounit_face_checker *fc,
 	struct bg_stats bg;
 	struct tone_stats tone;
 	size_t n = 0, i;
-	double head_min;
+	double head_min, whites;
 	int ret = biounit_image_view_check(v);
 
 	if (ret)
@@ -392,10 +392,13 @@ int biounit_face_check_age(const struct biounit_face_checker *fc,
 
 	face_tone(v, out->landmarks, &tone);
 	/* Exposure and contrast relative to the face's own tone, as ISO/IEC
-	 * 29794-5 judges them: the highlights the light puts on any skin, and
-	 * the spread of the histogram; not the mean, which is the skin's tone
-	 * (docs/face-rules.md). Over-exposure is the clipping rule. */
-	rule_judge(out, BIOUNIT_FACE_RULE_EXPOSURE, tone.p99, L->exposure_min, NAN);
+	 * 29794-5 judges them: the light, seen on what reflects it alike on
+	 * every face (the brighter of the skin's highlights and the whites of
+	 * the eyes), and the spread of the histogram; not the mean, which is the
+	 * skin's tone (docs/face-rules.md). Over-exposure is the clipping rule. */
+	whites = face_eye_whites(v, out->landmarks);
+	rule_judge(out, BIOUNIT_FACE_RULE_EXPOSURE, isnan(whites) ? tone.p99 : fmax(tone.p99, whites),
+		   L->exposure_min, NAN);
 	rule_judge(out, BIOUNIT_FACE_RULE_CLIPPING, tone.clipped, NAN, L->clipping_max);
 	rule_judge(out, BIOUNIT_FACE_RULE_CONTRAST, tone.entropy, L->contrast_min, NAN);
 	/* Skin seen in neutral light has clearly less blue than red: a grey

@@ -158,6 +158,8 @@ struct tone_stats {
 
 void face_tone(const struct biounit_image_view *v, const struct biounit_face_point *p,
 	       struct tone_stats *out);
+/* The whites of the eyes' brightness (gaze.c); NAN when not seen. */
+double face_eye_whites(const struct biounit_image_view *v, const struct biounit_face_point *p);
 
 /* Head covering, hair over the ears and eyes, gaze (covering.c, gaze.c). */
 struct covering_stats {
