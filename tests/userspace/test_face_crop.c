@@ -582,9 +582,10 @@ TEST_F(crop, exposure_judges_light_not_skin_tone)
 }
 
 /* The property: for every image these tests reach (the committed frames,
- * python3-skimage's photos, enlarged, and ../shared/data/faces when it is
- * there), either no crop is made and crop_fits says why, or the crop,
- * checked again, passes every geometry rule. */
+ * python3-skimage's photos, enlarged, the image fuzzer's seed corpus, and
+ * ../shared/data/faces and ../shared/fixtures/faces when they are there),
+ * either no crop is made and crop_fits says why, or the crop, checked again,
+ * passes every geometry rule. */
 static int property_on(struct __test_metadata *_metadata, const struct biounit_face_checker *fc,
 		       const char *path, struct biounit_face_verdict *vd, int *cropped)
 {
@@ -626,7 +627,10 @@ static int property_on(struct __test_metadata *_metadata, const struct biounit_f
 /* about 5 minutes with the labelled set on a busy host, seconds without */
 TEST_F_TIMEOUT(crop, crop_passes_its_own_geometry_everywhere, 1200)
 {
-	static const char *const dirs[] = { SKIMAGE_DATA, "../../../shared/data/faces/images/" };
+	static const char *const dirs[] = {
+		SKIMAGE_DATA, "../fuzz/corpus/image/", "../../../shared/data/faces/images/",
+		"../../../shared/fixtures/faces/",
+	};
 	int bad = 0, cropped = 0, seen = 0;
 	char path[1024];
 
