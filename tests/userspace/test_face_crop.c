@@ -173,6 +173,46 @@ TEST_F(crop, narrow_heads_at_the_template_limits_are_framed)
 	}
 }
 
+/* The solver alone, on heads of known proportions in a 3000 x 3000 image:
+ * a window is found whenever the rules' own bands allow one (with the widest
+ * margin that fits), and its shares lie inside those bands; none when the
+ * head width / head height is under 16/35 x 35/45 / (30/45) = 0.533. */
+TEST(window_solver_margin)
+{
+	static const struct { double ratio; bool fits; } cases[] = {
+		{ 0.62, true }, { 0.555, true }, { 0.545, true }, { 0.536, true },
+		{ 0.530, false }, { 0.50, false },
+	};
+	const struct face_limits *L = &face_default_limits;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct face_head h = { .crown_y = 800, .chin_y = 1800, .mid_x = 1500 };
+		struct biounit_face_window w;
+		int advice = -1;
+		bool fits;
+
+		h.eye_y = h.crown_y + 0.51 * (h.chin_y - h.crown_y);
+		h.head_w = cases[i].ratio * (h.chin_y - h.crown_y);
+		fits = face_window_solve(L, L->face_height_min, &h, 3000, 3000, L->crop_height_min,
+					 FACE_CROP_TOL, &w, &advice);
+		EXPECT_EQ(cases[i].fits, fits) TH_LOG("ratio %.3f", cases[i].ratio);
+		if (!fits) {
+			EXPECT_EQ(BIOUNIT_FACE_ADVICE_HEAD_PROPORTIONS, advice);
+			continue;
+		}
+		EXPECT_GE((h.chin_y - h.crown_y) / w.h, L->face_height_min - 1e-6);
+		EXPECT_LE((h.chin_y - h.crown_y) / w.h, L->face_height_max + 1e-6);
+		EXPECT_GE(h.head_w / w.w, L->head_width_min - 1e-6);
+		EXPECT_LE(h.head_w / w.w, L->head_width_max + 1e-6);
+		EXPECT_GE((w.y + w.h - h.eye_y) / w.h, L->eye_line_min - 1e-6);
+		EXPECT_LE((w.y + w.h - h.eye_y) / w.h, L->eye_line_max + 1e-6);
+		EXPECT_GE(w.x, 0);
+		EXPECT_GE(w.y, 0);
+		EXPECT_LE(w.x + w.w, 3000 + 1e-3);
+		EXPECT_LE(w.y + w.h, 3000 + 1e-3);
+	}
+}
+
 /* Fault 1 of issue 16: the crown cut off by the frame, on a grey backdrop.
  * The old crop filled the missing rows with white and passed; now no pixel
  * is invented: no crop, and the advice says to move down (or the camera up). */
