@@ -7,7 +7,9 @@
 # then runs it on one core (taskset -c ${BENCH_CPU:-0}): model load time (cold
 # parse of dlib's .dat and via the compact cache), the preview check of a 640x480
 # frame, the full check of an 8-megapixel still and the unit's pipeline on it
-# (frame -> check -> crop -> check), median over >= 20 runs after a warm-up.
+# (frame -> check -> crop -> check), median over >= 20 runs after a warm-up; for
+# the checks also the median of the thread's CPU time ("cpu med": the cost on one
+# core when other work on a shared host takes the core away and the wall time grows).
 # Images: a committed camera frame (tests/fixtures/faces, CC BY 4.0) and
 # python3-skimage's chelsea.png, scaled by the program (not ../shared).
 # Prints the table and writes it to build/bench/face.txt.

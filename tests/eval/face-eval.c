@@ -182,6 +182,7 @@ struct confusion {
 };
 
 #define MAX_GROUPS 32
+#define MAX_GROUP_VALUES 256
 
 /* Pipeline figures against after_crop. */
 struct pipeline_stats {
@@ -193,6 +194,10 @@ struct pipeline_stats {
 	int g_y[MAX_GROUPS], g_ok[MAX_GROUPS];		/* after_crop y: sitters, accepted */
 	int g_ny[MAX_GROUPS], g_nok[MAX_GROUPS];	/* single image, compliant y: photos, accepted */
 	int g_fail[MAX_GROUPS][BIOUNIT_FACE_RULE_COUNT];	/* ... and the rules that refused them */
+	/* ... and each photo rule's values on them, with its bounds */
+	double g_val[MAX_GROUPS][BIOUNIT_FACE_RULE_COUNT][MAX_GROUP_VALUES];
+	int g_nval[MAX_GROUPS][BIOUNIT_FACE_RULE_COUNT];
+	double lo[BIOUNIT_FACE_RULE_COUNT], hi[BIOUNIT_FACE_RULE_COUNT];
 	int ngroups;
 };
 
@@ -277,7 +282,56 @@ static void print_table(const struct confusion *conf, bool photo_only)
 	}
 }
 
-static void print_pipeline(const struct pipeline_stats *ps)
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Per photo rule and group, on the compliant sitters' photos: how many were
+ * measured, the median, and the headroom (the smallest distance of any of
+ * them to a bound, in the rule's unit; < 0 fails): a measure that behaves
+ * differently across groups shows here before it refuses anyone. */
+static void print_group_measures(struct pipeline_stats *ps)
+{
+	printf("  per group, compliant sitters' photos: each photo rule's median and headroom"
+	       " (n median headroom)\n");
+	printf("  %-19s", "rule");
+	for (int g = 0; g < ps->ngroups; g++)
+		printf(" %26s", ps->group[g]);
+	printf("\n");
+	for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++) {
+		bool any = false;
+
+		for (int g = 0; g < ps->ngroups; g++)
+			any |= ps->g_nval[g][r] > 0;
+		if (!any)
+			continue;
+		printf("  %-19s", biounit_face_rule_id((enum biounit_face_rule)r));
+		for (int g = 0; g < ps->ngroups; g++) {
+			int n = ps->g_nval[g][r];
+			double *x = ps->g_val[g][r], room = INFINITY;
+
+			if (!n) {
+				printf(" %26s", "-");
+				continue;
+			}
+			qsort(x, (size_t)n, sizeof(*x), cmp_double);
+			for (int i = 0; i < n; i++) {
+				if (isfinite(ps->lo[r]))
+					room = fmin(room, x[i] - ps->lo[r]);
+				if (isfinite(ps->hi[r]))
+					room = fmin(room, ps->hi[r] - x[i]);
+			}
+			printf("   %3d %10.4g %10.4g", n,
+			       n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2, room);
+		}
+		printf("\n");
+	}
+}
+
+static void print_pipeline(struct pipeline_stats *ps)
 {
 	int y = ps->y_ok + ps->y_bad, n = ps->n_ok + ps->n_bad;
 
@@ -306,6 +360,7 @@ static void print_pipeline(const struct pipeline_stats *ps)
 				       ps->g_fail[g][r]);
 		printf("\n");
 	}
+	print_group_measures(ps);
 }
 
 static char *slurp(const char *path)
@@ -441,10 +496,19 @@ int main(int argc, char **argv)
 					!strcmp(lab, "y"))) {
 				ps.g_ny[gi]++;
 				ps.g_nok[gi] += single;
-				for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
-					if (!biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
-					    vd->results[r].status == BIOUNIT_FACE_FAIL)
+				for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++) {
+					const struct biounit_face_result *res = &vd->results[r];
+
+					if (biounit_face_rule_is_geometry((enum biounit_face_rule)r))
+						continue;
+					if (res->status == BIOUNIT_FACE_FAIL)
 						ps.g_fail[gi][r]++;
+					if (isfinite(res->value) && ps.g_nval[gi][r] < MAX_GROUP_VALUES) {
+						ps.g_val[gi][r][ps.g_nval[gi][r]++] = res->value;
+						ps.lo[r] = res->min;
+						ps.hi[r] = res->max;
+					}
+				}
 			}
 			acc = run_pipeline(fc, &v, pvd, &ps, file);
 			if (!strcmp(lab, "y")) {

@@ -56,12 +56,12 @@ static inline struct mark test_face_mark(const struct mark *m, int n, const char
 	return none;
 }
 
-/* A copy of @src (RGB) enlarged @k times, bilinear: the skimage photos are
- * too small for a 400 dpi document crop made of their own pixels. */
-static inline struct biounit_image *test_face_enlarged(const struct biounit_image_view *src, int k)
+/* A copy of @src (RGB) scaled @kx times across and @ky times down, bilinear. */
+static inline struct biounit_image *test_face_scaled(const struct biounit_image_view *src,
+						     double kx, double ky)
 {
 	struct biounit_image *out;
-	uint32_t w = src->width * k, h = src->height * k;
+	uint32_t w = (uint32_t)lround(src->width * kx), h = (uint32_t)lround(src->height * ky);
 	uint8_t *d;
 
 	if (src->format != BIOUNIT_PIX_RGB24 || biounit_image_new(w, h, BIOUNIT_PIX_RGB24, &out))
@@ -69,7 +69,7 @@ static inline struct biounit_image *test_face_enlarged(const struct biounit_imag
 	d = biounit_image_data(out);
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++) {
-			double sx = (x + 0.5) / k - 0.5, sy = (y + 0.5) / k - 0.5;
+			double sx = (x + 0.5) / kx - 0.5, sy = (y + 0.5) / ky - 0.5;
 			int x0 = (int)fmax(0, floor(sx)), y0 = (int)fmax(0, floor(sy));
 			int x1 = x0 + 1 < (int)src->width ? x0 + 1 : x0;
 			int y1 = y0 + 1 < (int)src->height ? y0 + 1 : y0;
@@ -85,6 +85,13 @@ static inline struct biounit_image *test_face_enlarged(const struct biounit_imag
 			}
 		}
 	return out;
+}
+
+/* A copy of @src (RGB) enlarged @k times: the skimage photos are too small
+ * for a 400 dpi document crop made of their own pixels. */
+static inline struct biounit_image *test_face_enlarged(const struct biounit_image_view *src, int k)
+{
+	return test_face_scaled(src, k, k);
 }
 
 /* Committed camera frames of consenting adults (tests/fixtures/faces,

@@ -318,7 +318,7 @@ int biounit_face_check_age(const struct biounit_face_checker *fc,
 	struct bg_stats bg;
 	struct tone_stats tone;
 	size_t n = 0, i;
-	double head_min;
+	double head_min, whites;
 	int ret = biounit_image_view_check(v);
 
 	if (ret)
@@ -392,10 +392,13 @@ int biounit_face_check_age(const struct biounit_face_checker *fc,
 
 	face_tone(v, out->landmarks, &tone);
 	/* Exposure and contrast relative to the face's own tone, as ISO/IEC
-	 * 29794-5 judges them: the highlights the light puts on any skin, and
-	 * the spread of the histogram; not the mean, which is the skin's tone
-	 * (docs/face-rules.md). Over-exposure is the clipping rule. */
-	rule_judge(out, BIOUNIT_FACE_RULE_EXPOSURE, tone.p99, L->exposure_min, NAN);
+	 * 29794-5 judges them: the light, seen on what reflects it alike on
+	 * every face (the brighter of the skin's highlights and the whites of
+	 * the eyes), and the spread of the histogram; not the mean, which is the
+	 * skin's tone (docs/face-rules.md). Over-exposure is the clipping rule. */
+	whites = face_eye_whites(v, out->landmarks);
+	rule_judge(out, BIOUNIT_FACE_RULE_EXPOSURE, isnan(whites) ? tone.p99 : fmax(tone.p99, whites),
+		   L->exposure_min, NAN);
 	rule_judge(out, BIOUNIT_FACE_RULE_CLIPPING, tone.clipped, NAN, L->clipping_max);
 	rule_judge(out, BIOUNIT_FACE_RULE_CONTRAST, tone.entropy, L->contrast_min, NAN);
 	/* Skin seen in neutral light has clearly less blue than red: a grey
@@ -422,6 +425,31 @@ int biounit_face_check_age(const struct biounit_face_checker *fc,
 	return 0;
 }
 
+/* The frame's verdict when there is no crop: the framing rules are not
+ * judged (there is no photo to judge the framing of), crop_fits says why. */
+static void verdict_without_crop(const struct biounit_face_verdict *frame,
+				 struct biounit_face_verdict *out)
+{
+	*out = *frame;
+	for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+		if (biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
+		    r != BIOUNIT_FACE_RULE_CROP_FITS && out->have_face) {
+			rule_set(out, (enum biounit_face_rule)r, BIOUNIT_FACE_NOT_JUDGED, NAN, NAN, NAN);
+			out->results[r].msg_nl = "Niet beoordeeld: er past geen pasfoto in het beeld.";
+			out->results[r].msg_en = "Not judged: no passport photo fits in the picture.";
+		}
+	out->compliant = false;
+}
+
+static bool framing_passes(const struct biounit_face_verdict *v)
+{
+	for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
+		if (biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
+		    v->results[r].status == BIOUNIT_FACE_FAIL)
+			return false;
+	return true;
+}
+
 int biounit_face_check_frame(const struct biounit_face_checker *fc,
 			     const struct biounit_image_view *v, enum biounit_face_age age,
 			     uint32_t out_h, struct biounit_image **crop,
@@ -439,22 +467,8 @@ int biounit_face_check_frame(const struct biounit_face_checker *fc,
 		return -ENOMEM;
 	ret = biounit_face_check_age(fc, v, age, frame);
 	if (ret || !frame->have_face || !frame->crop_fits) {
-		if (!ret) {
-			*out = *frame;
-			/* no photo to judge the framing of; crop_fits says why */
-			for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)
-				if (biounit_face_rule_is_geometry((enum biounit_face_rule)r) &&
-				    r != BIOUNIT_FACE_RULE_CROP_FITS && out->have_face)
-				{
-					rule_set(out, (enum biounit_face_rule)r, BIOUNIT_FACE_NOT_JUDGED,
-						 NAN, NAN, NAN);
-					out->results[r].msg_nl =
-						"Niet beoordeeld: er past geen pasfoto in het beeld.";
-					out->results[r].msg_en =
-						"Not judged: no passport photo fits in the picture.";
-				}
-			out->compliant = false;
-		}
+		if (!ret)
+			verdict_without_crop(frame, out);
 		free(frame);
 		return ret;
 	}
@@ -463,11 +477,24 @@ int biounit_face_check_frame(const struct biounit_face_checker *fc,
 		cv = biounit_image_get_view(*crop);
 		ret = biounit_face_check_age(fc, &cv, age, out);
 	}
+	if (!ret && out->have_face && !framing_passes(out)) {
+		/* A head that fits the template only at its limits (the window
+		 * was solved with a smaller margin, window.c) and is measured
+		 * outside them on the crop: no crop, the officer judges. */
+		ret = 1;
+		frame->crop_fits = false;
+		frame->crop_advice = BIOUNIT_FACE_ADVICE_HEAD_PROPORTIONS;
+		rule_set(frame, BIOUNIT_FACE_RULE_CROP_FITS, BIOUNIT_FACE_FAIL, 0, 1, NAN);
+		biounit_face_advice_text(BIOUNIT_FACE_ADVICE_HEAD_PROPORTIONS,
+					 &frame->results[BIOUNIT_FACE_RULE_CROP_FITS].msg_nl,
+					 &frame->results[BIOUNIT_FACE_RULE_CROP_FITS].msg_en);
+		verdict_without_crop(frame, out);
+	}
 	if (ret) {
 		biounit_image_free(*crop);
 		*crop = NULL;
 		free(frame);
-		return ret;
+		return ret > 0 ? 0 : ret;
 	}
 	/* What the crop leaves out must not hide a fault seen on the frame. */
 	for (int r = 0; r < BIOUNIT_FACE_RULE_COUNT; r++)

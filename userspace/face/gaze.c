@@ -16,6 +16,7 @@
 #define GAZE_GRID 24		/* samples across the eye width */
 #define GAZE_DARK_SHARE 0.25	/* darkest share of the samples taken as iris */
 #define GAZE_MIN_EYE_PX 12.0	/* smaller eyes are not judged */
+#define SCLERA_SHARE 0.95	/* percentile of the eye's samples: the whites */
 
 static bool in_poly(const struct biounit_face_point *q, int n, double x, double y)
 {
@@ -33,17 +34,18 @@ static int cmp_u8(const void *a, const void *b)
 	return *(const uint8_t *)a - *(const uint8_t *)b;
 }
 
-/* Offset of one eye (points e[0..5], e[0] and e[3] the corners), or NAN. */
-static double eye_offset(const struct biounit_image_view *v, const struct biounit_face_point *e)
+/* The grey samples inside the eye's polygon (points e[0..5], e[0] and e[3]
+ * the corners), GAZE_GRID across the eye, with their positions; their count,
+ * or 0 when the eye is too small. */
+static int eye_samples(const struct biounit_image_view *v, const struct biounit_face_point *e,
+		       uint8_t *vals, double *xs, double *ys)
 {
-	double ux = e[3].x - e[0].x, uy = e[3].y - e[0].y, w = hypot(ux, uy);
-	double x0 = e[0].x, x1 = e[0].x, y0 = e[0].y, y1 = e[0].y, step, thr, sw = 0, sx = 0, sy = 0;
-	uint8_t vals[GAZE_GRID * GAZE_GRID], sorted[GAZE_GRID * GAZE_GRID];
-	double xs[GAZE_GRID * GAZE_GRID], ys[GAZE_GRID * GAZE_GRID];
+	double w = hypot(e[3].x - e[0].x, e[3].y - e[0].y);
+	double x0 = e[0].x, x1 = e[0].x, y0 = e[0].y, y1 = e[0].y, step;
 	int n = 0;
 
 	if (!(w >= GAZE_MIN_EYE_PX))
-		return NAN;
+		return 0;
 	for (int i = 1; i < 6; i++) {
 		x0 = fmin(x0, e[i].x);
 		x1 = fmax(x1, e[i].x);
@@ -60,6 +62,17 @@ static double eye_offset(const struct biounit_image_view *v, const struct biouni
 			ys[n] = y;
 			n++;
 		}
+	return n;
+}
+
+/* Offset of one eye (points e[0..5], e[0] and e[3] the corners), or NAN. */
+static double eye_offset(const struct biounit_image_view *v, const struct biounit_face_point *e)
+{
+	double ux = e[3].x - e[0].x, uy = e[3].y - e[0].y, w = hypot(ux, uy), thr, sw = 0, sx = 0, sy = 0;
+	uint8_t vals[GAZE_GRID * GAZE_GRID], sorted[GAZE_GRID * GAZE_GRID];
+	double xs[GAZE_GRID * GAZE_GRID], ys[GAZE_GRID * GAZE_GRID];
+	int n = eye_samples(v, e, vals, xs, ys);
+
 	if (n < 20)
 		return NAN;
 	for (int i = 0; i < n; i++)
@@ -92,4 +105,23 @@ double face_gaze(const struct biounit_image_view *v, const struct biounit_face_p
 	if (isnan(l) || isnan(r))
 		return NAN;
 	return (l + r) / 2;
+}
+
+/* The whites of the eyes: the SCLERA_SHARE percentile of the samples inside
+ * each eye, the brighter eye; NAN when the eyes are too small or closed. */
+double face_eye_whites(const struct biounit_image_view *v, const struct biounit_face_point *p)
+{
+	double best = NAN;
+
+	for (int k = 0; k < 2; k++) {
+		uint8_t vals[GAZE_GRID * GAZE_GRID];
+		double xs[GAZE_GRID * GAZE_GRID], ys[GAZE_GRID * GAZE_GRID];
+		int n = eye_samples(v, p + (k ? 42 : 36), vals, xs, ys);
+
+		if (n < 20)
+			continue;
+		qsort(vals, (size_t)n, 1, cmp_u8);
+		best = isnan(best) ? vals[(int)(n * SCLERA_SHARE)] : fmax(best, vals[(int)(n * SCLERA_SHARE)]);
+	}
+	return best;
 }

@@ -97,7 +97,8 @@ static inline struct face_head face_head_of(const struct face_geometry *g)
  * The 35:45 window inside a W x H image that meets every geometry rule of
  * @L (head share from @head_min, head width, centring, eye line, head in
  * frame, at least @min_h rows), each band narrowed by @tol of its width on
- * both sides; among those, the one nearest the bands' centres. Returns true
+ * both sides, or by less (down to none) when no window fits at @tol; among
+ * those, the one nearest the bands' centres. Returns true
  * and fills @win, or false and fills *@advice (enum biounit_face_advice)
  * with the way the applicant or the camera must move.
  */
@@ -105,7 +106,8 @@ bool face_window_solve(const struct face_limits *L, double head_min, const struc
 		       double W, double H, double min_h, double tol, struct biounit_face_window *win,
 		       int *advice);
 
-/* Narrowing of the bands for the crop, so that a re-check of the crop passes. */
+/* Narrowing of the bands for the crop, so that a re-check of the crop passes
+ * (the widest margin tried; window.c). */
 #define FACE_CROP_TOL 0.2
 
 /* Accessors of the checker for the preview. */
@@ -156,6 +158,8 @@ struct tone_stats {
 
 void face_tone(const struct biounit_image_view *v, const struct biounit_face_point *p,
 	       struct tone_stats *out);
+/* The whites of the eyes' brightness (gaze.c); NAN when not seen. */
+double face_eye_whites(const struct biounit_image_view *v, const struct biounit_face_point *p);
 
 /* Head covering, hair over the ears and eyes, gaze (covering.c, gaze.c). */
 struct covering_stats {

@@ -12,6 +12,8 @@
 
 #define ASPECT (35.0 / 45.0)
 #define STEPS 256
+/* margins tried: tol, (n-1)/n tol, ..., 1/n tol, then none */
+#define MARGIN_STEPS 8
 
 struct band {
 	double lo, hi;
@@ -63,9 +65,9 @@ static void place(const struct face_limits *L, const struct face_head *h, double
 	*cost = off((h->mid_x - *x) / ww, c) + off((*y + wh - h->eye_y) / wh, e);
 }
 
-bool face_window_solve(const struct face_limits *L, double head_min, const struct face_head *h,
-		       double W, double H, double min_h, double tol, struct biounit_face_window *win,
-		       int *advice)
+static bool solve_at(const struct face_limits *L, double head_min, const struct face_head *h,
+		     double W, double H, double min_h, double tol, struct biounit_face_window *win,
+		     int *advice)
 {
 	struct band hs = narrowed(head_min, L->face_height_max, tol);
 	/* The width comes from two jaw landmarks, which a re-check finds again
@@ -132,4 +134,23 @@ bool face_window_solve(const struct face_limits *L, double head_min, const struc
 	else
 		*advice = worst_dy < 0 ? BIOUNIT_FACE_ADVICE_MOVE_DOWN : BIOUNIT_FACE_ADVICE_MOVE_UP;
 	return false;
+}
+
+/*
+ * The widest safety margin at which a window fits: @tol of each band's width,
+ * then less, down to none (the rules' own bands). A head whose height and
+ * width fit the template only near its limits is framed at those limits
+ * rather than refused for a margin the rules do not have; the pipeline's
+ * re-check of the crop then decides (biounit_face_check_frame()). When none
+ * fits even without a margin, the advice is the rules' own.
+ */
+bool face_window_solve(const struct face_limits *L, double head_min, const struct face_head *h,
+		       double W, double H, double min_h, double tol, struct biounit_face_window *win,
+		       int *advice)
+{
+	for (int k = 0; k < MARGIN_STEPS; k++)
+		if (solve_at(L, head_min, h, W, H, min_h, tol * (MARGIN_STEPS - k) / MARGIN_STEPS,
+			     win, advice))
+			return true;
+	return solve_at(L, head_min, h, W, H, min_h, 0, win, advice);
 }

@@ -170,9 +170,9 @@ enum biounit_face_rule {
 	BIOUNIT_FACE_RULE_EYES_OPEN,	/* eye opening, height/width of the eye */
 	BIOUNIT_FACE_RULE_MOUTH_CLOSED,	/* lip gap over mouth width */
 	BIOUNIT_FACE_RULE_NEUTRAL,	/* no smile: mouth-corner lift over mouth width */
-	BIOUNIT_FACE_RULE_EXPOSURE,	/* mean face brightness, 0..255 */
+	BIOUNIT_FACE_RULE_EXPOSURE,	/* the light: skin highlights or eye whites, 0..255 */
 	BIOUNIT_FACE_RULE_CLIPPING,	/* share of clipped face pixels */
-	BIOUNIT_FACE_RULE_CONTRAST,	/* face dynamic range, 5th..95th percentile */
+	BIOUNIT_FACE_RULE_CONTRAST,	/* entropy of the face brightness histogram, bits */
 	BIOUNIT_FACE_RULE_SHARPNESS,	/* face gradient energy at a fixed scale */
 	BIOUNIT_FACE_RULE_COLOUR,	/* colour photo, no cast: skin blue/red ratio */
 	BIOUNIT_FACE_RULE_RESOLUTION,	/* pixels available for the document crop height */
