@@ -265,6 +265,8 @@ install-userspace:
 	test -e $(DESTDIR)/etc/biounit/biounitd.conf || \
 		install -D -m0644 userspace/daemon/biounitd.conf $(DESTDIR)/etc/biounit/biounitd.conf
 	install -D -m0644 docs/biounitd.md $(DESTDIR)$(PREFIX)/share/doc/biounit/biounitd.md
+	install -D -m0644 -t $(DESTDIR)$(PREFIX)/share/man/man1 docs/man/biounitctl.1 docs/man/biounit-quality.1
+	install -D -m0644 -t $(DESTDIR)$(PREFIX)/share/man/man8 docs/man/biounitd.8
 	@if [ -z "$(DESTDIR)" ]; then \
 		ldconfig; \
 		if command -v systemd-sysusers >/dev/null; then systemd-sysusers biounit.conf; \

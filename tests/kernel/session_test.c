@@ -9,7 +9,10 @@
  *   covering) then a compliant one; a dry fingerprint then a good one after a
  *   missing index finger; a signature; the unit unplugged and plugged in
  *   again mid-session; the daemon killed mid-session and restarted.
- * Prints TAP. Linked dynamically like lib_test.
+ * One daemon and one simulated unit serve every scenario, in order: they are
+ * made before the kselftest harness runs the scenarios (each in a process of
+ * its own, which may restart the daemon: its pid is in shared memory) and
+ * removed after. Prints TAP (the harness). Linked dynamically like lib_test.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -27,7 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../userspace/session/json.h"
+#include "kselftest_harness.h"
+#include "session/json.h"
 #include "bu_sim.h"
 
 #define DIR "/tmp/biounitd-test"
@@ -37,11 +42,11 @@
 #define UNIT "sessdesk"
 #define SERIAL "SESS-0001"
 
-static pid_t daemon_pid;
+/* the daemon's pid, shared by the harness's processes (one per scenario) */
+static pid_t *daemon_pid_shared;
+#define daemon_pid (*daemon_pid_shared)
 static char scenes[512];
 static char fail_msg[1024];
-static int test_no;
-static int failed;
 
 #define CHECK(cond, ...)                                                  \
 	do {                                                              \
@@ -282,13 +287,34 @@ static int start_daemon(void)
 	return -ETIMEDOUT;
 }
 
+/* @pid has ended: no such process, or a zombie not yet reaped by its parent */
+static bool gone(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'Z';
+}
+
 static void stop_daemon(int sig)
 {
-	int status;
+	int status, i;
 
 	if (daemon_pid > 0) {
 		kill(daemon_pid, sig);
-		waitpid(daemon_pid, &status, 0);
+		/* started by another scenario's process: not ours to wait for */
+		if (waitpid(daemon_pid, &status, 0) != daemon_pid)
+			for (i = 0; i < 600 && !gone(daemon_pid); i++)
+				msleep(50);
 	}
 	daemon_pid = 0;
 }
@@ -763,24 +789,39 @@ static void discard_unfinished(void)
 	json_free(r);
 }
 
-static void run(const char *name, int (*fn)(void), const char *skip)
+/* A scenario may take minutes on a loaded emulated machine (a capture waits up to 60 s) */
+FIXTURE(desk) {
+};
+
+FIXTURE_SETUP(desk)
 {
-	test_no++;
-	if (skip) {
-		printf("ok %d - %s # SKIP %s\n", test_no, name, skip);
-		fflush(stdout);
-		return;
-	}
 	fail_msg[0] = '\0';
-	if (fn() == 0) {
-		printf("ok %d - %s\n", test_no, name);
-	} else {
-		printf("not ok %d - %s\n# %s\n", test_no, name, fail_msg);
-		failed = 1;
-		discard_unfinished();
-	}
-	fflush(stdout);
 }
+
+FIXTURE_TEARDOWN(desk)
+{
+	if (!_metadata->passed)
+		discard_unfinished();
+}
+
+#define SCENARIO(name, what)							\
+	TEST_F_TIMEOUT(desk, name, 600)						\
+	{									\
+		ASSERT_EQ(0, t_##name()) TH_LOG("%s: %s", what, fail_msg);	\
+	}
+
+SCENARIO(refused_under_1, "under 1: refused, photo card by mail (NL/EN)")
+SCENARIO(refused_fingers_5, "fingerprints for a 5-year-old: refused (NL/EN)")
+SCENARIO(malformed, "malformed requests: clear errors, nothing made")
+SCENARIO(photo_good, "photo compliant the first time, accepted")
+SCENARIO(photo_covering_then_good, "photo with a light-grey head covering, then compliant")
+SCENARIO(photo_kept_noncompliant,
+	 "photo non-compliant 3 times: the operator keeps the best with its reasons")
+SCENARIO(fingers_missing_index_dry_then_good,
+	 "fingers: index missing, the thumb dry then good, left index")
+SCENARIO(signature_edge_then_good, "signature off the edge of the pad, then a good one")
+SCENARIO(unplug_replug, "unit unplugged and plugged in mid-session: paused, resumed")
+SCENARIO(daemon_restart, "daemon killed mid-session: found after restart, resumed, finished")
 
 static void show_log(void)
 {
@@ -793,51 +834,48 @@ static void show_log(void)
 		fclose(f);
 }
 
+/* Set-up and clean-up around the harness; a set-up failure is a TAP bail-out */
 int main(int argc, char **argv)
 {
 	const char *const setup[] = { "model=IND-BU1 (simulated)", "serial=" SERIAL, NULL };
 	struct bu_unit unit;
 	int r;
 
-	snprintf(scenes, sizeof(scenes), "%s", argc > 1 ? argv[1] : "scenes");
-	printf("TAP version 13\n1..10\n");
-	fflush(stdout);
+	snprintf(scenes, sizeof(scenes), "%s", argc > 1 && argv[1][0] != '-' ? argv[1] : "scenes");
+	daemon_pid_shared = mmap(NULL, sizeof(pid_t), PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (daemon_pid_shared == MAP_FAILED) {
+		printf("TAP version 13\nBail out! mmap: %s\n", strerror(errno));
+		return 1;
+	}
 	if (!have("face-good.ppm") || !have("face-covering.ppm")) {
-		printf("Bail out! no face scenes in %s (tests/kernel/make_scenes)\n", scenes);
+		printf("TAP version 13\nBail out! no face scenes in %s (tests/kernel/make_scenes)\n",
+		       scenes);
 		return 1;
 	}
 	mkdir(DIR, 0700);
 	if (write_config()) {
-		printf("Bail out! cannot write the config\n");
+		printf("TAP version 13\nBail out! cannot write the config\n");
 		return 1;
 	}
 	r = bu_unit_create(&unit, UNIT, setup);
 	if (r) {
-		printf("Bail out! simulated unit: %s\n", strerror(-r));
+		printf("TAP version 13\nBail out! simulated unit: %s\n", strerror(-r));
 		return 1;
 	}
 	placed(0);
 	r = start_daemon();
 	if (r) {
-		printf("Bail out! biounitd did not start: %s\n", strerror(-r));
+		printf("TAP version 13\nBail out! biounitd did not start: %s\n", strerror(-r));
 		show_log();
 		bu_unit_destroy(&unit);
 		return 1;
 	}
-	run("under 1: refused, photo card by mail (NL/EN)", t_refused_under_1, NULL);
-	run("fingerprints for a 5-year-old: refused (NL/EN)", t_refused_fingers_5, NULL);
-	run("malformed requests: clear errors, nothing made", t_malformed, NULL);
-	run("photo compliant the first time, accepted", t_photo_good, NULL);
-	run("photo with a light-grey head covering, then compliant", t_photo_covering_then_good, NULL);
-	run("photo non-compliant 3 times: the operator keeps the best with its reasons",
-	    t_photo_kept_noncompliant, NULL);
-	run("fingers: index missing, the thumb dry then good, left index", t_fingers_missing_index_dry_then_good, NULL);
-	run("signature off the edge of the pad, then a good one", t_signature_edge_then_good, NULL);
-	run("unit unplugged and plugged in mid-session: paused, resumed", t_unplug_replug, NULL);
-	run("daemon killed mid-session: found after restart, resumed, finished", t_daemon_restart, NULL);
+	fflush(stdout);
+	r = test_harness_run(argc, argv);
 	stop_daemon(SIGTERM);
-	if (failed)
+	if (r)
 		show_log();
 	bu_unit_destroy(&unit);
-	return failed;
+	return r;
 }

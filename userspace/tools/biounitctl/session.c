@@ -425,6 +425,33 @@ static int cmd_list_sessions(void)
 
 /* biounitctl session ARGS... (argv[0] is the sub-command); called from main.c */
 int cmd_session(int argc, char **argv);
+void session_usage(FILE *f);
+
+/* Every session command with what it does (biounitctl --help prints it too) */
+void session_usage(FILE *f)
+{
+	fprintf(f, "Sessions (biounitd, over $BIOUNITD_SOCKET or /run/biounitd/control.socket):\n"
+		   "  session start CODE AGE NEEDS\n"
+		   "                       start a desk session for appointment CODE; AGE is\n"
+		   "                       0, 1-5, 6-11, 12-17 or 18+; NEEDS what to capture,\n"
+		   "                       e.g. photo,fingers,signature; prints the session id\n"
+		   "  session follow ID    one progress line per change, until the session ends\n"
+		   "  session status ID    the session's state, step and attempt, once\n"
+		   "  session show ID      the result: outcomes, exceptions, decisions, files\n"
+		   "  session list         every stored session: id, state, step, active\n"
+		   "  session accept ID [REASON]\n"
+		   "                       keep the capture under review (a non-compliant one is\n"
+		   "                       kept as such, the decision recorded)\n"
+		   "  session retake ID [REASON]\n"
+		   "                       one more attempt at the step under review\n"
+		   "  session skip ID REASON\n"
+		   "                       leave the step out, with the reason (an exception)\n"
+		   "  session missing ID REASON\n"
+		   "                       the finger asked for cannot be taken (bandaged,\n"
+		   "                       amputated...): the next one is asked\n"
+		   "  session resume ID    drive a paused or reloaded session again\n"
+		   "  session discard ID   end a session without result and delete its files\n");
+}
 int cmd_session(int argc, char **argv)
 {
 	const char *sub = argc > 0 ? argv[0] : "";
@@ -463,10 +490,6 @@ int cmd_session(int argc, char **argv)
 		free(params);
 		return r;
 	}
-	fprintf(stderr, "usage: biounitctl session start CODE AGE NEEDS\n"
-			"       biounitctl session follow|status|show|resume|discard ID\n"
-			"       biounitctl session accept|retake ID [REASON]\n"
-			"       biounitctl session skip|missing ID REASON\n"
-			"       biounitctl session list\n");
+	session_usage(stderr);
 	return 2;
 }
