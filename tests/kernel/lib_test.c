@@ -420,6 +420,48 @@ TEST(face_frames_equal_the_scene_mmap_and_dmabuf)
 	EXPECT_EQ(0, bu_unit_destroy(&u));
 }
 
+/*
+ * The stream keeps nothing of its unit (it has its own open file): the unit is
+ * closed right after the stream is made, and the stream still starts, gives
+ * frames equal to the scene, stops and is freed (lib_test_san: ASan would see
+ * a use of the freed unit).
+ */
+TEST(stream_outlives_its_unit)
+{
+	const uint32_t w = 320, h = 240;
+	struct biounit_format f = {
+		.pixelformat = BIOUNIT_FMT_RGB24, .width = w, .height = h, .interval_us = 20000,
+	};
+	struct biounit_capture_stream *s;
+	struct biounit_unit *unit;
+	struct biounit_frame *fr;
+	const uint8_t *rgb;
+	struct bu_unit u;
+	unsigned int i;
+	size_t len;
+	void *scene;
+
+	ASSERT_EQ(0, make_unit(&u, "alone", NULL));
+	scene = bu_pnm_make(w, h, 3, 11, &len);
+	ASSERT_NE(NULL, scene);
+	ASSERT_EQ(0, bu_scene_write(u.name, "face", scene, len));
+	rgb = bu_pnm_pixels(scene, len, w, h, 3);
+	ASSERT_EQ(0, biounit_unit_open(u.dev, &unit));
+	ASSERT_EQ(0, biounit_stream_new(unit, BIOUNIT_CH_FACE, &f, 3, BIOUNIT_STREAM_MMAP, &s));
+	biounit_unit_close(unit);
+	ASSERT_EQ(0, biounit_stream_start(s));
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, biounit_stream_dequeue(s, 3000, &fr));
+		EXPECT_EQ((size_t)w * h * 3, biounit_frame_get_size(fr));
+		EXPECT_EQ(0, memcmp(biounit_frame_get_data(fr), rgb, (size_t)w * h * 3));
+		ASSERT_EQ(0, biounit_frame_release(fr));
+	}
+	EXPECT_EQ(0, biounit_stream_stop(s));
+	biounit_stream_free(s);
+	free(scene);
+	EXPECT_EQ(0, bu_unit_destroy(&u));
+}
+
 TEST(finger_frame_goes_to_the_quality_code)
 {
 	struct biounit_finger_report *rep;

@@ -30,8 +30,7 @@ struct biounit_frame {
 
 struct biounit_capture_stream {
 	pthread_mutex_t lock;
-	struct biounit_unit *unit;
-	int fd;
+	int fd;			/* its own open file of the unit: the unit may be closed */
 	unsigned int channel;
 	enum biounit_stream_memory memory;
 	struct biounit_format fmt;
@@ -144,7 +143,6 @@ int biounit_stream_new(struct biounit_unit *unit, unsigned int channel,
 		return -ENOMEM;
 	for (i = 0; i < BU_MAX_BUFFERS; i++)
 		s->frames[i].dmabuf_fd = -1;
-	s->unit = unit;
 	s->channel = channel;
 	s->memory = memory;
 	s->fd = open_same_unit(unit);
