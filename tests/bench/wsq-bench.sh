@@ -23,7 +23,7 @@ DATA=${1:-$(cd "$ROOT/.." && pwd)/shared/data/fingerprints}
 
 make -s -C "$ROOT/userspace" O="$LIBO" "$LIBO/libwsq.a" "$LIBO/libimage.a" "$LIBO/libutil.a" >&2
 mkdir -p "$OUT"
-${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT/userspace/include" \
+${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT/userspace" -I"$ROOT/userspace/include" \
 	-o "$OUT/wsq_bench" "$ROOT/tests/bench/wsq_bench.c" \
 	"$LIBO/libwsq.a" "$LIBO/libimage.a" "$LIBO/libutil.a" -ljpeg -lpng -lm
 

@@ -20,7 +20,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 nok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
 
 echo "TAP version 13"
-echo "1..9"
+echo "1..10"
 if make -s -C "$ROOT" install-userspace DESTDIR="$DEST" PREFIX="$PREFIX" >"$BUILD/log/install-test.log" 2>&1; then
 	ok "make install-userspace DESTDIR=... PREFIX=$PREFIX"
 else
@@ -89,6 +89,26 @@ if cc -std=c11 -Wall -Werror -o "$prog" "$prog.c" $(pkg-config --cflags --libs l
 	ok "a program built with pkg-config libbiounit runs against the installed library ($units units here)"
 else
 	nok "building or running against the installed libbiounit"; sed 's/^/# /' "$DEST/cc.log" | tail -n 10
+fi
+
+# the public API: userspace/include/biounit/ is what is installed, nothing more or less, and
+# each installed header compiles alone (C11, -Wall -Wextra -Werror) and in C++
+want=$(cd "$ROOT/userspace/include/biounit" && ls *.h | sort | tr '\n' ' ')
+got=$(cd "$DEST$PREFIX/include/biounit" 2>/dev/null && ls *.h | sort | tr '\n' ' ')
+alone=""
+for h in $got; do
+	printf '#include <biounit/%s>\n#include <biounit/%s>\nint main(void) { return 0; }\n' "$h" "$h" \
+		>"$DEST/alone.c"
+	cc -std=c11 -Wall -Wextra -Werror -fsyntax-only -I"$DEST$PREFIX/include" "$DEST/alone.c" \
+		>"$DEST/alone.log" 2>&1 || alone+=" $h(C: $(head -n 1 "$DEST/alone.log"))"
+	cp "$DEST/alone.c" "$DEST/alone.cc"
+	c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -I"$DEST$PREFIX/include" "$DEST/alone.cc" \
+		>"$DEST/alone.log" 2>&1 || alone+=" $h(C++: $(head -n 1 "$DEST/alone.log"))"
+done
+if [ -n "$got" ] && [ "$want" = "$got" ] && [ -z "$alone" ]; then
+	ok "the installed headers are userspace/include/biounit/ ($got) and each compiles alone"
+else
+	nok "installed headers '$got', userspace/include/biounit/ '$want';$alone"
 fi
 
 # every installed program has its manual page, and the page says what its --help says

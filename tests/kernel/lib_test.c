@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include <biounit/biounit.h>
-#include <biounit/finger.h>
+#include "finger/finger.h"
 
 #include "kselftest_harness.h"
 #include "bu_sim.h"

@@ -13,9 +13,9 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include <biounit/session.h>
-#include "../../userspace/session/json.h"
-#include "../../userspace/session/sha256.h"
+#include "session/session.h"
+#include "session/json.h"
+#include "session/sha256.h"
 #include "kselftest_harness.h"
 
 /* enum constants against enum values: both sides are in range */

@@ -29,15 +29,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <biounit/outbox.h>
-#include <biounit/package.h>
-#include <biounit/records.h>
-#include <biounit/signature.h>
+#include "outbox/outbox.h"
+#include "package/package.h"
+#include "records/records.h"
+#include "signature/signature.h"
 
 #include "util/atomic_file.h"
 #include "util/read_file.h"
 #include "biounitd.h"
-#include "../session/sha256.h"
+#include "session/sha256.h"
 
 #define RETRY_COMMIT_MS 10000	/* a package that could not be committed is tried again */
 

@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 
 #include "raster.h"
 #include "util/atomic_file.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * biounitctl outbox ...: the operator's view of the hand-off outbox
- * (<biounit/outbox.h>, docs/handoff.md).
+ * (outbox/outbox.h, docs/handoff.md).
  *
  *   biounitctl outbox [--db PATH] [waiting|delivered|refused|all]
  *        what is waiting (with the next try and the last error), what was
@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <biounit/outbox.h>
+#include "outbox/outbox.h"
 
 int cmd_outbox(int argc, char **argv);
 void outbox_usage(FILE *f);

@@ -22,7 +22,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../../session/json.h"
+#include "session/json.h"
 
 #define IFACE "nl.ind.biounit.Session"
 /* biounitd sends no message longer than 4 MiB (docs/biounitd.md) */

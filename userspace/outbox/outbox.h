@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * biounit outbox: the durable queue of finished session packages
- * (<biounit/package.h>) and their delivery to the document-ordering client
+ * (package/package.h) and their delivery to the document-ordering client
  * over HTTPS (protocol: docs/handoff.md, docs/handoff-openapi.yaml).
  *
  * A package is committed to the outbox (one SQLite file: WAL, synchronous=FULL,
@@ -30,7 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <biounit/package.h>
+#include "package/package.h"
 
 #ifdef __cplusplus
 extern "C" {

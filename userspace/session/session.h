@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 
 #ifdef __cplusplus
 extern "C" {
