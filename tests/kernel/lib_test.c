@@ -438,7 +438,7 @@ TEST(face_frames_equal_the_scene_mmap_and_dmabuf)
  */
 TEST(stream_outlives_its_unit)
 {
-	const uint32_t w = 320, h = 240;
+	const uint32_t w = 640, h = 480;
 	struct biounit_format f = {
 		.pixelformat = BIOUNIT_FMT_RGB24, .width = w, .height = h, .interval_us = 20000,
 	};

@@ -42,9 +42,13 @@
 #define UNIT "sessdesk"
 #define SERIAL "SESS-0001"
 
-/* the daemon's pid, shared by the harness's processes (one per scenario) */
+/*
+ * The daemon's pid and whether a scenario failed, shared by the harness's processes (one
+ * per scenario; one of them restarts the daemon)
+ */
 static pid_t *daemon_pid_shared;
-#define daemon_pid (*daemon_pid_shared)
+#define daemon_pid (daemon_pid_shared[0])
+#define failed_any (daemon_pid_shared[1])
 static char scenes[512];
 static char fail_msg[1024];
 
@@ -254,12 +258,14 @@ static bool have(const char *file)
 static int start_daemon(void)
 {
 	uint64_t end = ms_now() + 180000;
+	pid_t pid;
 
 	unlink(SOCK);
-	daemon_pid = fork();
-	if (daemon_pid < 0)
+	/* the child must not read the shared pid: the parent may have written it already */
+	pid = fork();
+	if (pid < 0)
 		return -errno;
-	if (daemon_pid == 0) {
+	if (pid == 0) {
 		int fd = open(DIR "/biounitd.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 
 		if (fd >= 0) {
@@ -269,6 +275,7 @@ static int start_daemon(void)
 		execl("./biounitd", "biounitd", "-c", DIR "/biounitd.conf", (char *)NULL);
 		_exit(127);
 	}
+	daemon_pid = pid;
 	while (ms_now() < end) {
 		struct json_value *r;
 		int status;
@@ -800,8 +807,10 @@ FIXTURE_SETUP(desk)
 
 FIXTURE_TEARDOWN(desk)
 {
-	if (!_metadata->passed)
+	if (!_metadata->passed) {
+		failed_any = 1;
 		discard_unfinished();
+	}
 }
 
 #define SCENARIO(name, what)							\
@@ -834,15 +843,32 @@ static void show_log(void)
 		fclose(f);
 }
 
-/* Set-up and clean-up around the harness; a set-up failure is a TAP bail-out */
+static struct bu_unit unit;
+static pid_t main_pid;
+
+/*
+ * After the harness (it ends the program with exit()): the daemon stopped, its log shown
+ * if a scenario failed, the unit removed. Only in the main process: the harness's
+ * processes of the scenarios exit too.
+ */
+static void clean_up(void)
+{
+	if (getpid() != main_pid)
+		return;
+	stop_daemon(SIGTERM);
+	if (failed_any)
+		show_log();
+	bu_unit_destroy(&unit);
+}
+
+/* Set-up around the harness; a set-up failure is a TAP bail-out */
 int main(int argc, char **argv)
 {
 	const char *const setup[] = { "model=IND-BU1 (simulated)", "serial=" SERIAL, NULL };
-	struct bu_unit unit;
 	int r;
 
 	snprintf(scenes, sizeof(scenes), "%s", argc > 1 && argv[1][0] != '-' ? argv[1] : "scenes");
-	daemon_pid_shared = mmap(NULL, sizeof(pid_t), PROT_READ | PROT_WRITE,
+	daemon_pid_shared = mmap(NULL, 2 * sizeof(pid_t), PROT_READ | PROT_WRITE,
 				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (daemon_pid_shared == MAP_FAILED) {
 		printf("TAP version 13\nBail out! mmap: %s\n", strerror(errno));
@@ -872,10 +898,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fflush(stdout);
-	r = test_harness_run(argc, argv);
-	stop_daemon(SIGTERM);
-	if (r)
-		show_log();
-	bu_unit_destroy(&unit);
-	return r;
+	main_pid = getpid();
+	atexit(clean_up);
+	return test_harness_run(argc, argv);
 }
