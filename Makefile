@@ -253,8 +253,9 @@ install-userspace:
 	ln -sf libbiounit.so.1 $(DESTDIR)$(PREFIX)/lib/libbiounit.so
 	install -D -m0644 $(BUILD)/userspace/libbiounit.a $(DESTDIR)$(PREFIX)/lib/libbiounit.a
 	install -D -m0644 $(BUILD)/userspace/libbiounit.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/libbiounit.pc
-	install -D -m0644 -t $(DESTDIR)$(PREFIX)/include/biounit userspace/include/biounit/biounit.h \
-		userspace/include/biounit/image.h
+	@# userspace/include/biounit/ holds the installed API and nothing else (the internal
+	@# headers live beside their modules); tests/install checks that each compiles alone
+	install -D -m0644 -t $(DESTDIR)$(PREFIX)/include/biounit $(wildcard userspace/include/biounit/*.h)
 	install -D -m0644 uapi/linux/biounit.h $(DESTDIR)$(PREFIX)/include/linux/biounit.h
 	install -d -m0755 $(DESTDIR)/etc/systemd/system $(DESTDIR)/usr/lib/sysusers.d
 	sed 's|/usr/sbin/biounitd|$(PREFIX)/sbin/biounitd|' userspace/daemon/biounitd.service \
@@ -265,6 +266,8 @@ install-userspace:
 	test -e $(DESTDIR)/etc/biounit/biounitd.conf || \
 		install -D -m0644 userspace/daemon/biounitd.conf $(DESTDIR)/etc/biounit/biounitd.conf
 	install -D -m0644 docs/biounitd.md $(DESTDIR)$(PREFIX)/share/doc/biounit/biounitd.md
+	install -D -m0644 -t $(DESTDIR)$(PREFIX)/share/man/man1 docs/man/biounitctl.1 docs/man/biounit-quality.1
+	install -D -m0644 -t $(DESTDIR)$(PREFIX)/share/man/man8 docs/man/biounitd.8
 	@if [ -z "$(DESTDIR)" ]; then \
 		ldconfig; \
 		if command -v systemd-sysusers >/dev/null; then systemd-sysusers biounit.conf; \

@@ -51,6 +51,8 @@ PKGS_CHECK=(
 	libsystemd-dev
 	openssl
 	systemd
+	groff-base
+	man-db
 )
 # Extra for `make demo`.
 PKGS_DEMO=()

@@ -24,10 +24,10 @@ cpu=${BENCH_CPU:-0}
 
 make -s -C "$top/userspace" O="$out" all >/dev/null || { echo "face-bench: build failed" >&2; exit 2; }
 mkdir -p "$build/bench"
-${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I"$top/userspace/include" \
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I"$top/userspace" -I"$top/userspace/include" \
 	-DFACE_FIXTURE="\"$top/tests/fixtures/faces/london-010-camera-frame.jpg\"" \
 	-o "$build/bench/face_bench" "$top/tests/bench/face_bench.c" \
-	"$out/libface.a" "$out/libimage.a" -ljpeg -lpng -lm ||
+	"$out/libface.a" "$out/libimage.a" "$out/libutil.a" -ljpeg -lpng -lm ||
 	{ echo "face-bench: cannot build face_bench" >&2; exit 2; }
 
 pin=""

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 #include <biounit/image.h>
 
 #define SKIMAGE "/usr/lib/python3/dist-packages/skimage/data/"

@@ -22,9 +22,9 @@ DATA=${1:-$(cd "$ROOT/.." && pwd)/shared/data/fingerprints}
 
 make -s -C "$ROOT/userspace" O="$LIBO" all >&2
 mkdir -p "$OUT"
-${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT/userspace/include" \
+${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT/userspace" -I"$ROOT/userspace/include" \
 	-o "$OUT/finger_bench" "$ROOT/tests/bench/finger_bench.c" \
-	"$LIBO/libfinger.a" "$LIBO/libsignature.a" "$LIBO/libimage.a" -ljpeg -lpng -lm
+	"$LIBO/libfinger.a" "$LIBO/libsignature.a" "$LIBO/libimage.a" "$LIBO/libutil.a" -ljpeg -lpng -lm
 
 pin=()
 if command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null; then

@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <biounit/finger.h>
+#include "finger/finger.h"
 #include <biounit/image.h>
-#include <biounit/signature.h>
+#include "signature/signature.h"
 
 static double now_ms(void)
 {

@@ -17,10 +17,10 @@ LIBO=$BUILD/userspace
 
 make -s -C "$ROOT/userspace" O="$LIBO" all >&2
 mkdir -p "$OUT"
-${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT/userspace/include" \
+${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT/userspace" -I"$ROOT/userspace/include" \
 	-I"$ROOT/tests/userspace" -o "$OUT/handoff_bench" "$ROOT/tests/bench/handoff_bench.c" \
 	"$LIBO/liboutbox.a" "$LIBO/libpackage.a" "$LIBO/librecords.a" "$LIBO/libwsq.a" \
-	"$LIBO/libsignature.a" "$LIBO/libimage.a" -lsqlite3 -lcurl -lsodium -lopenjp2 -ljpeg -lpng -lm
+	"$LIBO/libsignature.a" "$LIBO/libimage.a" "$LIBO/libutil.a" -lsqlite3 -lcurl -lsodium -lopenjp2 -ljpeg -lpng -lm
 
 {
 	echo "# biounit hand-off bench, $(date -u +%Y-%m-%dT%H:%MZ), $(uname -m)," \

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <biounit/outbox.h>
-#include <biounit/package.h>
+#include "outbox/outbox.h"
+#include "package/package.h"
 #include "handoff_fixture.h"
 #include "handoff_service.h"
 

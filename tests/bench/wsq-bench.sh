@@ -21,11 +21,11 @@ LIBO=$BUILD/userspace
 DATA=${1:-$(cd "$ROOT/.." && pwd)/shared/data/fingerprints}
 [ "${BENCH_NO_DATA:-0}" = 1 ] && DATA=
 
-make -s -C "$ROOT/userspace" O="$LIBO" "$LIBO/libwsq.a" "$LIBO/libimage.a" >&2
+make -s -C "$ROOT/userspace" O="$LIBO" "$LIBO/libwsq.a" "$LIBO/libimage.a" "$LIBO/libutil.a" >&2
 mkdir -p "$OUT"
-${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT/userspace/include" \
+${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT/userspace" -I"$ROOT/userspace/include" \
 	-o "$OUT/wsq_bench" "$ROOT/tests/bench/wsq_bench.c" \
-	"$LIBO/libwsq.a" "$LIBO/libimage.a" -ljpeg -lpng -lm
+	"$LIBO/libwsq.a" "$LIBO/libimage.a" "$LIBO/libutil.a" -ljpeg -lpng -lm
 
 pin=()
 if command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null; then

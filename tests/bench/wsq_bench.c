@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <biounit/image.h>
-#include <biounit/wsq.h>
+#include "wsq/wsq.h"
 #include "../userspace/synth_print.h"
 
 static double clock_ms(clockid_t id)

@@ -82,8 +82,8 @@ else
 fi
 
 [ -r "$FACE" ] || die "$FACE missing"
-gcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOTDIR/userspace/include" \
-	-o "$OUT/demo_face" "$HERE/demo_face.c" "$LIBS/libface.a" "$LIBS/libimage.a" \
+gcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOTDIR/userspace" -I"$ROOTDIR/userspace/include" \
+	-o "$OUT/demo_face" "$HERE/demo_face.c" "$LIBS/libface.a" "$LIBS/libimage.a" "$LIBS/libutil.a" \
 	-ljpeg -lpng -lm -pthread || die "demo_face does not build"
 echo "== The applicant in front of the camera: a consenting adult's camera frame"
 echo "   (tests/fixtures/faces/${FACE##*/}, CC BY 4.0: see ATTRIBUTION.md there)"

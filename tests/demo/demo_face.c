@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 #include <biounit/image.h>
 
 #define CAM_W 1920

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 #include <biounit/image.h>
 
 #define MAX_COLS 32

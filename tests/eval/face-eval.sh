@@ -12,7 +12,7 @@ if [ ! -f "$data/labels.csv" ]; then
 	exit 0
 fi
 make -s -C "$top/userspace" O="$out" all >/dev/null
-${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$top/userspace/include" \
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$top/userspace" -I"$top/userspace/include" \
 	-o "$out/face-eval" "$top/tests/eval/face-eval.c" \
-	"$out/libface.a" "$out/libimage.a" -ljpeg -lpng -lm
+	"$out/libface.a" "$out/libimage.a" "$out/libutil.a" -ljpeg -lpng -lm
 exec "$out/face-eval" "$data" --split "${FACE_SPLIT:-report}" "$@"

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <biounit/finger.h>
+#include "finger/finger.h"
 #include <biounit/image.h>
 
 #define MAX_ROWS 4096

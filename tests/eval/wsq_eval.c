@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <biounit/image.h>
-#include <biounit/wsq.h>
+#include "wsq/wsq.h"
 #include "../userspace/image_compare.h"
 
 #define MAX_ROWS 4096

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <biounit/finger.h>
+#include "finger/finger.h"
 #include <biounit/image.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

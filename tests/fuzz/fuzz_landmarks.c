@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 #include <biounit/image.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <biounit/image.h>
-#include <biounit/signature.h>
+#include "signature/signature.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../userspace/daemon/message.h"
+#include "daemon/message.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include <biounit/image.h>
-#include <biounit/wsq.h>
+#include "wsq/wsq.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -40,13 +40,11 @@ int bu_attr_write(const char *unit, const char *rel, const char *val)
 	return err;
 }
 
-int bu_attr_read(const char *unit, const char *rel, char *buf, size_t len)
+int bu_read_text(const char *path, char *buf, size_t len)
 {
-	char path[256];
 	ssize_t n;
 	int fd;
 
-	bu_path(path, sizeof(path), unit, rel);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -errno;
@@ -55,6 +53,28 @@ int bu_attr_read(const char *unit, const char *rel, char *buf, size_t len)
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
+	return 0;
+}
+
+int bu_sysfs_read(const char *node, const char *attr, char *buf, size_t len)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/class/biounit/%s/%s", node, attr);
+	return bu_read_text(path, buf, len);
+}
+
+int bu_attr_read(const char *unit, const char *rel, char *buf, size_t len)
+{
+	char path[256];
+	size_t n;
+	int err;
+
+	bu_path(path, sizeof(path), unit, rel);
+	err = bu_read_text(path, buf, len);
+	if (err)
+		return err;
+	n = strlen(buf);
 	while (n > 0 && buf[n - 1] == '\n')
 		buf[--n] = '\0';
 	return 0;

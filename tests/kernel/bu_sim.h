@@ -21,7 +21,12 @@ struct bu_unit {
 
 /* One attribute write under the unit's directory; "" for the unit itself */
 int bu_attr_write(const char *unit, const char *rel, const char *val);
+/* ... its value without the trailing newline */
 int bu_attr_read(const char *unit, const char *rel, char *buf, size_t len);
+/* One read(2) of a small file, NUL-terminated (newline kept); 0 or -errno */
+int bu_read_text(const char *path, char *buf, size_t len);
+/* /sys/class/biounit/NODE/ATTR as bu_read_text() reads it */
+int bu_sysfs_read(const char *node, const char *attr, char *buf, size_t len);
 
 /* mkdir, optional set-up writes ("face/max_width=1920", NULL-terminated), live */
 int bu_unit_create(struct bu_unit *u, const char *name, const char *const *setup);

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include <biounit/biounit.h>
-#include <biounit/finger.h>
+#include "finger/finger.h"
 
 #include "kselftest_harness.h"
 #include "bu_sim.h"
@@ -283,6 +283,20 @@ TEST(formats_controls_events)
 	EXPECT_EQ(0, bu_unit_destroy(&u));
 }
 
+/* A unit named after @tag with a w x h RGB scene (seed @seed) on its face channel */
+static const uint8_t *face_scene_unit(struct __test_metadata *_metadata, struct bu_unit *u,
+				      const char *tag, uint32_t w, uint32_t h, uint32_t seed,
+				      void **scene)
+{
+	size_t len;
+
+	ASSERT_EQ(0, make_unit(u, tag, NULL));
+	*scene = bu_pnm_make(w, h, 3, seed, &len);
+	ASSERT_NE(NULL, *scene);
+	ASSERT_EQ(0, bu_scene_write(u->name, "face", *scene, len));
+	return bu_pnm_pixels(*scene, len, w, h, 3);
+}
+
 /*
  * Streams the face channel: n frames, each compared with want (RGB24 or
  * GREY, w x h), checking zero copy, sequence and timestamps.
@@ -353,14 +367,10 @@ TEST(face_frames_equal_the_scene_mmap_and_dmabuf)
 	struct biounit_unit *unit;
 	struct bu_unit u;
 	uint8_t *grey;
-	size_t len, i;
 	void *scene;
+	size_t i;
 
-	ASSERT_EQ(0, make_unit(&u, "face", NULL));
-	scene = bu_pnm_make(w, h, 3, 7, &len);
-	ASSERT_NE(NULL, scene);
-	ASSERT_EQ(0, bu_scene_write(u.name, "face", scene, len));
-	rgb = bu_pnm_pixels(scene, len, w, h, 3);
+	rgb = face_scene_unit(_metadata, &u, "face", w, h, 7, &scene);
 	grey = malloc((size_t)w * h);
 	ASSERT_NE(NULL, grey);
 	for (i = 0; i < (size_t)w * h; i++)
@@ -416,6 +426,43 @@ TEST(face_frames_equal_the_scene_mmap_and_dmabuf)
 
 	biounit_unit_close(unit);
 	free(grey);
+	free(scene);
+	EXPECT_EQ(0, bu_unit_destroy(&u));
+}
+
+/*
+ * The stream keeps nothing of its unit (it has its own open file): the unit is
+ * closed right after the stream is made, and the stream still starts, gives
+ * frames equal to the scene, stops and is freed (lib_test_san: ASan would see
+ * a use of the freed unit).
+ */
+TEST(stream_outlives_its_unit)
+{
+	const uint32_t w = 640, h = 480;
+	struct biounit_format f = {
+		.pixelformat = BIOUNIT_FMT_RGB24, .width = w, .height = h, .interval_us = 20000,
+	};
+	struct biounit_capture_stream *s;
+	struct biounit_unit *unit;
+	struct biounit_frame *fr;
+	const uint8_t *rgb;
+	struct bu_unit u;
+	unsigned int i;
+	void *scene;
+
+	rgb = face_scene_unit(_metadata, &u, "alone", w, h, 11, &scene);
+	ASSERT_EQ(0, biounit_unit_open(u.dev, &unit));
+	ASSERT_EQ(0, biounit_stream_new(unit, BIOUNIT_CH_FACE, &f, 3, BIOUNIT_STREAM_MMAP, &s));
+	biounit_unit_close(unit);
+	ASSERT_EQ(0, biounit_stream_start(s));
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, biounit_stream_dequeue(s, 3000, &fr));
+		EXPECT_EQ((size_t)w * h * 3, biounit_frame_get_size(fr));
+		EXPECT_EQ(0, memcmp(biounit_frame_get_data(fr), rgb, (size_t)w * h * 3));
+		ASSERT_EQ(0, biounit_frame_release(fr));
+	}
+	EXPECT_EQ(0, biounit_stream_stop(s));
+	biounit_stream_free(s);
 	free(scene);
 	EXPECT_EQ(0, bu_unit_destroy(&u));
 }

@@ -26,10 +26,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <biounit/face.h>
-#include <biounit/finger.h>
+#include "face/face.h"
+#include "finger/finger.h"
 #include <biounit/image.h>
-#include <biounit/signature.h>
+#include "signature/signature.h"
 
 #define CAM_W 1920
 #define CAM_H 1080

@@ -9,7 +9,10 @@
  *   covering) then a compliant one; a dry fingerprint then a good one after a
  *   missing index finger; a signature; the unit unplugged and plugged in
  *   again mid-session; the daemon killed mid-session and restarted.
- * Prints TAP. Linked dynamically like lib_test.
+ * One daemon and one simulated unit serve every scenario, in order: they are
+ * made before the kselftest harness runs the scenarios (each in a process of
+ * its own, which may restart the daemon: its pid is in shared memory) and
+ * removed after. Prints TAP (the harness). Linked dynamically like lib_test.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -27,7 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../userspace/session/json.h"
+#include "kselftest_harness.h"
+#include "session/json.h"
 #include "bu_sim.h"
 
 #define DIR "/tmp/biounitd-test"
@@ -37,11 +42,15 @@
 #define UNIT "sessdesk"
 #define SERIAL "SESS-0001"
 
-static pid_t daemon_pid;
+/*
+ * The daemon's pid and whether a scenario failed, shared by the harness's processes (one
+ * per scenario; one of them restarts the daemon)
+ */
+static pid_t *daemon_pid_shared;
+#define daemon_pid (daemon_pid_shared[0])
+#define failed_any (daemon_pid_shared[1])
 static char scenes[512];
 static char fail_msg[1024];
-static int test_no;
-static int failed;
 
 #define CHECK(cond, ...)                                                  \
 	do {                                                              \
@@ -249,12 +258,14 @@ static bool have(const char *file)
 static int start_daemon(void)
 {
 	uint64_t end = ms_now() + 180000;
+	pid_t pid;
 
 	unlink(SOCK);
-	daemon_pid = fork();
-	if (daemon_pid < 0)
+	/* the child must not read the shared pid: the parent may have written it already */
+	pid = fork();
+	if (pid < 0)
 		return -errno;
-	if (daemon_pid == 0) {
+	if (pid == 0) {
 		int fd = open(DIR "/biounitd.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 
 		if (fd >= 0) {
@@ -264,6 +275,7 @@ static int start_daemon(void)
 		execl("./biounitd", "biounitd", "-c", DIR "/biounitd.conf", (char *)NULL);
 		_exit(127);
 	}
+	daemon_pid = pid;
 	while (ms_now() < end) {
 		struct json_value *r;
 		int status;
@@ -282,13 +294,34 @@ static int start_daemon(void)
 	return -ETIMEDOUT;
 }
 
+/* @pid has ended: no such process, or a zombie not yet reaped by its parent */
+static bool gone(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'Z';
+}
+
 static void stop_daemon(int sig)
 {
-	int status;
+	int status, i;
 
 	if (daemon_pid > 0) {
 		kill(daemon_pid, sig);
-		waitpid(daemon_pid, &status, 0);
+		/* started by another scenario's process: not ours to wait for */
+		if (waitpid(daemon_pid, &status, 0) != daemon_pid)
+			for (i = 0; i < 600 && !gone(daemon_pid); i++)
+				msleep(50);
 	}
 	daemon_pid = 0;
 }
@@ -763,24 +796,41 @@ static void discard_unfinished(void)
 	json_free(r);
 }
 
-static void run(const char *name, int (*fn)(void), const char *skip)
+/* A scenario may take minutes on a loaded emulated machine (a capture waits up to 60 s) */
+FIXTURE(desk) {
+};
+
+FIXTURE_SETUP(desk)
 {
-	test_no++;
-	if (skip) {
-		printf("ok %d - %s # SKIP %s\n", test_no, name, skip);
-		fflush(stdout);
-		return;
-	}
 	fail_msg[0] = '\0';
-	if (fn() == 0) {
-		printf("ok %d - %s\n", test_no, name);
-	} else {
-		printf("not ok %d - %s\n# %s\n", test_no, name, fail_msg);
-		failed = 1;
+}
+
+FIXTURE_TEARDOWN(desk)
+{
+	if (!_metadata->passed) {
+		failed_any = 1;
 		discard_unfinished();
 	}
-	fflush(stdout);
 }
+
+#define SCENARIO(name, what)							\
+	TEST_F_TIMEOUT(desk, name, 600)						\
+	{									\
+		ASSERT_EQ(0, t_##name()) TH_LOG("%s: %s", what, fail_msg);	\
+	}
+
+SCENARIO(refused_under_1, "under 1: refused, photo card by mail (NL/EN)")
+SCENARIO(refused_fingers_5, "fingerprints for a 5-year-old: refused (NL/EN)")
+SCENARIO(malformed, "malformed requests: clear errors, nothing made")
+SCENARIO(photo_good, "photo compliant the first time, accepted")
+SCENARIO(photo_covering_then_good, "photo with a light-grey head covering, then compliant")
+SCENARIO(photo_kept_noncompliant,
+	 "photo non-compliant 3 times: the operator keeps the best with its reasons")
+SCENARIO(fingers_missing_index_dry_then_good,
+	 "fingers: index missing, the thumb dry then good, left index")
+SCENARIO(signature_edge_then_good, "signature off the edge of the pad, then a good one")
+SCENARIO(unplug_replug, "unit unplugged and plugged in mid-session: paused, resumed")
+SCENARIO(daemon_restart, "daemon killed mid-session: found after restart, resumed, finished")
 
 static void show_log(void)
 {
@@ -793,51 +843,62 @@ static void show_log(void)
 		fclose(f);
 }
 
+static struct bu_unit unit;
+static pid_t main_pid;
+
+/*
+ * After the harness (it ends the program with exit()): the daemon stopped, its log shown
+ * if a scenario failed, the unit removed. Only in the main process: the harness's
+ * processes of the scenarios exit too.
+ */
+static void clean_up(void)
+{
+	if (getpid() != main_pid)
+		return;
+	stop_daemon(SIGTERM);
+	if (failed_any)
+		show_log();
+	bu_unit_destroy(&unit);
+}
+
+/* Set-up around the harness; a set-up failure is a TAP bail-out */
 int main(int argc, char **argv)
 {
 	const char *const setup[] = { "model=IND-BU1 (simulated)", "serial=" SERIAL, NULL };
-	struct bu_unit unit;
 	int r;
 
-	snprintf(scenes, sizeof(scenes), "%s", argc > 1 ? argv[1] : "scenes");
-	printf("TAP version 13\n1..10\n");
-	fflush(stdout);
+	snprintf(scenes, sizeof(scenes), "%s", argc > 1 && argv[1][0] != '-' ? argv[1] : "scenes");
+	daemon_pid_shared = mmap(NULL, 2 * sizeof(pid_t), PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (daemon_pid_shared == MAP_FAILED) {
+		printf("TAP version 13\nBail out! mmap: %s\n", strerror(errno));
+		return 1;
+	}
 	if (!have("face-good.ppm") || !have("face-covering.ppm")) {
-		printf("Bail out! no face scenes in %s (tests/kernel/make_scenes)\n", scenes);
+		printf("TAP version 13\nBail out! no face scenes in %s (tests/kernel/make_scenes)\n",
+		       scenes);
 		return 1;
 	}
 	mkdir(DIR, 0700);
 	if (write_config()) {
-		printf("Bail out! cannot write the config\n");
+		printf("TAP version 13\nBail out! cannot write the config\n");
 		return 1;
 	}
 	r = bu_unit_create(&unit, UNIT, setup);
 	if (r) {
-		printf("Bail out! simulated unit: %s\n", strerror(-r));
+		printf("TAP version 13\nBail out! simulated unit: %s\n", strerror(-r));
 		return 1;
 	}
 	placed(0);
 	r = start_daemon();
 	if (r) {
-		printf("Bail out! biounitd did not start: %s\n", strerror(-r));
+		printf("TAP version 13\nBail out! biounitd did not start: %s\n", strerror(-r));
 		show_log();
 		bu_unit_destroy(&unit);
 		return 1;
 	}
-	run("under 1: refused, photo card by mail (NL/EN)", t_refused_under_1, NULL);
-	run("fingerprints for a 5-year-old: refused (NL/EN)", t_refused_fingers_5, NULL);
-	run("malformed requests: clear errors, nothing made", t_malformed, NULL);
-	run("photo compliant the first time, accepted", t_photo_good, NULL);
-	run("photo with a light-grey head covering, then compliant", t_photo_covering_then_good, NULL);
-	run("photo non-compliant 3 times: the operator keeps the best with its reasons",
-	    t_photo_kept_noncompliant, NULL);
-	run("fingers: index missing, the thumb dry then good, left index", t_fingers_missing_index_dry_then_good, NULL);
-	run("signature off the edge of the pad, then a good one", t_signature_edge_then_good, NULL);
-	run("unit unplugged and plugged in mid-session: paused, resumed", t_unplug_replug, NULL);
-	run("daemon killed mid-session: found after restart, resumed, finished", t_daemon_restart, NULL);
-	stop_daemon(SIGTERM);
-	if (failed)
-		show_log();
-	bu_unit_destroy(&unit);
-	return failed;
+	fflush(stdout);
+	main_pid = getpid();
+	atexit(clean_up);
+	return test_harness_run(argc, argv);
 }

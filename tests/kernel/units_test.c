@@ -15,24 +15,6 @@
 #include "kselftest_harness.h"
 #include "bu_sim.h"
 
-static int sysfs_read(const char *node, const char *attr, char *buf, size_t len)
-{
-	char path[256];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/class/biounit/%s/%s", node, attr);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 TEST(one_unit_appears_and_goes)
 {
 	const char *const setup[] = { "model=IND-BU1", "serial=SN0001", NULL };
@@ -46,11 +28,11 @@ TEST(one_unit_appears_and_goes)
 	ASSERT_EQ(0, stat(u.dev, &st));
 	ASSERT_TRUE(S_ISCHR(st.st_mode));
 
-	ASSERT_EQ(0, sysfs_read(u.node, "model", buf, sizeof(buf)));
+	ASSERT_EQ(0, bu_sysfs_read(u.node, "model", buf, sizeof(buf)));
 	EXPECT_STREQ("IND-BU1\n", buf);
-	ASSERT_EQ(0, sysfs_read(u.node, "serial", buf, sizeof(buf)));
+	ASSERT_EQ(0, bu_sysfs_read(u.node, "serial", buf, sizeof(buf)));
 	EXPECT_STREQ("SN0001\n", buf);
-	ASSERT_EQ(0, sysfs_read(u.node, "channels", buf, sizeof(buf)));
+	ASSERT_EQ(0, bu_sysfs_read(u.node, "channels", buf, sizeof(buf)));
 	EXPECT_STREQ("face finger signature\n", buf);
 
 	fd = open(u.dev, O_RDWR);
@@ -121,7 +103,7 @@ TEST(unit_without_finger_scanner)
 	int fd;
 
 	ASSERT_EQ(0, bu_unit_create(&u, "nofinger", setup));
-	ASSERT_EQ(0, sysfs_read(u.node, "channels", buf, sizeof(buf)));
+	ASSERT_EQ(0, bu_sysfs_read(u.node, "channels", buf, sizeof(buf)));
 	EXPECT_STREQ("face signature\n", buf);
 	fd = open(u.dev, O_RDWR);
 	ASSERT_GE(fd, 0);

@@ -26,9 +26,9 @@
 /* records.h (in handoff_fixture.h) before session.h: its finger enum, then session.h's macros */
 #include "handoff_fixture.h"
 #include "handoff_service.h"
-#include <biounit/session.h>
-#include <biounit/signature.h>
-#include "../../userspace/session/json.h"
+#include "session/session.h"
+#include "signature/signature.h"
+#include "session/json.h"
 
 #define BD_IFACE "nl.ind.biounit.Session"
 

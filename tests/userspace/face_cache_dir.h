@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 
 static char test_face_cache_dir_own[64];
 static pid_t test_face_cache_dir_pid;

@@ -12,7 +12,7 @@
  *    service refuses these packages: their records are not what their
  *    formats say.
  *  - fix_session_package(): real records made by the records module
- *    (<biounit/records.h>) from generated images: a face-like RGB portrait
+ *    (records/records.h) from generated images: a face-like RGB portrait
  *    (ISO/IEC 19794-5, JPEG 2000), two ridge patterns (ISO/IEC 19794-4, WSQ),
  *    a signature of generated strokes (JPEG and BSPN pen samples). Encoding
  *    is slow, so the records are made once per run (fix_records_make()) and
@@ -30,9 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <biounit/package.h>
-#include <biounit/records.h>
-#include <biounit/signature.h>
+#include "package/package.h"
+#include "records/records.h"
+#include "signature/signature.h"
 #include "synth_print.h"
 
 #define FIX_MARKER_SIZE 32

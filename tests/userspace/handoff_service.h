@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
-#include <biounit/outbox.h>
-#include <biounit/package.h>
+#include "outbox/outbox.h"
+#include "package/package.h"
 
 struct hsvc {
 	char dir[64];

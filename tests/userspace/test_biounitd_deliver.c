@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 #include "biounitd_fixture.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"

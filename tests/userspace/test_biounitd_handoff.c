@@ -30,12 +30,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <biounit/face.h>
-#include <biounit/outbox.h>
-#include <biounit/package.h>
-#include <biounit/records.h>
-#include <biounit/session.h>
-#include <biounit/signature.h>
+#include "face/face.h"
+#include "outbox/outbox.h"
+#include "package/package.h"
+#include "records/records.h"
+#include "session/session.h"
+#include "signature/signature.h"
 #include "biounitd_fixture.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"

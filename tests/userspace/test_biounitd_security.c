@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 #include "biounitd_fixture.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 #include <biounit/image.h>
 
 #include "face_cache_dir.h"

@@ -17,7 +17,7 @@
 #include <errno.h>
 
 #include "test_face_common.h"
-#include "../../userspace/face/rules.h"
+#include "face/rules.h"
 
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <biounit/finger.h>
+#include "finger/finger.h"
 #include "kselftest_harness.h"
 
 #define W 320

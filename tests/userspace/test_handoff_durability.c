@@ -24,8 +24,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <biounit/outbox.h>
-#include <biounit/package.h>
+#include "outbox/outbox.h"
+#include "package/package.h"
 #include "kselftest.h"
 #include "handoff_fixture.h"
 #include "handoff_service.h"

@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sqlite3.h>
-#include <biounit/outbox.h>
-#include <biounit/package.h>
+#include "outbox/outbox.h"
+#include "package/package.h"
 #include "kselftest_harness.h"
 #include "handoff_fixture.h"
 #include "handoff_service.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <biounit/package.h>
+#include "package/package.h"
 #include "kselftest_harness.h"
 #include "handoff_fixture.h"
 

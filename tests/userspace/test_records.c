@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include <biounit/image.h>
-#include <biounit/records.h>
-#include <biounit/signature.h>
-#include <biounit/wsq.h>
+#include "records/records.h"
+#include "signature/signature.h"
+#include "wsq/wsq.h"
 
 /* The harness compares with ==; literal ints against unsigned sizes are fine here. */
 #pragma GCC diagnostic ignored "-Wsign-compare"

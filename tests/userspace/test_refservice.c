@@ -24,7 +24,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <biounit/package.h>
+#include "package/package.h"
 #include "kselftest_harness.h"
 #include "handoff_fixture.h"
 #include "handoff_service.h"

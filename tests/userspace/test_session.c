@@ -13,9 +13,9 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include <biounit/session.h>
-#include "../../userspace/session/json.h"
-#include "../../userspace/session/sha256.h"
+#include "session/session.h"
+#include "session/json.h"
+#include "session/sha256.h"
 #include "kselftest_harness.h"
 
 /* enum constants against enum values: both sides are in range */
@@ -713,6 +713,46 @@ static mode_t mode_of(const char *path)
 	struct stat st;
 
 	return stat(path, &st) ? (mode_t)-1 : st.st_mode & 07777;
+}
+
+/*
+ * The store's writes made their temporary file at a fixed name (".NAME.tmp");
+ * a symbolic link planted there (O_NOFOLLOW) made every save of that file fail
+ * with -ELOOP. A temporary file of its own (util_atomic_write) is not stopped.
+ */
+TEST(store_save_is_not_stopped_by_a_link_at_a_temporary_name)
+{
+	char dir[] = "/tmp/biounit-store-XXXXXX", path[512], victim[512], cmd[600];
+	struct biounit_session *s = busy_session(_metadata);
+	struct biounit_store *st = NULL;
+	FILE *f;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state", dir);
+	ASSERT_EQ(0, biounit_store_open(path, &st));
+	ASSERT_EQ(0, biounit_store_save(st, s));
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	f = fopen(victim, "w");
+	ASSERT_NE(NULL, f);
+	fputs("untouched", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/state/sessions/s1/.session.json.tmp", dir);
+	ASSERT_EQ(0, symlink(victim, path));
+	snprintf(path, sizeof(path), "%s/state/sessions/s1/.photo-1.png.tmp", dir);
+	ASSERT_EQ(0, symlink(victim, path));
+	EXPECT_EQ(0, biounit_store_save(st, s));
+	EXPECT_EQ(0, biounit_store_write_file(st, "s1", "photo-1.png", "PNGDATA", 7));
+	snprintf(path, sizeof(path), "%s/state/sessions/s1/photo-1.png", dir);
+	EXPECT_EQ(0600, mode_of(path));
+	f = fopen(victim, "r");
+	ASSERT_NE(NULL, f);
+	EXPECT_NE(NULL, fgets(cmd, sizeof(cmd), f));
+	fclose(f);
+	EXPECT_STREQ("untouched", cmd);
+	biounit_store_close(st);
+	biounit_session_free(s);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	EXPECT_EQ(0, system(cmd));
 }
 
 TEST(store_durable_files)

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <biounit/image.h>
-#include <biounit/signature.h>
+#include "signature/signature.h"
 #include "kselftest_harness.h"
 
 /* 100 units per mm, box 80 x 25 mm */

@@ -13,13 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <biounit/image.h>
-#include <biounit/wsq.h>
+#include "wsq/wsq.h"
 
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 #include "synth_print.h"
 #include "image_compare.h"
-#include "../../userspace/wsq/wsq_internal.h"
+#include "wsq/wsq_internal.h"
 
 /* ridges along circles around a core below the centre, inside an ellipse, light outside */
 static struct biounit_image *ridges(uint32_t w, uint32_t h, uint32_t seed)

@@ -10,10 +10,10 @@
 #include <sys/types.h>
 
 #include <biounit/biounit.h>
-#include <biounit/face.h>
-#include <biounit/session.h>
+#include "face/face.h"
+#include "session/session.h"
 
-#include "../session/json.h"
+#include "session/json.h"
 
 #define BIOUNITD_INTERFACE "nl.ind.biounit.Session"
 #define BIOUNITD_API_VERSION 1

@@ -28,9 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <biounit/finger.h>
+#include "finger/finger.h"
 #include <biounit/image.h>
-#include <biounit/signature.h>
+#include "signature/signature.h"
 
 #include "biounitd.h"
 

@@ -29,14 +29,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <biounit/outbox.h>
-#include <biounit/package.h>
-#include <biounit/records.h>
-#include <biounit/signature.h>
+#include "outbox/outbox.h"
+#include "package/package.h"
+#include "records/records.h"
+#include "signature/signature.h"
 
-#include "../image/read_file.h"
+#include "util/atomic_file.h"
+#include "util/read_file.h"
 #include "biounitd.h"
-#include "../session/sha256.h"
+#include "session/sha256.h"
 
 #define RETRY_COMMIT_MS 10000	/* a package that could not be committed is tried again */
 
@@ -123,7 +124,7 @@ static int session_dir_path(const struct biounit_store *st, const char *id, char
 /* a small file of the state directory, never through a symbolic link */
 static int read_small(const char *path, char **out, size_t *len, size_t max)
 {
-	return biounit_read_file(path, max, BIOUNIT_READ_NOFOLLOW, out, len);
+	return util_read_file(path, max, UTIL_READ_NOFOLLOW, out, len);
 }
 
 static int load_image(const struct build_job *j, const char *name, struct biounit_image **out)
@@ -532,47 +533,17 @@ static int read_marker(struct daemon *d, struct dsession *s)
 	return 0;
 }
 
-/* session.json written as the store writes it: temporary file 0600, fsync, rename, fsync dir */
+/* session.json written as the store writes it (util_atomic_write, 0600) */
 static int write_session_json(const struct biounit_store *st, const char *id, const char *doc)
 {
-	char dir[1200], tmp[1300], dst[1300];
-	size_t len = strlen(doc), off = 0;
-	int fd, r = session_dir_path(st, id, dir, sizeof(dir));
+	char dir[1200], dst[1300];
+	int r = session_dir_path(st, id, dir, sizeof(dir));
 
 	if (r)
 		return r;
-	snprintf(tmp, sizeof(tmp), "%s/.session.json.tmp", dir);
-	snprintf(dst, sizeof(dst), "%s/session.json", dir);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		ssize_t w = write(fd, doc + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			r = -EIO;
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (!r && (fchmod(fd, 0600) || fsync(fd)))
-		r = -errno;
-	close(fd);
-	if (!r && rename(tmp, dst))
-		r = -errno;
-	if (r) {
-		unlink(tmp);
-		return r;
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (fsync(fd))
-			r = -errno;
-		close(fd);
-	}
-	return r;
+	if ((size_t)snprintf(dst, sizeof(dst), "%s/session.json", dir) >= sizeof(dst))
+		return -ENAMETOOLONG;
+	return util_atomic_write(dst, doc, strlen(doc), 0600);
 }
 
 /* overwrite a regular file with zeros, fsync, unlink */

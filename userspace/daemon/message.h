@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../session/json.h"
+#include "session/json.h"
 
 struct vl_call {
 	struct json_value *root;

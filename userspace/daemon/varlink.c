@@ -26,6 +26,7 @@
 
 #include "biounitd.h"
 #include "message.h"
+#include "util/grow.h"
 
 #define MAX_MESSAGE (64 * 1024)
 /* the input buffer: one whole message and its NUL, and some of the next */
@@ -297,21 +298,11 @@ static void flush_out(struct client *c)
 
 static void queue_message(struct client *c, const char *msg, size_t n)
 {
-	if (c->outlen + n > c->outcap) {
-		size_t cap = c->outcap ? c->outcap : 4096;
-		char *p;
-
-		while (cap < c->outlen + n)
-			cap *= 2;
-		p = realloc(c->out, cap);
-		if (!p) {
-			log_msg(LOG_ERR_, "client pid %d: out of memory for a reply; closing it",
-				(int)c->pid);
-			c->closing = true;
-			return;
-		}
-		c->out = p;
-		c->outcap = cap;
+	if (util_grow(&c->out, &c->outcap, c->outlen, n, 1, 4096, 0)) {
+		log_msg(LOG_ERR_, "client pid %d: out of memory for a reply; closing it",
+			(int)c->pid);
+		c->closing = true;
+		return;
 	}
 	memcpy(c->out + c->outlen, msg, n);	/* with its NUL: the message end */
 	c->outlen += n;
@@ -486,18 +477,12 @@ static void client_read(struct server *s, struct client *c)
 		ssize_t n;
 
 		if (c->incap < IN_BUF && c->incap - c->inlen < 4096) {
-			size_t cap = c->incap ? c->incap * 2 : 8192;
-			char *p;
+			size_t want = IN_BUF - c->inlen < 4096 ? IN_BUF - c->inlen : 4096;
 
-			if (cap > IN_BUF)
-				cap = IN_BUF;
-			p = realloc(c->in, cap);
-			if (!p) {
+			if (util_grow(&c->in, &c->incap, c->inlen, want, 1, 8192, IN_BUF)) {
 				c->closing = true;
 				return;
 			}
-			c->in = p;
-			c->incap = cap;
 		}
 		n = recv(c->fd, c->in + c->inlen, c->incap - c->inlen, MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 
 #include "raster.h"
 

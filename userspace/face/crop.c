@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <math.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 
 int biounit_face_crop(const struct biounit_image_view *v, const struct biounit_face_verdict *verdict,
 		      uint32_t out_h, struct biounit_image **out)

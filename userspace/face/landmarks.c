@@ -22,9 +22,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 
 #include "raster.h"
+#include "util/atomic_file.h"
 
 #define LM_MAGIC "BIOULMC1"
 #define LM_MAX_FILE (1024ull * 1024 * 1024)
@@ -483,68 +484,11 @@ static int cache_try_map(const char *cache_path, const struct stat *src, uint64_
 	return 0;
 }
 
-/*
- * Writes the block to a new file of its own in @cache_path's directory
- * (mkostemp: O_CREAT | O_EXCL, mode 0600, so a planted name or symbolic link
- * is never followed), syncs it, renames it over @cache_path and syncs the
- * directory.
- */
+/* Replaces @cache_path with the block, mode 0600 (util_atomic_write: a new file of its own,
+ * O_EXCL, synced, renamed, the directory synced) */
 static int cache_write(const char *cache_path, const struct biounit_landmark_model *m)
 {
-	size_t len = strlen(cache_path) + sizeof(".XXXXXX");
-	const uint8_t *p = m->block;
-	size_t left = m->block_size;
-	char *tmp = malloc(len), *slash;
-	int fd, ret = 0;
-
-	if (!tmp)
-		return -ENOMEM;
-	snprintf(tmp, len, "%s.XXXXXX", cache_path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		free(tmp);
-		return ret;
-	}
-	while (left && !ret) {
-		ssize_t n = write(fd, p, left);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			ret = n < 0 ? -errno : -EIO;
-		else {
-			p += n;
-			left -= (size_t)n;
-		}
-	}
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -EIO;
-	if (!ret && rename(tmp, cache_path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		free(tmp);
-		return ret;
-	}
-	/* the rename itself durable: sync the directory */
-	slash = strrchr(tmp, '/');
-	if (slash == tmp)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		strcpy(tmp, ".");
-	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (fsync(fd))
-			ret = -errno;
-		close(fd);
-	}
-	free(tmp);
-	return ret;
+	return util_atomic_write(cache_path, m->block, m->block_size, 0600);
 }
 
 int biounit_landmark_model_load(const char *path, const char *cache_path,

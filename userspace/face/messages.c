@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stddef.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 
 #include "rules.h"
 

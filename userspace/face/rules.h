@@ -3,7 +3,7 @@
 #ifndef BIOUNIT_FACE_RULES_H
 #define BIOUNIT_FACE_RULES_H
 
-#include <biounit/face.h>
+#include "face/face.h"
 
 #include "raster.h"
 

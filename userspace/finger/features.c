@@ -53,19 +53,9 @@ static double quantile(const float *v, size_t n, double q)
 	return v[(size_t)(q * (double)(n - 1))];
 }
 
-int fq_features(struct biounit_finger_report *r, const float *ratios, unsigned int n_ratios)
+/* Grey mean and standard deviation of the whole image (NFIQ 2 "Mu") */
+static void grey_statistics(const struct fq_image *img, double *f)
 {
-	const struct fq_image *img = &r->img;
-	size_t nb = (size_t)r->cols * r->rows;
-	float *buf = malloc((nb + n_ratios + 1) * sizeof(*buf));
-	double *f = r->feat;
-	size_t nfg = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	memset(r->feat, 0, sizeof(r->feat));
-
-	/* image grey statistics */
 	uint64_t s = 0, s2 = 0;
 	for (uint32_t y = 0; y < img->h; y++) {
 		const uint8_t *row = img->px + (size_t)y * img->stride;
@@ -78,6 +68,15 @@ int fq_features(struct biounit_finger_report *r, const float *ratios, unsigned i
 	f[BIOUNIT_FINGER_MU] = (double)s / npx;
 	f[BIOUNIT_FINGER_SIGMA] =
 		sqrt(fmax(0.0, (double)s2 / npx - f[BIOUNIT_FINGER_MU] * f[BIOUNIT_FINGER_MU]));
+}
+
+/* Block means, coherence and the foreground's areas; returns the foreground blocks */
+static size_t foreground_statistics(const struct biounit_finger_report *r, double *f)
+{
+	const struct fq_image *img = &r->img;
+	size_t nb = (size_t)r->cols * r->rows;
+	size_t nfg = 0;
+	double npx = (double)img->w * img->h;
 
 	double mmb = 0, coh = 0, fg_mean = 0;
 	size_t nfull = 0, ngood = 0;
@@ -107,6 +106,18 @@ int fq_features(struct biounit_finger_report *r, const float *ratios, unsigned i
 	f[BIOUNIT_FINGER_FG_AREA_MM2] = f[BIOUNIT_FINGER_FG_AREA] * npx * mm_per_px * mm_per_px;
 	f[BIOUNIT_FINGER_GOOD_AREA_MM2] = (double)ngood * r->bs * r->bs * mm_per_px * mm_per_px;
 	f[BIOUNIT_FINGER_GOOD_FRACTION] = nfg ? (double)ngood / nfg : 0;
+	return nfg;
+}
+
+/*
+ * The distributions of the block measures over the @nfg foreground blocks (mean,
+ * deviation, percentiles), the ridge period and the ridge-valley uniformity of
+ * the @n_ratios @ratios; @buf has room for every block and every ratio.
+ */
+static void block_distributions(const struct biounit_finger_report *r, size_t nfg, float *buf,
+				const float *ratios, unsigned int n_ratios, double *f)
+{
+	size_t nb = (size_t)r->cols * r->rows;
 
 #define COLLECT(field)                                  \
 	do {                                            \
@@ -170,8 +181,13 @@ int fq_features(struct biounit_finger_report *r, const float *ratios, unsigned i
 
 	memcpy(buf, ratios, n_ratios * sizeof(*buf));
 	summarise(buf, n_ratios, &f[BIOUNIT_FINGER_RVU_MEAN], &f[BIOUNIT_FINGER_RVU_SD], NULL);
+}
 
-	/* minutiae */
+/* Minutiae counts and the quality of their surroundings (NFIQ 2 "FingerJetFX_...", "FJFXPos_...") */
+static void minutiae_features(const struct biounit_finger_report *r, double *f)
+{
+	const struct fq_image *img = &r->img;
+
 	unsigned int nm = r->n_minutiae;
 	f[BIOUNIT_FINGER_MINUTIAE] = nm;
 	if (nm) {
@@ -223,6 +239,22 @@ int fq_features(struct biounit_finger_report *r, const float *ratios, unsigned i
 		if (f[BIOUNIT_FINGER_FG_AREA_MM2] > 0)
 			f[BIOUNIT_FINGER_MINUTIAE_DENSITY] = nm / f[BIOUNIT_FINGER_FG_AREA_MM2];
 	}
+}
+
+int fq_features(struct biounit_finger_report *r, const float *ratios, unsigned int n_ratios)
+{
+	size_t nb = (size_t)r->cols * r->rows;
+	float *buf = malloc((nb + n_ratios + 1) * sizeof(*buf));
+	double *f = r->feat;
+	size_t nfg;
+
+	if (!buf)
+		return -ENOMEM;
+	memset(r->feat, 0, sizeof(r->feat));
+	grey_statistics(&r->img, f);
+	nfg = foreground_statistics(r, f);
+	block_distributions(r, nfg, buf, ratios, n_ratios, f);
+	minutiae_features(r, f);
 	free(buf);
 	return 0;
 }

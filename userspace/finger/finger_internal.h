@@ -3,7 +3,7 @@
 #ifndef BIOUNIT_FINGER_INTERNAL_H
 #define BIOUNIT_FINGER_INTERNAL_H
 
-#include <biounit/finger.h>
+#include "finger/finger.h"
 
 /* Image being measured: pixel (x, y) is px[y * stride + x]. */
 struct fq_image {

@@ -9,9 +9,11 @@
  * endings on spurs shorter than 10 px.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "finger_internal.h"
+#include "util/grow.h"
 
 /* neighbours P2..P9 clockwise from north */
 static const int nbx[8] = { 0, 1, 1, 1, 0, -1, -1, -1 };
@@ -142,37 +144,42 @@ static int short_branch(const uint8_t *s, size_t w, size_t start, unsigned int l
 	return 0;
 }
 
-int fq_minutiae(struct biounit_finger_report *r)
+/* The bounding box of the foreground cells, inside the image; false if there are none */
+static bool foreground_box(const struct biounit_finger_report *r, uint32_t *x0, uint32_t *y0,
+			   uint32_t *x1, uint32_t *y1)
 {
 	const struct fq_image *img = &r->img;
-	float scale = (float)img->ppi / 500.f;
-	uint32_t x0 = UINT32_MAX, y0 = UINT32_MAX, x1 = 0, y1 = 0;
 
+	*x0 = UINT32_MAX, *y0 = UINT32_MAX, *x1 = 0, *y1 = 0;
 	for (uint32_t cy = 0; cy < r->mrows; cy++) {
 		for (uint32_t cx = 0; cx < r->mcols; cx++) {
 			if (!r->mask[cy * r->mcols + cx])
 				continue;
-			x0 = cx * r->cell < x0 ? cx * r->cell : x0;
-			y0 = cy * r->cell < y0 ? cy * r->cell : y0;
-			x1 = (cx + 1) * r->cell > x1 ? (cx + 1) * r->cell : x1;
-			y1 = (cy + 1) * r->cell > y1 ? (cy + 1) * r->cell : y1;
+			*x0 = cx * r->cell < *x0 ? cx * r->cell : *x0;
+			*y0 = cy * r->cell < *y0 ? cy * r->cell : *y0;
+			*x1 = (cx + 1) * r->cell > *x1 ? (cx + 1) * r->cell : *x1;
+			*y1 = (cy + 1) * r->cell > *y1 ? (cy + 1) * r->cell : *y1;
 		}
 	}
-	r->n_minutiae = 0;
-	if (x0 >= x1)
-		return 0;
-	x1 = x1 < img->w ? x1 : img->w;
-	y1 = y1 < img->h ? y1 : img->h;
+	if (*x0 >= *x1)
+		return false;
+	*x1 = *x1 < img->w ? *x1 : img->w;
+	*y1 = *y1 < img->h ? *y1 : img->h;
+	return true;
+}
 
-	/* working area with a one-pixel frame of zeros */
-	size_t bw = x1 - x0, bh = y1 - y0, w = bw + 2, h = bh + 2;
-	uint8_t *sm = malloc(bw * bh), *sk = calloc(w * h, 1);
-	uint32_t *ii = malloc((bw + 1) * (bh + 1) * sizeof(*ii));
-	uint32_t *del = malloc(2 * w * h * sizeof(*del));
-	int ret = -ENOMEM;
+/*
+ * The ridges of the bw x bh box at (x0, y0) as a binary image @sk (a pixel is ridge
+ * when its 3x3 mean @sm is darker than the mean around it, in the foreground only),
+ * w = bw + 2 wide with a one-pixel frame of zeros; @ii is room for the integral image.
+ */
+static void binarise_ridges(const struct biounit_finger_report *r, uint32_t x0, uint32_t y0,
+			    size_t bw, size_t bh, float scale, uint8_t *sm, uint32_t *ii,
+			    uint8_t *sk)
+{
+	const struct fq_image *img = &r->img;
+	size_t w = bw + 2;
 
-	if (!sm || !sk || !ii || !del)
-		goto out;
 	/* 3x3 mean, edges replicated */
 	for (size_t y = 0; y < bh; y++) {
 		size_t py = y0 + y;
@@ -213,12 +220,22 @@ int fq_minutiae(struct biounit_finger_report *r)
 			sk[(y + 1) * w + x + 1] = (uint32_t)sm[y * bw + x] * k < s;
 		}
 	}
-	thin(sk, w, h, del, del + w * h);
+}
 
-	/* candidates */
+/*
+ * The endings and bifurcations of the thinned skeleton @sk (w x h, its box at
+ * (x0, y0)) at least a cell inside the foreground, short spurs left out; into
+ * the malloc()ed *@out, *@n of them. 0 or -ENOMEM.
+ */
+static int skeleton_minutiae(const struct biounit_finger_report *r, const uint8_t *sk,
+			     size_t w, size_t h, uint32_t x0, uint32_t y0, float scale,
+			     struct biounit_minutia **out, size_t *n_out)
+{
+	const struct fq_image *img = &r->img;
 	struct biounit_minutia *cand = NULL;
 	size_t n = 0, cap = 0;
 	int margin = (int)r->cell;
+
 	for (size_t y = 1; y + 1 < h; y++) {
 		for (size_t x = 1; x + 1 < w; x++) {
 			size_t i = y * w + x;
@@ -238,15 +255,9 @@ int fq_minutiae(struct biounit_finger_report *r)
 				continue;
 			if (cn == 1 && short_branch(sk, w, i, (unsigned int)(10.f * scale + 0.5f)))
 				continue;
-			if (n == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				struct biounit_minutia *t = realloc(cand, nc * sizeof(*t));
-				if (!t) {
-					free(cand);
-					goto out;
-				}
-				cand = t;
-				cap = nc;
+			if (util_grow(&cand, &cap, n, 1, sizeof(*cand), 64, 0)) {
+				free(cand);
+				return -ENOMEM;
 			}
 			const struct biounit_finger_block *b =
 				&r->blocks[(py / r->bs) * r->cols + px / r->bs];
@@ -258,13 +269,18 @@ int fq_minutiae(struct biounit_finger_report *r)
 			n++;
 		}
 	}
-	/* drop pairs that are too close: both are artefacts */
+	*out = cand;
+	*n_out = n;
+	return 0;
+}
+
+/* Drops both of every pair closer than 7 pixels at 500 ppi (artefacts); the count left or -ENOMEM */
+static long drop_close_pairs(struct biounit_minutia *cand, size_t n, float scale)
+{
 	float dmin = 7.f * scale;
 	uint8_t *drop = calloc(n ? n : 1, 1);
-	if (!drop) {
-		free(cand);
-		goto out;
-	}
+	if (!drop)
+		return -ENOMEM;
 	for (size_t a = 0; a < n; a++) {
 		for (size_t b = a + 1; b < n; b++) {
 			float dx = (float)cand[a].x - cand[b].x, dy = (float)cand[a].y - cand[b].y;
@@ -277,9 +293,43 @@ int fq_minutiae(struct biounit_finger_report *r)
 		if (!drop[a])
 			cand[k++] = cand[a];
 	free(drop);
+	return (long)k;
+}
+
+int fq_minutiae(struct biounit_finger_report *r)
+{
+	float scale = (float)r->img.ppi / 500.f;
+	uint32_t x0, y0, x1, y1;
+	struct biounit_minutia *cand;
+	size_t n;
+	long k;
+
+	r->n_minutiae = 0;
+	if (!foreground_box(r, &x0, &y0, &x1, &y1))
+		return 0;
+
+	/* working area with a one-pixel frame of zeros */
+	size_t bw = x1 - x0, bh = y1 - y0, w = bw + 2, h = bh + 2;
+	uint8_t *sm = malloc(bw * bh), *sk = calloc(w * h, 1);
+	uint32_t *ii = malloc((bw + 1) * (bh + 1) * sizeof(*ii));
+	uint32_t *del = malloc(2 * w * h * sizeof(*del));
+	int ret = -ENOMEM;
+
+	if (!sm || !sk || !ii || !del)
+		goto out;
+	binarise_ridges(r, x0, y0, bw, bh, scale, sm, ii, sk);
+	thin(sk, w, h, del, del + w * h);
+	ret = skeleton_minutiae(r, sk, w, h, x0, y0, scale, &cand, &n);
+	if (ret)
+		goto out;
+	k = drop_close_pairs(cand, n, scale);
+	if (k < 0) {
+		free(cand);
+		ret = (int)k;
+		goto out;
+	}
 	r->minutiae = cand;
 	r->n_minutiae = (unsigned int)k;
-	ret = 0;
 out:
 	free(sm);
 	free(sk);

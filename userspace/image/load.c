@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "image_internal.h"
-#include "read_file.h"
+#include "util/read_file.h"
 
 /* Largest encoded file we read into memory. */
 #define MAX_FILE_BYTES (512ull * 1024 * 1024)
@@ -36,7 +36,7 @@ int biounit_image_load(const char *path, struct biounit_image **out)
 	if (!path || !out)
 		return -EINVAL;
 	*out = NULL;
-	ret = biounit_read_file(path, MAX_FILE_BYTES, 0, &buf, &len);
+	ret = util_read_file(path, MAX_FILE_BYTES, 0, &buf, &len);
 	if (ret)
 		return ret;
 	ret = biounit_image_load_mem(buf, len, out);

@@ -7,12 +7,13 @@
 
 LIBBIOUNIT_VERSION := 1.0.0
 LDLIBS   += -ludev
-LIBBIOUNIT_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*.c))
+# util/deadline.c (poll with a deadline) is the one shared helper the library uses
+LIBBIOUNIT_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*.c)) $(O)/util/deadline.o
 
 # Named first so that `all' stays the default goal.
 all: $(O)/libbiounit.a $(O)/libbiounit.so.1 $(O)/libbiounit.pc
 
-$(O)/lib/%.o: CFLAGS += -fPIC
+$(O)/lib/%.o $(O)/util/%.o: CFLAGS += -fPIC
 
 $(O)/libbiounit.a: $(LIBBIOUNIT_OBJS)
 	@mkdir -p $(dir $@)

@@ -13,6 +13,7 @@
 #include <linux/dma-buf.h>
 
 #include "lib_internal.h"
+#include "util/deadline.h"
 
 #define BU_MAX_BUFFERS 16
 
@@ -29,8 +30,7 @@ struct biounit_frame {
 
 struct biounit_capture_stream {
 	pthread_mutex_t lock;
-	struct biounit_unit *unit;
-	int fd;
+	int fd;			/* its own open file of the unit: the unit may be closed */
 	unsigned int channel;
 	enum biounit_stream_memory memory;
 	struct biounit_format fmt;
@@ -143,7 +143,6 @@ int biounit_stream_new(struct biounit_unit *unit, unsigned int channel,
 		return -ENOMEM;
 	for (i = 0; i < BU_MAX_BUFFERS; i++)
 		s->frames[i].dmabuf_fd = -1;
-	s->unit = unit;
 	s->channel = channel;
 	s->memory = memory;
 	s->fd = open_same_unit(unit);
@@ -334,14 +333,6 @@ int biounit_stream_stop(struct biounit_capture_stream *s)
 	return r;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* One non-blocking DQBUF; 0, -EAGAIN or -errno. Called with the lock held. */
 static int try_dequeue(struct biounit_capture_stream *s, struct biounit_frame **frame)
 {
@@ -379,40 +370,25 @@ static int try_dequeue(struct biounit_capture_stream *s, struct biounit_frame **
 int biounit_stream_dequeue(struct biounit_capture_stream *s, int timeout_ms,
 			   struct biounit_frame **frame)
 {
-	int64_t deadline = 0;
+	struct util_deadline d;
 	int r;
 
 	if (!s || !frame || timeout_ms < -1)
 		return -EINVAL;
 	*frame = NULL;
-	if (timeout_ms > 0)
-		deadline = now_ms() + timeout_ms;
+	util_deadline_start(&d, timeout_ms);
 	for (;;) {
 		struct pollfd p = { .fd = s->fd, .events = POLLIN };
-		int wait;
 
 		pthread_mutex_lock(&s->lock);
 		r = try_dequeue(s, frame);
 		pthread_mutex_unlock(&s->lock);
 		if (r != -EAGAIN)
 			return r;
-		if (timeout_ms < 0) {
-			wait = -1;
-		} else if (timeout_ms == 0) {
-			return -ETIMEDOUT;
-		} else {
-			int64_t left = deadline - now_ms();
-
-			if (left <= 0)
-				return -ETIMEDOUT;
-			wait = left > 0x7fffffff ? 0x7fffffff : (int)left;
-		}
 		/* POLLERR|POLLHUP (gone) wakes us too: DQBUF then says ENODEV */
-		r = poll(&p, 1, wait);
-		if (r < 0)
-			return -errno;
-		if (r == 0 && timeout_ms > 0 && deadline - now_ms() <= 0)
-			return -ETIMEDOUT;
+		r = util_deadline_poll(&d, &p, 1);
+		if (r)
+			return r;
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib_internal.h"
+#include "util/deadline.h"
 
 int bu_ioctl(int fd, unsigned long req, void *arg)
 {
@@ -341,50 +342,26 @@ int biounit_unit_subscribe(struct biounit_unit *unit, uint32_t types)
 	return bu_ioctl(unit->fd, BIOUNIT_IOC_SUBSCRIBE, &s);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int biounit_unit_read_event(struct biounit_unit *unit, int timeout_ms,
 			    struct biounit_event *ev)
 {
-	int64_t deadline = 0;
-	struct pollfd p;
-	int r, wait;
+	struct util_deadline d;
+	int r;
 
 	if (!unit || !ev || timeout_ms < -1)
 		return -EINVAL;
-	if (timeout_ms > 0)
-		deadline = now_ms() + timeout_ms;
+	util_deadline_start(&d, timeout_ms);
 	for (;;) {
+		/* POLLPRI: an event; POLLERR|POLLHUP: gone, DQEVENT then says so */
+		struct pollfd p = { .fd = unit->fd, .events = POLLPRI };
+
 		memset(ev, 0, sizeof(*ev));
 		if (ioctl(unit->fd, BIOUNIT_IOC_DQEVENT, ev) == 0)
 			return 0;
 		if (errno != EAGAIN && errno != EINTR)
 			return -errno;	/* ENODEV: gone and nothing queued */
-		if (timeout_ms < 0) {
-			wait = -1;
-		} else if (timeout_ms == 0) {
-			return -ETIMEDOUT;
-		} else {
-			int64_t left = deadline - now_ms();
-
-			if (left <= 0)
-				return -ETIMEDOUT;
-			wait = left > 0x7fffffff ? 0x7fffffff : (int)left;
-		}
-		/* POLLPRI: an event; POLLERR|POLLHUP: gone, DQEVENT then says so */
-		p.fd = unit->fd;
-		p.events = POLLPRI;
-		p.revents = 0;
-		r = poll(&p, 1, wait);
-		if (r < 0)
-			return -errno;
-		if (r == 0 && timeout_ms >= 0)
-			return -ETIMEDOUT;
+		r = util_deadline_poll(&d, &p, 1);
+		if (r)
+			return r;
 	}
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "outbox_internal.h"
+#include "util/grow.h"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS packages ("
@@ -271,8 +272,8 @@ out:
 int ob_due(struct biounit_outbox *ob, int64_t now, int64_t max_delay, unsigned int limit,
 	   struct ob_item **items, size_t *n)
 {
-	struct ob_item *v = NULL, *nv;
-	size_t count = 0;
+	struct ob_item *v = NULL;
+	size_t count = 0, cap = 0;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -290,12 +291,10 @@ int ob_due(struct biounit_outbox *ob, int64_t now, int64_t max_delay, unsigned i
 	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
 	sqlite3_bind_int64(st, 4, max_delay);	/* further ahead: the clock went back */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		nv = realloc(v, (count + 1) * sizeof(*v));
-		if (!nv) {
+		if (util_grow(&v, &cap, count, 1, sizeof(*v), 8, 0)) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		v = nv;
 		memset(&v[count], 0, sizeof(v[count]));
 		v[count].seq = sqlite3_column_int64(st, 0);
 		snprintf(v[count].hash, sizeof(v[count].hash), "%s",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "outbox_internal.h"
+#include "util/grow.h"
 
 const char *biounit_outbox_state_name(enum biounit_outbox_state state)
 {
@@ -27,8 +28,8 @@ static void col_text(sqlite3_stmt *st, int i, char *out, size_t n)
 int biounit_outbox_list(struct biounit_outbox *ob, unsigned int states,
 			struct biounit_outbox_entry **out, size_t *n)
 {
-	struct biounit_outbox_entry *v = NULL, *nv, *e;
-	size_t count = 0;
+	struct biounit_outbox_entry *v = NULL, *e;
+	size_t count = 0, cap = 0;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -46,12 +47,10 @@ int biounit_outbox_list(struct biounit_outbox *ob, unsigned int states,
 		return ob_errno(ob->db, rc);
 	sqlite3_bind_int(st, 1, (int)states);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		nv = realloc(v, (count + 1) * sizeof(*v));
-		if (!nv) {
+		if (util_grow(&v, &cap, count, 1, sizeof(*v), 8, 0)) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		v = nv;
 		e = &v[count++];
 		memset(e, 0, sizeof(*e));
 		col_text(st, 0, e->hash, sizeof(e->hash));

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
-#include <biounit/outbox.h>
+#include "outbox/outbox.h"
 
 #define OUTBOX_SCHEMA_VERSION 1
 

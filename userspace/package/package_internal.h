@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <biounit/package.h>
+#include "package/package.h"
 
 #define PKG_MAGIC "BIOUPKG\x1a"
 #define PKG_MAGIC_SIZE 8

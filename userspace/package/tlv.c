@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "package_internal.h"
+#include "util/grow.h"
 
 void pkg_buf_put(struct pkg_buf *b, const void *data, size_t n)
 {
@@ -17,19 +18,9 @@ void pkg_buf_put(struct pkg_buf *b, const void *data, size_t n)
 		b->err = -E2BIG;
 		return;
 	}
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		uint8_t *p;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->err = -ENOMEM;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
+	if (util_grow(&b->p, &b->cap, b->len, n, 1, 4096, 0)) {
+		b->err = -ENOMEM;
+		return;
 	}
 	memcpy(b->p + b->len, data, n);
 	b->len += n;

@@ -6,28 +6,15 @@
 #include <string.h>
 
 #include "records_internal.h"
+#include "util/grow.h"
 
 static uint8_t *writer_room(struct rec_writer *w, size_t n)
 {
 	if (w->error)
 		return NULL;
-	if (n > SIZE_MAX / 2 - w->len) {
+	if (util_grow(&w->data, &w->cap, w->len, n, 1, 256, 0)) {
 		w->error = -ENOMEM;
 		return NULL;
-	}
-	if (w->len + n > w->cap) {
-		size_t cap = w->cap ? w->cap : 256;
-		uint8_t *p;
-
-		while (cap < w->len + n)
-			cap *= 2;
-		p = realloc(w->data, cap);
-		if (!p) {
-			w->error = -ENOMEM;
-			return NULL;
-		}
-		w->data = p;
-		w->cap = cap;
 	}
 	w->len += n;
 	return w->data + w->len - n;

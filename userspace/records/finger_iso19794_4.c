@@ -2,7 +2,7 @@
 /*
  * ISO/IEC 19794-4:2005 finger image record: writer and strict reader.
  * We write image acquisition level 31 (500 ppi, 8 bits), scale in pixels per
- * inch, every view WSQ-compressed (biounit/wsq.h). The reader takes what we
+ * inch, every view WSQ-compressed (wsq/wsq.h). The reader takes what we
  * write: WSQ only (-ENOTSUP for the other compression codes).
  * Layout: docs/records.md, "Fingerprints".
  */
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <biounit/wsq.h>
+#include "wsq/wsq.h"
 
 #include "records_internal.h"
 

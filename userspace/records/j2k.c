@@ -21,6 +21,7 @@
 #include <openjpeg.h>
 
 #include "records_internal.h"
+#include "util/grow.h"
 
 #define J2K_MAX_PASSES 10
 
@@ -33,21 +34,13 @@ struct j2k_sink {
 
 static int sink_reserve(struct j2k_sink *s, size_t end)
 {
-	if (end > s->cap) {
-		size_t cap = s->cap ? s->cap : 64 * 1024;
-		uint8_t *p;
+	size_t old = s->cap;
 
-		while (cap < end)
-			cap *= 2;
-		p = realloc(s->data, cap);
-		if (!p) {
-			s->error = -ENOMEM;
-			return -ENOMEM;
-		}
-		memset(p + s->cap, 0, cap - s->cap);
-		s->data = p;
-		s->cap = cap;
+	if (util_grow(&s->data, &s->cap, 0, end, 1, 64 * 1024, 0)) {
+		s->error = -ENOMEM;
+		return -ENOMEM;
 	}
+	memset(s->data + old, 0, s->cap - old);	/* a seek past the end reads zeros */
 	return 0;
 }
 

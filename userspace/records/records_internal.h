@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <biounit/records.h>
+#include "records/records.h"
 
 /* ---- writer: appends big-endian fields; the first failure sticks */
 struct rec_writer {

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include <biounit/finger.h>
+#include "finger/finger.h"
 #include "session_internal.h"
 
 static const char *const age_names[BIOUNIT_AGE_BAND_COUNT] = {

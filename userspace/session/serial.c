@@ -184,9 +184,10 @@ static int get_result(const struct json_value *res, const char *key, size_t ncap
 	return 0;
 }
 
-static int read_doc(const struct json_value *root, struct biounit_session *s)
+/* The request: format and version, id, appointment, age band, needs (checked as Start checks them) */
+static int read_request(const struct json_value *root, struct biounit_session *s)
 {
-	const struct json_value *needs, *pol, *res, *caps, *exc, *dec;
+	const struct json_value *needs;
 	const char *fmt;
 	long long ver;
 	unsigned int v, i;
@@ -219,6 +220,15 @@ static int read_doc(const struct json_value *root, struct biounit_session *s)
 	}
 	if (biounit_session_request_check(&s->req, &refusal))
 		return -EINVAL;
+	return 0;
+}
+
+/* The policy, the state, step and where the session stands in it */
+static int read_progress(const struct json_value *root, struct biounit_session *s)
+{
+	const struct json_value *pol;
+	unsigned int v;
+
 	pol = json_get(root, "policy");
 	if (get_uint(pol, "photo_attempts", 10, &s->pol.photo_attempts) ||
 	    get_uint(pol, "finger_attempts", 10, &s->pol.finger_attempts) ||
@@ -245,6 +255,15 @@ static int read_doc(const struct json_value *root, struct biounit_session *s)
 	    get_str(root, "advice_nl", s->advice_nl, sizeof(s->advice_nl)) ||
 	    get_str(root, "advice_en", s->advice_en, sizeof(s->advice_en)))
 		return -EINVAL;
+
+	return 0;
+}
+
+/* The captures, each with its strings checked, and the capture under review */
+static int read_captures(const struct json_value *root, struct biounit_session *s)
+{
+	const struct json_value *caps;
+	unsigned int v, i;
 
 	caps = json_get(root, "captures");
 	if (!caps || caps->type != JSON_ARRAY || caps->count > BIOUNIT_SESSION_MAX_CAPTURES)
@@ -275,6 +294,15 @@ static int read_doc(const struct json_value *root, struct biounit_session *s)
 		return -EINVAL;
 	if (s->state == BIOUNIT_SESSION_REVIEW && s->best < 0)
 		return -EINVAL;
+
+	return 0;
+}
+
+/* The results of the steps, the finger exceptions and the operator's decisions */
+static int read_outcomes(const struct json_value *root, struct biounit_session *s)
+{
+	const struct json_value *res, *exc, *dec;
+	unsigned int v, i;
 
 	res = json_get(root, "results");
 	if (get_result(res, "photo", s->ncaps, &s->photo) ||
@@ -316,6 +344,14 @@ static int read_doc(const struct json_value *root, struct biounit_session *s)
 			return -EINVAL;
 	}
 	s->ndec = dec->count;
+	return 0;
+}
+
+static int read_doc(const struct json_value *root, struct biounit_session *s)
+{
+	if (read_request(root, s) || read_progress(root, s) || read_captures(root, s) ||
+	    read_outcomes(root, s))
+		return -EINVAL;
 	return 0;
 }
 

@@ -3,7 +3,7 @@
 #ifndef BIOUNIT_SESSION_INTERNAL_H
 #define BIOUNIT_SESSION_INTERNAL_H
 
-#include <biounit/session.h>
+#include "session/session.h"
 
 #define SESSION_MAX_DECISIONS 128
 #define SESSION_MAX_EXCEPTIONS 8

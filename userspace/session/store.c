@@ -16,7 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../image/read_file.h"
+#include "util/atomic_file.h"
+#include "util/read_file.h"
 #include "session_internal.h"
 #include "sha256.h"
 
@@ -39,19 +40,6 @@ static int valid_name(const char *name)
 	return session_check_capture_strings(&c) == 0;
 }
 
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd))
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 static int make_dir(const char *path)
 {
 	struct stat st;
@@ -67,56 +55,20 @@ static int make_dir(const char *path)
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* write DIR/NAME atomically and durably, 0600 */
 static int atomic_write(const char *dir, const char *name, const void *data, size_t len)
 {
-	char tmp[PATH_MAX], dst[PATH_MAX];
-	int fd, r;
+	char dst[PATH_MAX];
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >= sizeof(tmp) ||
-	    (size_t)snprintf(dst, sizeof(dst), "%s/%s", dir, name) >= sizeof(dst))
+	if ((size_t)snprintf(dst, sizeof(dst), "%s/%s", dir, name) >= sizeof(dst))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, data, len);
-	if (!r && fchmod(fd, 0600))
-		r = -errno;
-	if (!r && fsync(fd))
-		r = -errno;
-	if (close(fd) && !r)
-		r = -errno;
-	if (!r && rename(tmp, dst))
-		r = -errno;
-	if (r) {
-		unlink(tmp);
-		return r;
-	}
-	return fsync_dir(dir);
+	return util_atomic_write(dst, data, len, 0600);
 }
 
 /* a file of the state directory, never through a symbolic link */
 static int read_file(const char *path, char **out, size_t *len, size_t max)
 {
-	return biounit_read_file(path, max, BIOUNIT_READ_NOFOLLOW, out, len);
+	return util_read_file(path, max, UTIL_READ_NOFOLLOW, out, len);
 }
 
 static int load_key(struct biounit_store *st)
@@ -214,7 +166,7 @@ static int ensure_session_dir(const struct biounit_store *st, const char *id, ch
 	if (r)
 		return r;
 	snprintf(parent, sizeof(parent), "%s/sessions", st->dir);
-	return fsync_dir(parent);
+	return util_fsync_dir(parent);
 }
 
 int biounit_store_save(struct biounit_store *st, const struct biounit_session *s)
@@ -268,28 +220,17 @@ int biounit_store_file_path(const struct biounit_store *st, const char *id, cons
 int biounit_store_commit_file(struct biounit_store *st, const char *id, const char *name)
 {
 	char dir[3072], tmp[PATH_MAX], dst[PATH_MAX];
-	int fd, r = 0;
+	int r;
 
 	if (!st || !valid_name(name) || !strcmp(name, SESSION_FILE))
 		return -EINVAL;
 	r = session_dir(st, id, dir, sizeof(dir));
 	if (r)
 		return r;
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-	snprintf(dst, sizeof(dst), "%s/%s", dir, name);
-	fd = open(tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0600) || fsync(fd))
-		r = -errno;
-	close(fd);
-	if (!r && rename(tmp, dst))
-		r = -errno;
-	if (r) {
-		unlink(tmp);
-		return r;
-	}
-	return fsync_dir(dir);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >= sizeof(tmp) ||
+	    (size_t)snprintf(dst, sizeof(dst), "%s/%s", dir, name) >= sizeof(dst))
+		return -ENAMETOOLONG;
+	return util_atomic_commit(tmp, dst, 0600);
 }
 
 int biounit_store_load(struct biounit_store *st, const char *id, struct biounit_session **out)
@@ -390,5 +331,5 @@ int biounit_store_remove(struct biounit_store *st, const char *id)
 	if (rmdir(dir))
 		return -errno;
 	snprintf(parent, sizeof(parent), "%s/sessions", st->dir);
-	return fsync_dir(parent);
+	return util_fsync_dir(parent);
 }

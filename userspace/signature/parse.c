@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "signature_internal.h"
-#include "../image/read_file.h"
+#include "util/read_file.h"
 
 #define MAX_FILE BIOUNIT_SIGNATURE_MAX_FILE
 
@@ -136,7 +136,7 @@ int biounit_signature_load(const char *path, struct biounit_signature **out, uns
 		*line = 0;
 	if (!path || !out)
 		return -EINVAL;
-	ret = biounit_read_file(path, MAX_FILE, 0, &buf, &len);
+	ret = util_read_file(path, MAX_FILE, 0, &buf, &len);
 	if (ret)
 		return ret;
 	ret = biounit_signature_parse(buf, len, out, line);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "signature_internal.h"
+#include "util/grow.h"
 
 int biounit_signature_new(const struct biounit_signature_box *box,
 			  struct biounit_signature **out)
@@ -28,14 +29,8 @@ int biounit_signature_add(struct biounit_signature *sig,
 		return -EINVAL;
 	if (sig->n >= BIOUNIT_SIGNATURE_MAX_SAMPLES)
 		return -E2BIG;
-	if (sig->n == sig->cap) {
-		size_t cap = sig->cap ? sig->cap * 2 : 256;
-		struct biounit_signature_sample *t = realloc(sig->s, cap * sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		sig->s = t;
-		sig->cap = cap;
-	}
+	if (util_grow(&sig->s, &sig->cap, sig->n, 1, sizeof(*sig->s), 256, 0))
+		return -ENOMEM;
 	sig->s[sig->n] = *s;
 	sig->s[sig->n].pen_down = !!s->pen_down;
 	sig->n++;

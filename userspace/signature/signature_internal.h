@@ -3,7 +3,7 @@
 #ifndef BIOUNIT_SIGNATURE_INTERNAL_H
 #define BIOUNIT_SIGNATURE_INTERNAL_H
 
-#include <biounit/signature.h>
+#include "signature/signature.h"
 
 struct biounit_signature {
 	struct biounit_signature_box box;

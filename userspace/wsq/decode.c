@@ -13,7 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <biounit/wsq.h>
+#include "wsq/wsq.h"
 #include "wsq_internal.h"
 
 struct dec {

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <biounit/wsq.h>
+#include "wsq/wsq.h"
 #include "wsq_internal.h"
 
 #define WSQ_ENCODER_ID 2	/* "encoder number" of the SOF segment */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wsq_internal.h"
+#include "util/grow.h"
 
 #define MAX_SCALE 40
 
@@ -57,19 +58,9 @@ int wsq_buf_reserve(struct wsq_buf *b, size_t extra)
 {
 	if (b->err)
 		return b->err;
-	if (b->len + extra <= b->cap)
-		return 0;
-	size_t cap = b->cap ? b->cap : 4096;
-	while (cap < b->len + extra)
-		cap *= 2;
-	uint8_t *p = realloc(b->p, cap);
-	if (!p) {
+	if (util_grow(&b->p, &b->cap, b->len, extra, 1, 4096, 0))
 		b->err = -ENOMEM;
-		return b->err;
-	}
-	b->p = p;
-	b->cap = cap;
-	return 0;
+	return b->err;
 }
 
 void wsq_put8(struct wsq_buf *b, unsigned int v)

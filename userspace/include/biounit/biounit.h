@@ -8,10 +8,13 @@
  *  - Functions returning int return 0 (or a documented non-negative value) on
  *    success and a negative errno on failure; errno is not used. A NULL
  *    handle or output pointer, or an argument out of range, is -EINVAL.
- *  - There is no global state. Different handles may be used from different
- *    threads at once; one handle may also be used from several threads (each
- *    handle serialises its own bookkeeping with a lock), except that a handle
- *    must not be freed while another thread uses it.
+ *  - Threads (the one rule of every biounit handle, docs/architecture.md,
+ *    "Threads"): there is no global state, so different handles may be used
+ *    from different threads at once. libbiounit's handles lock themselves:
+ *    one unit, stream or monitor may also be used from several threads at
+ *    once, and a unit list is read-only. No handle may be freed while another
+ *    thread uses it. A stream keeps no use of its unit: the unit may be
+ *    closed before the stream is freed.
  *  - Structures of <linux/biounit.h> (the uapi, docs/uapi.md) are used where
  *    they describe what the kernel returns: they are of fixed size with
  *    reserved fields, so they are as stable as this library's ABI.
@@ -364,7 +367,9 @@ enum biounit_stream_memory {
 
 /**
  * biounit_stream_new() - Take a channel, allocate and map its buffers.
- * @unit: an open unit; it must outlive the stream.
+ * @unit: an open unit. The stream opens the unit's node again and keeps
+ *	nothing of @unit: @unit may be closed before or after the stream is
+ *	freed.
  * @channel: BIOUNIT_CH_*.
  * @fmt: the format to set (channel field ignored), or NULL to keep the
  *	channel's current one.

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 #include <biounit/image.h>
 
 #include "cli.h"

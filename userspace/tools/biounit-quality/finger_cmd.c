@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <biounit/finger.h>
+#include "finger/finger.h"
 #include <biounit/image.h>
 #include "cli.h"
 #include "commands.h"

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <biounit/image.h>
-#include <biounit/signature.h>
+#include "signature/signature.h"
 #include "cli.h"
 #include "commands.h"
 

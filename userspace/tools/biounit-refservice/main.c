@@ -31,6 +31,8 @@
 #include <microhttpd.h>
 
 #include "refservice.h"
+#include "util/atomic_file.h"
+#include "util/read_file.h"
 
 static int usage(FILE *f)
 {
@@ -52,44 +54,27 @@ static int usage(FILE *f)
 	return 2;
 }
 
+/* a PEM file as a string; NULL with errno set */
 static char *read_text(const char *path)
 {
-	FILE *f = fopen(path, "r");
 	char *buf;
-	long n;
+	size_t len;
+	int r = util_read_file(path, 1 << 20, 0, &buf, &len);
 
-	if (!f)
+	if (r) {
+		errno = -r;
 		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = n > 0 && n < (1 << 20) ? malloc((size_t)n + 1) : NULL;
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
 	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
 	return buf;
 }
 
+/* the bound port, for the test that started us: replaced atomically (0644) */
 static int write_port_file(const char *path, unsigned int port)
 {
-	char tmp[4096], line[16];
-	int fd, n, r = 0;
+	char line[16];
+	int n = snprintf(line, sizeof(line), "%u\n", port);
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	n = snprintf(line, sizeof(line), "%u\n", port);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, line, (size_t)n) != n)
-		r = -EIO;
-	close(fd);
-	if (!r && rename(tmp, path))
-		r = -errno;
-	return r;
+	return util_atomic_write(path, line, (size_t)n, 0644);
 }
 
 int main(int argc, char **argv)

@@ -3,7 +3,7 @@
  * The check of every record inside a package that has passed
  * biounit_package_verify() (docs/handoff.md, "What the service checks").
  *
- * Each record is read by the record family (<biounit/records.h>) whose format
+ * Each record is read by the record family (records/records.h) whose format
  * names match the record's format string:
  *  - the face record format ("iso19794-5:2005"): parse_face; every facial
  *    image must be a non-empty JPEG 2000 codestream (the chip's profile)
@@ -34,8 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <biounit/image.h>
-#include <biounit/records.h>
-#include <biounit/wsq.h>
+#include "records/records.h"
+#include "wsq/wsq.h"
 
 #include "refservice.h"
 

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <biounit/package.h>
+#include "package/package.h"
 
 #define REFSVC_MAX_TRUST 16
 /* connection bounds (handler.c): in all (a thread each), from one address, idle seconds */

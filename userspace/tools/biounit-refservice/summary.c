@@ -14,27 +14,7 @@
 #include <string.h>
 
 #include "refservice.h"
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) &&
-	    (size_t)n <= BIOUNIT_PACKAGE_MAX_SIZE) {
-		buf = malloc((size_t)n);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
+#include "util/read_file.h"
 
 static void show(const struct biounit_package *p, size_t len)
 {
@@ -81,18 +61,19 @@ int refsvc_summary(const struct refsvc *s, const char *dir)
 		struct biounit_package_problem why;
 		struct biounit_package *p = NULL;
 		size_t len = 0, n = strlen(de->d_name), k;
+		char *text;
 		uint8_t *buf;
 		int r = -EKEYREJECTED;
 
 		if (n != 68 || strcmp(de->d_name + 64, ".pkg"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		buf = slurp(path, &len);
-		if (!buf) {
+		if (util_read_file(path, BIOUNIT_PACKAGE_MAX_SIZE, UTIL_READ_NOFOLLOW, &text, &len)) {
 			printf("package %.64s: cannot be read\n", de->d_name);
 			bad++;
 			continue;
 		}
+		buf = (uint8_t *)text;
 		if (!s->n_trust)
 			r = biounit_package_verify(buf, len, NULL, &p, &why);
 		for (k = 0; k < s->n_trust && r == -EKEYREJECTED; k++)

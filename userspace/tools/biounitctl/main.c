@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * biounitctl: the operator's tool. For now:
+ * biounitctl: the operator's tool (docs/man/biounitctl.1; `biounitctl --help'
+ * lists every command):
  *   biounitctl list          the units present and their state
  *   biounitctl info UNIT     one unit (biounitN, /dev/biounitN or a serial):
  *                            channels, formats, sizes, controls
+ *   biounitctl session ...   biounitd's sessions (session.c)
+ *   biounitctl outbox ...    the hand-off outbox (outbox.c)
  * Exit status: 0 done, 1 failed (no such unit...), 2 usage.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -173,20 +177,48 @@ static int cmd_info(const char *arg)
 
 /* session.c: biounitctl session ... (biounitd's sessions) */
 int cmd_session(int argc, char **argv);
+/* ... and its commands, one line each, for the help */
+void session_usage(FILE *f);
 /* outbox.c: biounitctl outbox ... (the hand-off outbox); -1 for a usage error */
 int cmd_outbox(int argc, char **argv);
+void outbox_usage(FILE *f);
 
+/* Every command with what it does; docs/man/biounitctl.1 says the same at more length */
 static int usage(FILE *f)
 {
-	fprintf(f, "usage: biounitctl list\n"
-		   "       biounitctl info UNIT    (biounitN, /dev/biounitN or a serial number)\n"
-		   "       biounitctl session ...  (start, follow, accept, retake, show...; see session.c)\n"
-		   "       biounitctl outbox [--db PATH] [waiting|delivered|refused|all | requeue HASH]\n");
+	fprintf(f, "usage: biounitctl COMMAND [ARGUMENTS]\n"
+		   "The operator's tool: the biometrics units, biounitd's desk sessions, the outbox.\n"
+		   "\n"
+		   "Units (through libbiounit):\n"
+		   "  list                 the units present: node, serial, model, channels, state\n"
+		   "  info UNIT            one unit (biounitN, /dev/biounitN or a serial number):\n"
+		   "                       its channels with their formats, sizes and controls\n"
+		   "\n");
+	session_usage(f);
+	fprintf(f, "\n");
+	outbox_usage(f);
+	fprintf(f, "\n"
+		   "  -h, --help           this text; `session --help', `outbox --help': their part\n"
+		   "Exit status: 0 done, 1 refused or failed, 2 usage. Nothing biometric is printed.\n"
+		   "See biounitctl(1).\n");
 	return 2;
+}
+
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
 }
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && is_help(argv[2]) && !strcmp(argv[1], "session")) {
+		session_usage(stdout);
+		return 0;
+	}
+	if (argc == 3 && is_help(argv[2]) && !strcmp(argv[1], "outbox")) {
+		outbox_usage(stdout);
+		return 0;
+	}
 	if (argc == 2 && !strcmp(argv[1], "list"))
 		return cmd_list();
 	if (argc == 3 && !strcmp(argv[1], "info"))
@@ -198,8 +230,7 @@ int main(int argc, char **argv)
 
 		return r < 0 ? usage(stderr) : r;
 	}
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-	{
+	if (argc == 2 && is_help(argv[1])) {
 		usage(stdout);
 		return 0;
 	}

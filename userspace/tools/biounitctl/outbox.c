@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * biounitctl outbox ...: the operator's view of the hand-off outbox
- * (<biounit/outbox.h>, docs/handoff.md).
+ * (outbox/outbox.h, docs/handoff.md).
  *
  *   biounitctl outbox [--db PATH] [waiting|delivered|refused|all]
  *        what is waiting (with the next try and the last error), what was
@@ -19,9 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <biounit/outbox.h>
+#include "outbox/outbox.h"
 
 int cmd_outbox(int argc, char **argv);
+void outbox_usage(FILE *f);
 
 static void when(int64_t ms, char *out, size_t n)
 {
@@ -122,6 +123,20 @@ static int requeue(struct biounit_outbox *ob, const char *prefix)
 		printf("requeued %s\n", hash);
 	free(v);
 	return r ? 1 : 0;
+}
+
+/* Every outbox command with what it does (biounitctl --help prints it too) */
+void outbox_usage(FILE *f)
+{
+	fprintf(f, "Outbox (the packages for the document-ordering service; --db PATH, else\n"
+		   "$BIOUNIT_OUTBOX, else /var/lib/biounit/outbox.db):\n"
+		   "  outbox [--db PATH] [waiting|delivered|refused|all]\n"
+		   "                       what waits (next try, last error), what was delivered\n"
+		   "                       (hash, time, acknowledgement) and what was refused and\n"
+		   "                       why; default all\n"
+		   "  outbox [--db PATH] requeue HASH\n"
+		   "                       send a refused package again (the full hash or a\n"
+		   "                       unique prefix)\n");
 }
 
 int cmd_outbox(int argc, char **argv)

@@ -22,7 +22,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../../session/json.h"
+#include "session/json.h"
 
 #define IFACE "nl.ind.biounit.Session"
 /* biounitd sends no message longer than 4 MiB (docs/biounitd.md) */
@@ -298,32 +298,55 @@ static int cmd_start(const char *code, const char *age, const char *needs)
 	return r;
 }
 
-static int cmd_follow(const char *id)
+/*
+ * Opens a connection and calls @method on session @id; false if the call could not be
+ * made (no connection to close), else *@r is call()'s result.
+ */
+static bool call_by_id(struct conn *c, const char *method, const char *id, bool more,
+		       struct json_value **reply, int *r)
 {
-	struct json_value *reply = NULL;
 	char *params = id_params(id, NULL, NULL, NULL);
-	struct conn c;
-	int r;
 
-	if (!params || conn_open(&c)) {
+	if (!params || conn_open(c)) {
 		free(params);
-		return 1;
+		return false;
 	}
-	r = call(&c, IFACE ".Follow", params, true, &reply);
+	*r = call(c, method, params, more, reply);
 	free(params);
+	return true;
+}
+
+/*
+ * The replies of a call made with more (@r: the call's result): each one's status to
+ * @show, until the last; then the connection is closed. 0, or 1 on an error.
+ */
+static int each_status(struct conn *c, struct json_value *reply, int r, const char *what,
+		       void (*show)(const struct json_value *st))
+{
 	while (r == 0) {
 		const struct json_value *st = json_get(json_get(reply, "parameters"), "status");
 
 		if (st)
-			progress_line(st);
-		r = stream_next(&c, &reply, "follow");
+			show(st);
+		r = stream_next(c, &reply, what);
 		if (r <= 0)
 			break;
 		r = 0;
 	}
 	json_free(reply);
-	conn_close(&c);
+	conn_close(c);
 	return r ? 1 : 0;
+}
+
+static int cmd_follow(const char *id)
+{
+	struct json_value *reply = NULL;
+	struct conn c;
+	int r;
+
+	if (!call_by_id(&c, IFACE ".Follow", id, true, &reply, &r))
+		return 1;
+	return each_status(&c, reply, r, "follow", progress_line);
 }
 
 static void show_result(const char *name, const struct json_value *res,
@@ -348,18 +371,13 @@ static void show_result(const char *name, const struct json_value *res,
 static int cmd_show(const char *id)
 {
 	struct json_value *reply = NULL;
-	char *params = id_params(id, NULL, NULL, NULL);
 	const struct json_value *p, *s, *res, *caps, *v;
 	struct conn c;
 	size_t i;
 	int r;
 
-	if (!params || conn_open(&c)) {
-		free(params);
+	if (!call_by_id(&c, IFACE ".Result", id, false, &reply, &r))
 		return 1;
-	}
-	r = call(&c, IFACE ".Result", params, false, &reply);
-	free(params);
 	if (r == 0) {
 		bool stored = false;
 
@@ -390,11 +408,19 @@ static int cmd_show(const char *id)
 	return r ? 1 : 0;
 }
 
+static void list_line(const struct json_value *st)
+{
+	bool active = false;
+
+	json_get_bool(st, "active", &active);
+	printf("%-20s %-10s %-10s %-7s %.16s\n", str(st, "id"), str(st, "state"), str(st, "step"),
+	       active ? "yes" : "no", str(st, "appointment_hash"));
+}
+
 /* List with more: one reply per session, then one with the count */
 static int cmd_list_sessions(void)
 {
 	struct json_value *reply = NULL;
-	const struct json_value *st;
 	struct conn c;
 	int r;
 
@@ -404,27 +430,38 @@ static int cmd_list_sessions(void)
 	if (r == 0)
 		printf("%-20s %-10s %-10s %-7s %s\n", "SESSION", "STATE", "STEP", "ACTIVE",
 		       "APPOINTMENT HASH");
-	while (r == 0) {
-		bool active = false;
-
-		st = json_get(json_get(reply, "parameters"), "status");
-		if (st) {
-			json_get_bool(st, "active", &active);
-			printf("%-20s %-10s %-10s %-7s %.16s\n", str(st, "id"), str(st, "state"),
-			       str(st, "step"), active ? "yes" : "no", str(st, "appointment_hash"));
-		}
-		r = stream_next(&c, &reply, "list");
-		if (r <= 0)
-			break;
-		r = 0;
-	}
-	json_free(reply);
-	conn_close(&c);
-	return r ? 1 : 0;
+	return each_status(&c, reply, r, "list", list_line);
 }
 
 /* biounitctl session ARGS... (argv[0] is the sub-command); called from main.c */
 int cmd_session(int argc, char **argv);
+void session_usage(FILE *f);
+
+/* Every session command with what it does (biounitctl --help prints it too) */
+void session_usage(FILE *f)
+{
+	fprintf(f, "Sessions (biounitd, over $BIOUNITD_SOCKET or /run/biounitd/control.socket):\n"
+		   "  session start CODE AGE NEEDS\n"
+		   "                       start a desk session for appointment CODE; AGE is\n"
+		   "                       0, 1-5, 6-11, 12-17 or 18+; NEEDS what to capture,\n"
+		   "                       e.g. photo,fingers,signature; prints the session id\n"
+		   "  session follow ID    one progress line per change, until the session ends\n"
+		   "  session status ID    the session's state, step and attempt, once\n"
+		   "  session show ID      the result: outcomes, exceptions, decisions, files\n"
+		   "  session list         every stored session: id, state, step, active\n"
+		   "  session accept ID [REASON]\n"
+		   "                       keep the capture under review (a non-compliant one is\n"
+		   "                       kept as such, the decision recorded)\n"
+		   "  session retake ID [REASON]\n"
+		   "                       one more attempt at the step under review\n"
+		   "  session skip ID REASON\n"
+		   "                       leave the step out, with the reason (an exception)\n"
+		   "  session missing ID REASON\n"
+		   "                       the finger asked for cannot be taken (bandaged,\n"
+		   "                       amputated...): the next one is asked\n"
+		   "  session resume ID    drive a paused or reloaded session again\n"
+		   "  session discard ID   end a session without result and delete its files\n");
+}
 int cmd_session(int argc, char **argv)
 {
 	const char *sub = argc > 0 ? argv[0] : "";
@@ -463,10 +500,6 @@ int cmd_session(int argc, char **argv)
 		free(params);
 		return r;
 	}
-	fprintf(stderr, "usage: biounitctl session start CODE AGE NEEDS\n"
-			"       biounitctl session follow|status|show|resume|discard ID\n"
-			"       biounitctl session accept|retake ID [REASON]\n"
-			"       biounitctl session skip|missing ID REASON\n"
-			"       biounitctl session list\n");
+	session_usage(stderr);
 	return 2;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * biounit outbox: the durable queue of finished session packages
- * (<biounit/package.h>) and their delivery to the document-ordering client
+ * (package/package.h) and their delivery to the document-ordering client
  * over HTTPS (protocol: docs/handoff.md, docs/handoff-openapi.yaml).
  *
  * A package is committed to the outbox (one SQLite file: WAL, synchronous=FULL,
@@ -15,10 +15,13 @@
  * package the client refuses stays, with the reason, until an operator
  * requeues it (biounit_outbox_requeue()).
  *
- * Conventions, as in <biounit/biounit.h>: opaque handles, 0 or a negative
- * errno, no global state (libcurl's and libsodium's own one-time
- * initialisation aside), one handle used by one thread at a time; several
- * processes may open the same outbox (SQLite serialises them). Nothing is
+ * Conventions: opaque handles, 0 or a negative errno, as in
+ * <biounit/biounit.h>. Threads, by the one rule (docs/architecture.md,
+ * "Threads"): no global state (libcurl's and libsodium's own one-time
+ * initialisation aside), so different handles may be used from different
+ * threads at once; an outbox handle does not lock itself, so it is used by
+ * one thread at a time (unlike libbiounit's handles). Several processes may
+ * open the same outbox (SQLite serialises them). Nothing is
  * printed; no function ever puts biometric bytes in a message.
  */
 #ifndef BIOUNIT_OUTBOX_H
@@ -27,7 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <biounit/package.h>
+#include "package/package.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -11,9 +11,10 @@
  *  - Functions returning int return 0 on success and a negative errno on
  *    failure; errno is not used. A NULL handle or output pointer, or an
  *    argument out of range, is -EINVAL.
- *  - No global state (libsodium's own one-time initialisation aside).
- *    Different handles may be used from different threads at once; one
- *    handle must not be used by two threads at once.
+ *  - Threads, by the one rule (docs/architecture.md, "Threads"): no global
+ *    state (libsodium's own one-time initialisation aside), so different
+ *    handles may be used from different threads at once; a handle does not
+ *    lock itself, so one handle is used by one thread at a time.
  *  - Nothing is printed; errors of parsing and verification are described
  *    in a struct biounit_package_problem.
  */

@@ -12,7 +12,9 @@
  * applicant, in Dutch and English. docs/biounitd.md describes the policy.
  *
  * Conventions as in <biounit/biounit.h>: opaque handles, 0 or a negative
- * errno, no global state; a call that fails changes nothing.
+ * errno; a call that fails changes nothing. Threads, by the one rule
+ * (docs/architecture.md, "Threads"): no global state; a session or store
+ * handle does not lock itself, so it is used by one thread at a time.
  */
 #ifndef BIOUNIT_SESSION_H
 #define BIOUNIT_SESSION_H
@@ -21,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 
 #ifdef __cplusplus
 extern "C" {

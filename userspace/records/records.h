@@ -7,7 +7,7 @@
  *   JPEG 2000 codestream sized by rate control to a byte target (the chip's
  *   profile), plus the full-quality portrait as JPEG for the printed card.
  * - Fingerprints: ISO/IEC 19794-4:2005 finger image record, 500 ppi, each view
- *   compressed as WSQ (biounit/wsq.h).
+ *   compressed as WSQ (wsq/wsq.h).
  * - Signature: the rendered signature as JPEG (what the displayed-signature
  *   data group holds) plus the pen samples in our own small binary format.
  *
@@ -28,9 +28,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <biounit/face.h>
+#include "face/face.h"
 #include <biounit/image.h>
-#include <biounit/signature.h>
+#include "signature/signature.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -392,7 +392,7 @@ struct biounit_signature_record {
  * @title:            what it is, for logs and manifests.
  * @face_record_format, @finger_record_format, @image_format, @pen_samples_format:
  *                    labels of what the encoders give, for a package's record
- *                    "format" (biounit/package.h): "iso19794-5:2005",
+ *                    "format" (package/package.h): "iso19794-5:2005",
  *                    "iso19794-4:2005+wsq", "image/jpeg" (card portrait and
  *                    signature image), "biounit-pen-samples".
  * @encode_face:      face record and card JPEG; @out is zeroed first and owned

@@ -8,9 +8,9 @@
 
 #include "read_file.h"
 
-int biounit_read_file(const char *path, size_t max, unsigned int flags, char **out, size_t *len)
+int util_read_file(const char *path, size_t max, unsigned int flags, char **out, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | (flags & BIOUNIT_READ_NOFOLLOW ? O_NOFOLLOW : 0));
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (flags & UTIL_READ_NOFOLLOW ? O_NOFOLLOW : 0));
 	struct stat st;
 	size_t got = 0, size;
 	char *buf;
