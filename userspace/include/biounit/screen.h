@@ -157,6 +157,74 @@ double biounit_screen_ink_width(const struct biounit_screen *scr,
 /** biounit_screen_hand_rect() - Where FINGERS draws the hand. */
 void biounit_screen_hand_rect(const struct biounit_screen *scr, struct biounit_screen_rect *r);
 
+/* ---------------------------------------------------------------- display */
+
+/**
+ * struct biounit_display - the applicant's screen on a KMS display (opaque).
+ * It may have no display at all, lose it and get it back: a card or a
+ * connector that comes and goes (udev "drm" events), another process that
+ * holds DRM master (logged once, retried every BIOUNIT_DISPLAY_RETRY_MS).
+ * Drawing goes on in memory meanwhile; whatever was shown last is shown
+ * again when the display is back.
+ */
+struct biounit_display;
+
+#define BIOUNIT_DISPLAY_RETRY_MS 2000
+
+/** enum biounit_display_state - whether the applicant can see the screen. */
+enum biounit_display_state {
+	BIOUNIT_DISPLAY_SHOWING = 0,	/* a display is lit with our frames */
+	BIOUNIT_DISPLAY_NONE,		/* no KMS card (or not the one asked for) */
+	BIOUNIT_DISPLAY_DISCONNECTED,	/* a card, no display connected to it */
+	BIOUNIT_DISPLAY_BUSY,		/* another process holds DRM master */
+	BIOUNIT_DISPLAY_FAILED,		/* the card refused us (see the status line) */
+};
+
+/** biounit_display_state_name() - "showing", "none", "disconnected", "busy", "failed". */
+const char *biounit_display_state_name(enum biounit_display_state s);
+
+/**
+ * biounit_display_new() - Look for a display and keep looking.
+ * @card: a card's node ("/dev/dri/card0"), or NULL for the first card with a
+ *	  connected display.
+ * @log:  called with each change of state and its reason (a line), or NULL.
+ * Return: 0 (also without any display), -ENOMEM, or -errno of udev.
+ */
+int biounit_display_new(const char *card, void (*log)(void *arg, const char *line), void *arg,
+			struct biounit_display **out);
+/** biounit_display_free() - Blank and release the display; NULL allowed. */
+void biounit_display_free(struct biounit_display *d);
+
+/** The descriptors to poll (POLLIN), at most 2; how many were written. */
+size_t biounit_display_pollfds(struct biounit_display *d, int *fds, size_t max);
+/** ms until biounit_display_dispatch() wants to run anyway (a retry), -1 for none. */
+int biounit_display_timeout_ms(struct biounit_display *d);
+/** biounit_display_dispatch() - Handle page flips, hot-plug and retries; never blocks. */
+void biounit_display_dispatch(struct biounit_display *d);
+
+/**
+ * biounit_display_show() - Draw @st and put it on the display at the next
+ * vblank (a frame drawn while a flip is pending replaces the one waiting).
+ * Return: 0 (also when no display is there: it is kept for later), or the
+ * renderer's -EINVAL.
+ */
+int biounit_display_show(struct biounit_display *d, const struct biounit_screen_state *st);
+
+/**
+ * biounit_display_take_redraw() - True once after a display came whose
+ * size differs from what was drawn (or before anything was drawn): call
+ * biounit_display_show() again with the current state.
+ */
+bool biounit_display_take_redraw(struct biounit_display *d);
+
+enum biounit_display_state biounit_display_get_state(const struct biounit_display *d);
+/** One line: "card0 Virtual-1 1280x800@75 atomic", or why nothing is shown. */
+const char *biounit_display_status(const struct biounit_display *d);
+/** The screen's size (0 x 0 before any display was found). */
+void biounit_display_size(const struct biounit_display *d, uint32_t *w, uint32_t *h);
+/** Frames put on the screen so far, and the CLOCK_MONOTONIC ns of the last one's flip. */
+uint64_t biounit_display_flips(const struct biounit_display *d, uint64_t *last_flip_ns);
+
 /** The colour of a marked finger, XRGB8888 (FINGERS), and of the ink. */
 #define BIOUNIT_SCREEN_MARK_RGB 0x00e8a100u
 #define BIOUNIT_SCREEN_INK_RGB 0x00102a6eu
