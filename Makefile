@@ -21,7 +21,7 @@ PREFIX   ?= /usr/local
 
 .PHONY: all help deps linux-src modules userspace check check-kernel-style check-userspace \
 	check-vm demo install clean _check-kernel-style _check-userspace _check-vm \
-	bench bench-driver bench-face bench-finger eval check-fuzz _check-fuzz fuzz check-dt _check-dt check-dt-vm _check-dt-vm \
+	bench bench-driver bench-face bench-finger bench-screen eval check-fuzz _check-fuzz fuzz check-dt _check-dt check-dt-vm _check-dt-vm \
 	check-summary _check-summary check-screen-vm _check-screen-vm
 .PHONY: check-debug install-userspace check-install _check-install
 
@@ -204,7 +204,10 @@ eval: userspace
 	$(MAKE) --no-print-directory -C tests/eval eval
 
 # ---- benchmarks (not part of check): add more bench-* prerequisites to `bench` -------------------
-bench: bench-driver bench-face bench-finger bench-handoff bench-wsq
+bench: bench-driver bench-face bench-finger bench-handoff bench-wsq bench-screen
+# The applicant's screen: preview per displayed frame, pen to ink (tests/bench/screen-bench.sh)
+bench-screen: userspace
+	$(TOP)/tests/bench/screen-bench.sh
 bench-finger: userspace
 	$(TOP)/tests/bench/finger-bench.sh
 bench-wsq: userspace
