@@ -45,8 +45,11 @@ int text_fonts_open(struct biounit_screen *scr)
 
 void text_fonts_close(struct biounit_screen *scr)
 {
-	if (scr->fonts)
+	if (scr->fonts) {
+		/* drop the font map's caches of our configuration before the map */
+		pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(scr->fonts));
 		g_object_unref(scr->fonts);
+	}
 	scr->fonts = NULL;
 }
 
