@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The applicant's screen on a real KMS device in the VM, on each kernel (docs/screen.md):
-#   tests/vm/screen/check-screen.sh [KREL...]
-# QEMU's bochs-display (1280x800) with the kernel's bochs DRM driver; the payload (run.sh) runs
+#   [SCREEN_VM_DEVICE=virtio-gpu] tests/vm/screen/check-screen.sh [KREL...]
+# QEMU's bochs-display (1280x800) with the kernel's bochs DRM driver (SCREEN_VM_DEVICE=virtio-gpu:
+# virtio-gpu-pci and virtio-gpu, TAP in screen-vm-virtio-gpu-KREL.tap); the payload (run.sh) runs
 # biounit-screen: no display, the display, DRM master held by another process, a scripted
 # session with a screendump of each scene, the display removed and added back. Each screendump
 # must equal the same scene drawn into memory on the host, pixel for pixel.
@@ -37,25 +38,33 @@ mkdir -p "$OUT/expected"
 "$TOOL" render --ppm --size 1280x800 --out "$OUT/expected" "$payload/scenes.txt" >/dev/null
 "$TOOL" render --ppm --size 1280x800 --out "$OUT/expected" "$payload/one.txt" >/dev/null
 
+case ${SCREEN_VM_DEVICE:-bochs} in
+bochs) dev=bochs-display module=bochs tag= ;;
+virtio-gpu) dev=virtio-gpu-pci module=virtio-gpu tag=virtio-gpu- ;;
+*) echo "check-screen: SCREEN_VM_DEVICE: bochs or virtio-gpu" >&2; exit 2 ;;
+esac
 rc=0
 for k in "${krels[@]}"; do
-	dir=$OUT/$k
+	dir=$OUT/$tag$k
 	rm -rf "$dir"
 	mkdir -p "$dir/dumps" "$dir/no-modules"
 	sock=$(mktemp -d /tmp/biounit-screen-vm.XXXXXX)
 	vmtap=$dir/vm.tap
-	BIOUNIT_QEMU_ARGS="-device bochs-display,id=disp,xres=1280,yres=800 \
+	BIOUNIT_QEMU_ARGS="-device $dev,id=disp,xres=1280,yres=800 \
 -monitor unix:$sock/mon,server=on,wait=off" \
-		python3 "$HERE/driver.py" --dumps "$dir/dumps" --monitor "$sock/mon" -- \
+		python3 "$HERE/driver.py" --dumps "$dir/dumps" --monitor "$sock/mon" --device "$dev" -- \
 		"$ROOT/tests/vm/run-vm.sh" --live --krel "$k" --modules "$dir/no-modules" \
-		--payload "$payload" --vm-module bochs --expect-blocks 1 --timeout 600 \
+		--payload "$payload" --vm-module "$module" --expect-blocks 1 --timeout 600 \
+		--append "biounit_screen_module=$module" \
 		--tap "$vmtap" --console "$dir/console.log" >"$dir/live.out" 2>&1 || true
 	rm -rf "$sock"
-	tap=$TAPDIR/screen-vm-$k.tap
+	tap=$TAPDIR/screen-vm-$tag$k.tap
 	{
 		cat "$vmtap" 2>/dev/null || echo "not ok 1 - screen vm $k: no TAP from the VM"
 		names=$(grep -v '^#' "$payload/scenes.txt" | grep -c '^[a-z]')
-		echo "1..$((names + 2))"
+		replug=(90-before-unplug 91-after-replug)
+		[ "$dev" = bochs-display ] || replug=()	# no hot-plug: run.sh skips it
+		echo "1..$((names + ${#replug[@]}))"
 		i=0
 		while read -r kind; do
 			i=$((i + 1))
@@ -66,7 +75,7 @@ for k in "${krels[@]}"; do
 				echo "not ok $i - $k: screendump of $name equals its render in memory ($msg)"
 			fi
 		done < <(grep -v '^#' "$payload/scenes.txt" | grep '^[a-z]' | cut -d'|' -f1)
-		for dump in 90-before-unplug 91-after-replug; do
+		for dump in "${replug[@]}"; do
 			i=$((i + 1))
 			if msg=$(python3 "$HERE/compare.py" "$dir/dumps/$dump.ppm" "$OUT/expected/01-welcome.ppm"); then
 				echo "ok $i - $k: screendump $dump equals the scene's render ($msg)"

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Host side of the screen's VM test (tests/vm/screen/check-screen.sh).
 
-   driver.py --dumps DIR --monitor SOCK -- tests/vm/run-vm.sh --live ...
+   driver.py --dumps DIR --monitor SOCK [--device QEMU-DEVICE] -- tests/vm/run-vm.sh --live ...
 
 Runs the VM, copies its live output to stdout, and answers the payload's requests at once
 (the payload holds still for a few seconds after each): "# SCREENDUMP NAME" -> QEMU's
-screendump into DIR/NAME.ppm; "# HOTPLUG del|add" -> the bochs-display removed (device_del)
-or added back (device_add). Exit status: run-vm.sh's.
+screendump into DIR/NAME.ppm; "# HOTPLUG del|add" -> the display device (bochs-display by
+default) removed (device_del) or added back (device_add). Exit status: run-vm.sh's.
 """
 import os
 import re
@@ -57,6 +57,7 @@ def main():
     opts = dict(zip(args[0:sep:2], args[1:sep:2]))
     cmd = args[sep + 1:]
     dumps, mon_path = opts['--dumps'], opts['--monitor']
+    device = opts.get('--device', 'bochs-display')
     os.makedirs(dumps, exist_ok=True)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, bufsize=1)
     mon = None
@@ -84,7 +85,7 @@ def main():
         elif arg == 'add':
             # in another slot: QEMU 7.2 aborts when a bochs-display comes back into the slot it
             # was removed from ('RAMBlock "0000:00:02.0/bochs-display-vram" already registered')
-            reply = mon.cmd('device_add bochs-display,id=disp2,addr=0x6,xres=1280,yres=800')
+            reply = mon.cmd('device_add %s,id=disp2,addr=0x6,xres=1280,yres=800' % device)
             reply = reply.split('\r\n', 1)[1] if '\r\n' in reply else ''
             print('# driver: device_add: %s' % (reply.replace('(qemu) ', '').strip() or 'done'),
                   flush=True)

@@ -34,12 +34,17 @@ comment /tmp/o.out /tmp/o.err
 check "no display card: a scene is drawn for nobody, exit 0" \
 	sh -c "[ $rc = 0 ] && grep -q '^screen 01-welcome none' /tmp/o.out"
 
-modprobe bochs
+# the display's driver: bochs, or what check-screen.sh put on the command line
+module=bochs
+for w in $(cat /proc/cmdline); do
+	case $w in biounit_screen_module=*) module=${w#*=} ;; esac
+done
+modprobe "$module"
 i=0
 while [ ! -e /dev/dri/card0 ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 ./biounit-screen status >/tmp/st.out 2>&1
 comment /tmp/st.out
-check "bochs-display: status says showing, 1280x800" grep -q '^showing: /dev/dri/card0 .* 1280x800' /tmp/st.out
+check "$module: status says showing, 1280x800" grep -q '^showing: /dev/dri/card0 .* 1280x800' /tmp/st.out
 
 # DRM master held by another process: a clear line in the log, retried until it is free
 ./biounit-screen show --wait 5000 --hold 6000 one.txt >/tmp/h.out 2>/tmp/h.err &
@@ -70,29 +75,38 @@ comment /tmp/s.err
 check "scripted session: every scene shown (exit $rc)" \
 	sh -c "[ $rc = 0 ] && [ \$(grep -c ' showing\$' /tmp/s.out) = $(grep -c '^[a-z]' scenes.txt) ]"
 
-# the display removed and added back while a scene is up
-./biounit-screen show --wait 5000 --hold 40000 one.txt >/tmp/p.out 2>/tmp/p.err &
-shower=$!
-sleep 3
-ask "SCREENDUMP 90-before-unplug"
-ask "HOTPLUG del"
-sleep 3
-./biounit-screen status >/tmp/st.out 2>&1
-comment /tmp/st.out
-check "display removed: status says none" grep -q '^none:' /tmp/st.out
-ask "HOTPLUG add"
-i=0
-while ! grep -q 'screen: showing' /tmp/p.err 2>/dev/null || [ $(grep -c 'screen: showing' /tmp/p.err) -lt 2 ]; do
-	[ $i -ge 50 ] && break
-	sleep 0.2
-	i=$((i + 1))
-done
-sleep 1
-ask "SCREENDUMP 91-after-replug"
-kill $shower 2>/dev/null
-wait $shower
-comment /tmp/p.out /tmp/p.err
-check "display removed: the shower logged it and did not stop" grep -q 'went away' /tmp/p.err
-check "display added back: the shower shows on it again" \
-	sh -c "[ \$(grep -c 'screen: showing' /tmp/p.err) -ge 2 ]"
+# the display removed and added back while a scene is up (QEMU 7.2 hot-plugs a bochs-display,
+# not a virtio-gpu-pci: "expects a pluggable device type")
+if [ "$module" != bochs ]; then
+	for t in "display removed: status says none" "display removed: the shower logged it and did not stop" \
+		"display added back: the shower shows on it again"; do
+		n=$((n + 1))
+		echo "ok $n - $t # SKIP $module: QEMU cannot hot-plug its device"
+	done
+else
+	./biounit-screen show --wait 5000 --hold 40000 one.txt >/tmp/p.out 2>/tmp/p.err &
+	shower=$!
+	sleep 3
+	ask "SCREENDUMP 90-before-unplug"
+	ask "HOTPLUG del"
+	sleep 3
+	./biounit-screen status >/tmp/st.out 2>&1
+	comment /tmp/st.out
+	check "display removed: status says none" grep -q '^none:' /tmp/st.out
+	ask "HOTPLUG add"
+	i=0
+	while ! grep -q 'screen: showing' /tmp/p.err 2>/dev/null || [ $(grep -c 'screen: showing' /tmp/p.err) -lt 2 ]; do
+		[ $i -ge 50 ] && break
+		sleep 0.2
+		i=$((i + 1))
+	done
+	sleep 1
+	ask "SCREENDUMP 91-after-replug"
+	kill $shower 2>/dev/null
+	wait $shower
+	comment /tmp/p.out /tmp/p.err
+	check "display removed: the shower logged it and did not stop" grep -q 'went away' /tmp/p.err
+	check "display added back: the shower shows on it again" \
+		sh -c "[ \$(grep -c 'screen: showing' /tmp/p.err) -ge 2 ]"
+fi
 check "no biounit-screen crashed" sh -c "! grep -qi 'segfault\|sanitizer' /tmp/*.err"
