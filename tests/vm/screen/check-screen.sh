@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The applicant's screen on a real KMS device in the VM, on each kernel (docs/screen.md):
-#   [SCREEN_VM_DEVICE=virtio-gpu] tests/vm/screen/check-screen.sh [KREL...]
+#   [SCREEN_VM_DEVICE=virtio-gpu] [SCREEN_VM_LEGACY=1] tests/vm/screen/check-screen.sh [KREL...]
 # QEMU's bochs-display (1280x800) with the kernel's bochs DRM driver (SCREEN_VM_DEVICE=virtio-gpu:
-# virtio-gpu-pci and virtio-gpu, TAP in screen-vm-virtio-gpu-KREL.tap); the payload (run.sh) runs
+# virtio-gpu-pci and virtio-gpu, TAP in screen-vm-virtio-gpu-KREL.tap; SCREEN_VM_LEGACY=1: the
+# legacy SetCrtc/PageFlip calls instead of atomic commits, TAP in screen-vm-legacy-KREL.tap);
+# the payload (run.sh) runs
 # biounit-screen: no display, the display, DRM master held by another process, a scripted
 # session with a screendump of each scene, the display removed and added back. Each screendump
 # must equal the same scene drawn into memory on the host, pixel for pixel.
@@ -43,6 +45,11 @@ bochs) dev=bochs-display module=bochs tag= ;;
 virtio-gpu) dev=virtio-gpu-pci module=virtio-gpu tag=virtio-gpu- ;;
 *) echo "check-screen: SCREEN_VM_DEVICE: bochs or virtio-gpu" >&2; exit 2 ;;
 esac
+legacy=
+if [ "${SCREEN_VM_LEGACY:-0}" = 1 ]; then
+	legacy=biounit_screen_legacy=1
+	tag=${tag}legacy-
+fi
 rc=0
 for k in "${krels[@]}"; do
 	dir=$OUT/$tag$k
@@ -55,7 +62,7 @@ for k in "${krels[@]}"; do
 		python3 "$HERE/driver.py" --dumps "$dir/dumps" --monitor "$sock/mon" --device "$dev" -- \
 		"$ROOT/tests/vm/run-vm.sh" --live --krel "$k" --modules "$dir/no-modules" \
 		--payload "$payload" --vm-module "$module" --expect-blocks 1 --timeout 600 \
-		--append "biounit_screen_module=$module" \
+		--append "biounit_screen_module=$module $legacy" \
 		--tap "$vmtap" --console "$dir/console.log" >"$dir/live.out" 2>&1 || true
 	rm -rf "$sock"
 	tap=$TAPDIR/screen-vm-$tag$k.tap

@@ -37,7 +37,10 @@ check "no display card: a scene is drawn for nobody, exit 0" \
 # the display's driver: bochs, or what check-screen.sh put on the command line
 module=bochs
 for w in $(cat /proc/cmdline); do
-	case $w in biounit_screen_module=*) module=${w#*=} ;; esac
+	case $w in
+	biounit_screen_module=*) module=${w#*=} ;;
+	biounit_screen_legacy=1) export BIOUNIT_SCREEN_LEGACY=1 ;;	# SetCrtc/PageFlip, not atomic
+	esac
 done
 modprobe "$module"
 i=0
