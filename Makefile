@@ -21,8 +21,8 @@ PREFIX   ?= /usr/local
 
 .PHONY: all help deps linux-src modules userspace check check-kernel-style check-userspace \
 	check-vm demo install clean _check-kernel-style _check-userspace _check-vm \
-	bench bench-driver bench-face bench-finger eval check-fuzz _check-fuzz fuzz check-dt _check-dt check-dt-vm _check-dt-vm \
-	check-summary _check-summary
+	bench bench-driver bench-face bench-finger bench-screen eval check-fuzz _check-fuzz fuzz check-dt _check-dt check-dt-vm _check-dt-vm \
+	check-summary _check-summary check-screen-vm _check-screen-vm
 .PHONY: check-debug install-userspace check-install _check-install
 
 all: modules userspace
@@ -39,6 +39,7 @@ help:
 	@echo 'make check-userspace     userspace unit tests, normal and SAN=1 (TAP)'
 	@echo 'make check-vm            kernel tests in QEMU on each kernel (TAP, console in build/vm/)'
 	@echo 'make check-dt            device-tree binding, examples and dts/ overlays on Debian arm64 DTBs (TAP)'
+	@echo 'make check-screen-vm     the applicant'"'"'s screen on a KMS display in QEMU, screendumps checked'
 	@echo 'make check-dt-vm         the driver probes from a device tree in an arm64 VM (Debian 6.12 arm64)'
 	@echo 'make check-debug         kernel tests + ioctl fuzzer + unplug soak + failslab in a KASAN/'
 	@echo '                         lockdep/kmemleak kernel built once from linux-source-6.12 (TAP in'
@@ -94,10 +95,12 @@ check:
 	-$(MAKE) --no-print-directory _check-fuzz
 	-$(MAKE) --no-print-directory _check-summary
 	-$(MAKE) --no-print-directory _check-vm
+	-$(MAKE) --no-print-directory _check-screen-vm
 	-$(MAKE) --no-print-directory _check-dt
 	-$(MAKE) --no-print-directory _check-dt-vm
 	@echo '==== summary ===='
-	@$(TOP)/tests/tap-summary.sh $(foreach t,$(CHECK_TAPS) $(addprefix vm-,$(KRELS)),--require $(TAPDIR)/$(t).tap) \
+	@$(TOP)/tests/tap-summary.sh $(foreach t,$(CHECK_TAPS) $(addprefix vm-,$(KRELS)) \
+		$(addprefix screen-vm-,$(KRELS)),--require $(TAPDIR)/$(t).tap) \
 		$(TAPDIR)/*.tap
 
 # The summary itself: a stage that dies before its TAP, or a kernel that runs fewer tests, is red
@@ -171,6 +174,13 @@ check-vm: modules linux-src
 _check-vm:
 	$(TOP)/tests/vm/check-vm.sh $(KRELS)
 
+# The applicant's screen on QEMU's bochs-display, each screendump against its render in memory
+# (tests/vm/screen/check-screen.sh, docs/screen.md); TAP in build/tap/screen-vm-KREL.tap
+check-screen-vm: userspace
+	@$(MAKE) --no-print-directory _check-screen-vm
+_check-screen-vm:
+	$(TOP)/tests/vm/screen/check-screen.sh $(KRELS)
+
 # The debug kernel run (not part of check): tests/debug/check-debug.sh, its own summary line.
 check-debug:
 	$(TOP)/tests/debug/check-debug.sh
@@ -194,7 +204,10 @@ eval: userspace
 	$(MAKE) --no-print-directory -C tests/eval eval
 
 # ---- benchmarks (not part of check): add more bench-* prerequisites to `bench` -------------------
-bench: bench-driver bench-face bench-finger bench-handoff bench-wsq
+bench: bench-driver bench-face bench-finger bench-handoff bench-wsq bench-screen
+# The applicant's screen: preview per displayed frame, pen to ink (tests/bench/screen-bench.sh)
+bench-screen: userspace
+	$(TOP)/tests/bench/screen-bench.sh
 bench-finger: userspace
 	$(TOP)/tests/bench/finger-bench.sh
 bench-wsq: userspace

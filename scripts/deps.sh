@@ -12,6 +12,8 @@ set -euo pipefail
 # commands in a fresh Debian 12 minbase root (../shared/tools/fresh-debian.sh), not by reading code:
 # libclang-rt-14-dev has clang's libFuzzer and sanitizer runtimes (make check-fuzz), systemd has
 # systemd-sysusers (tests/install checks the sysusers file with it).
+# libcairo2-dev, libpango1.0-dev and fonts-dejavu-core draw the applicant's screen (userspace/screen),
+# libdrm-dev shows it on a KMS display (docs/screen.md).
 PKGS_CHECK=(
 	build-essential
 	linux-headers-amd64
@@ -53,6 +55,10 @@ PKGS_CHECK=(
 	systemd
 	groff-base
 	man-db
+	libcairo2-dev
+	libpango1.0-dev
+	fonts-dejavu-core
+	libdrm-dev
 )
 # Extra for `make demo`.
 PKGS_DEMO=()

@@ -158,6 +158,21 @@ TEST_F(d, peer_credentials_decide_access)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
+static void check_screen_member(struct __test_metadata *_metadata, const struct json_value *status)
+{
+	const struct json_value *scr = json_get(status, "screen");
+	const char *state = bd_str(scr, "state");
+	bool visible = true;
+	char word[32];
+
+	ASSERT_NE(NULL, scr);
+	snprintf(word, sizeof(word), " %s ", state);
+	EXPECT_NE(NULL, strstr(" showing none disconnected busy failed off ", word)) TH_LOG("%s", state);
+	EXPECT_NE(0u, strlen(bd_str(scr, "detail")));
+	EXPECT_EQ(0, json_get_bool(scr, "visible", &visible));
+	EXPECT_EQ(!strcmp(state, "showing"), visible);
+}
+
 TEST_F(d, session_stored_restart_resume_discard)
 {
 	struct json_value *r;
@@ -176,6 +191,8 @@ TEST_F(d, session_stored_restart_resume_discard)
 	/* not finished: no package yet (the hand-off: test_biounitd_handoff.c) */
 	EXPECT_STREQ("none", bd_str(json_get(json_get(par(r), "status"), "handoff"), "state"));
 	EXPECT_STREQ("", bd_str(json_get(json_get(par(r), "status"), "handoff"), "package_hash"));
+	/* whether the applicant can see the screen (docs/screen.md): a state and its reason */
+	check_screen_member(_metadata, json_get(par(r), "status"));
 	json_free(r);
 	/* the unit key made 0600 at the first start, the outbox 0600 */
 	snprintf(path, sizeof(path), "%s/state/unit.key", self->e.dir);

@@ -254,11 +254,12 @@ boot_once() {
 		-serial "file:$WORK/console.raw" -serial "file:$WORK/tap.raw"
 		"${qemu_extra[@]}")
 	if [ "$LIVE" = 1 ]; then
-		# run.sh's output as it comes; tail ends (after a last read) once QEMU has exited
+		# run.sh's output as it comes (line by line into a pipe too: tests/vm/screen/driver.py
+		# answers it while the VM runs); tail ends (after a last read) once QEMU has exited
 		: >"$WORK/tap.raw"
 		"${qemu_cmd[@]}" >"$WORK/qemu.out" 2>&1 &
 		qpid=$!
-		tail -n +1 -s 0.5 -F --pid=$qpid "$WORK/tap.raw" 2>/dev/null | tr -d '\r' &
+		tail -n +1 -s 0.5 -F --pid=$qpid "$WORK/tap.raw" 2>/dev/null | stdbuf -oL tr -d '\r' &
 		tpid=$!
 		# background jobs ignore the terminal's ^C: pass INT/TERM on to QEMU (through timeout)
 		trap 'kill $qpid 2>/dev/null' INT TERM

@@ -12,6 +12,7 @@
 #include <biounit/biounit.h>
 #include "face/face.h"
 #include "session/session.h"
+#include "signature/signature.h"
 
 #include "session/json.h"
 
@@ -24,6 +25,7 @@ struct config {
 	char socket_path[108];
 	char state_dir[1024];
 	char unit[64];			/* "auto", a node or a serial */
+	char screen[64];		/* "auto", "off" or a DRM card's node (docs/screen.md) */
 	char socket_group[64];		/* group allowed besides root and the daemon's user */
 	char operator_group[64];	/* "" or a group that may use the reserved client slots */
 	char face_cascade[512], face_landmarks[512], face_cache[512];
@@ -161,6 +163,7 @@ struct dsession {
 };
 
 struct engine;
+struct applicant_screen;
 struct daemon {
 	struct config cfg;
 	struct biounit_store *store;
@@ -169,6 +172,7 @@ struct daemon {
 	struct dsession *sessions;
 	struct biounit_face_checker *face;
 	struct handoff *handoff;
+	struct applicant_screen *screen;	/* NULL: screen = off */
 	bool quit;
 };
 
@@ -187,6 +191,26 @@ void engine_deactivate(struct engine *e);
 bool engine_unit_present(struct engine *e);
 /* the open unit's serial and model ("" when no unit is open) */
 void engine_unit_ident(struct engine *e, char *serial, size_t slen, char *model, size_t mlen);
+
+/* the current attempt's signature samples (signature step), else NULL */
+const struct biounit_signature *engine_signature(struct engine *e);
+
+/* ---- screen.c: the applicant's screen (docs/screen.md) ---- */
+void screen_open(struct daemon *d);
+void screen_close(struct daemon *d);
+size_t screen_pollfds(struct daemon *d, struct pollfd *fds, size_t max);
+int screen_timeout_ms(struct daemon *d);
+/* page flips, hot-plug, retries; never blocks */
+void screen_tick(struct daemon *d);
+/* the scene of @s (the active session, or NULL) on the screen */
+void screen_session(struct daemon *d, const struct dsession *s);
+/* a preview frame of @s's photo step (borrowed for the call) */
+void screen_frame(struct daemon *d, const struct dsession *s, const struct biounit_image_view *v);
+/* new pen samples in engine_signature() */
+void screen_ink(struct daemon *d, const struct dsession *s);
+void screen_finger(struct daemon *d, const struct dsession *s, bool placed);
+/* the "screen":{state, visible, detail} member of a status (with the leading comma) */
+void screen_status_json(struct daemon *d, struct json_buf *b);
 
 /* sessions.c */
 struct dsession *sessions_find(struct daemon *d, const char *id);

@@ -19,6 +19,7 @@ void config_defaults(struct config *c)
 	snprintf(c->socket_path, sizeof(c->socket_path), "/run/biounitd/control.socket");
 	snprintf(c->state_dir, sizeof(c->state_dir), "/var/lib/biounitd");
 	snprintf(c->unit, sizeof(c->unit), "auto");
+	snprintf(c->screen, sizeof(c->screen), "auto");
 	snprintf(c->socket_group, sizeof(c->socket_group), "biounit");
 	snprintf(c->face_cascade, sizeof(c->face_cascade), "%s", BIOUNIT_FACE_CASCADE_PATH);
 	snprintf(c->face_landmarks, sizeof(c->face_landmarks), "%s", BIOUNIT_FACE_LANDMARK_PATH);
@@ -123,6 +124,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 		if STR(socket_path);
 		else if STR(state_dir);
 		else if STR(unit);
+		else if STR(screen);
 		else if STR(socket_group);
 		else if STR(operator_group);
 		else if STR(face_cascade);

@@ -401,6 +401,7 @@ static void photo_frame(struct engine *e, const struct biounit_image_view *v)
 		snprintf(s->live_en, sizeof(s->live_en), "%s", pv.msg_en ? pv.msg_en : "");
 		session_broadcast(e->d, s);
 	}
+	screen_frame(e->d, s, v);
 	if ((ok && (!e->best_ok || pv.score > e->best_score)) ||
 	    (!ok && !e->best_ok && pv.score > e->best_score)) {
 		struct biounit_image *img;
@@ -509,6 +510,7 @@ static void finger_frame(struct engine *e, const struct biounit_image_view *v, u
 	unsigned int finger = biounit_session_finger(s->m), bit;
 	uint32_t advice;
 
+	screen_finger(e->d, s, finger_present(v));
 	if (!finger_present(v)) {
 		e->need_lift = false;
 		e->settle = 0;
@@ -591,8 +593,15 @@ static void signature_frame(struct engine *e, const struct biounit_frame *fr)
 		if (smp.pen_down)
 			e->inked = true;
 	}
-	if (n)
+	if (n) {
 		e->last_sample_ms = now_ms();
+		screen_ink(e->d, e->active);
+	}
+}
+
+const struct biounit_signature *engine_signature(struct engine *e)
+{
+	return e->sig;
 }
 
 static void signature_finish(struct engine *e)

@@ -144,6 +144,7 @@ int main(int argc, char **argv)
 	}
 	/* finished sessions a crash left uncommitted, delivery states, wipes */
 	handoff_startup(&d);
+	screen_open(&d);
 	wd_ms = d.cfg.watchdog_ms ? d.cfg.watchdog_ms : notify_watchdog_interval_ms();
 	log_msg(LOG_INFO_, "ready on %s (API %d, interface %s)", d.cfg.socket_path,
 		BIOUNITD_API_VERSION, BIOUNITD_INTERFACE);
@@ -152,9 +153,11 @@ int main(int argc, char **argv)
 	while (!d.quit) {
 		size_t n = 0, ns, ne;
 		int timeout = engine_timeout_ms(d.engine), ht = handoff_timeout_ms(&d);
-		int st = server_timeout_ms(d.server);
+		int st = server_timeout_ms(d.server), sc = screen_timeout_ms(&d);
 		uint64_t now = now_ms();
 
+		if (sc >= 0 && (timeout < 0 || sc < timeout))
+			timeout = sc;
 		if (ht >= 0 && (timeout < 0 || ht < timeout))
 			timeout = ht;
 		if (st >= 0 && (timeout < 0 || st < timeout))
@@ -173,7 +176,8 @@ int main(int argc, char **argv)
 		n += ns;
 		ne = engine_pollfds(d.engine, fds + n, MAX_FDS - n - 2);
 		n += ne;
-		n += handoff_pollfds(&d, fds + n, MAX_FDS - n);	/* read in handoff_tick() */
+		n += handoff_pollfds(&d, fds + n, MAX_FDS - n - 2);	/* read in handoff_tick() */
+		n += screen_pollfds(&d, fds + n, MAX_FDS - n);	/* read in screen_tick() */
 		r = poll(fds, n, timeout);
 		if (r < 0 && errno != EINTR) {
 			log_msg(LOG_ERR_, "poll: %s", strerror(errno));
@@ -194,9 +198,11 @@ int main(int argc, char **argv)
 		}
 		engine_tick(d.engine);
 		handoff_tick(&d);
+		screen_tick(&d);
 	}
 	notify_stopping();
 	log_msg(LOG_INFO_, "stopping");
+	screen_close(&d);
 	engine_free(d.engine);
 	server_close(d.server);
 	sessions_free(&d);

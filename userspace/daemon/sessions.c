@@ -127,6 +127,7 @@ static char *receipt_status_json(struct daemon *d, const struct dsession *s)
 	jb_str(&b, s->results[3]);
 	jb_raw(&b, "}");
 	handoff_status_json(d, s, &b);
+	screen_status_json(d, &b);
 	jb_raw(&b, "}");
 	return jb_finish(&b, NULL);
 }
@@ -197,6 +198,7 @@ static char *live_status_json(struct daemon *d, const struct dsession *s)
 	biounit_session_step_result(m, BIOUNIT_STEP_SIGNATURE, &r);
 	jb_printf(&b, ",\"signature\":\"%s\"}", biounit_outcome_name(r.outcome));
 	handoff_status_json(d, s, &b);
+	screen_status_json(d, &b);
 	jb_raw(&b, "}");
 	return jb_finish(&b, NULL);
 }
@@ -237,7 +239,16 @@ int session_commit(struct daemon *d, struct dsession *s, const char *event)
 
 void session_tell(struct daemon *d, struct dsession *s, bool last)
 {
-	char *status = session_status_json(d, s);
+	char *status;
+
+	/* the applicant's screen follows the active session, and shows the end of
+	 * the last one when none is active */
+	if (s->m && (s->active || s == engine_active(d->engine) ||
+		     (!engine_active(d->engine) &&
+		      (biounit_session_state(s->m) == BIOUNIT_SESSION_FINISHED ||
+		       biounit_session_state(s->m) == BIOUNIT_SESSION_DISCARDED))))
+		screen_session(d, s);
+	status = session_status_json(d, s);
 
 	if (status) {
 		server_broadcast(d->server, dsession_id(s), status, last);

@@ -321,6 +321,17 @@ int biounit_face_preview_check(const struct biounit_face_checker *fc,
 			       const struct biounit_image_view *v, struct biounit_face_preview *out);
 
 /**
+ * biounit_face_preview_guide() - Where the head should be in a @width x
+ * @height preview frame: the box (frame pixels) of the head the preview
+ * check scores best, centred, its crown-to-chin height the middle of the
+ * preview's preferred share of the frame and its width in the proportion of
+ * the middle of the photo rules' head height and width (@fc's rules; NULL:
+ * an adult's). What the applicant's screen outlines. -EINVAL for a zero size.
+ */
+int biounit_face_preview_guide(const struct biounit_face_checker *fc, uint32_t width,
+			       uint32_t height, struct biounit_face_window *out);
+
+/**
  * biounit_face_preview_burst() - Pick the frame of a burst to keep.
  * @frames: @n preview frames (views), e.g. the last second of the live feed.
  * @best:   receives the index of the compliant frame (advice OK) with the

@@ -17,6 +17,32 @@
 #define PREVIEW_HEAD_MAX 0.70
 #define PREVIEW_MIN_WINDOW 0.7
 
+/*
+ * The head the score prefers, in frame pixels: centred, crown to chin the
+ * middle of PREVIEW_HEAD_MIN..MAX of the frame height, as wide as the photo
+ * rules' middle head width is to their middle head height.
+ */
+static struct biounit_face_window preview_target(const struct face_limits *L, double W, double H)
+{
+	double hh = (PREVIEW_HEAD_MIN + PREVIEW_HEAD_MAX) / 2 * H;
+	/* rules: shares of the 35:45 crop's width and height */
+	double wr = (L->head_width_min + L->head_width_max) / 2 * 35.0 /
+		    ((L->face_height_min + L->face_height_max) / 2 * 45.0);
+	struct biounit_face_window t = { (float)(W / 2 - hh * wr / 2), (float)(H / 2 - hh / 2),
+					 (float)(hh * wr), (float)hh };
+
+	return t;
+}
+
+int biounit_face_preview_guide(const struct biounit_face_checker *fc, uint32_t width,
+			       uint32_t height, struct biounit_face_window *out)
+{
+	if (!width || !height || !out)
+		return -EINVAL;
+	*out = preview_target(fc ? face_checker_limits(fc) : &face_default_limits, width, height);
+	return 0;
+}
+
 static void advise(struct biounit_face_preview *out, enum biounit_face_advice a, double score)
 {
 	out->advice = a;
@@ -33,7 +59,7 @@ int biounit_face_preview_check(const struct biounit_face_checker *fc,
 	struct biounit_face_box boxes[4];
 	struct face_geometry g;
 	struct face_head hd;
-	struct biounit_face_window win;
+	struct biounit_face_window win, target;
 	struct tone_stats tone;
 	double head, cx, cy, score;
 	int move;
@@ -64,11 +90,12 @@ int biounit_face_preview_check(const struct biounit_face_checker *fc,
 	if (ret)
 		return ret;
 	face_geometry_from_landmarks(pts, face_checker_mean_shape(fc), &g);
-	head = (g.chin_y - g.crown_y) / v->height;
-	cx = g.mid_x / v->width - 0.5;
-	cy = ((g.crown_y + g.chin_y) / 2) / v->height - 0.5;
-	/* Score: 1 at the target, falling with each deviation. */
-	score = 1.0 - fmin(1, fabs(head - (PREVIEW_HEAD_MIN + PREVIEW_HEAD_MAX) / 2) * 2) * 0.3 -
+	target = preview_target(L, v->width, v->height);
+	head = (g.chin_y - g.crown_y - target.h) / v->height;
+	cx = (g.mid_x - (target.x + target.w / 2)) / v->width;
+	cy = ((g.crown_y + g.chin_y) / 2 - (target.y + target.h / 2)) / v->height;
+	/* Score: 1 at the target (the screen's guide), falling with each deviation. */
+	score = 1.0 - fmin(1, fabs(head) * 2) * 0.3 -
 		fmin(1, fabs(cx) * 4) * 0.2 - fmin(1, fabs(cy) * 4) * 0.1 -
 		fmin(1, fabs(g.roll_deg) / 20) * 0.2 - fmin(1, fabs(g.yaw_deg) / 30) * 0.2;
 	hd = face_head_of(&g);

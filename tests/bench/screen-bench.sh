@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The applicant's screen's benchmark of issue 17 (for `make bench`):
+#   tests/bench/screen-bench.sh [--frames N]
+# Builds the userspace libraries (O=build/userspace) and tests/bench/screen_bench.c, then runs
+# it on one core (taskset -c ${BENCH_CPU:-0}): the preview per displayed frame at 1280x800 (the
+# preview check on every frame, the scene, the copy into the scan-out buffer) and pen sample to
+# ink (docs/screen.md). Prints the table and writes it to build/bench/screen.txt.
+# Exit: 0 done, 2 setup error.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$top/build}
+out=$build/userspace
+cpu=${BENCH_CPU:-0}
+
+make -s -C "$top/userspace" O="$out" all >/dev/null || { echo "screen-bench: build failed" >&2; exit 2; }
+mkdir -p "$build/bench"
+# shellcheck disable=SC2046
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I"$top/userspace/include" \
+	-DFACE_FIXTURE="\"$top/tests/fixtures/faces/london-010-camera-frame.jpg\"" \
+	-o "$build/bench/screen_bench" "$top/tests/bench/screen_bench.c" \
+	"$out/libscreen.a" "$out/libface.a" "$out/libsignature.a" "$out/libimage.a" \
+	$(pkg-config --libs pangocairo pangoft2 cairo fontconfig) -ljpeg -lpng -lm ||
+	{ echo "screen-bench: cannot build screen_bench" >&2; exit 2; }
+pin=""
+if command -v taskset >/dev/null 2>&1; then
+	pin="taskset -c $cpu"
+fi
+tmp=$build/bench/screen.txt.tmp
+{
+	echo "# screen-bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -m), $(nproc) cores," \
+		"pinned: ${pin:-no}; $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //')"
+	$pin "$build/bench/screen_bench" "$@"
+} >"$tmp" || { cat "$tmp"; rm -f "$tmp"; echo "screen-bench: screen_bench failed" >&2; exit 2; }
+mv "$tmp" "$build/bench/screen.txt"
+cat "$build/bench/screen.txt"

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The applicant's screen in biounitd (docs/screen.md): the active session's
+ * state turned into a scene (userspace/screen) and shown on the display
+ * (config "screen": auto, off or a card's node). Called when a session's
+ * status changes (session_tell), for each preview frame, batch of pen
+ * samples and finger placed or lifted (the engine; the ink is the engine's
+ * own, read when drawn), and from the poll loop for page flips, hot-plug
+ * and retries.
+ * The display is optional: without one the session goes on as before and
+ * the status says the applicant cannot see a screen.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screen/screen.h"
+
+#include "biounitd.h"
+
+struct applicant_screen {
+	struct biounit_display *disp;
+	/* the live parts the status does not carry */
+	const struct biounit_image_view *frame;
+	bool placed;
+};
+
+static void screen_log(void *arg, const char *line)
+{
+	(void)arg;
+	log_msg(LOG_INFO_, "%s", line);
+}
+
+void screen_open(struct daemon *d)
+{
+	struct applicant_screen *a;
+	int r;
+
+	if (!strcmp(d->cfg.screen, "off"))
+		return;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return;
+	r = biounit_display_new(strcmp(d->cfg.screen, "auto") ? d->cfg.screen : NULL, screen_log,
+				NULL, &a->disp);
+	if (r) {
+		log_msg(LOG_ERR_, "screen: cannot watch for displays: %s; no applicant screen",
+			strerror(-r));
+		free(a);
+		return;
+	}
+	d->screen = a;
+	screen_session(d, NULL);
+}
+
+void screen_close(struct daemon *d)
+{
+	struct biounit_screen_state blank = { .scene = BIOUNIT_SCREEN_BLANK };
+
+	if (!d->screen)
+		return;
+	biounit_display_show(d->screen->disp, &blank);
+	biounit_display_free(d->screen->disp);
+	free(d->screen);
+	d->screen = NULL;
+}
+
+size_t screen_pollfds(struct daemon *d, struct pollfd *fds, size_t max)
+{
+	int f[2];
+	size_t n;
+
+	if (!d->screen)
+		return 0;
+	n = biounit_display_pollfds(d->screen->disp, f, max < 2 ? max : 2);
+	for (size_t i = 0; i < n; i++)
+		fds[i] = (struct pollfd){ .fd = f[i], .events = POLLIN };
+	return n;
+}
+
+int screen_timeout_ms(struct daemon *d)
+{
+	return d->screen ? biounit_display_timeout_ms(d->screen->disp) : -1;
+}
+
+void screen_tick(struct daemon *d)
+{
+	if (!d->screen)
+		return;
+	biounit_display_dispatch(d->screen->disp);
+	if (biounit_display_take_redraw(d->screen->disp))
+		screen_session(d, engine_active(d->engine));
+}
+
+static uint32_t steps_of(uint32_t needs)
+{
+	return (needs & BIOUNIT_NEED_PHOTO ? BIOUNIT_SCREEN_STEP_PHOTO : 0) |
+	       (needs & BIOUNIT_NEED_FINGERS ? BIOUNIT_SCREEN_STEP_FINGERS : 0) |
+	       (needs & BIOUNIT_NEED_SIGNATURE ? BIOUNIT_SCREEN_STEP_SIGNATURE : 0);
+}
+
+/* the scene of session @s (NULL: none active) */
+static void scene_of(struct daemon *d, const struct dsession *s, struct biounit_screen_state *st)
+{
+	struct applicant_screen *a = d->screen;
+	enum biounit_session_state state;
+	enum biounit_session_step step;
+
+	memset(st, 0, sizeof(*st));
+	st->scene = BIOUNIT_SCREEN_WELCOME;
+	if (!s || !s->m)
+		return;
+	state = biounit_session_state(s->m);
+	if (!s->active && state != BIOUNIT_SESSION_FINISHED && state != BIOUNIT_SESSION_DISCARDED)
+		return;
+	step = biounit_session_step(s->m);
+	biounit_session_prompt(s->m, &st->prompt_nl, &st->prompt_en);
+	st->advice_nl = s->live_nl;
+	st->advice_en = s->live_en;
+	st->tone = s->live_nl[0] ? BIOUNIT_SCREEN_TONE_ACT : BIOUNIT_SCREEN_TONE_NEUTRAL;
+	st->steps = steps_of(biounit_session_get_request(s->m)->needs);
+	switch (state) {
+	case BIOUNIT_SESSION_REVIEW:
+		st->scene = BIOUNIT_SCREEN_REVIEW;
+		return;
+	case BIOUNIT_SESSION_PAUSED:
+		st->scene = BIOUNIT_SCREEN_PAUSED;
+		return;
+	case BIOUNIT_SESSION_FINISHED:
+	case BIOUNIT_SESSION_DISCARDED:
+		st->scene = BIOUNIT_SCREEN_DONE;
+		st->advice_nl = st->advice_en = NULL;
+		return;
+	case BIOUNIT_SESSION_CAPTURING:
+	default:
+		break;
+	}
+	if (step == BIOUNIT_STEP_PHOTO && a->frame) {
+		st->scene = BIOUNIT_SCREEN_PHOTO_LIVE;
+		st->frame = a->frame;
+		st->have_guide = !biounit_face_preview_guide(d->face, a->frame->width,
+							     a->frame->height, &st->guide);
+	} else if (step == BIOUNIT_STEP_FINGERS) {
+		unsigned int max = biounit_session_get_policy(s->m)->finger_attempts;
+
+		st->scene = BIOUNIT_SCREEN_FINGERS;
+		st->finger = biounit_session_finger(s->m);
+		st->finger_placed = a->placed;
+		st->attempt = biounit_session_attempt(s->m);
+		st->max_attempts = max;
+	} else if (step == BIOUNIT_STEP_SIGNATURE) {
+		st->scene = BIOUNIT_SCREEN_SIGNATURE;
+		st->ink = engine_signature(d->engine);
+		st->can_clear = st->ink && biounit_signature_count(st->ink);
+	}
+	/* the photo step before its first frame: the steps, the one in hand lit */
+	if (st->scene == BIOUNIT_SCREEN_WELCOME)
+		st->step_now = step == BIOUNIT_STEP_PHOTO ? BIOUNIT_SCREEN_STEP_PHOTO : 0;
+}
+
+void screen_session(struct daemon *d, const struct dsession *s)
+{
+	struct biounit_screen_state st;
+
+	if (!d->screen)
+		return;
+	if (!s || !s->active || !s->m)
+		d->screen->placed = false;
+	scene_of(d, s, &st);
+	if (biounit_display_show(d->screen->disp, &st))
+		log_msg(LOG_WARN_, "screen: cannot draw the %s scene",
+			biounit_screen_scene_name(st.scene));
+	/* the frame is only borrowed for this call */
+	d->screen->frame = NULL;
+}
+
+void screen_frame(struct daemon *d, const struct dsession *s, const struct biounit_image_view *v)
+{
+	if (!d->screen)
+		return;
+	d->screen->frame = v;
+	screen_session(d, s);
+}
+
+void screen_ink(struct daemon *d, const struct dsession *s)
+{
+	screen_session(d, s);
+}
+
+void screen_finger(struct daemon *d, const struct dsession *s, bool placed)
+{
+	if (!d->screen || d->screen->placed == placed)
+		return;
+	d->screen->placed = placed;
+	screen_session(d, s);
+}
+
+void screen_status_json(struct daemon *d, struct json_buf *b)
+{
+	enum biounit_display_state st;
+
+	if (!d->screen) {
+		jb_raw(b, ",\"screen\":{\"state\":\"off\",\"visible\":false,\"detail\":");
+		jb_str(b, "no applicant screen (screen = off)");
+		jb_raw(b, "}");
+		return;
+	}
+	st = biounit_display_get_state(d->screen->disp);
+	jb_printf(b, ",\"screen\":{\"state\":\"%s\",\"visible\":%s,\"detail\":",
+		  biounit_display_state_name(st), st == BIOUNIT_DISPLAY_SHOWING ? "true" : "false");
+	jb_str(b, biounit_display_status(d->screen->disp));
+	jb_raw(b, "}");
+}

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The applicant's screen on whatever display there is (docs/screen.md):
+ * scenes are drawn into a shadow buffer in memory and copied onto the KMS
+ * output (kms.c) at the next vblank. The display is optional: no card, a
+ * connector without a monitor, a card that goes away or comes later (udev
+ * "drm" events, from the kernel itself when no udevd runs) and another
+ * process holding DRM master are states, logged once each, retried, never
+ * an error for the caller.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libudev.h>
+
+#include "kms.h"
+#include "screen_internal.h"
+
+struct biounit_display {
+	char card[64];			/* "" : any */
+	void (*log)(void *arg, const char *line);
+	void *log_arg;
+	struct udev *udev;
+	struct udev_monitor *mon;
+	struct kms *k;
+	struct biounit_screen *scr;
+	uint32_t *shadow, w, h;
+	bool drawn;			/* the shadow holds a scene */
+	bool dirty;			/* the shadow is newer than the screen */
+	bool redraw;			/* a display came at a new size: draw again */
+	enum biounit_display_state state;
+	char status[192];
+	uint64_t retry_at_ms, flips;
+};
+
+static const char *const state_names[] = {
+	[BIOUNIT_DISPLAY_SHOWING] = "showing",
+	[BIOUNIT_DISPLAY_NONE] = "none",
+	[BIOUNIT_DISPLAY_DISCONNECTED] = "disconnected",
+	[BIOUNIT_DISPLAY_BUSY] = "busy",
+	[BIOUNIT_DISPLAY_FAILED] = "failed",
+};
+
+const char *biounit_display_state_name(enum biounit_display_state s)
+{
+	return (unsigned int)s < sizeof(state_names) / sizeof(state_names[0]) ? state_names[s]
+									       : NULL;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void set_state(struct biounit_display *d, enum biounit_display_state s, const char *why)
+{
+	bool changed = s != d->state || strcmp(why, d->status);
+	char line[256];
+
+	d->state = s;
+	snprintf(d->status, sizeof(d->status), "%s", why);
+	if (changed && d->log) {
+		snprintf(line, sizeof(line), "screen: %s: %s", state_names[s], why);
+		d->log(d->log_arg, line);
+	}
+}
+
+static void present(struct biounit_display *d)
+{
+	int r;
+
+	if (!d->k || !d->drawn || kms_flip_pending(d->k))
+		return;
+	r = kms_present(d->k, d->shadow, d->w * 4);
+	if (r == -EBUSY)
+		return;
+	d->dirty = false;
+	if (r) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "cannot show a frame: %s; will retry", strerror(-r));
+		d->flips += kms_flips(d->k);
+		kms_close(d->k);
+		d->k = NULL;
+		set_state(d, r == -EACCES || r == -EPERM ? BIOUNIT_DISPLAY_BUSY
+							  : BIOUNIT_DISPLAY_FAILED, why);
+		d->retry_at_ms = mono_ms() + BIOUNIT_DISPLAY_RETRY_MS;
+	}
+}
+
+/* a KMS output is open: fit the renderer and the shadow to it */
+static int adopt(struct biounit_display *d, struct kms *k)
+{
+	uint32_t w, h;
+	char desc[160];
+
+	kms_size(k, &w, &h);
+	if (!d->scr || w != d->w || h != d->h) {
+		struct biounit_screen *scr;
+		uint32_t *px = calloc((size_t)w * h, 4);
+		int r = px ? biounit_screen_new(w, h, &scr) : -ENOMEM;
+
+		if (r) {
+			free(px);
+			return r;
+		}
+		biounit_screen_free(d->scr);
+		free(d->shadow);
+		d->scr = scr;
+		d->shadow = px;
+		d->w = w;
+		d->h = h;
+		d->drawn = false;
+	}
+	d->k = k;
+	kms_describe(k, desc, sizeof(desc));
+	set_state(d, BIOUNIT_DISPLAY_SHOWING, desc);
+	if (d->drawn)
+		present(d);	/* back with what was shown last */
+	else
+		d->redraw = true;
+	return 0;
+}
+
+static int try_card(struct biounit_display *d, const char *node, enum biounit_display_state *st,
+		    char *why, size_t wlen)
+{
+	struct kms *k;
+	int r = kms_open(node, &k, why, wlen);
+
+	if (!r) {
+		r = adopt(d, k);
+		if (r) {
+			kms_close(k);
+			snprintf(why, wlen, "%s: cannot draw: %s", node, strerror(-r));
+			*st = BIOUNIT_DISPLAY_FAILED;
+		}
+		return r;
+	}
+	*st = r == -EBUSY ? BIOUNIT_DISPLAY_BUSY : r == -ENOTCONN ? BIOUNIT_DISPLAY_DISCONNECTED
+			    : r == -ENOENT ? BIOUNIT_DISPLAY_NONE : BIOUNIT_DISPLAY_FAILED;
+	return r;
+}
+
+/* look for a display: the card asked for, or every card in order */
+static void try_open(struct biounit_display *d)
+{
+	enum biounit_display_state best = BIOUNIT_DISPLAY_NONE, st;
+	char why[160], best_why[160];
+	struct udev_enumerate *en;
+	struct udev_list_entry *e;
+
+	snprintf(best_why, sizeof(best_why), "no display card (/dev/dri/card*)");
+	d->retry_at_ms = mono_ms() + BIOUNIT_DISPLAY_RETRY_MS;
+	if (d->card[0]) {
+		if (!try_card(d, d->card, &st, why, sizeof(why)))
+			return;
+		set_state(d, st, why);
+		return;
+	}
+	en = udev_enumerate_new(d->udev);
+	if (!en)
+		return;
+	udev_enumerate_add_match_subsystem(en, "drm");
+	udev_enumerate_add_match_sysname(en, "card[0-9]*");
+	udev_enumerate_scan_devices(en);
+	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en)) {
+		struct udev_device *dev = udev_device_new_from_syspath(d->udev,
+								       udev_list_entry_get_name(e));
+		const char *node = dev ? udev_device_get_devnode(dev) : NULL;
+		int r;
+
+		if (!node || strchr(udev_device_get_sysname(dev), '-')) {
+			udev_device_unref(dev);
+			continue;	/* a connector, not a card */
+		}
+		r = try_card(d, node, &st, why, sizeof(why));
+		udev_device_unref(dev);
+		if (!r) {
+			udev_enumerate_unref(en);
+			return;
+		}
+		/* tell the most useful reason: busy, then disconnected, then the rest */
+		if (best == BIOUNIT_DISPLAY_NONE || st == BIOUNIT_DISPLAY_BUSY ||
+		    (st == BIOUNIT_DISPLAY_DISCONNECTED && best != BIOUNIT_DISPLAY_BUSY)) {
+			best = st;
+			snprintf(best_why, sizeof(best_why), "%s", why);
+		}
+	}
+	udev_enumerate_unref(en);
+	set_state(d, best, best_why);
+}
+
+static void lose(struct biounit_display *d, enum biounit_display_state s, const char *why)
+{
+	d->flips += kms_flips(d->k);
+	kms_close(d->k);
+	d->k = NULL;
+	d->dirty = d->drawn;
+	set_state(d, s, why);
+	d->retry_at_ms = mono_ms() + BIOUNIT_DISPLAY_RETRY_MS;
+}
+
+int biounit_display_new(const char *card, void (*log)(void *arg, const char *line), void *arg,
+			struct biounit_display **out)
+{
+	struct biounit_display *d;
+	int r;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	snprintf(d->card, sizeof(d->card), "%s", card ? card : "");
+	d->log = log;
+	d->log_arg = arg;
+	d->state = BIOUNIT_DISPLAY_NONE;
+	d->udev = udev_new();
+	if (!d->udev) {
+		free(d);
+		return -ENOMEM;
+	}
+	/* without udevd nobody re-broadcasts: listen to the kernel itself */
+	d->mon = udev_monitor_new_from_netlink(d->udev, access("/run/udev/control", F_OK) ? "kernel"
+											    : "udev");
+	if (!d->mon || udev_monitor_filter_add_match_subsystem_devtype(d->mon, "drm", NULL) ||
+	    udev_monitor_enable_receiving(d->mon)) {
+		r = errno ? -errno : -ENOMEM;
+		biounit_display_free(d);
+		return r;
+	}
+	try_open(d);
+	*out = d;
+	return 0;
+}
+
+void biounit_display_free(struct biounit_display *d)
+{
+	if (!d)
+		return;
+	kms_close(d->k);
+	udev_monitor_unref(d->mon);
+	udev_unref(d->udev);
+	biounit_screen_free(d->scr);
+	if (d->shadow)
+		memset(d->shadow, 0, (size_t)d->w * d->h * 4);
+	free(d->shadow);
+	free(d);
+}
+
+size_t biounit_display_pollfds(struct biounit_display *d, int *fds, size_t max)
+{
+	size_t n = 0;
+
+	if (n < max && d->mon)
+		fds[n++] = udev_monitor_get_fd(d->mon);
+	if (n < max && d->k)
+		fds[n++] = kms_fd(d->k);
+	return n;
+}
+
+int biounit_display_timeout_ms(struct biounit_display *d)
+{
+	uint64_t now = mono_ms();
+
+	if (d->state == BIOUNIT_DISPLAY_SHOWING)
+		return -1;
+	return d->retry_at_ms > now ? (int)(d->retry_at_ms - now) : 0;
+}
+
+static void udev_events(struct biounit_display *d)
+{
+	struct udev_device *dev;
+	bool look = false;
+
+	while ((dev = udev_monitor_receive_device(d->mon))) {
+		/* any drm event (a card added or removed, a connector's change):
+		 * probe our output, or look for one */
+		look = true;
+		udev_device_unref(dev);
+	}
+	if (!look)
+		return;
+	if (d->k) {
+		int r = kms_probe(d->k);
+
+		if (r < 0)
+			lose(d, BIOUNIT_DISPLAY_NONE, "the display card went away");
+		else if (!r)
+			lose(d, BIOUNIT_DISPLAY_DISCONNECTED, "the display was disconnected");
+	} else {
+		try_open(d);
+	}
+}
+
+void biounit_display_dispatch(struct biounit_display *d)
+{
+	struct pollfd p = { .fd = udev_monitor_get_fd(d->mon), .events = POLLIN };
+
+	if (poll(&p, 1, 0) > 0)
+		udev_events(d);
+	if (d->k) {
+		int r = kms_dispatch(d->k);
+
+		if (r == -ENODEV)
+			lose(d, BIOUNIT_DISPLAY_NONE, "the display card went away");
+		else if (d->dirty)
+			present(d);
+	}
+	if (!d->k && mono_ms() >= d->retry_at_ms)
+		try_open(d);
+}
+
+int biounit_display_show(struct biounit_display *d, const struct biounit_screen_state *st)
+{
+	int r;
+
+	if (!d || !st)
+		return -EINVAL;
+	d->redraw = false;
+	if (!d->scr)
+		return 0;	/* no display seen yet: drawn when one comes (redraw) */
+	r = biounit_screen_render(d->scr, st, d->shadow, d->w * 4);
+	if (r)
+		return r;
+	d->drawn = true;
+	d->dirty = true;
+	present(d);
+	return 0;
+}
+
+bool biounit_display_take_redraw(struct biounit_display *d)
+{
+	bool r = d->redraw;
+
+	d->redraw = false;
+	return r;
+}
+
+enum biounit_display_state biounit_display_get_state(const struct biounit_display *d)
+{
+	return d->state;
+}
+
+const char *biounit_display_status(const struct biounit_display *d)
+{
+	return d->status;
+}
+
+void biounit_display_size(const struct biounit_display *d, uint32_t *w, uint32_t *h)
+{
+	*w = d->scr ? d->w : 0;
+	*h = d->scr ? d->h : 0;
+}
+
+uint64_t biounit_display_flips(const struct biounit_display *d, uint64_t *last_flip_ns)
+{
+	if (last_flip_ns)
+		*last_flip_ns = d->k ? kms_last_flip_ns(d->k) : 0;
+	return d->flips + (d->k ? kms_flips(d->k) : 0);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One KMS output (kms.c): open, show XRGB8888 frames double buffered, page-flip events. */
+#ifndef SCREEN_KMS_H
+#define SCREEN_KMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct kms;
+/*
+ * Open card @path and set up its first connected output. 0, or -ENOENT and
+ * the card's other open errors, -EOPNOTSUPP (no dumb buffers), -EBUSY
+ * (another process holds DRM master), -ENOTCONN (no display connected),
+ * -ENODEV (not a modesetting device); @why says it in a line.
+ */
+int kms_open(const char *path, struct kms **out, char *why, size_t wlen);
+void kms_close(struct kms *k);
+void kms_size(const struct kms *k, uint32_t *w, uint32_t *h);
+int kms_fd(const struct kms *k);
+/* "card connector WxH@Hz atomic, planes: ..." or "... legacy" */
+void kms_describe(const struct kms *k, char *s, size_t len);
+bool kms_is_atomic(const struct kms *k);
+/* copy @px (the mode's size) into the buffer off the screen and flip to it at the
+ * next vblank; -EBUSY while the last flip is pending, or the driver's error */
+int kms_present(struct kms *k, const uint32_t *px, uint32_t stride);
+bool kms_flip_pending(const struct kms *k);
+/* flips completed so far */
+uint64_t kms_flips(const struct kms *k);
+/* CLOCK_MONOTONIC of the last completed flip, ns (the page-flip event's time) */
+uint64_t kms_last_flip_ns(const struct kms *k);
+/* read the card's events (page flips); 0 or -errno (-ENODEV: the card is gone) */
+int kms_dispatch(struct kms *k);
+/* 1 the output's connector is connected, 0 not, -errno (-ENODEV: the card is gone) */
+int kms_probe(struct kms *k);
+
+#endif
