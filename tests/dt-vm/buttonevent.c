@@ -7,7 +7,7 @@
  * Then it creates READY-FILE, on which tests/dt-vm/run.sh has the host press
  * QEMU's power button (button-gpios: a 100 ms pulse), and waits up to 60 s
  * for two events on the first file. It prints "events: " and
- * TYPE/CHANNEL/DATA of each, "events: 9/3/1 9/3/0" for pressed then
+ * TYPE/CHANNEL/DATA of each, "events: 9/255/1 9/255/0" for pressed then
  * released, with comments ("# ...") on the timestamps, and exits 0 only if
  * both are right: API 2.0, channel BIOUNIT_CH_UNIT, sequence 0 and 1,
  * CLOCK_MONOTONIC timestamps in order between subscribing and dequeuing,
