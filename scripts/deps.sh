@@ -11,7 +11,8 @@ set -euo pipefail
 # Needed by `make check` (modules, style checks, userspace, VM tests). Found by running the README's
 # commands in a fresh Debian 12 minbase root (../shared/tools/fresh-debian.sh), not by reading code:
 # libclang-rt-14-dev has clang's libFuzzer and sanitizer runtimes (make check-fuzz), systemd has
-# systemd-sysusers (tests/install checks the sysusers file with it).
+# systemd-sysusers (tests/install checks the sysusers file with it); libgpiod-dev is biounitd's desk
+# GPIO (libgpiod 1.6), gpiod its tools, the independent client of the VM's gpio test.
 PKGS_CHECK=(
 	build-essential
 	linux-headers-amd64
@@ -51,6 +52,8 @@ PKGS_CHECK=(
 	libsystemd-dev
 	openssl
 	systemd
+	libgpiod-dev
+	gpiod
 )
 # Extra for `make demo`.
 PKGS_DEMO=()
