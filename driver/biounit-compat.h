@@ -87,6 +87,31 @@ static inline int biounit_vb2_create_bufs(struct vb2_queue *q,
 }
 
 /*
+ * A blocking DQBUF sleeps without the queue lock. Up to 6.12 videobuf2 drops
+ * it only through the wait_prepare/wait_finish ops; 6.13 made it drop
+ * q->lock itself when they are NULL ("media: vb2: use lock if
+ * wait_prepare/finish are NULL", media pull for v6.13-rc1), and later kernels
+ * remove the ops. The driver sets q->lock on every kernel.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+static inline void biounit_vb2_wait_prepare(struct vb2_queue *q)
+{
+	mutex_unlock(q->lock);
+}
+
+static inline void biounit_vb2_wait_finish(struct vb2_queue *q)
+{
+	mutex_lock(q->lock);
+}
+
+#define BIOUNIT_VB2_WAIT_OPS					\
+	.wait_prepare = biounit_vb2_wait_prepare,		\
+	.wait_finish = biounit_vb2_wait_finish,
+#else
+#define BIOUNIT_VB2_WAIT_OPS
+#endif
+
+/*
  * 6.8 renamed pwm_apply_state() to pwm_apply_might_sleep() (6.1 has only the
  * first, 6.12 only the second).
  *

@@ -478,6 +478,7 @@ static int biounit_init_channel(struct device *dev, struct biounit_unit *unit,
 	mutex_init(&ch->lock);
 	spin_lock_init(&ch->qlock);
 	INIT_LIST_HEAD(&ch->waiting);
+	init_waitqueue_head(&ch->done_wq);
 	INIT_DELAYED_WORK(&ch->watchdog, biounit_watchdog);
 
 	ret = biounit_read_channel(dev, ch);

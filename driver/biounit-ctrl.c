@@ -35,7 +35,7 @@ static const struct biounit_ctrl_desc biounit_ctrls[BIOUNIT_NUM_CTRLS] = {
 	  100, 800, 1, 100, "Scanner gain (x0.01)" },
 	{ BIOUNIT_CID_PAD_BACKLIGHT, BIOUNIT_CH_SIGNATURE, BIOUNIT_CTRL_INTEGER,
 	  0, 100, 1, 80, "Pad backlight (%)" },
-	{ BIOUNIT_CID_STATUS_LED, BIOUNIT_CH_COUNT, BIOUNIT_CTRL_MENU,
+	{ BIOUNIT_CID_STATUS_LED, BIOUNIT_CH_UNIT, BIOUNIT_CTRL_MENU,
 	  BIOUNIT_LED_OFF, BIOUNIT_LED_ATTENTION, 1, BIOUNIT_LED_READY,
 	  "Status light" },
 };
@@ -43,7 +43,7 @@ static const struct biounit_ctrl_desc biounit_ctrls[BIOUNIT_NUM_CTRLS] = {
 static bool biounit_ctrl_visible(struct biounit_unit *unit,
 				 const struct biounit_ctrl_desc *d)
 {
-	return d->channel == BIOUNIT_CH_COUNT ||
+	return d->channel == BIOUNIT_CH_UNIT ||
 	       unit->channels[d->channel].present;
 }
 

@@ -72,12 +72,12 @@ EXPORT_SYMBOL_GPL(biounit_notify);
  * @type: BIOUNIT_EVENT_UNIT_GONE, _BUTTON or _PRESENCE
  * @data: the type's value
  *
- * Like biounit_notify(), with the channel BIOUNIT_CH_COUNT that the uapi
+ * Like biounit_notify(), with the channel BIOUNIT_CH_UNIT that the uapi
  * gives events that are about no one channel. May be called in any context.
  */
 void biounit_notify_unit(struct biounit_unit *unit, u32 type, u32 data)
 {
-	biounit_notify(unit, type, BIOUNIT_CH_COUNT, data);
+	biounit_notify(unit, type, BIOUNIT_CH_UNIT, data);
 }
 
 /**

@@ -66,6 +66,24 @@ struct biounit_channel_type {
 };
 
 /**
+ * enum biounit_buf_state - where a buffer is (&biounit_buf.state)
+ * @BIOUNIT_BUF_DEQUEUED: with userspace (the state of a new buffer)
+ * @BIOUNIT_BUF_QUEUED: queued, waiting to be filled
+ * @BIOUNIT_BUF_DONE: filled, waiting to be dequeued
+ * @BIOUNIT_BUF_FAILED: completed with an error, waiting to be dequeued
+ *
+ * Kept by the core so that QUERYBUF need not read videobuf2's private
+ * buffer state. Written under the channel lock, except the two completion
+ * states, which a backend's completion sets in any context.
+ */
+enum biounit_buf_state {
+	BIOUNIT_BUF_DEQUEUED,
+	BIOUNIT_BUF_QUEUED,
+	BIOUNIT_BUF_DONE,
+	BIOUNIT_BUF_FAILED,
+};
+
+/**
  * struct biounit_channel - one capture channel of a unit
  * @unit: the unit
  * @id: BIOUNIT_CH_*
@@ -83,6 +101,8 @@ struct biounit_channel_type {
  * @pressure_max: pad pressure range
  * @min_interval_us: shortest frame interval
  * @max_interval_us: longest frame interval
+ * @done_wq: woken when a buffer completes or the channel stops, so that a
+ *	poll set up before STREAMON sees the first frame
  * @qlock: protects @waiting and @sequence
  * @waiting: buffers queued to the driver and not yet taken by the backend
  * @sequence: number of the next frame
@@ -112,6 +132,7 @@ struct biounit_channel {
 	u32 min_interval_us;
 	u32 max_interval_us;
 
+	wait_queue_head_t done_wq;
 	spinlock_t qlock; /* @waiting, @sequence */
 	struct list_head waiting;
 	u32 sequence;

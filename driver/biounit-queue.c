@@ -10,6 +10,7 @@
 
 #include <linux/fcntl.h>
 #include <linux/fs.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
@@ -67,6 +68,34 @@ static void biounit_buf_queue(struct vb2_buffer *vb)
 	spin_unlock_irqrestore(&ch->qlock, flags);
 }
 
+/* Completes a buffer for videobuf2, recording its state for QUERYBUF */
+static void biounit_complete(struct biounit_channel *ch, struct biounit_buf *buf,
+			     enum vb2_buffer_state state)
+{
+	if (state != VB2_BUF_STATE_QUEUED)
+		WRITE_ONCE(buf->state, state == VB2_BUF_STATE_DONE ?
+				       BIOUNIT_BUF_DONE : BIOUNIT_BUF_FAILED);
+	vb2_buffer_done(&buf->vb, state);
+	wake_up_all(&ch->done_wq);
+}
+
+/* After videobuf2 took every buffer back (STREAMOFF): all are userspace's */
+static void biounit_all_dequeued(struct biounit_channel *ch)
+{
+	unsigned int i, n = biounit_vb2_num_buffers(&ch->queue);
+	struct vb2_buffer *vb;
+
+	lockdep_assert_held(&ch->lock);
+	for (i = 0; i < BIOUNIT_MAX_BUFFERS && n; i++) {
+		vb = vb2_get_buffer(&ch->queue, i);
+		if (!vb)
+			continue;
+		WRITE_ONCE(to_biounit_buf(vb)->state, BIOUNIT_BUF_DEQUEUED);
+		n--;
+	}
+	wake_up_all(&ch->done_wq);
+}
+
 static void biounit_return_waiting(struct biounit_channel *ch,
 				   enum vb2_buffer_state state)
 {
@@ -80,7 +109,7 @@ static void biounit_return_waiting(struct biounit_channel *ch,
 
 	list_for_each_entry_safe(buf, tmp, &list, list) {
 		list_del(&buf->list);
-		vb2_buffer_done(&buf->vb, state);
+		biounit_complete(ch, buf, state);
 	}
 }
 
@@ -89,6 +118,7 @@ static int biounit_start_streaming(struct vb2_queue *q, unsigned int count)
 	struct biounit_channel *ch = vb2_get_drv_priv(q);
 	int ret;
 
+	lockdep_assert_held(&ch->lock);	/* hw_ops->start's rule */
 	ch->sequence = 0;
 	/* A pad reports only while the pen is near: silence is no fault */
 	ch->timeout_ms = ch->type->type == BIOUNIT_CHTYPE_PAD ? 0 :
@@ -108,24 +138,10 @@ static void biounit_stop_streaming(struct vb2_queue *q)
 {
 	struct biounit_channel *ch = vb2_get_drv_priv(q);
 
+	lockdep_assert_held(&ch->lock);	/* hw_ops->stop's rule */
 	ch->unit->hw.ops->stop(ch);
 	cancel_delayed_work_sync(&ch->watchdog);
 	biounit_return_waiting(ch, VB2_BUF_STATE_ERROR);
-}
-
-/* A blocking DQBUF sleeps without the channel lock */
-static void biounit_wait_prepare(struct vb2_queue *q)
-{
-	struct biounit_channel *ch = vb2_get_drv_priv(q);
-
-	mutex_unlock(&ch->lock);
-}
-
-static void biounit_wait_finish(struct vb2_queue *q)
-{
-	struct biounit_channel *ch = vb2_get_drv_priv(q);
-
-	mutex_lock(&ch->lock);
 }
 
 static const struct vb2_ops biounit_vb2_ops = {
@@ -134,8 +150,7 @@ static const struct vb2_ops biounit_vb2_ops = {
 	.buf_queue = biounit_buf_queue,
 	.start_streaming = biounit_start_streaming,
 	.stop_streaming = biounit_stop_streaming,
-	.wait_prepare = biounit_wait_prepare,
-	.wait_finish = biounit_wait_finish,
+	BIOUNIT_VB2_WAIT_OPS
 };
 
 static u64 biounit_mmap_base(struct biounit_channel *ch)
@@ -159,15 +174,14 @@ static void biounit_fill_user_buffer(struct vb2_buffer *vb, void *pb)
 			biounit_mmap_base(ch) + vb->planes[0].m.offset : 0;
 	b->fd = vb->memory == VB2_MEMORY_DMABUF ? buf->dmabuf_fd : -1;
 	b->flags = 0;
-	switch (vb->state) {
-	case VB2_BUF_STATE_QUEUED:
-	case VB2_BUF_STATE_ACTIVE:
+	switch (READ_ONCE(buf->state)) {
+	case BIOUNIT_BUF_QUEUED:
 		b->flags |= BIOUNIT_BUF_FLAG_QUEUED;
 		break;
-	case VB2_BUF_STATE_ERROR:
+	case BIOUNIT_BUF_FAILED:
 		b->flags |= BIOUNIT_BUF_FLAG_ERROR;
 		fallthrough;
-	case VB2_BUF_STATE_DONE:
+	case BIOUNIT_BUF_DONE:
 		b->flags |= BIOUNIT_BUF_FLAG_DONE;
 		break;
 	default:
@@ -184,7 +198,7 @@ static int biounit_fill_vb2_buffer(struct vb2_buffer *vb,
 
 	planes[0].bytesused = 0;
 	planes[0].data_offset = 0;
-	if (vb->vb2_queue->memory == VB2_MEMORY_DMABUF) {
+	if (vb->memory == VB2_MEMORY_DMABUF) {
 		planes[0].m.fd = buf->dmabuf_fd;
 		planes[0].length = buf->dmabuf_length;
 	}
@@ -234,6 +248,7 @@ int biounit_queue_init(struct biounit_channel *ch)
  */
 bool biounit_check_owner(struct biounit_channel *ch, struct biounit_file *bf)
 {
+	lockdep_assert_held(&ch->lock);
 	return !ch->owner || ch->owner == bf;
 }
 
@@ -302,30 +317,46 @@ static long biounit_buffer_op(struct biounit_channel *ch,
 			      struct biounit_buffer *b)
 {
 	bool nonblock = bf->file->f_flags & O_NONBLOCK;
+	struct biounit_buf *buf;
 	struct vb2_buffer *vb;
+	unsigned int state;
+	int ret;
 
 	if (ch->owner != bf)
 		return ch->owner ? -EBUSY : -EINVAL;
 
-	if (cmd == BIOUNIT_IOC_DQBUF)
-		return vb2_core_dqbuf(&ch->queue, &b->index, b, nonblock);
+	if (cmd == BIOUNIT_IOC_DQBUF) {
+		ret = vb2_core_dqbuf(&ch->queue, &b->index, b, nonblock);
+		vb = ret ? NULL : biounit_lookup(ch, b->index);
+		if (vb)
+			WRITE_ONCE(to_biounit_buf(vb)->state, BIOUNIT_BUF_DEQUEUED);
+		return ret;
+	}
 
 	vb = biounit_lookup(ch, b->index);
 	if (!vb)
 		return -EINVAL;
+	buf = to_biounit_buf(vb);
 
 	if (cmd == BIOUNIT_IOC_QUERYBUF) {
 		biounit_vb2_querybuf(&ch->queue, vb, b);
 		return 0;
 	}
 
-	if (b->memory != ch->queue.memory)
+	/* All buffers of a queue have the memory type they were made with */
+	if (b->memory != vb->memory)
 		return -EINVAL;
 	if (b->memory == BIOUNIT_MEMORY_DMABUF) {
-		to_biounit_buf(vb)->dmabuf_fd = b->fd;
-		to_biounit_buf(vb)->dmabuf_length = b->length;
+		buf->dmabuf_fd = b->fd;
+		buf->dmabuf_length = b->length;
 	}
-	return biounit_vb2_qbuf(&ch->queue, vb, b);
+	/* Before: once queued, a streaming backend may complete it at once */
+	state = buf->state;
+	WRITE_ONCE(buf->state, BIOUNIT_BUF_QUEUED);
+	ret = biounit_vb2_qbuf(&ch->queue, vb, b);
+	if (ret)
+		WRITE_ONCE(buf->state, state);
+	return ret;
 }
 
 static long biounit_expbuf(struct biounit_channel *ch, struct biounit_file *bf,
@@ -341,7 +372,7 @@ static long biounit_expbuf(struct biounit_channel *ch, struct biounit_file *bf,
 		return ch->owner ? -EBUSY : -EINVAL;
 
 	vb = biounit_lookup(ch, e->index);
-	if (!vb || ch->queue.memory != VB2_MEMORY_MMAP)
+	if (!vb || vb->memory != VB2_MEMORY_MMAP)
 		return -EINVAL;
 	ret = biounit_vb2_expbuf(&ch->queue, &e->fd, vb, e->flags);
 	/*
@@ -354,12 +385,17 @@ static long biounit_expbuf(struct biounit_channel *ch, struct biounit_file *bf,
 static long biounit_stream(struct biounit_channel *ch, struct biounit_file *bf,
 			   unsigned int cmd)
 {
+	int ret;
+
 	if (ch->owner != bf)
 		return ch->owner ? -EBUSY : -EINVAL;
 
 	if (cmd == BIOUNIT_IOC_STREAMON)
 		return vb2_core_streamon(&ch->queue, ch->queue.type);
-	return vb2_core_streamoff(&ch->queue, ch->queue.type);
+	ret = vb2_core_streamoff(&ch->queue, ch->queue.type);
+	if (!ret)
+		biounit_all_dequeued(ch);
+	return ret;
 }
 
 /* The channel named by the ioctl argument, with its reserved words checked */
@@ -501,9 +537,11 @@ void biounit_channel_release(struct biounit_channel *ch,
 void biounit_channel_kill(struct biounit_channel *ch)
 {
 	mutex_lock(&ch->lock);
-	if (vb2_is_streaming(&ch->queue))
-		vb2_core_streamoff(&ch->queue, ch->queue.type);
+	if (vb2_is_streaming(&ch->queue) &&
+	    !vb2_core_streamoff(&ch->queue, ch->queue.type))
+		biounit_all_dequeued(ch);
 	vb2_queue_error(&ch->queue);
+	wake_up_all(&ch->done_wq);
 	mutex_unlock(&ch->lock);
 }
 
@@ -563,10 +601,9 @@ __poll_t biounit_poll_buffers(struct biounit_file *bf, struct file *file,
 		 * Every channel's queue is waited on, streaming or not, so that
 		 * an epoll set up before STREAMON is woken by the first frame.
 		 */
+		poll_wait(file, &ch->done_wq, wait);
 		if (READ_ONCE(ch->owner) == bf && vb2_is_streaming(&ch->queue))
 			mask |= vb2_core_poll(&ch->queue, file, wait);
-		else
-			poll_wait(file, &ch->queue.done_wq, wait);
 	}
 	return mask;
 }
@@ -641,8 +678,8 @@ void biounit_buf_done(struct biounit_channel *ch, struct biounit_buf *buf,
 		biounit_notify(ch->unit, BIOUNIT_EVENT_FRAME_ERROR, ch->id,
 			       buf->sequence);
 	}
-	vb2_buffer_done(&buf->vb, damaged ? VB2_BUF_STATE_ERROR :
-					    VB2_BUF_STATE_DONE);
+	biounit_complete(ch, buf, damaged ? VB2_BUF_STATE_ERROR :
+					     VB2_BUF_STATE_DONE);
 	biounit_frame_seen(ch);
 }
 EXPORT_SYMBOL_GPL(biounit_buf_done);
@@ -655,7 +692,8 @@ EXPORT_SYMBOL_GPL(biounit_buf_done);
  */
 void biounit_buf_return(struct biounit_buf *buf)
 {
-	vb2_buffer_done(&buf->vb, VB2_BUF_STATE_ERROR);
+	biounit_complete(vb2_get_drv_priv(buf->vb.vb2_queue), buf,
+			 VB2_BUF_STATE_ERROR);
 }
 EXPORT_SYMBOL_GPL(biounit_buf_return);
 

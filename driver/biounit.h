@@ -26,6 +26,7 @@ struct biounit_channel;
  * @sequence: frame number given when the buffer is completed
  * @dmabuf_fd: dma-buf file descriptor for the next DMABUF queueing
  * @dmabuf_length: length userspace gave with @dmabuf_fd
+ * @state: where the buffer is, for QUERYBUF (the core's; backends leave it)
  */
 struct biounit_buf {
 	struct vb2_buffer vb;
@@ -33,6 +34,7 @@ struct biounit_buf {
 	u32 sequence;
 	s32 dmabuf_fd;
 	u32 dmabuf_length;
+	unsigned int state;
 };
 
 /**

@@ -245,6 +245,7 @@ static int bsim_go_live(struct bsim_unit *unit)
 	bool bound;
 	int ret;
 
+	lockdep_assert_held(&unit->live_lock);
 	ret = bsim_register_nodes(unit);
 	if (ret)
 		return ret;
@@ -272,6 +273,7 @@ static int bsim_go_live(struct bsim_unit *unit)
 
 static void bsim_go_offline(struct bsim_unit *unit)
 {
+	lockdep_assert_held(&unit->live_lock);
 	platform_device_unregister(unit->pdev);
 	unit->pdev = NULL;
 	bsim_unregister_nodes(unit, false);

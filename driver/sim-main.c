@@ -86,6 +86,7 @@ static void bsim_sleep_until(ktime_t deadline)
  */
 static bool bsim_fault(struct bsim_channel *wc, bool *dropped, bool *damaged)
 {
+	lockdep_assert_held(&wc->unit->lock);
 	*dropped = false;
 	*damaged = false;
 	if (wc->stall)
@@ -180,6 +181,7 @@ static const struct bsim_pen_point *bsim_pen_due(struct bsim_stream *s,
 {
 	const struct bsim_pen_point *pt;
 
+	lockdep_assert_held(&wc->unit->lock);
 	if (s->rendered_generation != wc->generation) {
 		s->rendered_generation = wc->generation;
 		s->script_pos = 0;
@@ -206,6 +208,7 @@ static u32 bsim_pen_collect(struct bsim_stream *s, struct bsim_channel *wc,
 	const struct bsim_pen_point *pt;
 	u32 n = 0;
 
+	lockdep_assert_held(&wc->unit->lock);
 	while (n < max && (pt = bsim_pen_due(s, wc, now_us))) {
 		bool down = pt->pressure > 0;
 

@@ -3,7 +3,8 @@
  * failslab_test: allocation failures injected into probe, open, buffer
  * allocation, streaming and export; every one must unwind cleanly.
  *
- *   failslab_test [-m MAX]      (MAX: the most failure points tried per operation, default 600)
+ *   failslab_test [-m MAX] [-v] (MAX: the most failure points tried per operation, default 600;
+ *                                -v: the kernel log gets each injected failure's stack)
  *
  * Needs a kernel with FAULT_INJECTION, FAILSLAB, FAIL_PAGE_ALLOC and
  * FAULT_INJECTION_DEBUG_FS (the debug kernel of `make check-debug`); skips
@@ -40,6 +41,7 @@
 
 #define DBG "/sys/kernel/debug"
 static int max_n = 600;
+static int verbose;
 static long injected_total;
 static int nth_fd = -1;
 static char name[32];
@@ -70,12 +72,12 @@ static long rd_long(const char *path)
 	return n > 0 ? strtol(buf, NULL, 0) : -1;
 }
 
-static void fi_setup(const char *which, const char *prob, const char *times)
+static void fi_setup(const char *which, const char *prob, const char *times, const char *log_stack)
 {
 	char p[128];
 
 #define S(attr, v) do { snprintf(p, sizeof(p), DBG "/%s/" attr, which); wr(p, v); } while (0)
-	S("verbose", "0");
+	S("verbose", log_stack);
 	S("ignore-gfp-wait", "N");
 	S("task-filter", "N");
 	S("interval", "1");
@@ -164,8 +166,14 @@ static int run_sweep(const struct sweep *s, void *ctx, int *bad)
 		}
 		s->undo(ctx, ret);
 		if (s->works && s->works(ctx)) {
-			if (!unwound_bad++)
-				printf("# %s: after failure %d the unit no longer works\n", s->what, n);
+			if (!unwound_bad++) {
+				printf("# %s: after failure %d the unit no longer works; kernel log:\n",
+				       s->what, n);
+				fflush(stdout);
+				/* the injected failure's stack (with -v) and what followed */
+				if (system("dmesg | tail -n 120 | sed 's/^/# /'"))
+					printf("# (no kernel log)\n");
+			}
 			(*bad)++;
 			break;
 		}
@@ -195,8 +203,11 @@ static int works_probe(void *c)
 	struct biounit_caps caps;
 
 	(void)c;
-	if (live("1"))
+	err = live("1");
+	if (err) {
+		printf("# live 1 without injection: %s\n", strerror(-err));
 		return -1;
+	}
 	fd = open_dev();
 	err = fd < 0 || ioctl(fd, BIOUNIT_IOC_QUERYCAP, &caps);
 	if (fd >= 0)
@@ -392,7 +403,7 @@ static long random_phase(int *bad, int secs)
 		snprintf(p, sizeof(p), DBG "/%s/require-end", fi[k]);
 		snprintf(v, sizeof(v), "%#lx", hi);
 		wr(p, v);
-		fi_setup(fi[k], "5", "100000");
+		fi_setup(fi[k], "5", "100000", "0");
 	}
 	for (int round = 0; round < secs * 4; round++) {
 		/* allocate, stream, dequeue, export, events, faults: each may fail */
@@ -482,11 +493,13 @@ int main(int argc, char **argv)
 	void *img;
 	size_t len;
 
-	while ((c = getopt(argc, argv, "m:")) != -1) {
+	while ((c = getopt(argc, argv, "m:v")) != -1) {
 		if (c == 'm') {
 			max_n = atoi(optarg);
+		} else if (c == 'v') {
+			verbose = 1;
 		} else {
-			fprintf(stderr, "usage: %s [-m MAX]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-m MAX] [-v]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -501,8 +514,9 @@ int main(int argc, char **argv)
 		ksft_finished();
 	}
 	/* fail-nth ignores probability, task filter and stack filter, not ignore-gfp-wait */
-	fi_setup("failslab", "0", "-1");
-	fi_setup("fail_page_alloc", "0", "-1");
+	/* -v: the sweeps log each injected failure's stack (kernel log; slows them down) */
+	fi_setup("failslab", "0", "-1", verbose ? "1" : "0");
+	fi_setup("fail_page_alloc", "0", "-1", verbose ? "1" : "0");
 
 	snprintf(name, sizeof(name), "fail%d", getpid());
 	{

@@ -9,7 +9,7 @@
  * for two events on the first file. It prints "events: " and
  * TYPE/CHANNEL/DATA of each, "events: 9/3/1 9/3/0" for pressed then
  * released, with comments ("# ...") on the timestamps, and exits 0 only if
- * both are right: API 1.1, channel BIOUNIT_CH_COUNT, sequence 0 and 1,
+ * both are right: API 2.0, channel BIOUNIT_CH_UNIT, sequence 0 and 1,
  * CLOCK_MONOTONIC timestamps in order between subscribing and dequeuing,
  * and no event at all on the other two files.
  */
@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 		printf("# FAIL: QUERYCAP: %s\n", strerror(errno));
 		return 1;
 	}
-	CHECK(caps.api_version == BIOUNIT_VERSION(1, 1), "api_version 0x%x, want 1.1",
+	CHECK(caps.api_version == BIOUNIT_VERSION(2, 0), "api_version 0x%x, want 2.0",
 	      caps.api_version);
 
 	ready = fopen(argv[1], "w");
@@ -123,7 +123,7 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < 2; i++) {
 		CHECK(ev[i].type == BIOUNIT_EVENT_BUTTON, "event %d: type %u", i, ev[i].type);
-		CHECK(ev[i].channel == BIOUNIT_CH_COUNT, "event %d: channel %u", i,
+		CHECK(ev[i].channel == BIOUNIT_CH_UNIT, "event %d: channel %u", i,
 		      ev[i].channel);
 		CHECK(ev[i].data == (uint32_t)(i == 0), "event %d: data %u, want %d", i, ev[i].data,
 		      i == 0);

@@ -757,6 +757,7 @@ TEST_F(stream, removal_while_streaming)
 	EXPECT_EQ(1, bu_wait(self->fd, POLLIN, 0));
 	ASSERT_EQ(0, bu_dqevent(self->fd, &ev));
 	EXPECT_EQ(BIOUNIT_EVENT_UNIT_GONE, ev.type);
+	EXPECT_EQ((__u32)BIOUNIT_CH_UNIT, ev.channel);
 	EXPECT_EQ(-ENODEV, bu_dqbuf(self->fd, 0, &b));
 	EXPECT_EQ(-ENODEV, bu_qbuf(self->fd, 0, 0));
 	EXPECT_EQ(-ENODEV, bu_streamoff(self->fd, 0));

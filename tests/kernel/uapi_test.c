@@ -51,15 +51,16 @@ TEST_F(unit, querycap)
 
 	memset(&c, 0xaa, sizeof(c));
 	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_QUERYCAP, &c));
-	EXPECT_EQ(1u, c.api_version >> 16);
-	/* 1.1: BIOUNIT_EVENT_BUTTON and BIOUNIT_EVENT_PRESENCE */
-	EXPECT_EQ(BIOUNIT_VERSION(1, 1), c.api_version);
+	EXPECT_EQ(2u, c.api_version >> 16);
+	/* 2.0: ioctl magic 0xBE, BIOUNIT_CH_UNIT for the whole unit */
+	EXPECT_EQ(BIOUNIT_VERSION(2, 0), c.api_version);
+	EXPECT_EQ(0xBE, _IOC_TYPE(BIOUNIT_IOC_QUERYCAP));
 	snprintf(path, sizeof(path), "/sys/class/biounit/%s/api_version", self->u.node);
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f);
 	EXPECT_NE(NULL, fgets(ver, sizeof(ver), f));
 	fclose(f);
-	EXPECT_STREQ("1.1\n", ver);
+	EXPECT_STREQ("2.0\n", ver);
 	EXPECT_TRUE(c.capabilities & BIOUNIT_CAP_MMAP);
 	EXPECT_TRUE(c.capabilities & BIOUNIT_CAP_DMABUF_EXPORT);
 	EXPECT_TRUE(c.capabilities & BIOUNIT_CAP_EVENTS);
@@ -92,6 +93,8 @@ TEST_F(unit, channel_info)
 	EXPECT_EQ(16666u, i.min_interval_us);
 
 	i.channel = BIOUNIT_CH_COUNT;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_CHANNEL_INFO, &i));
+	i.channel = BIOUNIT_CH_UNIT;	/* the unit is no channel */
 	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_CHANNEL_INFO, &i));
 	i.channel = 0xffffffffu;
 	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_CHANNEL_INFO, &i));
@@ -406,9 +409,16 @@ TEST_F(unit, controls)
 {
 	struct biounit_ctrl_info q = { 0 };
 	struct biounit_control c = { .id = BIOUNIT_CID_FACE_GAIN };
-	unsigned int n = 0;
+	unsigned int n = 0, unit_wide = 0;
 
 	while (ioctl(self->fd, BIOUNIT_IOC_QUERYCTRL, &q) == 0) {
+		/* a channel's control names it; the status light is the unit's */
+		if (q.id == BIOUNIT_CID_STATUS_LED) {
+			EXPECT_EQ((__u32)BIOUNIT_CH_UNIT, q.channel);
+			unit_wide++;
+		} else {
+			EXPECT_LT(q.channel, BIOUNIT_CH_COUNT);
+		}
 		EXPECT_LE(q.minimum, q.default_value);
 		EXPECT_GE(q.maximum, q.default_value);
 		EXPECT_GT(q.step, 0);
@@ -418,6 +428,7 @@ TEST_F(unit, controls)
 	}
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(7u, n);
+	EXPECT_EQ(1u, unit_wide);
 
 	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_G_CTRL, &c));
 	EXPECT_EQ(100, c.value);

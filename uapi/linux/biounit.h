@@ -17,7 +17,7 @@
 #include <linux/types.h>
 
 #define BIOUNIT_VERSION(major, minor)	(((major) << 16) | (minor))
-#define BIOUNIT_API_VERSION		BIOUNIT_VERSION(1, 1)
+#define BIOUNIT_API_VERSION		BIOUNIT_VERSION(2, 0)
 
 /* Capability flags of struct biounit_caps.capabilities */
 #define BIOUNIT_CAP_MMAP		_BITUL(0)  /* buffers can be mmap-ed */
@@ -31,7 +31,9 @@
 #define BIOUNIT_CH_FACE			0  /* face camera */
 #define BIOUNIT_CH_FINGER		1  /* fingertip scanner */
 #define BIOUNIT_CH_SIGNATURE		2  /* signature pad */
-#define BIOUNIT_CH_COUNT		3
+#define BIOUNIT_CH_COUNT		3  /* channels defined so far; may grow */
+/* Not a channel: the whole unit, in events and controls (since 2.0) */
+#define BIOUNIT_CH_UNIT			255
 
 #define BIOUNIT_FOURCC(a, b, c, d)	\
 	((__u32)(a) | ((__u32)(b) << 8) | ((__u32)(c) << 16) | ((__u32)(d) << 24))
@@ -304,7 +306,7 @@ struct biounit_pen_sample {
 #define BIOUNIT_EVENT_FRAME_DROPPED	6 /* data: sequence of the lost frame */
 #define BIOUNIT_EVENT_TIMEOUT		7 /* data: milliseconds without a frame */
 #define BIOUNIT_EVENT_UNIT_GONE		8 /* always delivered, never subscribed */
-/* Since 1.1; channel BIOUNIT_CH_COUNT (the unit), as for UNIT_GONE */
+/* Since 1.1; channel BIOUNIT_CH_UNIT (the unit), as for UNIT_GONE */
 #define BIOUNIT_EVENT_BUTTON		9 /* data: 1 pressed, 0 released */
 #define BIOUNIT_EVENT_PRESENCE		10 /* data: 1 someone present, 0 gone */
 #define BIOUNIT_EVENT_MAX		10
@@ -324,7 +326,7 @@ struct biounit_event_subscription {
 /**
  * struct biounit_event - one event (BIOUNIT_IOC_DQEVENT)
  * @type: BIOUNIT_EVENT_* (out)
- * @channel: channel the event is about, BIOUNIT_CH_*; BIOUNIT_CH_COUNT for
+ * @channel: channel the event is about, BIOUNIT_CH_*; BIOUNIT_CH_UNIT for
  *	an event about the whole unit (UNIT_GONE, BUTTON, PRESENCE) (out)
  * @data: type-dependent value (out)
  * @pending: events still queued after this one (out)
@@ -365,7 +367,7 @@ struct biounit_event {
  * struct biounit_ctrl_info - describe a control (BIOUNIT_IOC_QUERYCTRL)
  * @index: from 0 upwards until -EINVAL (in)
  * @id: BIOUNIT_CID_* (out)
- * @channel: channel the control acts on, or BIOUNIT_CH_COUNT for the unit (out)
+ * @channel: channel the control acts on, or BIOUNIT_CH_UNIT for the unit (out)
  * @type: BIOUNIT_CTRL_* (out)
  * @minimum: smallest value (out)
  * @maximum: largest value (out)
@@ -402,7 +404,11 @@ struct biounit_control {
 	__u32 reserved[4];
 };
 
-#define BIOUNIT_IOC_MAGIC 0xB5
+/*
+ * 0xBE: free in Documentation/userspace-api/ioctl/ioctl-number.rst (6.12); 0xB5,
+ * used up to 1.1, is rpmsg's. See docs/uapi.md, section 1.
+ */
+#define BIOUNIT_IOC_MAGIC 0xBE
 
 #define BIOUNIT_IOC_QUERYCAP	_IOR(BIOUNIT_IOC_MAGIC, 0x00, struct biounit_caps)
 #define BIOUNIT_IOC_CHANNEL_INFO _IOWR(BIOUNIT_IOC_MAGIC, 0x01, struct biounit_channel_info)

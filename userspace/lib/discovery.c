@@ -115,7 +115,7 @@ static void fill_info(struct udev_device *d, struct biounit_unit_info *info)
 		info->state = BIOUNIT_STATE_INITIALISING;
 		return;
 	}
-	if (info->api_version >> 16 != 1) {
+	if (info->api_version >> 16 != BIOUNIT_API_VERSION >> 16) {
 		info->state = BIOUNIT_STATE_ERROR;
 		info->error = -EPROTO;
 		return;

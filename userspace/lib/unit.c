@@ -63,7 +63,7 @@ enum biounit_state bu_fd_state(int fd, uint32_t channels, int *err)
 		*err = r;
 		return BIOUNIT_STATE_ERROR;
 	}
-	if (caps.api_version >> 16 != 1) {
+	if (caps.api_version >> 16 != BIOUNIT_API_VERSION >> 16) {
 		*err = -EPROTO;
 		return BIOUNIT_STATE_ERROR;
 	}
@@ -103,7 +103,7 @@ int bu_open_node(const char *node, struct biounit_caps *caps)
 	r = bu_ioctl(fd, BIOUNIT_IOC_QUERYCAP, caps);
 	if (!r && strncmp((const char *)caps->driver, "biounit", sizeof(caps->driver)))
 		r = -ENOTTY;
-	if (!r && caps->api_version >> 16 != 1)
+	if (!r && caps->api_version >> 16 != BIOUNIT_API_VERSION >> 16)
 		r = -EPROTO;
 	if (r) {
 		close(fd);
