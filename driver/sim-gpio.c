@@ -36,6 +36,7 @@
 #include <linux/irqdomain.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
@@ -178,6 +179,7 @@ static void bsim_gpio_put(struct bsim_gpio *chip)
 /* The level a line carries. Called with the chip locked. */
 static int bsim_gpio_level(struct bsim_gpio *chip, unsigned int offset)
 {
+	lockdep_assert_held(&chip->lock);
 	if (test_bit(offset, chip->output))
 		return test_bit(offset, chip->driven);
 	switch (chip->pull[offset]) {
@@ -554,6 +556,7 @@ static int bsim_gpio_go_live(struct bsim_gpio *chip)
 	unsigned int i;
 	bool bound;
 
+	lockdep_assert_held(&chip->live_lock);
 	for (i = chip->num_lines; i < BSIM_GPIO_MAX_LINES; i++)
 		if (chip->names[i][0]) {
 			pr_err("biounit-sim: gpio %s: line%u named beyond num_lines %u\n",
@@ -619,6 +622,7 @@ static void bsim_gpio_go_offline(struct bsim_gpio *chip)
 	struct bsim_gpio_irqs *irqs;
 	unsigned int held;
 
+	lockdep_assert_held(&chip->live_lock);
 	/* Removes the gpiochip (devm): consumers' calls fail from now on */
 	platform_device_unregister(chip->pdev);
 	chip->pdev = NULL;
