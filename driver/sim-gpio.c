@@ -280,24 +280,28 @@ static int bsim_gpio_irq_set_type(struct irq_data *d, unsigned int type)
 	return 0;
 }
 
+/*
+ * Not gpiochip_lock_as_irq(): 6.12's gpiochip_remove() frees the interrupts
+ * of lines so marked itself, and a consumer closing its line afterwards
+ * frees it a second time ("Trying to free already-free IRQ", found by make
+ * check-debug). Unmarked, the consumer frees its own interrupt, on the
+ * retired domain, as on 6.1. A cdev consumer holds the line requested, so no
+ * one else can turn it into an output meanwhile.
+ */
 static int bsim_gpio_irq_reqres(struct irq_data *d)
 {
 	struct bsim_gpio_irqs *irqs = irq_data_get_irq_chip_data(d);
 	struct bsim_gpio *chip = irqs->chip;
-	unsigned int offset = irqd_to_hwirq(d);
-	int ret;
+	int ret = 0;
 
 	mutex_lock(&chip->lock);
-	ret = irqs->retired ? -ENODEV : 0;
+	if (irqs->retired)
+		ret = -ENODEV;
+	else
+		__set_bit(irqd_to_hwirq(d), irqs->requested);
 	mutex_unlock(&chip->lock);
-	/* gpiolib asks the chip for the line's direction: not under our lock */
-	if (!ret)
-		ret = gpiochip_lock_as_irq(&chip->gc, offset);
 	if (ret)
 		return ret;
-	mutex_lock(&chip->lock);
-	__set_bit(offset, irqs->requested);
-	mutex_unlock(&chip->lock);
 	/* The interrupt calls into this module until it is freed */
 	__module_get(THIS_MODULE);
 	return 0;
@@ -307,16 +311,9 @@ static void bsim_gpio_irq_relres(struct irq_data *d)
 {
 	struct bsim_gpio_irqs *irqs = irq_data_get_irq_chip_data(d);
 	struct bsim_gpio *chip = irqs->chip;
-	unsigned int offset = irqd_to_hwirq(d);
-	bool live;
 
 	mutex_lock(&chip->lock);
-	live = !irqs->retired;
-	mutex_unlock(&chip->lock);
-	if (live)
-		gpiochip_unlock_as_irq(&chip->gc, offset);
-	mutex_lock(&chip->lock);
-	__clear_bit(offset, irqs->requested);
+	__clear_bit(irqd_to_hwirq(d), irqs->requested);
 	mutex_unlock(&chip->lock);
 	/*
 	 * Neither removing a retired set (this runs under the descriptor's
