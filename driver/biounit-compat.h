@@ -7,6 +7,7 @@
 #define _BIOUNIT_COMPAT_H
 
 #include <linux/device.h>
+#include <linux/module.h>
 #include <linux/property.h>
 #include <linux/pwm.h>
 #include <linux/version.h>
@@ -145,6 +146,26 @@ biounit_bus_find_device_by_fwnode(const struct bus_type *bus,
 	return bus_find_device_by_fwnode(bus, fwnode);
 #else
 	return bus_find_device_by_fwnode((struct bus_type *)bus, fwnode);
+#endif
+}
+
+/*
+ * A gpiochip removed while consumers hold lines: 6.1's gpiod_free() of such
+ * a line puts neither the module of the chip's owner (the driver of its
+ * parent device) nor the gpio device, so the module could never be unloaded
+ * again; 6.12's puts both. On 6.1 the simulator puts the module references of
+ * the @held lines itself when it removes the chip (nothing of the module runs
+ * for those lines afterwards: gpiolib finds the chip gone). The gpio device
+ * stays leaked on 6.1 ("(dangling chip)" in /sys/kernel/debug/gpio). Only
+ * 6.1 is corrected: a kernel between 6.1 and 6.12 keeps the reference (the
+ * harmless side) rather than risking a second put.
+ */
+static inline void biounit_gpiochip_removed_held(struct module *owner,
+						 unsigned int held)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+	while (held--)
+		module_put(owner);
 #endif
 }
 

@@ -13,6 +13,9 @@
  * platform device carrying them; writing 0, or removing the directory,
  * unregisters it, which to the driver is the unit being unplugged. See
  * docs/simulator.md.
+ *
+ * The group "gpio" (sim-gpio.c) holds simulated desk gpiochips; a unit
+ * cannot be called "gpio".
  */
 
 #include <linux/atomic.h>
@@ -753,11 +756,19 @@ static int __init bsim_init(void)
 
 	config_group_init(&bsim_subsys.su_group);
 	mutex_init(&bsim_subsys.su_mutex);
+	ret = bsim_gpio_init(&bsim_subsys.su_group);
+	if (ret)
+		goto err_driver;
 	ret = configfs_register_subsystem(&bsim_subsys);
-	if (ret) {
-		mutex_destroy(&bsim_subsys.su_mutex);
-		platform_driver_unregister(&bsim_platform_driver);
-	}
+	if (ret)
+		goto err_gpio;
+	return 0;
+
+err_gpio:
+	bsim_gpio_exit();
+err_driver:
+	mutex_destroy(&bsim_subsys.su_mutex);
+	platform_driver_unregister(&bsim_platform_driver);
 	return ret;
 }
 
@@ -766,6 +777,7 @@ static void __exit bsim_exit(void)
 	unsigned int waited_ms = 0;
 
 	configfs_unregister_subsystem(&bsim_subsys);
+	bsim_gpio_exit();
 	/* Let the kernel drop its last software node references (see bsim_nodes) */
 	while (!bsim_reap_nodes()) {
 		if (waited_ms >= 30000) {

@@ -174,6 +174,10 @@ int bsim_parse_script(const u8 *data, size_t len, const struct bsim_channel *ch,
 int bsim_render(const struct bsim_scene *scene, u32 gain,
 		const struct biounit_format *fmt, u8 fill, u8 *out);
 
+/* sim-gpio.c: the desk gpiochip, configfs group "gpio" */
+int bsim_gpio_init(struct config_group *parent);
+void bsim_gpio_exit(void);
+
 /* sim-main.c */
 extern struct platform_driver bsim_platform_driver;
 void bsim_dev_name(struct platform_device *pdev, char *buf, size_t len);

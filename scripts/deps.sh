@@ -14,6 +14,8 @@ set -euo pipefail
 # systemd-sysusers (tests/install checks the sysusers file with it).
 # libcairo2-dev, libpango1.0-dev and fonts-dejavu-core draw the applicant's screen (userspace/screen),
 # libdrm-dev shows it on a KMS display (docs/screen.md).
+# systemd-sysusers (tests/install checks the sysusers file with it); libgpiod-dev is biounitd's desk
+# GPIO (libgpiod 1.6), gpiod its tools, the independent client of the VM's gpio test.
 PKGS_CHECK=(
 	build-essential
 	linux-headers-amd64
@@ -59,6 +61,8 @@ PKGS_CHECK=(
 	libpango1.0-dev
 	fonts-dejavu-core
 	libdrm-dev
+	libgpiod-dev
+	gpiod
 )
 # Extra for `make demo`.
 PKGS_DEMO=()

@@ -14,7 +14,8 @@
  * and re-opened in the middle. All threads of all processes also use one
  * file opened before fork (one thread per process closes and re-opens its
  * descriptor of it under a lock). The first process also writes
- * configfs (scenes, faults, live 0/1 of the second unit) from another thread.
+ * configfs (scenes, faults, live 0/1 of the second unit) from another thread,
+ * and fuzzes the simulator's desk gpiochip from a third (gpio_main()).
  *
  * Every result is checked against docs/uapi.md: an errno the documentation
  * does not give for that call, a 0 where the result cannot be written back,
@@ -38,6 +39,8 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <linux/gpio.h>
 #include <unistd.h>
 #include <linux/dma-buf.h>
 
@@ -804,12 +807,197 @@ static void *cfg_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The simulator's desk gpiochip (driver/sim-gpio.c) from another thread of
+ * the first process: the world's pulls (valid ones must be taken, malformed
+ * ones refused), set-up writes while live (EBUSY), unplug and plug, and
+ * random requests through the character device (v1 line events and handles
+ * with random flags, v2 line requests with random attributes, line info, get
+ * and set, closes before and after an unplug). gpiolib's answers are its
+ * own; what is checked here is our configfs side and that nothing breaks
+ * (the debug kernel's KASAN, lockdep and kmemleak watch the rest).
+ */
+#define FZ_GPIO_LINES 4
+#define FZ_GPIO_FDS 8
+static char gpio_chip[48];
+static int gpio_live = 1;
+
+static int gpio_fuzz_make(void)
+{
+	char path[256];
+	int i, err;
+
+	snprintf(gpio_chip, sizeof(gpio_chip), "gpio/fuzzg%d", getpid());
+	snprintf(path, sizeof(path), "%s/%s", BU_SIM_ROOT, gpio_chip);
+	if (mkdir(path, 0755))
+		return -errno;
+	err = bu_attr_write(gpio_chip, "num_lines", "4");
+	for (i = 0; i < FZ_GPIO_LINES && !err; i++) {
+		char rel[32], name[16];
+
+		snprintf(path, sizeof(path), "%s/%s/line%d", BU_SIM_ROOT, gpio_chip, i);
+		snprintf(rel, sizeof(rel), "line%d/name", i);
+		snprintf(name, sizeof(name), "fz%d", i);
+		err = mkdir(path, 0755) ? -errno : bu_attr_write(gpio_chip, rel, name);
+	}
+	return err ?: bu_attr_write(gpio_chip, "live", "1");
+}
+
+static int gpio_fuzz_remove(void)
+{
+	char path[256];
+	int i, err = bu_attr_write(gpio_chip, "live", "0");
+
+	for (i = 0; i < FZ_GPIO_LINES; i++) {
+		snprintf(path, sizeof(path), "%s/%s/line%d", BU_SIM_ROOT, gpio_chip, i);
+		if (rmdir(path) && !err)
+			err = -errno;
+	}
+	snprintf(path, sizeof(path), "%s/%s", BU_SIM_ROOT, gpio_chip);
+	if (rmdir(path) && !err)
+		err = -errno;
+	return err;
+}
+
+/* one random request or call on the chip's character device */
+static void gpio_fuzz_cdev(struct rng *r, int *fds)
+{
+	char node[32] = "", dev[64];
+	int chip, k = (int)rn(r, FZ_GPIO_FDS);
+
+	if (fds[k] >= 0 && chance(r, 40)) {
+		struct gpiohandle_data hd = { .values = { (uint8_t)rn(r, 2) } };
+		struct gpio_v2_line_values lv = { .bits = rn(r, 16), .mask = rn(r, 16) };
+		char buf[64];
+
+		switch (rn(r, 5)) {
+		case 0: ioctl(fds[k], GPIOHANDLE_GET_LINE_VALUES_IOCTL, &hd); break;
+		case 1: ioctl(fds[k], GPIOHANDLE_SET_LINE_VALUES_IOCTL, &hd); break;
+		case 2: ioctl(fds[k], GPIO_V2_LINE_SET_VALUES_IOCTL, &lv); break;
+		case 3: ioctl(fds[k], GPIO_V2_LINE_GET_VALUES_IOCTL, &lv); break;
+		default: fcntl(fds[k], F_SETFL, O_NONBLOCK); (void)!read(fds[k], buf, sizeof(buf));
+		}
+		if (chance(r, 30)) {
+			close(fds[k]);
+			fds[k] = -1;
+		}
+		return;
+	}
+	if (bu_attr_read(gpio_chip, "dev_name", node, sizeof(node)) || !node[0] || node[0] == '\n')
+		return;
+	node[strcspn(node, "\n")] = '\0';
+	snprintf(dev, sizeof(dev), "/dev/%s", node);
+	chip = open(dev, O_RDWR | O_CLOEXEC);
+	if (chip < 0)
+		return;
+	if (fds[k] >= 0)
+		close(fds[k]);
+	fds[k] = -1;
+	switch (rn(r, 4)) {
+	case 0: {
+		struct gpioevent_request er = { .lineoffset = rn(r, FZ_GPIO_LINES + 1),
+			.handleflags = GPIOHANDLE_REQUEST_INPUT | (rn(r, 64) << 2),
+			.eventflags = rn(r, 4), .consumer_label = "fuzz" };
+
+		if (!ioctl(chip, GPIO_GET_LINEEVENT_IOCTL, &er))
+			fds[k] = er.fd;
+		break;
+	}
+	case 1: {
+		struct gpiohandle_request hr = { .lines = rn(r, 3),
+			.flags = (uint32_t)rn(r, 256), .consumer_label = "fuzz" };
+
+		for (unsigned int i = 0; i < hr.lines; i++) {
+			hr.lineoffsets[i] = rn(r, FZ_GPIO_LINES + 1);
+			hr.default_values[i] = rn(r, 2);
+		}
+		if (!ioctl(chip, GPIO_GET_LINEHANDLE_IOCTL, &hr))
+			fds[k] = hr.fd;
+		break;
+	}
+	case 2: {
+		struct gpio_v2_line_request lr = { .num_lines = 1 + rn(r, 2),
+			.consumer = "fuzz", .event_buffer_size = rn(r, 3) * 16 };
+
+		lr.offsets[0] = rn(r, FZ_GPIO_LINES);
+		lr.offsets[1] = (lr.offsets[0] + 1) % FZ_GPIO_LINES;
+		lr.config.flags = (uint64_t)rn(r, 1u << 12) << 1;
+		if (chance(r, 50)) {
+			lr.config.num_attrs = 1;
+			lr.config.attrs[0].mask = 1;
+			lr.config.attrs[0].attr.id = GPIO_V2_LINE_ATTR_ID_DEBOUNCE;
+			lr.config.attrs[0].attr.debounce_period_us = rn(r, 5000);
+		}
+		if (!ioctl(chip, GPIO_V2_GET_LINE_IOCTL, &lr))
+			fds[k] = lr.fd;
+		break;
+	}
+	default: {
+		struct gpioline_info li = { .line_offset = rn(r, FZ_GPIO_LINES + 1) };
+		struct gpiochip_info ci;
+
+		ioctl(chip, GPIO_GET_LINEINFO_IOCTL, &li);
+		ioctl(chip, GPIO_GET_CHIPINFO_IOCTL, &ci);
+	}
+	}
+	close(chip);
+}
+
+static void *gpio_main(void *arg)
+{
+	static const char *const pulls[] = { "pull-up", "pull-down", "none" };
+	struct rng r = { seed ^ 0x9e3779b9 };
+	int fds[FZ_GPIO_FDS], i, err;
+
+	(void)arg;
+	for (i = 0; i < FZ_GPIO_FDS; i++)
+		fds[i] = -1;
+	while (!stop_cfg) {
+		unsigned int op = rn(&r, 100);
+		char rel[32];
+
+		usleep(500 + rn(&r, 5000));
+		snprintf(rel, sizeof(rel), "line%u/pull", rn(&r, FZ_GPIO_LINES));
+		err = 0;
+		if (op < 35) {
+			err = bu_attr_write(gpio_chip, rel, pulls[rn(&r, 3)]);
+		} else if (op < 40) {
+			if (bu_attr_write(gpio_chip, rel, "sideways") != -EINVAL)
+				bad("configfs gpio pull=sideways not refused with EINVAL");
+		} else if (op < 45) {
+			if (gpio_live && bu_attr_write(gpio_chip, "num_lines", "3") != -EBUSY)
+				bad("configfs gpio num_lines written while live");
+		} else if (op < 52) {	/* the adapter unplugged, with whatever is held */
+			err = bu_attr_write(gpio_chip, "live", gpio_live ? "0" : "1");
+			if (!err) {
+				gpio_live = !gpio_live;
+				st.unplugs += !gpio_live;
+			}
+		} else if (op < 92) {
+			gpio_fuzz_cdev(&r, fds);
+		} else {
+			char v[32];
+
+			snprintf(rel, sizeof(rel), "line%u/%s", rn(&r, FZ_GPIO_LINES),
+				 rn(&r, 2) ? "value" : "bias");
+			err = bu_attr_read(gpio_chip, rel, v, sizeof(v));
+		}
+		if (err)
+			bad("configfs gpio (op %u): %s", op, strerror(-err));
+		st.cfg_writes++;
+	}
+	for (i = 0; i < FZ_GPIO_FDS; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return NULL;
+}
+
 /* opened before fork: all processes start on the same open file */
 static int inherited_fd = -1;
 
 static int run_process(int idx)
 {
-	pthread_t cfg, wd;
+	pthread_t cfg, gpio, wd;
 	struct worker *w = calloc(nthreads, sizeof(*w));
 	struct rng r0 = { seed + 1000003ull * idx };
 	struct sigaction sa = { .sa_handler = on_sigusr1 };	/* no SA_RESTART: EINTR */
@@ -822,8 +1010,10 @@ static int run_process(int idx)
 	(void)r0;
 	shared_fd = inherited_fd;
 	stop_cfg = 0;
-	if (idx == 0)
+	if (idx == 0) {
 		pthread_create(&cfg, NULL, cfg_main, NULL);
+		pthread_create(&gpio, NULL, gpio_main, NULL);
+	}
 	for (i = 0; i < nthreads; i++) {
 		w[i].r.s = seed * 31 + 1000003ull * idx + 7919ull * i;
 		w[i].id = i;
@@ -838,6 +1028,7 @@ static int run_process(int idx)
 	if (idx == 0) {
 		stop_cfg = 1;
 		pthread_join(cfg, NULL);
+		pthread_join(gpio, NULL);
 	}
 	if (shared_fd >= 0)
 		close(shared_fd);
@@ -880,7 +1071,7 @@ int main(int argc, char **argv)
 	if (nprocs < 1 || nprocs > 16 || nthreads < 1 || nthreads > 16)
 		return 2;
 	ksft_print_header();
-	ksft_set_plan(4);
+	ksft_set_plan(5);
 	printf("# seed %" PRIu64 " (replay: %s -s %" PRIu64 " -n %ld -p %d -t %d)\n", seed, argv[0],
 	       seed, total_calls, nprocs, nthreads);
 	fflush(stdout);
@@ -910,6 +1101,8 @@ int main(int argc, char **argv)
 	unit_names[1] = nb;
 	if (bu_unit_create(&units[0], na, setup_a) || bu_unit_create(&units[1], nb, setup_b))
 		ksft_exit_fail_msg("cannot create the simulated units: %s\n", strerror(errno));
+	if (gpio_fuzz_make())
+		ksft_exit_fail_msg("cannot create the simulated gpiochip: %s\n", strerror(errno));
 	img = bu_pnm_make(320, 240, 1, 3, &len);
 	bu_scene_write(na, "face", img, len);
 	bu_scene_write(nb, "finger", img, len);
@@ -994,5 +1187,23 @@ int main(int argc, char **argv)
 			gone_ok = 0;
 	}
 	ksft_test_result(gone_ok, "fuzz: both units still work and are removed\n");
+	/* the desk gpiochip still works and goes away cleanly (what the fuzz left held is closed) */
+	{
+		char node[32] = "", dev[64];
+		struct gpiochip_info ci = { 0 };
+		int fd = -1, ok = !bu_attr_write(gpio_chip, "live", "1") &&
+			 !bu_attr_read(gpio_chip, "dev_name", node, sizeof(node));
+
+		node[strcspn(node, "\n")] = '\0';
+		snprintf(dev, sizeof(dev), "/dev/%s", node);
+		if (ok)
+			fd = open(dev, O_RDWR | O_CLOEXEC);
+		ok = ok && fd >= 0 && !ioctl(fd, GPIO_GET_CHIPINFO_IOCTL, &ci) && ci.lines == 4;
+		if (fd >= 0)
+			close(fd);
+		ksft_test_result(ok && !gpio_fuzz_remove(),
+				 "fuzz: the desk gpiochip still works (%s, %u lines) and is removed\n",
+				 node, ci.lines);
+	}
 	ksft_finished();
 }

@@ -60,12 +60,28 @@ if [ -w $KML ]; then
 	sleep 1
 	echo scan >$KML
 	cat $KML >/tmp/kmemleak.txt
-	n=$(grep -c 'unreferenced object' /tmp/kmemleak.txt)
+	# One known kernel leak is told apart by its allocation backtrace: 6.12's gpiolib frees
+	# a requested line's label only while the chip is there (gpiod_free_commit() skips
+	# desc_set_label(NULL) once the chip is removed, and gpiodev_release() frees no labels),
+	# so each line still held when its chip goes leaks its label (README, "The debug
+	# kernel"). The desk gpiochip's tests unplug it with lines held on purpose. Every other
+	# object fails the test.
+	awk -v other=/tmp/kmemleak.other '
+		function emit() {
+			if (blk == "") return
+			if (blk ~ /desc_set_label/ && blk ~ /gpiod_request_commit/) known++
+			else { n++; printf "%s", blk > other }
+			blk = ""
+		}
+		/^unreferenced object/ { emit() }
+		{ if ($0 ~ /^unreferenced object/ || blk != "") blk = blk $0 "\n" }
+		END { emit(); printf "%d %d\n", n, known }' /tmp/kmemleak.txt >/tmp/kmemleak.count
+	read -r n known </tmp/kmemleak.count
 	if [ "$n" -eq 0 ]; then
-		echo "ok 1 - kmemleak: no unreferenced object after all tests and module unload"
+		echo "ok 1 - kmemleak: no unreferenced object after all tests and module unload ($known gpio line labels of 6.12's known leak)"
 	else
-		echo "not ok 1 - kmemleak: $n unreferenced object(s)"
-		head -n 120 /tmp/kmemleak.txt | sed 's/^/# /'
+		echo "not ok 1 - kmemleak: $n unreferenced object(s) ($known more of 6.12's known gpio label leak)"
+		head -n 120 /tmp/kmemleak.other | sed 's/^/# /'
 	fi
 else
 	echo "ok 1 - kmemleak # SKIP not in this kernel"

@@ -16,7 +16,9 @@
  * still work), and after the last cycle nothing is left: no unit in
  * /sys/class/biounit, no videobuf2 vmalloc area in /proc/vmallocinfo, no
  * dma-buf in /sys/kernel/debug/dma_buf/bufinfo, and slab/vmalloc use back
- * near where it started (/proc/meminfo). Prints kselftest TAP.
+ * near where it started (/proc/meminfo). Each cycle also unplugs the
+ * simulator's desk gpiochip while a consumer holds its lines (gpio_cycle()).
+ * Prints kselftest TAP.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -33,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/dma-buf.h>
+#include <linux/gpio.h>
+#include <sys/stat.h>
 
 #include "kselftest.h"
 #include "bu_sim.h"
@@ -230,6 +234,123 @@ static int child(int fd_face, int fd_finger, size_t lf, size_t lg, int ready, in
 	return 0;
 }
 
+/*
+ * ---- the desk gpiochip (driver/sim-gpio.c) ----
+ * Each cycle: the chip goes live; through the character device (the v1
+ * interface libgpiod 1.6 uses) line 0 is requested for both edges and line 1
+ * as an output driven high; a pull on line 0 gives one rising edge, configfs
+ * reads line 1 driven; then the chip is removed with both still held: the
+ * event file polls POLLERR|POLLHUP, the handle fails with ENODEV, pulls on the
+ * removed chip are harmless, and the files are closed after the removal (the
+ * interrupt of a removed chip freed late). Every other cycle it is removed by
+ * rmdir instead of live 0 and made again.
+ */
+#define GPIO_CHIP "gpio/soak-gpio"
+
+static int gpio_make(void)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), BU_SIM_ROOT "/" GPIO_CHIP);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -errno;
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), BU_SIM_ROOT "/" GPIO_CHIP "/line%d", i);
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return -errno;
+	}
+	return bu_attr_write(GPIO_CHIP, "num_lines", "2") ?:
+	       bu_attr_write(GPIO_CHIP, "line0/name", "soak-in") ?:
+	       bu_attr_write(GPIO_CHIP, "line1/name", "soak-out");
+}
+
+static void gpio_remove(void)
+{
+	bu_attr_write(GPIO_CHIP, "live", "0");
+	rmdir(BU_SIM_ROOT "/" GPIO_CHIP "/line0");
+	rmdir(BU_SIM_ROOT "/" GPIO_CHIP "/line1");
+	rmdir(BU_SIM_ROOT "/" GPIO_CHIP);
+}
+
+/* one cycle; 0 or a failure described in @why_gpio */
+static int gpio_cycle(int cyc, char *why_gpio, size_t len)
+{
+	struct gpioevent_request er = { .lineoffset = 0,
+		.handleflags = GPIOHANDLE_REQUEST_INPUT,
+		.eventflags = GPIOEVENT_REQUEST_BOTH_EDGES, .consumer_label = "soak" };
+	struct gpiohandle_request hr = { .lineoffsets = { 1 }, .lines = 1,
+		.flags = GPIOHANDLE_REQUEST_OUTPUT, .default_values = { 1 },
+		.consumer_label = "soak" };
+	struct gpiohandle_data hd = { 0 };
+	struct gpioevent_data ed;
+	struct pollfd pf;
+	char node[64], dev[80], v[16] = "";
+	int chip, r = -1;
+
+	er.fd = hr.fd = -1;
+	if (gpio_make() || bu_attr_write(GPIO_CHIP, "line0/pull", "pull-down") ||
+	    bu_attr_write(GPIO_CHIP, "live", "1") ||
+	    bu_attr_read(GPIO_CHIP, "dev_name", node, sizeof(node))) {
+		snprintf(why_gpio, len, "gpio: live 1 failed");
+		gpio_remove();
+		return -1;
+	}
+	node[strcspn(node, "\n")] = '\0';
+	snprintf(dev, sizeof(dev), "/dev/%s", node);
+	chip = open(dev, O_RDWR | O_CLOEXEC);
+	if (chip < 0 || ioctl(chip, GPIO_GET_LINEEVENT_IOCTL, &er) ||
+	    ioctl(chip, GPIO_GET_LINEHANDLE_IOCTL, &hr)) {
+		snprintf(why_gpio, len, "gpio: %s: requests: %s", dev, strerror(errno));
+		goto out;
+	}
+	bu_attr_write(GPIO_CHIP, "line0/pull", "pull-up");
+	pf = (struct pollfd){ .fd = er.fd, .events = POLLIN };
+	if (poll(&pf, 1, 5000) != 1 || read(er.fd, &ed, sizeof(ed)) != sizeof(ed) ||
+	    ed.id != GPIOEVENT_EVENT_RISING_EDGE) {
+		snprintf(why_gpio, len, "gpio: no rising edge after the pull");
+		goto out;
+	}
+	if (bu_attr_read(GPIO_CHIP, "line1/value", v, sizeof(v)) || v[0] != '1') {
+		snprintf(why_gpio, len, "gpio: line 1 drives '%s', want 1", v);
+		goto out;
+	}
+	/* the adapter unplugged with both requests held */
+	if (cyc % 2) {
+		gpio_remove();
+	} else if (bu_attr_write(GPIO_CHIP, "live", "0")) {
+		snprintf(why_gpio, len, "gpio: live 0 failed");
+		goto out;
+	}
+	bu_attr_write(GPIO_CHIP, "line0/pull", "pull-down");	/* (gone after rmdir) */
+	pf = (struct pollfd){ .fd = er.fd, .events = POLLIN };
+	if (poll(&pf, 1, 0) != 1 || (pf.revents & (POLLERR | POLLHUP)) != (POLLERR | POLLHUP)) {
+		snprintf(why_gpio, len, "gpio: event file polls %#x after the removal", pf.revents);
+		goto out;
+	}
+	errno = 0;
+	if (ioctl(hr.fd, GPIOHANDLE_GET_LINE_VALUES_IOCTL, &hd) != -1 || errno != ENODEV) {
+		snprintf(why_gpio, len, "gpio: handle after the removal: %s", strerror(errno));
+		goto out;
+	}
+	r = 0;
+out:
+	if (er.fd >= 0)
+		close(er.fd);
+	if (hr.fd >= 0)
+		close(hr.fd);
+	if (chip >= 0)
+		close(chip);
+	if (r)
+		gpio_remove();	/* the next cycle starts afresh */
+	return r;
+}
+
+/* interrupts of the desk gpiochip still in /proc/interrupts */
+static long gpio_irqs_left(void)
+{
+	return count_lines("/proc/interrupts", "bsim-gpio");
+}
+
 int main(int argc, char **argv)
 {
 	static const char pen[] = "0 100 100 0\n2000 110 100 200\n4000 120 100 300\n"
@@ -237,8 +358,9 @@ int main(int argc, char **argv)
 	struct counters before, after;
 	long waiters_ok = 0, maps_ok = 0, total_frames = 0;
 	struct bu_unit u;
-	char name[32];
-	int c, cyc = 0, leaks = 0;
+	char name[32], why_gpio[200] = "";
+	int c, cyc = 0, leaks = 0, gpio_ok = 0;
+	long gpio_irqs;
 
 	while ((c = getopt(argc, argv, "c:")) != -1) {
 		if (c == 'c') {
@@ -249,7 +371,7 @@ int main(int argc, char **argv)
 		}
 	}
 	ksft_print_header();
-	ksft_set_plan(5);
+	ksft_set_plan(6);
 
 	face_scene = bu_pnm_make(640, 480, 1, 21, &face_len);
 	finger_scene = bu_pnm_make(400, 500, 1, 22, &finger_len);
@@ -277,6 +399,10 @@ int main(int argc, char **argv)
 		pid_t pid;
 		char x;
 
+		if (!gpio_cycle(cyc, why_gpio, sizeof(why_gpio)))
+			gpio_ok++;
+		else
+			printf("# cycle %d: %s\n", cyc, why_gpio);
 		if (cyc && (bu_attr_write(name, "live", "1") ||
 			    bu_attr_read(name, "dev_name", u.node, sizeof(u.node)))) {
 			FAIL("live 1 failed");
@@ -431,6 +557,10 @@ int main(int argc, char **argv)
 			break;
 		usleep(100000);
 	}
+	gpio_remove();
+	/* the retired interrupt domains go from a work item once their interrupts are freed */
+	for (int k = 0; k < 30 && (gpio_irqs = gpio_irqs_left()) > 0; k++)
+		usleep(100000);
 	printf("# %d cycles, %ld frames dequeued by the waiters\n", cyc, total_frames);
 	printf("# before: %ld units, %ld vb2 vmalloc areas, %ld dma-bufs, slab %ld kB, vmalloc %ld kB\n",
 	       before.units, before.vb2_areas, before.dmabufs, before.slab_kb, before.vmalloc_kb);
@@ -453,6 +583,9 @@ int main(int argc, char **argv)
 	ksft_test_result(!leaks, "soak: nothing left (units %ld->%ld, vb2 areas %ld->%ld, dma-bufs %ld->%ld, vmalloc %+ld kB)\n",
 			 before.units, after.units, before.vb2_areas, after.vb2_areas,
 			 before.dmabufs, after.dmabufs, after.vmalloc_kb - before.vmalloc_kb);
+	ksft_test_result(gpio_ok == cyc && cyc && !gpio_irqs,
+			 "soak: desk gpiochip unplugged %d of %d times holding an event line and an output, edges seen, ENODEV/POLLERR after, %ld interrupts left%s%s\n",
+			 gpio_ok, cyc, gpio_irqs, why_gpio[0] ? ": " : "", why_gpio);
 	ksft_test_result(!fails, "soak: no failure%s%s\n", fails ? ": " : "", fails ? why : "");
 	free(face_scene);
 	free(finger_scene);

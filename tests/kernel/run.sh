@@ -11,7 +11,7 @@ cd "$(dirname "$0")" || exit 1
 
 # The test programs, in order; tests/debug's fuzzer and soak in a short form (make check-debug runs
 # 100000 calls and 100 cycles itself, and sets BIOUNIT_SKIP_SHORT_DEBUG=1)
-PROGRAMS="units_test uapi_test stream_test lib_test lib_test_san session_test"
+PROGRAMS="units_test uapi_test stream_test lib_test lib_test_san session_test session_test:--desk gpio_test.sh"
 SHORT_DEBUG="ioctl_fuzz:-n:20000 unplug_soak:-c:10"
 [ "${BIOUNIT_SKIP_SHORT_DEBUG:-0}" != 1 ] || SHORT_DEBUG=""
 if [ "${1:-}" = --expect-blocks ]; then
@@ -54,14 +54,20 @@ done
 echo "TAP version 13"
 echo "1..3"
 # nothing of ours may be left behind by the tests; clear it so unloading is tested anyway
-left=$(ls /sys/kernel/config/biounit-sim 2>/dev/null)
-if [ -z "$left" ]; then
-	echo "ok 1 - no simulated unit left behind"
+# ("gpio" is the group of the desk gpiochips, not a unit)
+left=$(ls /sys/kernel/config/biounit-sim 2>/dev/null | grep -vx gpio)
+chips=$(ls /sys/kernel/config/biounit-sim/gpio 2>/dev/null)
+if [ -z "$left$chips" ]; then
+	echo "ok 1 - no simulated unit or gpiochip left behind"
 else
-	echo "not ok 1 - simulated units left behind: $(echo $left)"
+	echo "not ok 1 - simulated units or gpiochips left behind: $(echo $left $chips)"
 	for u in $left; do
 		echo 0 > "/sys/kernel/config/biounit-sim/$u/live"
 		rmdir "/sys/kernel/config/biounit-sim/$u"
+	done
+	for c in $chips; do
+		echo 0 > "/sys/kernel/config/biounit-sim/gpio/$c/live"
+		rmdir "/sys/kernel/config/biounit-sim/gpio/$c"/line* "/sys/kernel/config/biounit-sim/gpio/$c"
 	done
 fi
 n=1

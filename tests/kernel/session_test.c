@@ -13,6 +13,11 @@
  * made before the kselftest harness runs the scenarios (each in a process of
  * its own, which may restart the daemon: its pid is in shared memory) and
  * removed after. Prints TAP (the harness). Linked dynamically like lib_test.
+ * With --desk: the desk's own signals (issue 21) on the simulator's gpiochip:
+ *   a wrong line name stops the daemon at start; the pedal captures and
+ *   accepts, the lamps follow the states, the privacy switch pauses and
+ *   resumes, the chip is unplugged and plugged in again mid-session.
+ *   Its own TAP (three checks in order, one daemon), not the harness.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -843,6 +848,315 @@ static void show_log(void)
 		fclose(f);
 }
 
+/* --desk prints its own TAP: three checks in order against one daemon */
+static int desk_tests, desk_failed;
+
+static void desk_run(const char *name, int (*fn)(void))
+{
+	fail_msg[0] = '\0';
+	if (fn() == 0) {
+		printf("ok %d - %s\n", ++desk_tests, name);
+	} else {
+		printf("not ok %d - %s\n# %s\n", ++desk_tests, name, fail_msg);
+		desk_failed = 1;
+		discard_unfinished();
+	}
+	fflush(stdout);
+}
+
+/* ---- the desk's own signals (issue 21): session_test --desk ---- */
+
+/* the simulator's desk gpiochip (driver/sim-gpio.c) and its lines */
+#define DESK "gpio/bu-desk"
+#define DESK_LABEL "desk-io"
+static const char *const desk_lines[] = { "pedal", "privacy", "lamp-wait", "lamp-turn",
+					  "lamp-camera", "lamp-busy" };
+enum { L_PEDAL, L_PRIVACY, L_WAIT, L_TURN, L_CAMERA, L_BUSY, L_COUNT };
+
+static int desk_attr(int line, const char *attr, const char *val)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "line%d/%s", line, attr);
+	return bu_attr_write(DESK, rel, val);
+}
+
+static int desk_read(int line, const char *attr, char *buf, size_t len)
+{
+	char rel[64];
+	int r;
+
+	snprintf(rel, sizeof(rel), "line%d/%s", line, attr);
+	r = bu_attr_read(DESK, rel, buf, len);
+	buf[strcspn(buf, "\n")] = '\0';
+	return r;
+}
+
+static int desk_create(void)
+{
+	char path[256];
+	int i, r;
+
+	snprintf(path, sizeof(path), "%s/%s", BU_SIM_ROOT, DESK);
+	if (mkdir(path, 0755))
+		return -errno;
+	r = bu_attr_write(DESK, "label", DESK_LABEL);
+	r = r ? r : bu_attr_write(DESK, "num_lines", "6");
+	for (i = 0; i < L_COUNT && !r; i++) {
+		snprintf(path, sizeof(path), "%s/%s/line%d", BU_SIM_ROOT, DESK, i);
+		r = mkdir(path, 0755) ? -errno : desk_attr(i, "name", desk_lines[i]);
+	}
+	/* the pedal is a switch to ground: nothing holds the line but the daemon's pull-up */
+	r = r ? r : desk_attr(L_PEDAL, "pull", "none");
+	return r ? r : bu_attr_write(DESK, "live", "1");
+}
+
+static void desk_destroy(void)
+{
+	char path[256];
+	int i;
+
+	bu_attr_write(DESK, "live", "0");
+	for (i = 0; i < L_COUNT; i++) {
+		snprintf(path, sizeof(path), "%s/%s/line%d", BU_SIM_ROOT, DESK, i);
+		rmdir(path);
+	}
+	snprintf(path, sizeof(path), "%s/%s", BU_SIM_ROOT, DESK);
+	rmdir(path);
+}
+
+/* "wait turn camera busy" as 0/1, read from the simulator (what the outputs drive) */
+static void lamps(char *out, size_t len)
+{
+	char v[L_COUNT][8];
+	int i;
+
+	for (i = L_WAIT; i < L_COUNT; i++)
+		if (desk_read(i, "value", v[i], sizeof(v[i])))
+			snprintf(v[i], sizeof(v[i]), "?");
+	snprintf(out, len, "%s%s%s%s", v[L_WAIT], v[L_TURN], v[L_CAMERA], v[L_BUSY]);
+}
+
+/* waits up to @ms for the lamps to read @want ("wait turn camera busy", e.g. "0011") */
+static bool lamps_are(const char *want, int ms, char *got, size_t len)
+{
+	for (; ms > 0; ms -= 50) {
+		lamps(got, len);
+		if (!strcmp(got, want))
+			return true;
+		msleep(50);
+	}
+	return false;
+}
+
+/* the operator's foot: down (the line pulled to ground), held, up */
+static int pedal(void)
+{
+	int r = desk_attr(L_PEDAL, "pull", "pull-down");
+
+	msleep(200);	/* longer than desk_debounce_ms */
+	return r ? r : desk_attr(L_PEDAL, "pull", "none");
+}
+
+static int log_count(const char *needle)
+{
+	char buf[65536];
+	int fd = open(DIR "/biounitd.log", O_RDONLY | O_CLOEXEC), n = 0;
+	ssize_t len = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[len > 0 ? len : 0] = '\0';
+	for (char *p = buf; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+static int write_desk_config(const char *path, const char *pedal_line)
+{
+	FILE *f;
+	int r = write_config();
+
+	f = r ? NULL : fopen(path, "a");
+	if (!f)
+		return r ? r : -errno;
+	fprintf(f, "desk_gpio_chip = %s\ndesk_debounce_ms = 20\n"
+		   "desk_pedal = %s active-low pull-up\ndesk_privacy = privacy\n"
+		   "desk_lamp_wait = lamp-wait\ndesk_lamp_turn = lamp-turn\n"
+		   "desk_lamp_camera = lamp-camera\ndesk_lamp_busy = " DESK_LABEL ":lamp-busy\n",
+		DESK_LABEL, pedal_line);
+	return fclose(f) ? -errno : 0;
+}
+
+/* a chip whose line names do not match the configuration: the daemon does not start */
+static int t_desk_wrong_line_name(void)
+{
+	char cmd[512], out[2048] = "";
+	FILE *p;
+	int st;
+
+	CHECK(write_desk_config(DIR "/biounitd.conf", "pedl") == 0, "config");
+	snprintf(cmd, sizeof(cmd), "./biounitd -c %s/biounitd.conf 2>&1", DIR);
+	p = popen(cmd, "r");
+	CHECK(p, "popen");
+	out[fread(out, 1, sizeof(out) - 1, p)] = '\0';
+	st = pclose(p);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1, "exit status %d: %s", st, out);
+	CHECK(strstr(out, "desk_pedal: gpiochip \"" DESK_LABEL "\" (gpiochip") &&
+	      strstr(out, ") has no line named \"pedl\""), "message: %s", out);
+	return 0;
+}
+
+/* no session: the lamps are off, the lines are the daemon's, the pedal has its pull-up */
+static int t_desk_lines_taken(void)
+{
+	char got[40], v[32];
+
+	CHECK(lamps_are("0000", 5000, got, sizeof(got)), "lamps %s, want 0000", got);
+	CHECK(desk_read(L_BUSY, "direction", v, sizeof(v)) == 0 && !strcmp(v, "output"),
+	      "busy lamp direction %s", v);
+	CHECK(desk_read(L_PEDAL, "bias", v, sizeof(v)) == 0 && !strcmp(v, "pull-up"),
+	      "pedal bias %s", v);
+	CHECK(desk_read(L_PEDAL, "value", v, sizeof(v)) == 0 && !strcmp(v, "1"),
+	      "pedal line %s (released: held up by the bias)", v);
+	CHECK(log_count("desk_pedal: line 0 \"pedal\" of gpiochip") == 1, "no open logged");
+	return 0;
+}
+
+/*
+ * One photo session at the desk: the camera lamp while capturing, the pedal
+ * takes the capture at once, the privacy switch pauses and resumes, the
+ * adapter unplugged and plugged in again, the wait lamp in review, the pedal
+ * accepts, the lamps go out.
+ */
+static int t_desk_session(void)
+{
+	struct json_value *r, *w;
+	char id[64], got[40];
+	uint64_t t0;
+	bool on = false;
+
+
+	/* no scene yet (grey, no face): the attempt runs until the pedal or photo_timeout_ms */
+	r = start("IND-0101", "18+", "\"photo\"");
+	CHECK(r && status_of(r), "start: %s", r ? str(r, "error") : "no reply");
+	snprintf(id, sizeof(id), "%s", str(status_of(r), "id"));
+	CHECK(json_get(status_of(r), "privacy"), "no privacy in the status");
+	json_free(r);
+	CHECK(lamps_are("0011", 5000, got, sizeof(got)), "capturing photo: lamps %s, want 0011", got);
+
+	/* the pedal: the best frame so far is taken now, not after photo_timeout_ms (15 s) */
+	msleep(1500);
+	t0 = ms_now();
+	CHECK(pedal() == 0, "pedal");
+	w = wait_for(id, "captures>=1", 10000);
+	CHECK(w, "the pedal took no capture");
+	CHECK(ms_now() - t0 < 10000, "capture after %llu ms", (unsigned long long)(ms_now() - t0));
+	json_free(w);
+	CHECK(log_count("pedal: capture now") == 1, "pedal capture not logged");
+
+	/* the privacy switch (a door contact): paused, the wait lamp; released: resumed */
+	w = wait_for(id, "capturing", 20000);
+	CHECK(w, "not capturing after the first attempt");
+	json_free(w);
+	CHECK(desk_attr(L_PRIVACY, "pull", "pull-up") == 0, "privacy on");
+	w = wait_for(id, "paused", 5000);
+	CHECK(w, "privacy did not pause");
+	CHECK(!strcmp(str(status_of(w), "event"), "privacy switch: paused"), "event %s",
+	      str(status_of(w), "event"));
+	CHECK(json_get_bool(status_of(w), "privacy", &on) == 0 && on, "status privacy not true");
+	json_free(w);
+	CHECK(lamps_are("1001", 5000, got, sizeof(got)), "paused: lamps %s, want 1001", got);
+	/* the pedal does nothing while paused */
+	CHECK(pedal() == 0, "pedal");
+	CHECK(desk_attr(L_PRIVACY, "pull", "pull-down") == 0, "privacy off");
+	w = wait_for(id, "capturing", 5000);
+	CHECK(w, "privacy off did not resume");
+	CHECK(!strcmp(str(status_of(w), "event"), "privacy switch off: resumed"), "event %s",
+	      str(status_of(w), "event"));
+	CHECK(num(status_of(w), "captures") == 1, "captures %lld", num(status_of(w), "captures"));
+	json_free(w);
+	CHECK(lamps_are("0011", 5000, got, sizeof(got)), "resumed: lamps %s, want 0011", got);
+
+	/* the adapter unplugged mid-session: logged once, the session goes on */
+	CHECK(bu_attr_write(DESK, "live", "0") == 0, "unplug the desk chip");
+	msleep(1500);
+	CHECK(log_count("desk gpiochip \"" DESK_LABEL "\" is gone") == 1, "gone logged %d times",
+	      log_count("desk gpiochip \"" DESK_LABEL "\" is gone"));
+	r = by_id(IFACE ".Status", id);
+	CHECK(status_of(r) && !strcmp(str(status_of(r), "state"), "capturing"), "state %s",
+	      status_of(r) ? str(status_of(r), "state") : "-");
+	json_free(r);
+	CHECK(bu_attr_write(DESK, "live", "1") == 0, "plug the desk chip in again");
+	CHECK(lamps_are("0011", 5000, got, sizeof(got)), "re-plugged: lamps %s, want 0011", got);
+	CHECK(log_count("desk_pedal: line 0 \"pedal\" of gpiochip") == 2, "pedal not picked up again");
+
+	/* the applicant looks at the camera: compliant, review with the wait lamp */
+	CHECK(scene("face", "face-good.ppm") == 0, "scene");
+	w = wait_for(id, "review", 180000);
+	CHECK(w, "no review");
+	json_free(w);
+	CHECK(lamps_are("1001", 5000, got, sizeof(got)), "review: lamps %s, want 1001", got);
+	/* the pedal on the re-plugged chip accepts */
+	CHECK(pedal() == 0, "pedal");
+	w = wait_for(id, "finished", 10000);
+	CHECK(w, "the pedal did not accept");
+	CHECK(!strcmp(str(status_of(w), "event"), "pedal accept"), "event %s",
+	      str(status_of(w), "event"));
+	json_free(w);
+	CHECK(lamps_are("0000", 5000, got, sizeof(got)), "finished: lamps %s, want 0000", got);
+	return 0;
+}
+
+static int desk_main(void)
+{
+	const char *const setup[] = { "model=IND-BU1 (simulated)", "serial=" SERIAL, NULL };
+	struct bu_unit desk_unit;
+	int r;
+
+	printf("TAP version 13\n1..3\n");
+	fflush(stdout);
+	if (!have("face-good.ppm")) {
+		printf("Bail out! no face scenes in %s (tests/kernel/make_scenes)\n", scenes);
+		return 1;
+	}
+	mkdir(DIR, 0700);
+	unlink(DIR "/biounitd.log");
+	r = desk_create();
+	if (r) {
+		printf("Bail out! simulated desk gpiochip: %s\n", strerror(-r));
+		desk_destroy();
+		return 1;
+	}
+	r = bu_unit_create(&desk_unit, UNIT, setup);
+	if (r) {
+		printf("Bail out! simulated unit: %s\n", strerror(-r));
+		desk_destroy();
+		return 1;
+	}
+	desk_run("desk: a chip without the configured line name: clear error at start",
+	    t_desk_wrong_line_name);
+	r = write_desk_config(DIR "/biounitd.conf", "pedal");
+	r = r ? r : start_daemon();
+	if (r) {
+		printf("Bail out! biounitd did not start: %s\n", strerror(-r));
+		show_log();
+		bu_unit_destroy(&desk_unit);
+		desk_destroy();
+		return 1;
+	}
+	desk_run("desk: lamps off without a session, lines taken with active-low and pull-up",
+	    t_desk_lines_taken);
+	desk_run("desk: pedal captures, privacy pauses and resumes, chip re-plugged, pedal accepts, "
+	    "lamps follow", t_desk_session);
+	stop_daemon(SIGTERM);
+	if (desk_failed)
+		show_log();
+	bu_unit_destroy(&desk_unit);
+	desk_destroy();
+	return desk_failed;
+}
+
 static struct bu_unit unit;
 static pid_t main_pid;
 
@@ -867,6 +1181,12 @@ int main(int argc, char **argv)
 	const char *const setup[] = { "model=IND-BU1 (simulated)", "serial=" SERIAL, NULL };
 	int r;
 
+	bool desk = argc > 1 && !strcmp(argv[1], "--desk");
+
+	if (desk) {
+		argv++;
+		argc--;
+	}
 	snprintf(scenes, sizeof(scenes), "%s", argc > 1 && argv[1][0] != '-' ? argv[1] : "scenes");
 	daemon_pid_shared = mmap(NULL, 2 * sizeof(pid_t), PROT_READ | PROT_WRITE,
 				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -874,6 +1194,8 @@ int main(int argc, char **argv)
 		printf("TAP version 13\nBail out! mmap: %s\n", strerror(errno));
 		return 1;
 	}
+	if (desk)
+		return desk_main();
 	if (!have("face-good.ppm") || !have("face-covering.ppm")) {
 		printf("TAP version 13\nBail out! no face scenes in %s (tests/kernel/make_scenes)\n",
 		       scenes);

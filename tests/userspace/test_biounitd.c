@@ -322,7 +322,7 @@ TEST_F(d, biounitctl_session)
 TEST(config_errors_name_their_line)
 {
 	const char *tools = getenv("BIOUNIT_TOOLS");
-	char bin[512], conf[] = "/tmp/biounitd-conf-XXXXXX", cmd[1400], out[1024];
+	char bin[512], conf[] = "/tmp/biounitd-conf-XXXXXX", cmd[1400], out[4096];
 	static const struct { const char *text, *want; } cases[] = {
 		{ "# ok\nphoto_attempts = 4\nfrobnicate = 1\n", ":3: unknown key \"frobnicate\"" },
 		{ "finger_threshold = 101\n", ":1: bad value for finger_threshold" },
@@ -331,6 +331,13 @@ TEST(config_errors_name_their_line)
 		{ "state_dir =\n", ":1: bad value for state_dir" },
 		{ "\nordering_url = http://ordering.example/v1/packages\n",
 		  ":2: bad value for ordering_url" },
+		/* the desk's own signals (docs/biounitd.md section 5a) */
+		{ "desk_gpio_chip = desk-io\ndesk_lamp_wait = lamp pull-up\n",
+		  ":2: bad value for desk_lamp_wait" },
+		{ "desk_pedal = pedal\n", "desk_pedal names no chip (CHIP:LINE) and desk_gpio_chip "
+		  "is not set" },
+		{ "desk_pedals = pedal\n", ":1: unknown key \"desk_pedals\"" },
+		{ "desk_debounce_ms = 5000\n", ":1: bad value for desk_debounce_ms" },
 	};
 	FILE *f;
 	int fd;
@@ -368,6 +375,20 @@ TEST(config_errors_name_their_line)
 		 "'^ordering_url = https://127.0.0.1:8443/v1/packages$\\|^ordering_ca = /etc/ca.pem$\\|"
 		 "^outbox_path = /var/lib/x/outbox.db$\\|^unit_key = /var/lib/x/unit.key$' | grep -qx 4",
 		 bin, conf);
+	EXPECT_EQ(0, WEXITSTATUS(system(cmd)));
+	f = fopen(conf, "w");
+	ASSERT_NE(NULL, f);
+	fputs("desk_gpio_chip = desk-io\ndesk_debounce_ms = 40\n"
+	      "desk_pedal = usb-io:pedal active-low pull-up\ndesk_lamp_busy = busy\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "%s -c %s --check-config 2>&1", bin, conf);
+	EXPECT_EQ(0, bd_run(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "desk_gpio_chip = desk-io\ndesk_debounce_ms = 40\n"));
+	EXPECT_NE(NULL, strstr(out, "desk_pedal = usb-io:pedal active-low\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "desk_privacy = none\n"));
+	EXPECT_NE(NULL, strstr(out, "desk_lamp_busy = desk-io:busy\n"));
+	snprintf(cmd, sizeof(cmd), "%s -c ../../userspace/daemon/biounitd.conf --check-config | "
+		 "grep -qx 'desk_pedal = none'", bin);
 	EXPECT_EQ(0, WEXITSTATUS(system(cmd)));
 	snprintf(cmd, sizeof(cmd), "%s --bogus >/dev/null 2>&1", bin);
 	EXPECT_EQ(2, WEXITSTATUS(system(cmd)));

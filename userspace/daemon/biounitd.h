@@ -15,6 +15,7 @@
 #include "signature/signature.h"
 
 #include "session/json.h"
+#include "desk_gpio.h"
 
 #define BIOUNITD_INTERFACE "nl.ind.biounit.Session"
 #define BIOUNITD_API_VERSION 1
@@ -47,6 +48,7 @@ struct config {
 	char ordering_client_key[512];	/* its private key; set with it or not at all */
 	char outbox_path[1024];		/* "" : STATE/outbox.db */
 	char unit_key[1024];		/* "" : STATE/unit.key */
+	struct desk_config desk;	/* the desk's own signals (desk_gpio.h) */
 };
 void config_defaults(struct config *c);
 /* 0, or -EINVAL with "line N: why" in @err */
@@ -173,6 +175,8 @@ struct daemon {
 	struct biounit_face_checker *face;
 	struct handoff *handoff;
 	struct applicant_screen *screen;	/* NULL: screen = off */
+	struct desk_gpio *desk;		/* the desk's pedal, lamps and switches */
+	bool privacy;			/* the privacy switch is on: the session is paused */
 	bool quit;
 };
 
@@ -189,6 +193,8 @@ struct dsession *engine_active(struct engine *e);
 int engine_activate(struct engine *e, struct dsession *s);
 void engine_deactivate(struct engine *e);
 bool engine_unit_present(struct engine *e);
+/* the pedal: take the current attempt's capture now; 0 or -EAGAIN (nothing to take yet) */
+int engine_capture_now(struct engine *e);
 /* the open unit's serial and model ("" when no unit is open) */
 void engine_unit_ident(struct engine *e, char *serial, size_t slen, char *model, size_t mlen);
 

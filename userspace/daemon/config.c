@@ -25,6 +25,7 @@ void config_defaults(struct config *c)
 	snprintf(c->face_landmarks, sizeof(c->face_landmarks), "%s", BIOUNIT_FACE_LANDMARK_PATH);
 	snprintf(c->face_cache, sizeof(c->face_cache), "/var/cache/biounitd/landmarks.cache");
 	biounit_session_policy_default(&c->policy);
+	desk_config_defaults(&c->desk);
 	c->photo_width = 1920;
 	c->photo_height = 1080;
 	c->photo_timeout_ms = 10000;
@@ -154,6 +155,8 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 		else if STR(ordering_client_key);
 		else if STR(outbox_path);
 		else if STR(unit_key);
+		else if (desk_config_has_key(k))
+			r = desk_config_set(&c->desk, k, v);
 		else {
 			snprintf(err, errlen, "%s:%u: unknown key \"%s\"", path, lineno, k);
 			r = -EINVAL;
@@ -171,6 +174,10 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	if (!r && !c->ordering_client_cert[0] != !c->ordering_client_key[0]) {
 		snprintf(err, errlen, "%s: ordering_client_cert and ordering_client_key go "
 			 "together", path);
+		r = -EINVAL;
+	}
+	if (!r && desk_config_check(&c->desk, line, sizeof(line))) {
+		snprintf(err, errlen, "%s: %s", path, line);
 		r = -EINVAL;
 	}
 	return r;

@@ -212,7 +212,8 @@ static void unit_back(struct engine *e)
 	if (!s)
 		return;
 	s->unit_present = true;
-	if (biounit_session_state(s->m) == BIOUNIT_SESSION_PAUSED &&
+	/* the privacy switch keeps it paused (desk_gpio.c resumes it when released) */
+	if (!e->d->privacy && biounit_session_state(s->m) == BIOUNIT_SESSION_PAUSED &&
 	    !biounit_session_resume(s->m))
 		session_commit(e->d, s, "unit back: resumed");
 }
@@ -228,7 +229,9 @@ int engine_activate(struct engine *e, struct dsession *s)
 	e->attempt = 0;
 	if (open_unit(e) == 0) {
 		s->unit_present = true;
-		if (biounit_session_state(s->m) == BIOUNIT_SESSION_PAUSED)
+		if (e->d->privacy)
+			biounit_session_pause(s->m);
+		else if (biounit_session_state(s->m) == BIOUNIT_SESSION_PAUSED)
 			biounit_session_resume(s->m);
 	} else {
 		s->unit_present = false;
@@ -770,6 +773,34 @@ void engine_tick(struct engine *e)
 		break;
 	default:
 		break;
+	}
+}
+
+int engine_capture_now(struct engine *e)
+{
+	if (!e->active || e->phase != PH_RUN ||
+	    biounit_session_state(e->active->m) != BIOUNIT_SESSION_CAPTURING)
+		return -EAGAIN;
+	switch (e->step) {
+	case BIOUNIT_STEP_PHOTO:
+		if (!e->best)
+			return -EAGAIN;
+		photo_finish(e, e->last_ts);	/* the best frame so far */
+		return 0;
+	case BIOUNIT_STEP_FINGERS:
+		/* the next frame with a finger on the glass is assessed, unsettled */
+		if (e->need_lift)
+			return -EAGAIN;
+		if (e->d->cfg.finger_settle_frames > 1)
+			e->settle = e->d->cfg.finger_settle_frames - 1;
+		return 0;
+	case BIOUNIT_STEP_SIGNATURE:
+		if (!e->inked)
+			return -EAGAIN;
+		signature_finish(e);		/* the ink so far, without waiting for pen-up */
+		return 0;
+	default:
+		return -EAGAIN;
 	}
 }
 

@@ -110,6 +110,8 @@ static const char session_description[] =
 	"  event: string,\n"
 	"  active: bool,\n"
 	"  unit_present: bool,\n"
+	"  # the desk's privacy switch is on: the session is paused, the applicant's screen blank\n"
+	"  privacy: bool,\n"
 	"  stored: bool,\n"
 	"  appointment_hash: string,\n"
 	"  last: ?Capture,\n"

@@ -105,6 +105,17 @@ int main(int argc, char **argv)
 		       d.cfg.ordering_client_cert[0] ? d.cfg.ordering_client_cert
 						     : "(none: no client certificate)",
 		       d.cfg.ordering_client_key[0] ? d.cfg.ordering_client_key : "(none)");
+		printf("desk_gpio_chip = %s\ndesk_debounce_ms = %u\n",
+		       d.cfg.desk.chip[0] ? d.cfg.desk.chip : "none", d.cfg.desk.debounce_ms);
+		for (i = 0; i < DESK_SIGNAL_COUNT; i++) {
+			const struct desk_line_config *lc = &d.cfg.desk.sig[i];
+
+			if (lc->set)
+				printf("%s = %s:%s%s\n", desk_signal_key(i), desk_signal_chip(&d.cfg.desk, i),
+				       lc->line, lc->active_low ? " active-low" : "");
+			else
+				printf("%s = none\n", desk_signal_key(i));
+		}
 		return 0;
 	}
 	umask(077);
@@ -126,6 +137,12 @@ int main(int argc, char **argv)
 	r = biounit_store_open(d.cfg.state_dir, &d.store);
 	if (r) {
 		log_msg(LOG_ERR_, "state directory %s: %s", d.cfg.state_dir, strerror(-r));
+		return 1;
+	}
+	/* the desk's own signals (before the slow face models: a chip without a configured
+	 * line name stops the daemon at once) */
+	if (desk_gpio_open(&d, &d.desk, err, sizeof(err))) {
+		log_msg(LOG_ERR_, "%s", err);
 		return 1;
 	}
 	if (load_face(&d))
@@ -151,7 +168,7 @@ int main(int argc, char **argv)
 	notify_ready();
 
 	while (!d.quit) {
-		size_t n = 0, ns, ne;
+		size_t n = 0, ns, ne, nd;
 		int timeout = engine_timeout_ms(d.engine), ht = handoff_timeout_ms(&d);
 		int st = server_timeout_ms(d.server), sc = screen_timeout_ms(&d);
 		uint64_t now = now_ms();
@@ -172,12 +189,14 @@ int main(int argc, char **argv)
 				timeout = (int)(next_wd - now);
 		}
 		fds[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-		ns = server_pollfds(d.server, fds + n, MAX_FDS - n - 6);
+		ns = server_pollfds(d.server, fds + n, MAX_FDS - n - 20);
 		n += ns;
-		ne = engine_pollfds(d.engine, fds + n, MAX_FDS - n - 2);
+		ne = engine_pollfds(d.engine, fds + n, MAX_FDS - n - 12);
 		n += ne;
-		n += handoff_pollfds(&d, fds + n, MAX_FDS - n - 2);	/* read in handoff_tick() */
-		n += screen_pollfds(&d, fds + n, MAX_FDS - n);	/* read in screen_tick() */
+		n += handoff_pollfds(&d, fds + n, MAX_FDS - n - 10);	/* read in handoff_tick() */
+		n += screen_pollfds(&d, fds + n, MAX_FDS - n - 8);	/* read in screen_tick() */
+		nd = n;
+		n += desk_gpio_pollfds(d.desk, fds + n, MAX_FDS - n);
 		r = poll(fds, n, timeout);
 		if (r < 0 && errno != EINTR) {
 			log_msg(LOG_ERR_, "poll: %s", strerror(errno));
@@ -199,10 +218,12 @@ int main(int argc, char **argv)
 		engine_tick(d.engine);
 		handoff_tick(&d);
 		screen_tick(&d);
+		desk_gpio_dispatch(d.desk, fds + nd, r > 0 ? n - nd : 0);
 	}
 	notify_stopping();
 	log_msg(LOG_INFO_, "stopping");
 	screen_close(&d);
+	desk_gpio_close(d.desk);
 	engine_free(d.engine);
 	server_close(d.server);
 	sessions_free(&d);

@@ -112,8 +112,9 @@ static char *receipt_status_json(struct daemon *d, const struct dsession *s)
 	jb_printf(&b, ",\"state\":\"finished\",\"step\":\"none\",\"finger\":0,"
 		  "\"finger_name\":null,\"attempt\":0,\"max_attempts\":0,\"best\":-1,"
 		  "\"captures\":%zu,\"prompt_nl\":\"\",\"prompt_en\":\"\",\"active\":false,"
-		  "\"unit_present\":%s,\"stored\":true,\"event\":", s->receipt_captures,
-		  engine_unit_present(d->engine) ? "true" : "false");
+		  "\"unit_present\":%s,\"privacy\":%s,\"stored\":true,\"event\":",
+		  s->receipt_captures, engine_unit_present(d->engine) ? "true" : "false",
+		  d->privacy ? "true" : "false");
 	jb_str(&b, s->last_event);
 	jb_raw(&b, ",\"live_nl\":\"\",\"live_en\":\"\",\"appointment_hash\":");
 	jb_str(&b, s->hash);
@@ -163,9 +164,9 @@ static char *live_status_json(struct daemon *d, const struct dsession *s)
 	jb_str(&b, nl);
 	jb_raw(&b, ",\"prompt_en\":");
 	jb_str(&b, en);
-	jb_printf(&b, ",\"active\":%s,\"unit_present\":%s,\"stored\":%s,\"event\":",
-		  s->active ? "true" : "false", s->unit_present ? "true" : "false",
-		  s->stored ? "true" : "false");
+	jb_printf(&b, ",\"active\":%s,\"unit_present\":%s,\"privacy\":%s,\"stored\":%s,"
+		  "\"event\":", s->active ? "true" : "false", s->unit_present ? "true" : "false",
+		  d->privacy ? "true" : "false", s->stored ? "true" : "false");
 	jb_str(&b, s->last_event);
 	jb_raw(&b, ",\"live_nl\":");
 	jb_str(&b, s->live_nl);
