@@ -245,6 +245,7 @@ static void apply_privacy(struct desk_gpio *g, bool on)
 		return;
 	d->privacy = on;
 	log_msg(LOG_INFO_, "privacy switch %s", on ? "on: the session is paused" : "off");
+	screen_session(d, s);	/* blank while on, also with no session */
 	if (!s || !s->m)
 		return;
 	if (on && !biounit_session_pause(s->m)) {

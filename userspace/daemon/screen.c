@@ -109,6 +109,11 @@ static void scene_of(struct daemon *d, const struct dsession *s, struct biounit_
 	enum biounit_session_step step;
 
 	memset(st, 0, sizeof(*st));
+	/* the privacy switch (docs/biounitd.md, 5a): nothing on the applicant's screen */
+	if (d->privacy) {
+		st->scene = BIOUNIT_SCREEN_BLANK;
+		return;
+	}
 	st->scene = BIOUNIT_SCREEN_WELCOME;
 	if (!s || !s->m)
 		return;
