@@ -1067,6 +1067,14 @@ static int t_desk_session(void)
 	CHECK(json_get_bool(status_of(w), "privacy", &on) == 0 && on, "status privacy not true");
 	json_free(w);
 	CHECK(lamps_are("1001", 5000, got, sizeof(got)), "paused: lamps %s, want 1001", got);
+	/* and the applicant's screen is blank (whether or not a display is attached) */
+	r = by_id(IFACE ".Status", id);
+	CHECK(status_of(r) && json_get(status_of(r), "screen") &&
+	      !strcmp(str(json_get(status_of(r), "screen"), "scene"), "blank"),
+	      "privacy on: screen scene %s, want blank",
+	      status_of(r) && json_get(status_of(r), "screen") ?
+	      str(json_get(status_of(r), "screen"), "scene") : "-");
+	json_free(r);
 	/* the pedal does nothing while paused */
 	CHECK(pedal() == 0, "pedal");
 	CHECK(desk_attr(L_PRIVACY, "pull", "pull-down") == 0, "privacy off");
@@ -1077,6 +1085,11 @@ static int t_desk_session(void)
 	CHECK(num(status_of(w), "captures") == 1, "captures %lld", num(status_of(w), "captures"));
 	json_free(w);
 	CHECK(lamps_are("0011", 5000, got, sizeof(got)), "resumed: lamps %s, want 0011", got);
+	r = by_id(IFACE ".Status", id);
+	CHECK(status_of(r) && json_get(status_of(r), "screen") &&
+	      strcmp(str(json_get(status_of(r), "screen"), "scene"), "blank"),
+	      "privacy off: the screen is still blank");
+	json_free(r);
 
 	/* the adapter unplugged mid-session: logged once, the session goes on */
 	CHECK(bu_attr_write(DESK, "live", "0") == 0, "unplug the desk chip");

@@ -25,6 +25,7 @@ struct applicant_screen {
 	/* the live parts the status does not carry */
 	const struct biounit_image_view *frame;
 	bool placed;
+	enum biounit_screen_scene scene;	/* the scene last given to the display */
 };
 
 static void screen_log(void *arg, const char *line)
@@ -174,6 +175,7 @@ void screen_session(struct daemon *d, const struct dsession *s)
 	if (!s || !s->active || !s->m)
 		d->screen->placed = false;
 	scene_of(d, s, &st);
+	d->screen->scene = st.scene;
 	if (biounit_display_show(d->screen->disp, &st))
 		log_msg(LOG_WARN_, "screen: cannot draw the %s scene",
 			biounit_screen_scene_name(st.scene));
@@ -216,5 +218,5 @@ void screen_status_json(struct daemon *d, struct json_buf *b)
 	jb_printf(b, ",\"screen\":{\"state\":\"%s\",\"visible\":%s,\"detail\":",
 		  biounit_display_state_name(st), st == BIOUNIT_DISPLAY_SHOWING ? "true" : "false");
 	jb_str(b, biounit_display_status(d->screen->disp));
-	jb_raw(b, "}");
+	jb_printf(b, ",\"scene\":\"%s\"}", biounit_screen_scene_name(d->screen->scene));
 }
