@@ -312,25 +312,11 @@ static const struct file_operations biounit_fops = {
 	.poll = biounit_poll,
 };
 
-/*
- * The unit number goes back when the unit is unregistered (its node, sysfs
- * and debugfs entries are gone by then), not when the last open file lets go
- * of the unit: a process that keeps a removed unit's file open, or a kernel
- * that releases devices late (CONFIG_DEBUG_KOBJECT_RELEASE), must not use up
- * the 64 numbers. A probe that fails before registering frees it here.
- */
-static void biounit_free_minor(struct biounit_unit *unit)
-{
-	if (unit->minor >= 0)
-		ida_free(&biounit_ida, unit->minor);
-	unit->minor = -1;
-}
-
 static void biounit_unit_release(struct device *dev)
 {
 	struct biounit_unit *unit = container_of(dev, struct biounit_unit, dev);
 
-	biounit_free_minor(unit);
+	ida_free(&biounit_ida, unit->minor);
 	kfree(unit->model);
 	kfree(unit->serial);
 	kfree(unit);
@@ -557,7 +543,6 @@ static void biounit_unregister(void *data)
 	biounit_notify_gone(unit);
 	debugfs_remove_recursive(unit->debugfs);
 	cdev_device_del(&unit->cdev, &unit->dev);
-	biounit_free_minor(unit);
 	put_device(&unit->dev);
 }
 

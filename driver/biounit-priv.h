@@ -153,8 +153,7 @@ struct biounit_channel {
  * @res: the supplies, clocks, GPIOs and lights from the properties, the
  *	camera's link and the sensors' devices (devm data of the backend's
  *	device: valid until the unit is unregistered)
- * @minor: minor number, also the N of biounitN; -1 once the unit is
- *	unregistered (the number is free again)
+ * @minor: minor number, also the N of biounitN
  * @model: model name from the properties
  * @serial: serial number from the properties
  * @lock: protects @ctrl_values and @gone for unit-wide calls

@@ -165,48 +165,6 @@ TEST(removed_while_open)
 	EXPECT_EQ(0, close(fd));
 }
 
-/*
- * A removed unit's number is free at once: files of removed units kept open
- * (or a kernel that releases devices late) never use up the 64 numbers. Each
- * round keeps the old unit's file open, goes live again and opens the new
- * unit: the old file says ENODEV, the new one answers.
- */
-TEST(numbers_of_removed_units_are_free_while_their_files_are_open)
-{
-	struct biounit_caps caps;
-	struct bu_unit u;
-	char node[32];
-	int fds[80], i, n = 0;
-
-	ASSERT_EQ(0, bu_unit_create(&u, "reuse", NULL));
-	fds[n] = open(u.dev, O_RDWR);
-	ASSERT_GE(fds[n], 0);
-	n++;
-	for (i = 0; i < 79; i++) {
-		ASSERT_EQ(0, bu_attr_write("reuse", "live", "0"));
-		ASSERT_EQ(0, bu_attr_write("reuse", "live", "1")) {
-			TH_LOG("round %d: live 1 failed with %d files of removed units open", i, n);
-		}
-		ASSERT_EQ(0, bu_attr_read("reuse", "dev_name", node, sizeof(node)));
-		snprintf(u.dev, sizeof(u.dev), "/dev/%s", node);
-		fds[n] = open(u.dev, O_RDWR);
-		ASSERT_GE(fds[n], 0);
-		n++;
-	}
-	for (i = 0; i < n; i++) {
-		int ret = ioctl(fds[i], BIOUNIT_IOC_QUERYCAP, &caps);
-
-		if (i < n - 1) {
-			EXPECT_EQ(-1, ret);
-			EXPECT_EQ(ENODEV, errno);
-		} else {
-			EXPECT_EQ(0, ret);
-		}
-		close(fds[i]);
-	}
-	ASSERT_EQ(0, bu_unit_destroy(&u));
-}
-
 TEST(rmdir_of_live_unit)
 {
 	struct bu_unit u;
