@@ -170,18 +170,20 @@ static int run_sweep(const struct sweep *s, void *ctx, int *bad)
 	int n, injected = 0, ret, unwound_bad = 0;
 
 	for (n = 1; n <= max_n; n++) {
-		int ok = 0;
+		int ok = 0, hit;
 
 		arm(n);
 		ret = s->op(ctx);
-		if (!fired() && ret == -ENXIO && s->op == op_probe) {
+		hit = fired();	/* once: it disarms */
+		if (!hit && ret == -ENXIO && s->op == op_probe) {
 			/* failed before the n-th allocation: no number free yet (above) */
 			release_waits++;
 			sleep(RELEASE_WAIT_S);
 			arm(n);
 			ret = s->op(ctx);
+			hit = fired();
 		}
-		if (!fired()) {
+		if (!hit) {
 			s->undo(ctx, ret);
 			break;
 		}
