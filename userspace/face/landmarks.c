@@ -154,14 +154,20 @@ static uint64_t hash_bytes(const uint8_t *p, size_t n)
 	return h * 0xc4ceb9fe1a85ec53ull;
 }
 
-static size_t block_size_for(const struct lm_header *h)
+/* Bytes of all cascades' trees (splits and leaves) in the block. */
+static size_t trees_bytes_for(const struct lm_header *h)
 {
 	size_t shape = 2u * h->points;
 
-	return sizeof(*h) + shape * sizeof(float) +
+	return (size_t)h->cascades * h->trees *
+	       (h->splits * sizeof(struct lm_split) + h->leaves * shape * sizeof(float));
+}
+
+static size_t block_size_for(const struct lm_header *h)
+{
+	return sizeof(*h) + 2u * h->points * sizeof(float) +
 	       (size_t)h->cascades * h->features * (sizeof(uint32_t) + 2 * sizeof(float)) +
-	       (size_t)h->cascades * h->trees *
-		       (h->splits * sizeof(struct lm_split) + (size_t)h->leaves * shape * sizeof(float));
+	       trees_bytes_for(h);
 }
 
 static const uint32_t *model_anchors(const struct biounit_landmark_model *m, uint32_t c);
@@ -241,155 +247,176 @@ static const struct lm_split *model_tree(const struct biounit_landmark_model *m,
 }
 
 /*
- * Decodes dlib's stream into a model block. dlib writes: version (1),
- * initial_shape, forests (vector of cascades of trees; tree = vector of
- * splits {idx1, idx2, thresh}, vector of leaf columns), anchor_idx (vector of
- * vectors), deltas (vector of vectors of 2-D float vectors).
+ * The model's sizes from the start of dlib's stream (after the version),
+ * read from a copy of the reader so that the decoding proper starts over:
+ * the initial shape's length gives the points, the first forest the
+ * cascades, trees per cascade and splits per tree.
  */
-static int decode_dlib(const uint8_t *buf, size_t len, struct biounit_landmark_model *m)
+static int peek_sizes(struct rd probe, struct lm_header *h)
 {
-	struct rd r = { buf, buf + len };
-	struct lm_header h = { .magic = LM_MAGIC };
-	uint32_t version, rows, ntrees, nsplits, nleaves, n;
-	struct rd probe;
 	int64_t nr, nc;
-	uint8_t *blk;
-	int ret = -EINVAL;
 
-	if (rd_uint(&r, 100, &version) || version != 1)
-		return -EINVAL;
-	/* Sizes first: peek the shape length, the forest shape and feature count. */
-	probe = r;
 	if (rd_int(&probe, &nr) || rd_int(&probe, &nc) || -nc != 1 || -nr <= 0 || -nr > 2000 ||
 	    (-nr) % 2)
 		return -EINVAL;
-	h.points = (uint32_t)(-nr / 2);
+	h->points = (uint32_t)(-nr / 2);
 	for (int64_t i = 0; i < -nr; i++) {
 		float dummy;
 
 		if (rd_float(&probe, &dummy))
 			return -EINVAL;
 	}
-	if (rd_uint(&probe, 100, &h.cascades) || !h.cascades ||
-	    rd_uint(&probe, 100000, &h.trees) || !h.trees || rd_uint(&probe, 1023, &h.splits) ||
-	    !h.splits)
+	if (rd_uint(&probe, 100, &h->cascades) || !h->cascades ||
+	    rd_uint(&probe, 100000, &h->trees) || !h->trees || rd_uint(&probe, 1023, &h->splits) ||
+	    !h->splits)
 		return -EINVAL;
-	h.leaves = h.splits + 1;
-	/* Feature count: skip to anchor_idx is expensive; read it as the max
-	 * split index + 1 is not exact, so take it from the first anchor vector
-	 * after decoding the forests below. Allocate trees now. */
-	{
-		size_t shape = 2u * h.points;
-		size_t trees_bytes = (size_t)h.cascades * h.trees *
-				     (h.splits * sizeof(struct lm_split) + h.leaves * shape * sizeof(float));
+	h->leaves = h->splits + 1;
+	return 0;
+}
 
-		if (trees_bytes > 2ull * len + 4096)
+/*
+ * The forests: every cascade's trees into @trees, in the block's layout.
+ * @max_idx gets the largest feature index a split reads, which the anchor
+ * vectors' length must exceed.
+ */
+static int decode_forests(struct rd *r, const struct lm_header *h, uint8_t *trees,
+			  uint32_t *max_idx)
+{
+	uint32_t n, rows;
+
+	*max_idx = 0;
+	if (rd_uint(r, 100, &n) || n != h->cascades)
+		return -EINVAL;
+	for (uint32_t c = 0; c < h->cascades; c++) {
+		if (rd_uint(r, 100000, &n) || n != h->trees)
 			return -EINVAL;
-		blk = malloc(trees_bytes);
-		if (!blk)
-			return -ENOMEM;
-	}
-	{
-		float *init = malloc(2u * h.points * sizeof(float));
-		uint8_t *tp = blk;
-		uint32_t max_idx = 0;
+		for (uint32_t t = 0; t < h->trees; t++) {
+			struct lm_split *sp = (struct lm_split *)trees;
+			float *leaf = (float *)(sp + h->splits);
 
-		if (!init) {
-			free(blk);
-			return -ENOMEM;
-		}
-		if (rd_column(&r, 2 * h.points, init, NULL) || rd_uint(&r, 100, &n) || n != h.cascades)
-			goto fail_init;
-		for (uint32_t c = 0; c < h.cascades; c++) {
-			if (rd_uint(&r, 100000, &ntrees) || ntrees != h.trees)
-				goto fail_init;
-			for (uint32_t t = 0; t < h.trees; t++) {
-				struct lm_split *sp = (struct lm_split *)tp;
-				float *leaf = (float *)(sp + h.splits);
-
-				if (rd_uint(&r, 1023, &nsplits) || nsplits != h.splits)
-					goto fail_init;
-				for (uint32_t s = 0; s < h.splits; s++) {
-					if (rd_uint(&r, 100000, &sp[s].idx1) ||
-					    rd_uint(&r, 100000, &sp[s].idx2) || rd_float(&r, &sp[s].thresh))
-						goto fail_init;
-					if (sp[s].idx1 > max_idx)
-						max_idx = sp[s].idx1;
-					if (sp[s].idx2 > max_idx)
-						max_idx = sp[s].idx2;
-				}
-				if (rd_uint(&r, 1024, &nleaves) || nleaves != h.leaves)
-					goto fail_init;
-				for (uint32_t l = 0; l < h.leaves; l++)
-					if (rd_column(&r, 2 * h.points, leaf + (size_t)l * 2 * h.points,
-						      &rows))
-						goto fail_init;
-				tp += h.splits * sizeof(struct lm_split) +
-				      (size_t)h.leaves * 2 * h.points * sizeof(float);
-			}
-		}
-		/* anchor_idx: vector (cascades) of vector (features) of integers. */
-		if (rd_uint(&r, 100, &n) || n != h.cascades)
-			goto fail_init;
-		{
-			struct rd a = r;
-
-			if (rd_uint(&a, 100000, &h.features) || h.features <= max_idx)
-				goto fail_init;
-		}
-		h.total_bytes = block_size_for(&h);
-		{
-			uint8_t *full = malloc(h.total_bytes);
-			uint8_t *cp;
-			size_t tb = (size_t)(tp - blk);
-
-			if (!full) {
-				ret = -ENOMEM;
-				goto fail_init;
-			}
-			memcpy(full, &h, sizeof(h));
-			memcpy(full + sizeof(h), init, 2u * h.points * sizeof(float));
-			cp = full + sizeof(h) + 2u * h.points * sizeof(float);
-			for (uint32_t c = 0; c < h.cascades; c++) {
-				uint32_t *anc = (uint32_t *)(cp + c * ((size_t)h.features * 12));
-
-				if (rd_uint(&r, 100000, &n) || n != h.features)
-					goto fail_full;
-				for (uint32_t i = 0; i < h.features; i++)
-					if (rd_uint(&r, 2u * h.points / 2 - 1, &anc[i]))
-						goto fail_full;
-			}
-			if (rd_uint(&r, 100, &n) || n != h.cascades)
-				goto fail_full;
-			for (uint32_t c = 0; c < h.cascades; c++) {
-				float *d = (float *)(cp + c * ((size_t)h.features * 12) + h.features * 4);
-
-				if (rd_uint(&r, 100000, &n) || n != h.features)
-					goto fail_full;
-				for (uint32_t i = 0; i < 2 * h.features; i++)
-					if (rd_float(&r, &d[i]))
-						goto fail_full;
-			}
-			if (r.p != r.end)
-				goto fail_full;
-			memcpy(cp + (size_t)h.cascades * h.features * 12, blk, tb);
-			free(blk);
-			free(init);
-			m->block = full;
-			m->block_size = h.total_bytes;
-			if (model_bind(m)) {
-				free(full);
-				m->block = NULL;
+			if (rd_uint(r, 1023, &n) || n != h->splits)
 				return -EINVAL;
+			for (uint32_t s = 0; s < h->splits; s++) {
+				if (rd_uint(r, 100000, &sp[s].idx1) ||
+				    rd_uint(r, 100000, &sp[s].idx2) || rd_float(r, &sp[s].thresh))
+					return -EINVAL;
+				if (sp[s].idx1 > *max_idx)
+					*max_idx = sp[s].idx1;
+				if (sp[s].idx2 > *max_idx)
+					*max_idx = sp[s].idx2;
 			}
-			return 0;
-fail_full:
-			free(full);
+			if (rd_uint(r, 1024, &n) || n != h->leaves)
+				return -EINVAL;
+			for (uint32_t l = 0; l < h->leaves; l++)
+				if (rd_column(r, 2 * h->points, leaf + (size_t)l * 2 * h->points, &rows))
+					return -EINVAL;
+			trees += h->splits * sizeof(struct lm_split) +
+				 (size_t)h->leaves * 2 * h->points * sizeof(float);
 		}
-fail_init:
-		free(init);
 	}
-	free(blk);
+	return 0;
+}
+
+/*
+ * anchor_idx (per cascade, one landmark per feature) and deltas (per
+ * cascade, one 2-D offset per feature) into the block's per-cascade feature
+ * arrays at @cp; the stream must end there.
+ */
+static int decode_features(struct rd *r, const struct lm_header *h, uint8_t *cp)
+{
+	size_t cascade_bytes = (size_t)h->features * (sizeof(uint32_t) + 2 * sizeof(float));
+	uint32_t n;
+
+	if (rd_uint(r, 100, &n) || n != h->cascades)
+		return -EINVAL;
+	for (uint32_t c = 0; c < h->cascades; c++) {
+		uint32_t *anc = (uint32_t *)(cp + c * cascade_bytes);
+
+		if (rd_uint(r, 100000, &n) || n != h->features)
+			return -EINVAL;
+		for (uint32_t i = 0; i < h->features; i++)
+			if (rd_uint(r, h->points - 1, &anc[i]))
+				return -EINVAL;
+	}
+	if (rd_uint(r, 100, &n) || n != h->cascades)
+		return -EINVAL;
+	for (uint32_t c = 0; c < h->cascades; c++) {
+		float *d = (float *)(cp + c * cascade_bytes + h->features * sizeof(uint32_t));
+
+		if (rd_uint(r, 100000, &n) || n != h->features)
+			return -EINVAL;
+		for (uint32_t i = 0; i < 2 * h->features; i++)
+			if (rd_float(r, &d[i]))
+				return -EINVAL;
+	}
+	return r->p == r->end ? 0 : -EINVAL;
+}
+
+/*
+ * Decodes dlib's stream into a model block. dlib writes: version (1),
+ * initial_shape, forests (vector of cascades of trees; tree = vector of
+ * splits {idx1, idx2, thresh}, vector of leaf columns), anchor_idx (vector of
+ * vectors), deltas (vector of vectors of 2-D float vectors). The feature
+ * count is only known at anchor_idx, after the forests, so the trees are
+ * decoded into a buffer of their own and moved into the block behind the
+ * features.
+ */
+static int decode_dlib(const uint8_t *buf, size_t len, struct biounit_landmark_model *m)
+{
+	struct rd r = { buf, buf + len };
+	struct lm_header h = { .magic = LM_MAGIC };
+	uint8_t *trees = NULL, *full = NULL, *cp;
+	size_t shape_bytes, trees_bytes;
+	uint32_t version, max_idx;
+	float *init = NULL;
+	struct rd a;
+	int ret = -EINVAL;
+
+	if (rd_uint(&r, 100, &version) || version != 1 || peek_sizes(r, &h))
+		return -EINVAL;
+	shape_bytes = 2u * h.points * sizeof(float);
+	trees_bytes = trees_bytes_for(&h);
+	if (trees_bytes > 2ull * len + 4096)
+		return -EINVAL;
+	trees = malloc(trees_bytes);
+	init = malloc(shape_bytes);
+	if (!trees || !init) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (rd_column(&r, 2 * h.points, init, NULL) || decode_forests(&r, &h, trees, &max_idx))
+		goto out;
+	/* the first anchor vector's length is the feature count */
+	a = r;
+	if (rd_uint(&a, 100, &h.features) || rd_uint(&a, 100000, &h.features) ||
+	    h.features <= max_idx)
+		goto out;
+	h.total_bytes = block_size_for(&h);
+	full = malloc(h.total_bytes);
+	if (!full) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(full, &h, sizeof(h));
+	memcpy(full + sizeof(h), init, shape_bytes);
+	cp = full + sizeof(h) + shape_bytes;
+	if (decode_features(&r, &h, cp))
+		goto out;
+	memcpy(cp + (size_t)h.cascades * h.features * (sizeof(uint32_t) + 2 * sizeof(float)),
+	       trees, trees_bytes);
+	m->block = full;
+	m->block_size = h.total_bytes;
+	full = NULL;
+	if (model_bind(m)) {
+		free(m->block);
+		m->block = NULL;
+	} else {
+		ret = 0;
+	}
+out:
+	free(full);
+	free(init);
+	free(trees);
 	return ret;
 }
 
