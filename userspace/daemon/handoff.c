@@ -373,16 +373,121 @@ static int set_modality(struct biounit_package_builder *b, enum biounit_modality
 }
 
 /* the package of a finished session, on the builder's thread; 0 or -errno */
+/* the steps that ended in an exception: photo, right hand, left hand, signature */
+static int add_step_exceptions(struct biounit_package_builder *b,
+			       const struct biounit_step_result res[4])
+{
+	char text[400];
+	int i, r = 0;
+
+	for (i = 0; !r && i < 4; i++) {
+		struct biounit_package_exception e = {
+			.modality = i == 0 ? BIOUNIT_MODALITY_FACE : i == 3 ?
+				    BIOUNIT_MODALITY_SIGNATURE : BIOUNIT_MODALITY_FINGER,
+			.position = 0, .reason = text,
+		};
+
+		if (res[i].outcome != BIOUNIT_OUTCOME_EXCEPTION)
+			continue;
+		snprintf(text, sizeof(text), "%s%s", i == 1 ? "right hand: " : i == 2 ?
+			 "left hand: " : "", res[i].reason[0] ? res[i].reason : "not taken");
+		r = biounit_package_builder_add_exception(b, &e);
+	}
+	return r;
+}
+
+/* each finger the session could not take, with its best score */
+static int add_finger_exceptions(struct biounit_package_builder *b,
+				 const struct biounit_session *s)
+{
+	char text[400];
+	size_t k;
+	int r = 0;
+
+	for (k = 0; !r && k < biounit_session_exception_count(s); k++) {
+		const struct biounit_finger_exception *fe = biounit_session_exception(s, k);
+		struct biounit_package_exception e = {
+			.modality = BIOUNIT_MODALITY_FINGER, .position = fe->finger, .reason = text,
+		};
+
+		snprintf(text, sizeof(text), "%s (best score %d)", fe->reason[0] ? fe->reason :
+			 "not taken", fe->best_score);
+		r = biounit_package_builder_add_exception(b, &e);
+	}
+	return r;
+}
+
+/* the operator's decisions: recorded on CLOCK_REALTIME, written on the unit's clock */
+static int add_decisions(struct biounit_package_builder *b, const struct biounit_session *s,
+			 int64_t real, int64_t mono)
+{
+	char text[400];
+	size_t k;
+	int r = 0;
+
+	for (k = 0; !r && k < biounit_session_decision_count(s); k++) {
+		const struct biounit_decision *dc = biounit_session_decision(s, k);
+		struct biounit_package_decision pd = {
+			.time_ns = mono - (real - (int64_t)dc->time_ns),
+			.operator_id = "desk operator", .decision = text,
+		};
+		int m;
+
+		m = snprintf(text, sizeof(text), "%s %s", biounit_operator_action_name(dc->action),
+			     biounit_session_step_name(dc->step));
+		if (dc->finger)
+			m += snprintf(text + m, sizeof(text) - (size_t)m, " %s",
+				      biounit_finger_position_name(dc->finger));
+		if (dc->capture >= 0)
+			m += snprintf(text + m, sizeof(text) - (size_t)m, " capture %d", dc->capture);
+		if (dc->reason[0])
+			snprintf(text + m, sizeof(text) - (size_t)m, ": %s", dc->reason);
+		r = biounit_package_builder_add_decision(b, &pd);
+	}
+	return r;
+}
+
+/* the records of the kept captures, in the order they were taken */
+static int kept_records(const struct build_job *j, const struct biounit_step_result res[4],
+			struct recs *R)
+{
+	const struct biounit_session *s = j->m;
+	int order[4], n = 0, i, q, r = 0;
+
+	for (i = 0; i < 4; i++)
+		if (kept(res[i].outcome) && res[i].capture >= 0)
+			order[n++] = i;
+	for (i = 0; i < n; i++)
+		for (q = i + 1; q < n; q++)
+			if (res[order[q]].capture < res[order[i]].capture) {
+				int t = order[i];
+
+				order[i] = order[q];
+				order[q] = t;
+			}
+	for (i = 0; !r && i < n; i++) {
+		const struct biounit_capture *c;
+
+		c = biounit_session_capture(s, (size_t)res[order[i]].capture);
+		if (!c || !c->file[0])
+			return -ENOENT;
+		r = order[i] == 0 ? face_records(j, c, R) :
+		    order[i] == 3 ? signature_records(j, c, R) : finger_record(j, c, R);
+		if (!r && (order[i] == 1 || order[i] == 2))
+			R->r[R->n - 1].threshold = biounit_session_get_policy(s)->finger_threshold;
+	}
+	return r;
+}
+
 static int build_package(const struct build_job *j, uint8_t **pkg, size_t *len)
 {
 	const struct biounit_session *s = j->m;
 	struct biounit_package_builder *b = NULL;
 	struct biounit_step_result res[4];
 	struct recs *R;
-	char text[400];
 	int64_t real = (int64_t)realtime_ns(), mono = mono_ns();
-	int idx[4], order[4], n = 0, i, q, r;
 	size_t k;
+	int r;
 
 	R = calloc(1, sizeof(*R));
 	if (!R)
@@ -408,76 +513,14 @@ static int build_package(const struct build_job *j, uint8_t **pkg, size_t *len)
 		r = set_modality(b, BIOUNIT_MODALITY_FINGER, s, &res[1], 2);
 	if (!r)
 		r = set_modality(b, BIOUNIT_MODALITY_SIGNATURE, s, &res[3], 1);
-	/* exceptions: photo, signature, hands, then each finger */
-	for (i = 0; !r && i < 4; i++) {
-		struct biounit_package_exception e = {
-			.modality = i == 0 ? BIOUNIT_MODALITY_FACE : i == 3 ?
-				    BIOUNIT_MODALITY_SIGNATURE : BIOUNIT_MODALITY_FINGER,
-			.position = 0, .reason = text,
-		};
-
-		if (res[i].outcome != BIOUNIT_OUTCOME_EXCEPTION)
-			continue;
-		snprintf(text, sizeof(text), "%s%s%s", i == 1 ? "right hand: " : i == 2 ?
-			 "left hand: " : "", res[i].reason[0] ? res[i].reason : "not taken", "");
-		r = biounit_package_builder_add_exception(b, &e);
-	}
-	for (k = 0; !r && k < biounit_session_exception_count(s); k++) {
-		const struct biounit_finger_exception *fe = biounit_session_exception(s, k);
-		struct biounit_package_exception e = {
-			.modality = BIOUNIT_MODALITY_FINGER, .position = fe->finger, .reason = text,
-		};
-
-		snprintf(text, sizeof(text), "%s (best score %d)", fe->reason[0] ? fe->reason :
-			 "not taken", fe->best_score);
-		r = biounit_package_builder_add_exception(b, &e);
-	}
-	/* decisions: recorded on CLOCK_REALTIME, written on the unit's clock */
-	for (k = 0; !r && k < biounit_session_decision_count(s); k++) {
-		const struct biounit_decision *dc = biounit_session_decision(s, k);
-		struct biounit_package_decision pd = {
-			.time_ns = mono - (real - (int64_t)dc->time_ns),
-			.operator_id = "desk operator", .decision = text,
-		};
-		int m;
-
-		m = snprintf(text, sizeof(text), "%s %s", biounit_operator_action_name(dc->action),
-			     biounit_session_step_name(dc->step));
-		if (dc->finger)
-			m += snprintf(text + m, sizeof(text) - (size_t)m, " %s",
-				      biounit_finger_position_name(dc->finger));
-		if (dc->capture >= 0)
-			m += snprintf(text + m, sizeof(text) - (size_t)m, " capture %d", dc->capture);
-		if (dc->reason[0])
-			snprintf(text + m, sizeof(text) - (size_t)m, ": %s", dc->reason);
-		r = biounit_package_builder_add_decision(b, &pd);
-	}
-	/* the kept captures, in the order they were taken */
-	for (i = 0; i < 4; i++)
-		if (kept(res[i].outcome) && res[i].capture >= 0)
-			order[n++] = i;
-	for (i = 0; i < n; i++)
-		for (q = i + 1; q < n; q++)
-			if (res[order[q]].capture < res[order[i]].capture) {
-				int t = order[i];
-
-				order[i] = order[q];
-				order[q] = t;
-			}
-	for (i = 0; !r && i < n; i++) {
-		const struct biounit_capture *c;
-
-		idx[i] = res[order[i]].capture;
-		c = biounit_session_capture(s, (size_t)idx[i]);
-		if (!c || !c->file[0]) {
-			r = -ENOENT;
-			break;
-		}
-		r = order[i] == 0 ? face_records(j, c, R) :
-		    order[i] == 3 ? signature_records(j, c, R) : finger_record(j, c, R);
-		if (!r && (order[i] == 1 || order[i] == 2))
-			R->r[R->n - 1].threshold = biounit_session_get_policy(s)->finger_threshold;
-	}
+	if (!r)
+		r = add_step_exceptions(b, res);
+	if (!r)
+		r = add_finger_exceptions(b, s);
+	if (!r)
+		r = add_decisions(b, s, real, mono);
+	if (!r)
+		r = kept_records(j, res, R);
 	for (k = 0; !r && k < R->n; k++)
 		r = biounit_package_builder_add_record(b, &R->r[k]);
 	if (!r)

@@ -306,32 +306,20 @@ int biounit_face_check(const struct biounit_face_checker *fc, const struct bioun
 	return biounit_face_check_age(fc, v, BIOUNIT_FACE_AGE_11_PLUS, out);
 }
 
-int biounit_face_check_age(const struct biounit_face_checker *fc,
-			   const struct biounit_image_view *v, enum biounit_face_age age,
-			   struct biounit_face_verdict *out)
+/*
+ * Finds the face and fits its landmarks into @out: the cascade's largest box,
+ * or, when the cascade sees none, a face rolled further than it tolerates.
+ * Counts the other faces big and sure enough to matter. Returns 0 with
+ * @out->have_face false when there is no face at all.
+ */
+static int find_face(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
+		     struct biounit_face_verdict *out)
 {
-	const struct face_limits *L;
+	const struct face_limits *L = &fc->limits;
 	struct biounit_face_box boxes[16];
-	struct biounit_face_window reach;
-	struct face_geometry g;
-	struct face_head head;
-	struct bg_stats bg;
-	struct tone_stats tone;
 	size_t n = 0, i;
-	double head_min, whites;
-	int ret = biounit_image_view_check(v);
-
-	if (ret)
-		return ret;
-	if (!fc || !out || (unsigned int)age >= BIOUNIT_FACE_AGE_COUNT)
-		return -EINVAL;
-	L = &fc->limits;
-	head_min = age == BIOUNIT_FACE_AGE_11_PLUS ? L->face_height_min : L->face_height_child_min;
-	memset(out, 0, sizeof(*out));
-	out->age = age;
-	out->crop_advice = BIOUNIT_FACE_ADVICE_NO_FACE;
-	for (i = 0; i < BIOUNIT_FACE_RULE_COUNT; i++)
-		rule_set(out, (enum biounit_face_rule)i, BIOUNIT_FACE_NOT_JUDGED, NAN, NAN, NAN);
+	double a;
+	int ret;
 
 	ret = biounit_cascade_detect(fc->cascade, v, NULL, boxes, 16, &n);
 	if (ret)
@@ -347,48 +335,50 @@ int biounit_face_check_age(const struct biounit_face_checker *fc,
 		ret = face_checker_fit(fc, v, &boxes[0], out->landmarks);
 		if (ret)
 			return ret;
-	} else {
-		/* A face rolled by more than the cascade tolerates (docs/face-rules.md). */
-		double a = face_detect_rotated(fc, v, &out->face, out->landmarks);
-
-		if (isnan(a)) {
-			rule_judge(out, BIOUNIT_FACE_RULE_ONE_FACE, 0, 1, 1);
-			out->compliant = false;
-			return 0;
-		}
-		out->detect_angle_deg = (float)a;
-		out->faces = 1;
+		out->have_face = true;
+		return 0;
 	}
+	/* A face rolled by more than the cascade tolerates (docs/face-rules.md). */
+	a = face_detect_rotated(fc, v, &out->face, out->landmarks);
+	if (isnan(a))
+		return 0;
+	out->detect_angle_deg = (float)a;
+	out->faces = 1;
 	out->have_face = true;
-	face_geometry_from_landmarks(out->landmarks, fc->mean_shape, &g);
-	out->eye_left = g.eye_l;
-	out->eye_right = g.eye_r;
-	head = face_head_of(&g);
-	{
-		struct biounit_face_window nominal = crop_nominal(L, head_min, &head);
-		double crown = face_crown_from_outline(v, &g, out->landmarks, &nominal);
+	return 0;
+}
 
-		/* Trust the outline only near the anthropometric estimate. */
-		if (isfinite(crown) && fabs(crown - g.crown_y) < 0.25 * (g.chin_y - g.crown_y))
-			g.crown_y = crown;
-	}
-	out->crown_y = (float)g.crown_y;
-	out->chin_y = (float)g.chin_y;
-	head.crown_y = g.crown_y;
+/*
+ * The head's geometry from the landmarks, with the crown taken from the
+ * head's outline where the outline is near the anthropometric estimate.
+ */
+static void locate_head(const struct biounit_face_checker *fc, const struct biounit_image_view *v,
+			double head_min, struct face_geometry *g, struct face_head *head,
+			struct biounit_face_verdict *out)
+{
+	struct biounit_face_window nominal;
+	double crown;
 
-	rule_judge(out, BIOUNIT_FACE_RULE_ONE_FACE, out->faces, 1, 1);
-	judge_geometry(v, L, head_min, &head, &g, out);
-	rule_judge(out, BIOUNIT_FACE_RULE_ROLL, g.roll_deg, -L->roll_max, L->roll_max);
-	rule_judge(out, BIOUNIT_FACE_RULE_YAW, g.yaw_deg, -L->yaw_max, L->yaw_max);
-	rule_judge(out, BIOUNIT_FACE_RULE_PITCH, g.pitch_deg, -L->pitch_max, L->pitch_max);
+	face_geometry_from_landmarks(out->landmarks, fc->mean_shape, g);
+	out->eye_left = g->eye_l;
+	out->eye_right = g->eye_r;
+	*head = face_head_of(g);
+	nominal = crop_nominal(&fc->limits, head_min, head);
+	crown = face_crown_from_outline(v, g, out->landmarks, &nominal);
+	/* Trust the outline only near the anthropometric estimate. */
+	if (isfinite(crown) && fabs(crown - g->crown_y) < 0.25 * (g->chin_y - g->crown_y))
+		g->crown_y = crown;
+	out->crown_y = (float)g->crown_y;
+	out->chin_y = (float)g->chin_y;
+	head->crown_y = g->crown_y;
+}
 
-	reach = crop_reach(L, head_min, &head);
-	background_stats(v, &g, out->landmarks, &reach, &bg);
-	rule_judge(out, BIOUNIT_FACE_RULE_BACKGROUND, background_margin(&bg), L->bg_score_min, NAN);
-
-	rule_judge(out, BIOUNIT_FACE_RULE_EYES_OPEN, g.eye_open, L->eye_open_min, NAN);
-	rule_judge(out, BIOUNIT_FACE_RULE_MOUTH_CLOSED, g.mouth_gap, NAN, L->mouth_gap_max);
-	rule_judge(out, BIOUNIT_FACE_RULE_NEUTRAL, g.smile, NAN, L->smile_max);
+/* Exposure, clipping, contrast, colour and sharpness of the face. */
+static void judge_light_and_focus(const struct face_limits *L, const struct biounit_image_view *v,
+				  struct biounit_face_verdict *out)
+{
+	struct tone_stats tone;
+	double whites;
 
 	face_tone(v, out->landmarks, &tone);
 	/* Exposure and contrast relative to the face's own tone, as ISO/IEC
@@ -407,6 +397,58 @@ int biounit_face_check_age(const struct biounit_face_checker *fc,
 		   L->skin_blue_red_min, L->skin_blue_red_max);
 	rule_judge(out, BIOUNIT_FACE_RULE_SHARPNESS, face_sharpness(v, out->landmarks),
 		   L->sharpness_min, NAN);
+}
+
+int biounit_face_check_age(const struct biounit_face_checker *fc,
+			   const struct biounit_image_view *v, enum biounit_face_age age,
+			   struct biounit_face_verdict *out)
+{
+	const struct face_limits *L;
+	struct biounit_face_window reach;
+	struct face_geometry g;
+	struct face_head head;
+	struct bg_stats bg;
+	double head_min;
+	size_t i;
+	int ret = biounit_image_view_check(v);
+
+	if (ret)
+		return ret;
+	if (!fc || !out || (unsigned int)age >= BIOUNIT_FACE_AGE_COUNT)
+		return -EINVAL;
+	L = &fc->limits;
+	head_min = age == BIOUNIT_FACE_AGE_11_PLUS ? L->face_height_min : L->face_height_child_min;
+	memset(out, 0, sizeof(*out));
+	out->age = age;
+	out->crop_advice = BIOUNIT_FACE_ADVICE_NO_FACE;
+	for (i = 0; i < BIOUNIT_FACE_RULE_COUNT; i++)
+		rule_set(out, (enum biounit_face_rule)i, BIOUNIT_FACE_NOT_JUDGED, NAN, NAN, NAN);
+
+	ret = find_face(fc, v, out);
+	if (ret)
+		return ret;
+	if (!out->have_face) {
+		rule_judge(out, BIOUNIT_FACE_RULE_ONE_FACE, 0, 1, 1);
+		out->compliant = false;
+		return 0;
+	}
+	locate_head(fc, v, head_min, &g, &head, out);
+
+	rule_judge(out, BIOUNIT_FACE_RULE_ONE_FACE, out->faces, 1, 1);
+	judge_geometry(v, L, head_min, &head, &g, out);
+	rule_judge(out, BIOUNIT_FACE_RULE_ROLL, g.roll_deg, -L->roll_max, L->roll_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_YAW, g.yaw_deg, -L->yaw_max, L->yaw_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_PITCH, g.pitch_deg, -L->pitch_max, L->pitch_max);
+
+	reach = crop_reach(L, head_min, &head);
+	background_stats(v, &g, out->landmarks, &reach, &bg);
+	rule_judge(out, BIOUNIT_FACE_RULE_BACKGROUND, background_margin(&bg), L->bg_score_min, NAN);
+
+	rule_judge(out, BIOUNIT_FACE_RULE_EYES_OPEN, g.eye_open, L->eye_open_min, NAN);
+	rule_judge(out, BIOUNIT_FACE_RULE_MOUTH_CLOSED, g.mouth_gap, NAN, L->mouth_gap_max);
+	rule_judge(out, BIOUNIT_FACE_RULE_NEUTRAL, g.smile, NAN, L->smile_max);
+
+	judge_light_and_focus(L, v, out);
 	judge_covering_hair_gaze(v, L, &g, &bg, out);
 
 	/* Children under 6: head level, neutral expression, looking into the

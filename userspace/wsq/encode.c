@@ -116,6 +116,74 @@ int biounit_wsq_encode(const struct biounit_image_view *v, float bitrate, unsign
 	return biounit_wsq_encode_ex(v, &o, out, out_len);
 }
 
+/*
+ * The image shifted by its mean and scaled into about +-128 (the spec's M
+ * and R, both rounded as the frame header stores them) into @img.
+ */
+static void normalise_image(const struct biounit_image_view *v, float *img, double *m_out,
+			    double *r_out)
+{
+	size_t npix = (size_t)v->width * v->height;
+	uint64_t sum = 0;
+	int lo = 255, hi = 0;
+
+	for (uint32_t y = 0; y < v->height; y++) {
+		const uint8_t *row = v->data + (size_t)y * v->stride;
+		for (uint32_t x = 0; x < v->width; x++) {
+			sum += row[x];
+			lo = row[x] < lo ? row[x] : lo;
+			hi = row[x] > hi ? row[x] : hi;
+		}
+	}
+	double m = wsq_scaled16_round((double)sum / (double)npix);
+	double r = (m - lo > hi - m ? m - lo : hi - m) / 128.0;
+	r = wsq_scaled16_round(r > 0 ? r : 1.0);
+	float fm = (float)m, fr = (float)(1.0 / r);
+	for (uint32_t y = 0; y < v->height; y++) {
+		const uint8_t *row = v->data + (size_t)y * v->stride;
+		float *o = img + (size_t)y * v->width;
+		for (uint32_t x = 0; x < v->width; x++)
+			o[x] = ((float)row[x] - fm) * fr;
+	}
+	*m_out = m;
+	*r_out = r;
+}
+
+/*
+ * The coded blocks: block 0 with its own Huffman table, blocks 1 and 2 with
+ * one shared table built from both, each table written before its first block.
+ */
+static int write_blocks(struct wsq_buf *b, const float *img, const struct wsq_layout *l,
+			const struct wsq_quant *qv)
+{
+	struct wsq_huff_spec spec;
+	struct wsq_huff_code codes;
+	int ret;
+
+	for (int blk = 0; blk < WSQ_BLOCKS && !b->err; blk++) {
+		if (blk < 2) {
+			uint32_t freq[WSQ_NSYM] = { 0 };
+
+			wsq_count_block(img, l, qv, blk, freq);
+			if (blk == 1)
+				wsq_count_block(img, l, qv, 2, freq);
+			ret = wsq_huff_build(freq, &spec);
+			if (!ret)
+				ret = wsq_huff_codes(&spec, &codes);
+			if (ret)
+				return ret;
+			put_dht(b, (unsigned int)blk, &spec);
+		}
+		put_sob(b, blk ? 1 : 0);
+		if (!b->err) {
+			ret = wsq_write_block(b, img, l, qv, blk, &codes);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
 int biounit_wsq_encode_ex(const struct biounit_image_view *v,
 			  const struct biounit_wsq_encode_opts *o, uint8_t **out, size_t *out_len)
 {
@@ -124,8 +192,8 @@ int biounit_wsq_encode_ex(const struct biounit_image_view *v,
 	struct wsq_quant qv;
 	size_t npix;
 	float *img = NULL;
-	uint64_t sum = 0;
-	int lo = 255, hi = 0, ret;
+	double m, r;
+	int ret;
 
 	if (!o || (o->alloc != BIOUNIT_WSQ_ALLOC_MSE && o->alloc != BIOUNIT_WSQ_ALLOC_SPEC &&
 		   o->alloc != BIOUNIT_WSQ_ALLOC_SPEC_RATE))
@@ -154,26 +222,7 @@ int biounit_wsq_encode_ex(const struct biounit_image_view *v,
 		ret = -ENOMEM;
 		goto out;
 	}
-
-	/* shift by the mean and scale into about +-128 (the spec's M and R) */
-	for (uint32_t y = 0; y < v->height; y++) {
-		const uint8_t *row = v->data + (size_t)y * v->stride;
-		for (uint32_t x = 0; x < v->width; x++) {
-			sum += row[x];
-			lo = row[x] < lo ? row[x] : lo;
-			hi = row[x] > hi ? row[x] : hi;
-		}
-	}
-	double m = wsq_scaled16_round((double)sum / (double)npix);
-	double r = (m - lo > hi - m ? m - lo : hi - m) / 128.0;
-	r = wsq_scaled16_round(r > 0 ? r : 1.0);
-	float fm = (float)m, fr = (float)(1.0 / r);
-	for (uint32_t y = 0; y < v->height; y++) {
-		const uint8_t *row = v->data + (size_t)y * v->stride;
-		float *o = img + (size_t)y * v->width;
-		for (uint32_t x = 0; x < v->width; x++)
-			o[x] = ((float)row[x] - fm) * fr;
-	}
+	normalise_image(v, img, &m, &r);
 	ret = wsq_decompose(img, l, &wsq_spec_filters, NULL);
 	if (ret)
 		goto out;
@@ -202,31 +251,9 @@ int biounit_wsq_encode_ex(const struct biounit_image_view *v,
 		goto out;
 	put_dqt(&b, &qv);
 	put_sof(&b, v->width, v->height, m, r);
-
-	struct wsq_huff_spec spec;
-	struct wsq_huff_code codes;
-
-	for (int blk = 0; blk < WSQ_BLOCKS && !b.err; blk++) {
-		if (blk < 2) {
-			uint32_t freq[WSQ_NSYM] = { 0 };
-
-			wsq_count_block(img, l, &qv, blk, freq);
-			if (blk == 1)
-				wsq_count_block(img, l, &qv, 2, freq);
-			ret = wsq_huff_build(freq, &spec);
-			if (!ret)
-				ret = wsq_huff_codes(&spec, &codes);
-			if (ret)
-				goto out;
-			put_dht(&b, (unsigned int)blk, &spec);
-		}
-		put_sob(&b, blk ? 1 : 0);
-		if (!b.err) {
-			ret = wsq_write_block(&b, img, l, &qv, blk, &codes);
-			if (ret)
-				goto out;
-		}
-	}
+	ret = write_blocks(&b, img, l, &qv);
+	if (ret)
+		goto out;
 	wsq_put16(&b, WSQ_EOI);
 	ret = b.err;
 out:

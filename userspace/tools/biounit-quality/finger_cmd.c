@@ -43,112 +43,140 @@ static int to_grey(const struct biounit_image_view *v, struct biounit_image **ou
 	return 0;
 }
 
-int biounit_quality_finger_main(int argc, char **argv)
-{
-	const char *file = NULL;
-	unsigned long ppi = BIOUNIT_FINGER_PPI_DEFAULT, threshold = BIOUNIT_FINGER_THRESHOLD_DEFAULT;
-	int json = 0;
+struct finger_opts {
+	const char *file;
+	unsigned long ppi, threshold;
+	int json;
+};
 
+#define FINGER_USAGE "usage: biounit-quality finger FILE [--ppi N] [--threshold N] [--json]\n"
+
+/* Returns -1 to go on, else the exit status (--help, or a bad argument said on stderr). */
+static int parse_finger_args(int argc, char **argv, struct finger_opts *o)
+{
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
-			json = 1;
+			o->json = 1;
 		} else if (!strcmp(argv[i], "--ppi") && i + 1 < argc) {
-			if (parse_uint(argv[++i], 1000, &ppi) || ppi < 250) {
+			if (parse_uint(argv[++i], 1000, &o->ppi) || o->ppi < 250) {
 				fprintf(stderr, "biounit-quality finger: --ppi must be 250..1000\n");
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
-			if (parse_uint(argv[++i], 100, &threshold)) {
+			if (parse_uint(argv[++i], 100, &o->threshold)) {
 				fprintf(stderr, "biounit-quality finger: --threshold must be 0..100\n");
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--help")) {
-			printf("usage: biounit-quality finger FILE [--ppi N] [--threshold N] [--json]\n"
-			       "exit status: 0 score >= threshold (default %d), 1 below, 2 error\n",
+			printf(FINGER_USAGE "exit status: 0 score >= threshold (default %d), 1 below, 2 error\n",
 			       BIOUNIT_FINGER_THRESHOLD_DEFAULT);
 			return 0;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "biounit-quality finger: unknown or incomplete option '%s'\n",
 				argv[i]);
 			return 2;
-		} else if (!file) {
-			file = argv[i];
+		} else if (!o->file) {
+			o->file = argv[i];
 		} else {
 			fprintf(stderr, "biounit-quality finger: more than one FILE\n");
 			return 2;
 		}
 	}
-	if (!file) {
-		fprintf(stderr, "usage: biounit-quality finger FILE [--ppi N] [--threshold N] [--json]\n");
+	if (!o->file) {
+		fprintf(stderr, FINGER_USAGE);
 		return 2;
 	}
+	return -1;
+}
+
+static void print_finger_json(const struct finger_opts *o, const struct biounit_image_view *v,
+			      const struct biounit_finger_report *r)
+{
+	unsigned int score = biounit_finger_report_score(r);
+	uint32_t advice = biounit_finger_report_advice(r);
+	int first = 1;
+
+	printf("{\"file\":");
+	cli_json_string(stdout, o->file);
+	printf(",\"score\":%u,\"threshold\":%lu,\"accepted\":%s,\"ppi\":%lu,\"width\":%u,"
+	       "\"height\":%u,\"advice\":[",
+	       score, o->threshold, score >= o->threshold ? "true" : "false", o->ppi, v->width,
+	       v->height);
+	for (unsigned int b = 0; b < BIOUNIT_FINGER_ADVICE_COUNT; b++) {
+		enum biounit_finger_advice a = (enum biounit_finger_advice)(1u << b);
+		if (!(advice & a))
+			continue;
+		printf("%s{\"key\":\"%s\",\"nl\":", first ? "" : ",", biounit_finger_advice_key(a));
+		cli_json_string(stdout, biounit_finger_advice_message(a, "nl"));
+		printf(",\"en\":");
+		cli_json_string(stdout, biounit_finger_advice_message(a, "en"));
+		printf("}");
+		first = 0;
+	}
+	printf("],\"features\":{");
+	for (int f = 0; f < BIOUNIT_FINGER_FEATURE_COUNT; f++)
+		printf("%s\"%s\":%.6g", f ? "," : "", biounit_finger_feature_name(f),
+		       biounit_finger_report_feature(r, f));
+	printf("}}\n");
+}
+
+static void print_finger_text(const struct finger_opts *o, const struct biounit_finger_report *r)
+{
+	unsigned int score = biounit_finger_report_score(r);
+	uint32_t advice = biounit_finger_report_advice(r);
+
+	printf("%s: score %u (threshold %lu): %s\n", o->file, score, o->threshold,
+	       score >= o->threshold ? "accepted" : "rejected");
+	for (unsigned int b = 0; b < BIOUNIT_FINGER_ADVICE_COUNT; b++) {
+		enum biounit_finger_advice a = (enum biounit_finger_advice)(1u << b);
+		if (!(advice & a))
+			continue;
+		printf("  nl: %s\n  en: %s\n", biounit_finger_advice_message(a, "nl"),
+		       biounit_finger_advice_message(a, "en"));
+	}
+}
+
+int biounit_quality_finger_main(int argc, char **argv)
+{
+	struct finger_opts o = {
+		.ppi = BIOUNIT_FINGER_PPI_DEFAULT, .threshold = BIOUNIT_FINGER_THRESHOLD_DEFAULT,
+	};
+	int ret = parse_finger_args(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
 
 	struct biounit_image *img = NULL, *grey = NULL;
 	struct biounit_finger_report *r = NULL;
-	int ret = biounit_image_load(file, &img);
+	ret = biounit_image_load(o.file, &img);
 	if (ret) {
-		fprintf(stderr, "biounit-quality finger: %s: %s\n", file, cli_load_error(ret));
+		fprintf(stderr, "biounit-quality finger: %s: %s\n", o.file, cli_load_error(ret));
 		return 2;
 	}
 	struct biounit_image_view v = biounit_image_get_view(img);
 	if (v.format != BIOUNIT_PIX_GREY) {
 		ret = to_grey(&v, &grey);
 		if (ret) {
-			fprintf(stderr, "biounit-quality finger: %s: %s\n", file, cli_load_error(ret));
+			fprintf(stderr, "biounit-quality finger: %s: %s\n", o.file, cli_load_error(ret));
 			biounit_image_free(img);
 			return 2;
 		}
 		v = biounit_image_get_view(grey);
 	}
-	ret = biounit_finger_assess(&v, (unsigned int)ppi, &r);
+	ret = biounit_finger_assess(&v, (unsigned int)o.ppi, &r);
 	if (ret) {
-		fprintf(stderr, "biounit-quality finger: %s: %s\n", file,
+		fprintf(stderr, "biounit-quality finger: %s: %s\n", o.file,
 			ret == -EINVAL ? "image too small (at least 64x64 pixels)" : strerror(-ret));
 		biounit_image_free(grey);
 		biounit_image_free(img);
 		return 2;
 	}
-
-	unsigned int score = biounit_finger_report_score(r);
-	uint32_t advice = biounit_finger_report_advice(r);
-	int ok = score >= threshold;
-	if (json) {
-		printf("{\"file\":");
-		cli_json_string(stdout, file);
-		printf(",\"score\":%u,\"threshold\":%lu,\"accepted\":%s,\"ppi\":%lu,\"width\":%u,"
-		       "\"height\":%u,\"advice\":[",
-		       score, threshold, ok ? "true" : "false", ppi, v.width, v.height);
-		int first = 1;
-		for (unsigned int b = 0; b < BIOUNIT_FINGER_ADVICE_COUNT; b++) {
-			enum biounit_finger_advice a = (enum biounit_finger_advice)(1u << b);
-			if (!(advice & a))
-				continue;
-			printf("%s{\"key\":\"%s\",\"nl\":", first ? "" : ",",
-			       biounit_finger_advice_key(a));
-			cli_json_string(stdout, biounit_finger_advice_message(a, "nl"));
-			printf(",\"en\":");
-			cli_json_string(stdout, biounit_finger_advice_message(a, "en"));
-			printf("}");
-			first = 0;
-		}
-		printf("],\"features\":{");
-		for (int f = 0; f < BIOUNIT_FINGER_FEATURE_COUNT; f++)
-			printf("%s\"%s\":%.6g", f ? "," : "", biounit_finger_feature_name(f),
-			       biounit_finger_report_feature(r, f));
-		printf("}}\n");
-	} else {
-		printf("%s: score %u (threshold %lu): %s\n", file, score, threshold,
-		       ok ? "accepted" : "rejected");
-		for (unsigned int b = 0; b < BIOUNIT_FINGER_ADVICE_COUNT; b++) {
-			enum biounit_finger_advice a = (enum biounit_finger_advice)(1u << b);
-			if (!(advice & a))
-				continue;
-			printf("  nl: %s\n  en: %s\n", biounit_finger_advice_message(a, "nl"),
-			       biounit_finger_advice_message(a, "en"));
-		}
-	}
+	if (o.json)
+		print_finger_json(&o, &v, r);
+	else
+		print_finger_text(&o, r);
+	ret = biounit_finger_report_score(r) >= o.threshold ? 0 : 1;
 	biounit_finger_report_free(r);
 	biounit_image_free(grey);
 	biounit_image_free(img);
-	return ok ? 0 : 1;
+	return ret;
 }

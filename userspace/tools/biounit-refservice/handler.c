@@ -134,6 +134,76 @@ static bool is_hex(const char *s, size_t n)
 }
 
 /* The package is complete in @rq; @mode was taken for this request. */
+/* why a package is refused: the answer's status, error code and message */
+struct refusal {
+	unsigned int status;
+	const char *code, *message;
+};
+
+/*
+ * The package's own checks, with the store locked: its id is the
+ * Idempotency-Key, a trusted unit signed it, and its records are what the
+ * service takes. Returns 0 when it may be stored, else 1 with @no filled
+ * (@why holds the message a record check gives).
+ */
+static int vet_package(struct refsvc *s, const struct request *rq, const char *idem,
+		       struct biounit_package_problem *why, struct refusal *no)
+{
+	struct biounit_package *pkg = NULL;
+	const uint8_t *trusted = NULL;
+	size_t i;
+	int r;
+
+	r = biounit_package_parse(rq->buf, rq->len, &pkg, why);
+	if (!r && strcmp(biounit_package_get_id_hex(pkg), idem)) {
+		biounit_package_free(pkg);
+		*no = (struct refusal){ 400, "malformed-request",
+					"Idempotency-Key is not the package id" };
+		return 1;
+	}
+	if (!r) {
+		for (i = 0; i < s->n_trust && !trusted; i++)
+			if (!memcmp(s->trust[i], biounit_package_get_unit_key(pkg), 32))
+				trusted = s->trust[i];
+		biounit_package_free(pkg);
+		pkg = NULL;
+		if (!trusted) {
+			*no = (struct refusal){ 403, "unknown-unit",
+						"the package is signed by a unit that is not trusted here" };
+			return 1;
+		}
+		r = biounit_package_verify(rq->buf, rq->len, trusted, &pkg, why);
+	}
+	if (!r)
+		r = refsvc_check_records(pkg, why);
+	biounit_package_free(pkg);
+	if (!r)
+		return 0;
+	if (r == -ENOMEM)
+		*no = (struct refusal){ 500, "internal", "out of memory" };
+	else
+		*no = (struct refusal){ 422, biounit_package_check_name(why->check), why->message };
+	return 1;
+}
+
+/* the acknowledgement, or the fault the service was told to play */
+static enum MHD_Result acknowledge(struct refsvc *s, struct MHD_Connection *c,
+				   enum refsvc_mode mode, unsigned int delay, unsigned int status,
+				   char hash[65], const char *idem, int64_t when)
+{
+	if (mode == REFSVC_LOST_ACK) {
+		refsvc_log(s, "fault lost-ack %s", hash);
+		return MHD_NO;
+	}
+	if (mode == REFSVC_SLOW_ACK)
+		refsvc_sleep(s, delay);
+	if (mode == REFSVC_WRONG_ACK) {	/* a broken client: the unit must not believe it */
+		refsvc_log(s, "fault wrong-ack %s", hash);
+		hash[63] = hash[63] == '0' ? '1' : '0';
+	}
+	return ack(c, status, hash, idem, when);
+}
+
 static enum MHD_Result post_package(struct refsvc *s, struct MHD_Connection *c,
 				    struct request *rq, enum refsvc_mode mode, unsigned int delay)
 {
@@ -142,12 +212,9 @@ static enum MHD_Result post_package(struct refsvc *s, struct MHD_Connection *c,
 	const char *claimed = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							  "Biounit-Package-Hash");
 	struct biounit_package_problem why;
-	struct biounit_package *pkg = NULL;
+	struct refusal no;
 	char hash[65], key_hash[65];
 	int64_t when = time(NULL);
-	const uint8_t *trusted = NULL;
-	unsigned int status;
-	size_t i;
 	int r;
 
 	if (!ctype || strcmp(ctype, "application/vnd.biounit.package"))
@@ -172,8 +239,7 @@ static enum MHD_Result post_package(struct refsvc *s, struct MHD_Connection *c,
 		s->duplicates++;
 		pthread_mutex_unlock(&s->lock);
 		refsvc_log(s, "duplicate %s", hash);
-		status = 200;
-		goto answered;
+		return acknowledge(s, c, mode, delay, 200, hash, idem, when);
 	}
 	if (r == 0 && refsvc_store_key(s, idem, key_hash) == 0 && strcmp(key_hash, hash)) {
 		pthread_mutex_unlock(&s->store_lock);
@@ -184,35 +250,9 @@ static enum MHD_Result post_package(struct refsvc *s, struct MHD_Connection *c,
 		pthread_mutex_unlock(&s->store_lock);
 		return error(s, c, 500, "internal", "the store cannot be read", hash);
 	}
-	r = biounit_package_parse(rq->buf, rq->len, &pkg, &why);
-	if (!r && strcmp(biounit_package_get_id_hex(pkg), idem)) {
-		biounit_package_free(pkg);
+	if (vet_package(s, rq, idem, &why, &no)) {
 		pthread_mutex_unlock(&s->store_lock);
-		return error(s, c, 400, "malformed-request",
-			     "Idempotency-Key is not the package id", hash);
-	}
-	if (!r) {
-		for (i = 0; i < s->n_trust && !trusted; i++)
-			if (!memcmp(s->trust[i], biounit_package_get_unit_key(pkg), 32))
-				trusted = s->trust[i];
-		biounit_package_free(pkg);
-		pkg = NULL;
-		if (!trusted) {
-			pthread_mutex_unlock(&s->store_lock);
-			return error(s, c, 403, "unknown-unit",
-				     "the package is signed by a unit that is not trusted here",
-				     hash);
-		}
-		r = biounit_package_verify(rq->buf, rq->len, trusted, &pkg, &why);
-	}
-	if (!r)
-		r = refsvc_check_records(pkg, &why);
-	biounit_package_free(pkg);
-	if (r) {
-		pthread_mutex_unlock(&s->store_lock);
-		if (r == -ENOMEM)
-			return error(s, c, 500, "internal", "out of memory", hash);
-		return error(s, c, 422, biounit_package_check_name(why.check), why.message, hash);
+		return error(s, c, no.status, no.code, no.message, hash);
 	}
 	r = refsvc_store_put(s, hash, idem, rq->buf, rq->len);
 	pthread_mutex_unlock(&s->store_lock);
@@ -222,19 +262,7 @@ static enum MHD_Result post_package(struct refsvc *s, struct MHD_Connection *c,
 	s->stored++;
 	pthread_mutex_unlock(&s->lock);
 	refsvc_log(s, "stored %s %zu", hash, rq->len);
-	status = 201;
-answered:
-	if (mode == REFSVC_LOST_ACK) {
-		refsvc_log(s, "fault lost-ack %s", hash);
-		return MHD_NO;
-	}
-	if (mode == REFSVC_SLOW_ACK)
-		refsvc_sleep(s, delay);
-	if (mode == REFSVC_WRONG_ACK) {	/* a broken client: the unit must not believe it */
-		refsvc_log(s, "fault wrong-ack %s", hash);
-		hash[63] = hash[63] == '0' ? '1' : '0';
-	}
-	return ack(c, status, hash, idem, when);
+	return acknowledge(s, c, mode, delay, 201, hash, idem, when);
 }
 
 static enum MHD_Result get_receipt(struct refsvc *s, struct MHD_Connection *c, const char *hash)

@@ -77,7 +77,34 @@ static int write_port_file(const char *path, unsigned int port)
 	return util_atomic_write(path, line, (size_t)n, 0644);
 }
 
-int main(int argc, char **argv)
+/* what the command line names, beside what goes straight into struct refsvc */
+struct args {
+	const char *cert, *key, *store, *listen_addr, *port_file, *log_path, *client_ca;
+	unsigned int port;
+	bool summary;
+};
+
+/* --trust FILE: one more unit whose packages are taken; 0 or an exit status */
+static int add_trust(struct refsvc *s, const char *path)
+{
+	int r;
+
+	if (s->n_trust == REFSVC_MAX_TRUST) {
+		fprintf(stderr, "biounit-refservice: at most %d --trust\n", REFSVC_MAX_TRUST);
+		return 2;
+	}
+	r = biounit_pubkey_load(path, s->trust[s->n_trust]);
+	if (r) {
+		fprintf(stderr, "biounit-refservice: %s: %s\n", path,
+			r == -EBADMSG ? "not a biounit public key" : strerror(-r));
+		return 1;
+	}
+	s->n_trust++;
+	return 0;
+}
+
+/* Returns -1 to go on, else the exit status (--help, or a bad argument said on stderr). */
+static int parse_args(int argc, char **argv, struct refsvc *s, struct args *a)
 {
 	static const struct option opts[] = {
 		{ "cert", required_argument, NULL, 'c' },
@@ -98,48 +125,31 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cert = NULL, *key = NULL, *store = NULL, *listen_addr = "127.0.0.1";
-	const char *port_file = NULL, *log_path = NULL, *client_ca = NULL;
-	struct refsvc s = { .log_fd = 2, .max_size = BIOUNIT_PACKAGE_MAX_SIZE, .delay_ms = 2000 };
-	unsigned int port = 0, bound = 0;
-	bool summary = false;
-	char *cert_pem, *key_pem, *ca_pem = NULL;
-	struct MHD_Daemon *d;
-	sigset_t set;
-	int opt, r, sig;
+	int opt, r;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'c': cert = optarg; break;
-		case 'k': key = optarg; break;
-		case 's': store = optarg; break;
-		case 'l': listen_addr = optarg; break;
-		case 'p': port = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'P': port_file = optarg; break;
-		case 'L': log_path = optarg; break;
-		case 'C': s.control = true; break;
-		case 'S': summary = true; break;
-		case 'A': client_ca = optarg; break;
-		case 'n': s.mode_count = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'd': s.delay_ms = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'm': s.max_size = strtoul(optarg, NULL, 10); break;
+		case 'c': a->cert = optarg; break;
+		case 'k': a->key = optarg; break;
+		case 's': a->store = optarg; break;
+		case 'l': a->listen_addr = optarg; break;
+		case 'p': a->port = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'P': a->port_file = optarg; break;
+		case 'L': a->log_path = optarg; break;
+		case 'C': s->control = true; break;
+		case 'S': a->summary = true; break;
+		case 'A': a->client_ca = optarg; break;
+		case 'n': s->mode_count = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'd': s->delay_ms = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'm': s->max_size = strtoul(optarg, NULL, 10); break;
 		case 'f':
-			if (refsvc_mode_parse(optarg, &s.mode))
+			if (refsvc_mode_parse(optarg, &s->mode))
 				return usage(stderr);
 			break;
 		case 't':
-			if (s.n_trust == REFSVC_MAX_TRUST) {
-				fprintf(stderr, "biounit-refservice: at most %d --trust\n",
-					REFSVC_MAX_TRUST);
-				return 2;
-			}
-			r = biounit_pubkey_load(optarg, s.trust[s.n_trust]);
-			if (r) {
-				fprintf(stderr, "biounit-refservice: %s: %s\n", optarg,
-					r == -EBADMSG ? "not a biounit public key" : strerror(-r));
-				return 1;
-			}
-			s.n_trust++;
+			r = add_trust(s, optarg);
+			if (r)
+				return r;
 			break;
 		case 'h':
 			usage(stdout);
@@ -148,44 +158,46 @@ int main(int argc, char **argv)
 			return usage(stderr);
 		}
 	}
-	if (summary && optind == argc && store)
-		return refsvc_summary(&s, store);
-	if (optind != argc || !cert || !key || !store || !s.n_trust || port > 65535)
-		return usage(stderr);
-	if (log_path) {
-		s.log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-		if (s.log_fd < 0) {
-			fprintf(stderr, "biounit-refservice: %s: %s\n", log_path, strerror(errno));
-			return 1;
-		}
-	}
-	cert_pem = read_text(cert);
-	key_pem = read_text(key);
-	if (!cert_pem || !key_pem) {
-		fprintf(stderr, "biounit-refservice: cannot read %s\n", cert_pem ? key : cert);
+	return -1;
+}
+
+/* the server's certificate and key and, with --client-ca, the CA of its clients' certificates */
+static int read_tls(const struct args *a, struct refsvc *s, char **cert_pem, char **key_pem,
+		    char **ca_pem)
+{
+	int r;
+
+	*cert_pem = read_text(a->cert);
+	*key_pem = read_text(a->key);
+	if (!*cert_pem || !*key_pem) {
+		fprintf(stderr, "biounit-refservice: cannot read %s\n", *cert_pem ? a->key : a->cert);
 		return 1;
 	}
-	if (client_ca) {
-		ca_pem = read_text(client_ca);
-		r = ca_pem ? refsvc_client_ca_check(ca_pem) : -errno;
-		if (r) {
-			fprintf(stderr, "biounit-refservice: --client-ca %s: %s\n", client_ca,
-				r == -EBADMSG ? "no PEM certificate in it" : strerror(-r));
-			free(ca_pem);
-			free(cert_pem);
-			free(key_pem);
-			return 1;
-		}
-		s.client_auth = true;
-	}
-	r = refsvc_store_open(&s, store);
+	if (!a->client_ca)
+		return 0;
+	*ca_pem = read_text(a->client_ca);
+	r = *ca_pem ? refsvc_client_ca_check(*ca_pem) : -errno;
 	if (r) {
-		fprintf(stderr, "biounit-refservice: store %s: %s\n", store, strerror(-r));
+		fprintf(stderr, "biounit-refservice: --client-ca %s: %s\n", a->client_ca,
+			r == -EBADMSG ? "no PEM certificate in it" : strerror(-r));
 		return 1;
 	}
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_mutex_init(&s.store_lock, NULL);
-	pthread_cond_init(&s.wake, NULL);
+	s->client_auth = true;
+	return 0;
+}
+
+/* Serves until SIGTERM or SIGINT; the exit status. */
+static int serve(struct refsvc *s, const struct args *a, const char *cert_pem,
+		 const char *key_pem, const char *ca_pem)
+{
+	unsigned int bound = 0;
+	struct MHD_Daemon *d;
+	sigset_t set;
+	int r, sig;
+
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->store_lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
 
 	/* the service's threads inherit this mask; main waits for the signals */
 	signal(SIGPIPE, SIG_IGN);
@@ -194,31 +206,66 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	d = refsvc_start(&s, listen_addr, port, cert_pem, key_pem, ca_pem, &bound);
+	d = refsvc_start(s, a->listen_addr, a->port, cert_pem, key_pem, ca_pem, &bound);
 	if (!d) {
-		fprintf(stderr, "biounit-refservice: cannot listen on %s:%u\n", listen_addr, port);
+		fprintf(stderr, "biounit-refservice: cannot listen on %s:%u\n", a->listen_addr,
+			a->port);
 		return 1;
 	}
-	refsvc_log(&s, "listening %s:%u store %s trusted %zu mode %s client certificates %s",
-		   listen_addr, bound, store, s.n_trust, refsvc_mode_name(s.mode),
-		   s.client_auth ? "required" : "not asked for");
-	if (port_file && (r = write_port_file(port_file, bound))) {
-		fprintf(stderr, "biounit-refservice: %s: %s\n", port_file, strerror(-r));
+	refsvc_log(s, "listening %s:%u store %s trusted %zu mode %s client certificates %s",
+		   a->listen_addr, bound, a->store, s->n_trust, refsvc_mode_name(s->mode),
+		   s->client_auth ? "required" : "not asked for");
+	if (a->port_file && (r = write_port_file(a->port_file, bound))) {
+		fprintf(stderr, "biounit-refservice: %s: %s\n", a->port_file, strerror(-r));
 		MHD_stop_daemon(d);
 		return 1;
 	}
 	while (sigwait(&set, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
 		;
-	pthread_mutex_lock(&s.lock);
-	s.stopping = true;
-	pthread_cond_broadcast(&s.wake);
-	pthread_mutex_unlock(&s.lock);
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->wake);
+	pthread_mutex_unlock(&s->lock);
 	MHD_stop_daemon(d);
-	refsvc_log(&s, "stopped: %lu requests, %lu stored, %lu duplicates, %lu refused",
-		   s.requests, s.stored, s.duplicates, s.refused);
-	close(s.store_fd);
+	refsvc_log(s, "stopped: %lu requests, %lu stored, %lu duplicates, %lu refused",
+		   s->requests, s->stored, s->duplicates, s->refused);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { .listen_addr = "127.0.0.1" };
+	struct refsvc s = { .log_fd = 2, .max_size = BIOUNIT_PACKAGE_MAX_SIZE, .delay_ms = 2000 };
+	char *cert_pem = NULL, *key_pem = NULL, *ca_pem = NULL;
+	int r;
+
+	r = parse_args(argc, argv, &s, &a);
+	if (r >= 0)
+		return r;
+	if (a.summary && optind == argc && a.store)
+		return refsvc_summary(&s, a.store);
+	if (optind != argc || !a.cert || !a.key || !a.store || !s.n_trust || a.port > 65535)
+		return usage(stderr);
+	if (a.log_path) {
+		s.log_fd = open(a.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (s.log_fd < 0) {
+			fprintf(stderr, "biounit-refservice: %s: %s\n", a.log_path, strerror(errno));
+			return 1;
+		}
+	}
+	r = read_tls(&a, &s, &cert_pem, &key_pem, &ca_pem);
+	if (!r) {
+		r = refsvc_store_open(&s, a.store);
+		if (r) {
+			fprintf(stderr, "biounit-refservice: store %s: %s\n", a.store, strerror(-r));
+			r = 1;
+		} else {
+			r = serve(&s, &a, cert_pem, key_pem, ca_pem);
+			close(s.store_fd);
+		}
+	}
 	free(cert_pem);
 	free(key_pem);
 	free(ca_pem);
-	return 0;
+	return r;
 }
