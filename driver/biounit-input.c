@@ -77,7 +77,8 @@ static int biounit_input_pen(struct biounit_unit *unit,
 {
 	struct biounit_channel *ch = &unit->channels[BIOUNIT_CH_SIGNATURE];
 	/* resolution-ppi in units per millimetre, at least 1 */
-	int res = max(1U, DIV_ROUND_CLOSEST(ch->resolution_ppi * 10, 254));
+	int res = clamp_t(u64, DIV_ROUND_CLOSEST_ULL((u64)ch->resolution_ppi * 10,
+						     254), 1, INT_MAX);
 	struct input_dev *pen;
 	int ret;
 

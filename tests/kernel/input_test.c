@@ -652,4 +652,41 @@ TEST_F(keys, unplug_while_the_button_device_is_open)
 	EXPECT_EQ(ENODEV, errno);
 }
 
+/* The simulator's button_gpio and presence_gpio: what they take and when */
+TEST(sim_gpio_attributes)
+{
+	char name[32], p[128], buf[96];
+
+	snprintf(name, sizeof(name), "gpioattr%d", getpid());
+	snprintf(p, sizeof(p), BU_SIM_ROOT "/%s", name);
+	ASSERT_EQ(0, mkdir(p, 0755));
+	EXPECT_EQ(0, bu_attr_read(name, "button_gpio", buf, sizeof(buf)));
+	EXPECT_STREQ("", buf);
+	EXPECT_EQ(0, bu_attr_write(name, "button_gpio", "  desk-a   7 \n"));
+	EXPECT_EQ(0, bu_attr_read(name, "button_gpio", buf, sizeof(buf)));
+	EXPECT_STREQ("desk-a 7", buf);
+	EXPECT_EQ(0, bu_attr_write(name, "presence_gpio", "desk-b 0x3"));
+	EXPECT_EQ(0, bu_attr_read(name, "presence_gpio", buf, sizeof(buf)));
+	EXPECT_STREQ("desk-b 3", buf);
+	EXPECT_EQ(-EINVAL, bu_attr_write(name, "button_gpio", "desk-a"));
+	EXPECT_EQ(-EINVAL, bu_attr_write(name, "button_gpio", "desk-a seven"));
+	EXPECT_EQ(-EINVAL, bu_attr_write(name, "button_gpio", "desk-a 7 8"));
+	EXPECT_EQ(-EINVAL, bu_attr_write(name, "button_gpio", "desk-a -1"));
+	EXPECT_EQ(-EINVAL, bu_attr_write(name, "button_gpio",
+					 "a-label-of-thirty-two-bytes-long 1"));
+	/* a refused write keeps the value */
+	EXPECT_EQ(0, bu_attr_read(name, "button_gpio", buf, sizeof(buf)));
+	EXPECT_STREQ("desk-a 7", buf);
+	/* no chip labelled desk-a is live: the probe defers, live fails */
+	EXPECT_EQ(-ENXIO, bu_attr_write(name, "live", "1"));
+	EXPECT_EQ(0, bu_attr_write(name, "button_gpio", "\n"));
+	EXPECT_EQ(0, bu_attr_write(name, "presence_gpio", "\n"));
+	EXPECT_EQ(0, bu_attr_read(name, "presence_gpio", buf, sizeof(buf)));
+	EXPECT_STREQ("", buf);
+	ASSERT_EQ(0, bu_attr_write(name, "live", "1"));
+	EXPECT_EQ(-EBUSY, bu_attr_write(name, "button_gpio", "desk-a 1"));
+	EXPECT_EQ(0, bu_attr_write(name, "live", "0"));
+	EXPECT_EQ(0, rmdir(p));
+}
+
 TEST_HARNESS_MAIN
