@@ -51,6 +51,7 @@ grep -q '^biounit:' /etc/group 2>/dev/null || printf 'root:x:0:\ninput:x:105:\nb
 modprobe evdev
 # In the foreground (backgrounded here), so that what it says about the rules lands in a file
 "$PWD/udev/systemd-udevd" --debug >/tmp/udevd.log 2>&1 &
+udevd=$!
 i=0
 while [ ! -S /run/udev/control ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -S /run/udev/control ]
@@ -116,4 +117,12 @@ ok "unplugged: AB_12's directory is gone"
 rmdir $U $S/udev-odd $S/udev-slash $S/udev-dots $S/udev-none && echo 0 > $G/live && rmdir $G/line0 $G/line1 $G
 ok "units and chip removed"
 "$UDEVADM" control --exit
+i=0
+exited() { [ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat"; }
+while ! exited $udevd && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+exited $udevd
 ok "systemd-udevd exits"
+wait $udevd 2>/dev/null
+# The tests after this one find no udevd, as before it ran (libbiounit and biounitd look for
+# /run/udev/control to choose between udevd's events and the kernel's)
+rm -rf /run/udev
