@@ -12,15 +12,7 @@ U=$S/evtest-unit
 G=$S/gpio/evtest-keys
 PLAN=15
 
-echo "TAP version 13"
-echo "1..$PLAN"
-n=0
-ok() { # ok DESCRIPTION: the last command's status
-	rc=$?
-	n=$((n + 1))
-	if [ $rc -eq 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
-	return $rc
-}
+. ./tap.sh
 has() { # has DESCRIPTION FILE PATTERN (grep -E)
 	n=$((n + 1))
 	if grep -qE "$3" "$2"; then
@@ -29,12 +21,6 @@ has() { # has DESCRIPTION FILE PATTERN (grep -E)
 		echo "not ok $n - $1"
 		sed 's/^/# /' "$2" | head -40
 	fi
-}
-event_of() { # event_of NODE WHAT: the eventN of the unit's input device with phys NODE/WHAT
-	for d in /sys/class/biounit/"$1"/input*; do
-		[ "$(cat "$d/phys" 2>/dev/null)" = "$1/$2" ] || continue
-		for e in "$d"/event*; do basename "$e"; done
-	done
 }
 capture() { # capture DEVICE OUT: evtest in the background until stop_capture
 	evtest "$1" >"$2" 2>&1 &
@@ -57,8 +43,7 @@ ok "a unit with a pad, button and presence (someone at the desk)"
 node=$(cat $U/dev_name)
 pen=/dev/input/$(event_of "$node" pen)
 keys=/dev/input/$(event_of "$node" buttons)
-i=0
-while { [ ! -c "$pen" ] || [ ! -c "$keys" ]; } && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for 5 test -c "$pen" -a -c "$keys"
 
 capture "$pen" /tmp/evtest-pen
 stop_capture

@@ -146,6 +146,19 @@ static int read_frame(int fd, struct pen_state *st, int ms)
 	}
 }
 
+/* Streams the pad: 16 samples a buffer, 5 ms, NBUF buffers mapped into maps */
+static int pad_start(int fd, void **maps)
+{
+	struct biounit_format f;
+	size_t len;
+	int ret;
+
+	ret = bu_set_format(fd, 2, BIOUNIT_FMT_PEN, 16, 1, 5000, &f);
+	if (!ret)
+		ret = bu_stream_mmap(fd, 2, NBUF, maps, &len);
+	return ret ?: bu_streamon(fd, 2);
+}
+
 FIXTURE(input) {
 	struct bu_unit u;
 	char serial[32];
@@ -304,9 +317,8 @@ TEST_F(input, pen_reports_every_sample_of_the_pad)
 	struct pen_state st = { 0 };
 	struct pen_reader *r = calloc(1, sizeof(*r));
 	unsigned int n = 0, downs = 0, ups = 0, i;
-	struct biounit_format f;
 	void *maps[NBUF];
-	size_t len, slen;
+	size_t slen;
 	char *script = make_script(npts, &slen);
 	int clk = CLOCK_MONOTONIC;
 	pthread_t t;
@@ -319,9 +331,7 @@ TEST_F(input, pen_reports_every_sample_of_the_pad)
 
 	r->fd = self->evfd;
 	ASSERT_EQ(0, pthread_create(&t, NULL, read_pen, r));
-	ASSERT_EQ(0, bu_set_format(self->fd, 2, BIOUNIT_FMT_PEN, 16, 1, 5000, &f));
-	ASSERT_EQ(0, bu_stream_mmap(self->fd, 2, NBUF, maps, &len));
-	ASSERT_EQ(0, bu_streamon(self->fd, 2));
+	ASSERT_EQ(0, pad_start(self->fd, maps));
 	while (n < npts) {
 		struct biounit_buffer b;
 		unsigned int k;
@@ -380,16 +390,12 @@ TEST_F(input, pen_reports_samples_of_dropped_frames)
 	struct pen_state st = { .x = -1, .y = -1, .p = -1, .touch = -1, .tool = -1 };
 	const char script[] = "0 100 100 10\n5000 101 100 20\n10000 102 100 0\n";
 	unsigned int frames = 0;
-	struct biounit_format f;
 	void *maps[NBUF];
-	size_t len;
 
 	ASSERT_EQ(0, bu_attr_write(self->u.name, "signature/drop", "1000000"));
 	ASSERT_EQ(0, bu_scene_write(self->u.name, "signature", script,
 				    strlen(script)));
-	ASSERT_EQ(0, bu_set_format(self->fd, 2, BIOUNIT_FMT_PEN, 16, 1, 5000, &f));
-	ASSERT_EQ(0, bu_stream_mmap(self->fd, 2, NBUF, maps, &len));
-	ASSERT_EQ(0, bu_streamon(self->fd, 2));
+	ASSERT_EQ(0, pad_start(self->fd, maps));
 	while (frames < 3 && read_frame(self->evfd, &st, 2000) == 1) {
 		EXPECT_EQ(100 + (int)frames, st.x);
 		frames++;
@@ -426,11 +432,9 @@ TEST_F(input, unplug_while_the_evdev_is_open)
 	const char script[] = "0 100 100 10\n5000 200 100 20\n";
 	struct reader r = { .err = -1 };
 	struct input_event ev;
-	struct biounit_format f;
 	struct pollfd p;
 	pthread_t t;
 	void *maps[NBUF];
-	size_t len;
 	char path[700];
 	int i, fd2;
 
@@ -440,9 +444,7 @@ TEST_F(input, unplug_while_the_evdev_is_open)
 	ASSERT_EQ(0, fcntl(fd2, F_SETFL, 0));	/* blocking */
 	ASSERT_EQ(0, bu_scene_write(self->u.name, "signature", script,
 				    strlen(script)));
-	ASSERT_EQ(0, bu_set_format(self->fd, 2, BIOUNIT_FMT_PEN, 16, 1, 5000, &f));
-	ASSERT_EQ(0, bu_stream_mmap(self->fd, 2, NBUF, maps, &len));
-	ASSERT_EQ(0, bu_streamon(self->fd, 2));
+	ASSERT_EQ(0, pad_start(self->fd, maps));
 	ASSERT_EQ(0, pthread_create(&t, NULL, blocked_read, &r));
 	usleep(300000);
 

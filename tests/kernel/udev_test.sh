@@ -13,32 +13,8 @@ G=$S/gpio/udev-keys
 PLAN=24
 UDEVADM=$PWD/udev/udevadm
 
-echo "TAP version 13"
-echo "1..$PLAN"
-n=0
-ok() { # ok DESCRIPTION: the last command's status
-	rc=$?
-	n=$((n + 1))
-	if [ $rc -eq 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
-	return $rc
-}
-eq() { # eq DESCRIPTION GOT WANT
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "# got:  '$2'"
-		echo "# want: '$3'"
-	fi
-}
+. ./tap.sh
 settle() { "$UDEVADM" settle -t 30; }
-event_of() { # event_of NODE WHAT: the eventN of the unit's input device with phys NODE/WHAT
-	for d in /sys/class/biounit/"$1"/input*; do
-		[ "$(cat "$d/phys" 2>/dev/null)" = "$1/$2" ] || continue
-		for e in "$d"/event*; do basename "$e"; done
-	done
-}
 
 if [ ! -x "$UDEVADM" ]; then
 	while [ $n -lt $PLAN ]; do n=$((n + 1)); echo "ok $n - udev # SKIP no udevadm in the payload"; done
@@ -52,9 +28,7 @@ modprobe evdev
 # In the foreground (backgrounded here), so that what it says about the rules lands in a file
 "$PWD/udev/systemd-udevd" --debug >/tmp/udevd.log 2>&1 &
 udevd=$!
-i=0
-while [ ! -S /run/udev/control ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -S /run/udev/control ]
+wait_for 10 test -S /run/udev/control
 ok "systemd-udevd $("$UDEVADM" --version) runs with the rules"
 settle
 # udevd names a rule it does not like by FILE:LINE
@@ -117,10 +91,7 @@ ok "unplugged: AB_12's directory is gone"
 rmdir $U $S/udev-odd $S/udev-slash $S/udev-dots $S/udev-none && echo 0 > $G/live && rmdir $G/line0 $G/line1 $G
 ok "units and chip removed"
 "$UDEVADM" control --exit
-i=0
-exited() { [ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat"; }
-while ! exited $udevd && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-exited $udevd
+wait_for 10 exited $udevd
 ok "systemd-udevd exits"
 wait $udevd 2>/dev/null
 # The tests after this one find no udevd, as before it ran (libbiounit and biounitd look for
