@@ -275,6 +275,8 @@ install-userspace:
 		> $(DESTDIR)/etc/systemd/system/biounitd.service
 	chmod 0644 $(DESTDIR)/etc/systemd/system/biounitd.service
 	install -m0644 userspace/daemon/biounit.sysusers $(DESTDIR)/usr/lib/sysusers.d/biounit.conf
+	@# all nodes of a unit by its serial number, for group biounit (docs/input.md)
+	install -D -m0644 userspace/udev/70-biounit.rules $(DESTDIR)/etc/udev/rules.d/70-biounit.rules
 	@# an existing configuration is the operator's: never overwritten
 	test -e $(DESTDIR)/etc/biounit/biounitd.conf || \
 		install -D -m0644 userspace/daemon/biounitd.conf $(DESTDIR)/etc/biounit/biounitd.conf
@@ -287,6 +289,7 @@ install-userspace:
 		else getent passwd biounitd >/dev/null || \
 			useradd -r -g biounit -d /var/lib/biounitd -s /usr/sbin/nologin biounitd; fi; \
 		! command -v systemctl >/dev/null || systemctl daemon-reload 2>/dev/null || true; \
+		! command -v udevadm >/dev/null || udevadm control --reload-rules 2>/dev/null || true; \
 	fi; echo "installed biounitd, biounitctl, biounit-quality and libbiounit under $(PREFIX)"
 
 clean:

@@ -520,8 +520,9 @@ DEFINE_SHOW_ATTRIBUTE(biounit_stats);
  *	UNIT_GONE or to a unit whose last reference may go at step 5;
  *   2. the unit is marked gone: every later call fails with -ENODEV;
  *   3. the streaming channels are stopped, waiters woken;
- *   4. UNIT_GONE is queued on every open file;
- *   5. the node, sysfs and debugfs go, and the registration's reference.
+ *   4. the input devices go (nothing reports to them any more);
+ *   5. UNIT_GONE is queued on every open file;
+ *   6. the node, sysfs and debugfs go, and the registration's reference.
  * The inputs' interrupts and the other resources are devm data of the
  * backend's device, released after this (it was added after them).
  */
@@ -540,6 +541,7 @@ static void biounit_unregister(void *data)
 		if (unit->channels[i].present)
 			biounit_channel_kill(&unit->channels[i]);
 
+	biounit_input_unregister(unit);
 	biounit_notify_gone(unit);
 	debugfs_remove_recursive(unit->debugfs);
 	cdev_device_del(&unit->cdev, &unit->dev);
@@ -646,6 +648,11 @@ struct biounit_unit *devm_biounit_register(struct device *dev,
 	ret = devm_add_action_or_reset(dev, biounit_unregister, unit);
 	if (ret)
 		return ERR_PTR(ret);
+	/* Undone by biounit_unregister(), also on failure */
+	ret = biounit_input_register(unit);
+	if (ret)
+		return ERR_PTR(dev_err_probe(dev, ret,
+					     "cannot register the input devices\n"));
 	/* biounit_unregister() detaches it again, first of all */
 	biounit_resources_attach(res, unit);
 

@@ -33,6 +33,7 @@
 #define BIOUNIT_MMAP_CHANNEL_SHIFT	30
 
 struct biounit_file;
+struct biounit_inputs;
 struct biounit_resources;
 
 /**
@@ -162,6 +163,7 @@ struct biounit_channel {
  * @files_lock: protects @files
  * @files: open files, for events
  * @debugfs: the unit's debugfs directory
+ * @inputs: the input devices (biounit-input.c), once registered
  * @channels: the capture channels
  */
 struct biounit_unit {
@@ -180,6 +182,7 @@ struct biounit_unit {
 	spinlock_t files_lock; /* @files and their event queues */
 	struct list_head files;
 	struct dentry *debugfs;
+	struct biounit_inputs *inputs;
 
 	struct biounit_channel channels[BIOUNIT_CH_COUNT];
 };
@@ -260,6 +263,12 @@ void biounit_resources_debugfs(struct biounit_resources *res,
 void biounit_resources_attach(struct biounit_resources *res,
 			      struct biounit_unit *unit);
 void biounit_resources_detach(struct biounit_resources *res);
+int biounit_resources_input(struct biounit_resources *res, u32 event);
+
+/* biounit-input.c */
+int biounit_input_register(struct biounit_unit *unit);
+void biounit_input_unregister(struct biounit_unit *unit);
+void biounit_input_notify(struct biounit_unit *unit, u32 type, u32 value);
 
 /* biounit-core.c */
 bool biounit_reserved_zero(const u32 *reserved, size_t count);

@@ -423,6 +423,7 @@ static irqreturn_t biounit_res_input_irq(int irq, void *data)
 	if (unit && value != in->reported) {
 		in->reported = value;
 		biounit_notify_unit(unit, in->event, value);
+		biounit_input_notify(unit, in->event, value);
 	}
 	return IRQ_HANDLED;
 }
@@ -924,6 +925,26 @@ void biounit_resources_detach(struct biounit_resources *res)
 	for (i = 0; i < BIOUNIT_NUM_INPUTS; i++)
 		if (res->inputs[i].gpio && res->inputs[i].irq > 0)
 			enable_irq(res->inputs[i].irq);
+}
+
+/**
+ * biounit_resources_input() - the state of the button or presence sensor
+ * @res: the unit's resources
+ * @event: BIOUNIT_EVENT_BUTTON or BIOUNIT_EVENT_PRESENCE
+ *
+ * Return: the value the line last raised (at first, its value at probe):
+ * 1 pressed or present, 0 released or gone; -ENODEV if the unit has no such
+ * line or the line has no interrupt (it raises nothing).
+ */
+int biounit_resources_input(struct biounit_resources *res, u32 event)
+{
+	unsigned int i;
+
+	for (i = 0; i < BIOUNIT_NUM_INPUTS; i++)
+		if (res->inputs[i].event == event && res->inputs[i].gpio &&
+		    res->inputs[i].irq > 0)
+			return res->inputs[i].reported;
+	return -ENODEV;
 }
 
 /**

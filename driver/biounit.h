@@ -82,6 +82,8 @@ void biounit_buf_done(struct biounit_channel *ch, struct biounit_buf *buf,
 void biounit_buf_return(struct biounit_buf *buf);
 void biounit_buf_requeue(struct biounit_channel *ch, struct biounit_buf *buf);
 void biounit_frame_dropped(struct biounit_channel *ch);
+void biounit_pen_report(struct biounit_channel *ch,
+			const struct biounit_pen_sample *s);
 void biounit_notify(struct biounit_unit *unit, u32 type, u32 channel,
 		    u32 data);
 const char *biounit_unit_name(struct biounit_unit *unit);

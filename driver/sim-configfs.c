@@ -3,7 +3,7 @@
  * biounit-sim: simulated units made and removed through configfs
  *
  *   /sys/kernel/config/biounit-sim/<unit>/          mkdir makes a unit
- *       model serial live dev_name
+ *       model serial button_gpio presence_gpio live dev_name
  *       face/      present min_interval_us max_width max_height
  *       finger/    present min_interval_us placed
  *       signature/ present min_interval_us pad_width pad_height pressure_max
@@ -345,6 +345,80 @@ static ssize_t bsim_unit_serial_store(struct config_item *item,
 }
 CONFIGFS_ATTR(bsim_unit_, serial);
 
+/* "LABEL LINE": a line of a gpiochip by the chip's label; empty: none */
+static ssize_t bsim_gpio_show(struct bsim_unit *unit, unsigned int i,
+			      char *page)
+{
+	const struct bsim_gpio_ref *ref = &unit->gpios[i];
+	ssize_t ret;
+
+	mutex_lock(&unit->live_lock);
+	if (ref->label[0])
+		ret = sysfs_emit(page, "%s %u\n", ref->label, ref->line);
+	else
+		ret = sysfs_emit(page, "\n");
+	mutex_unlock(&unit->live_lock);
+	return ret;
+}
+
+static ssize_t bsim_gpio_store(struct bsim_unit *unit, unsigned int i,
+			       const char *page, size_t count)
+{
+	struct bsim_gpio_ref ref = { };
+	char buf[BSIM_NAME_LEN + 16], *line;
+	ssize_t ret = count;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, page, count);
+	buf[count] = '\0';
+	line = strim(buf);
+	if (*line) {
+		char *label = strsep(&line, " \t");
+
+		if (!line || strlen(label) >= sizeof(ref.label) ||
+		    kstrtou32(skip_spaces(line), 0, &ref.line))
+			return -EINVAL;
+		strscpy(ref.label, label, sizeof(ref.label));
+	}
+
+	mutex_lock(&unit->live_lock);
+	if (bsim_is_live(unit))
+		ret = -EBUSY;
+	else
+		unit->gpios[i] = ref;
+	mutex_unlock(&unit->live_lock);
+	return ret;
+}
+
+static ssize_t bsim_unit_button_gpio_show(struct config_item *item,
+					  char *page)
+{
+	return bsim_gpio_show(to_bsim_unit(item), BSIM_GPIO_BUTTON, page);
+}
+
+static ssize_t bsim_unit_button_gpio_store(struct config_item *item,
+					   const char *page, size_t count)
+{
+	return bsim_gpio_store(to_bsim_unit(item), BSIM_GPIO_BUTTON, page,
+			       count);
+}
+CONFIGFS_ATTR(bsim_unit_, button_gpio);
+
+static ssize_t bsim_unit_presence_gpio_show(struct config_item *item,
+					    char *page)
+{
+	return bsim_gpio_show(to_bsim_unit(item), BSIM_GPIO_PRESENCE, page);
+}
+
+static ssize_t bsim_unit_presence_gpio_store(struct config_item *item,
+					     const char *page, size_t count)
+{
+	return bsim_gpio_store(to_bsim_unit(item), BSIM_GPIO_PRESENCE, page,
+			       count);
+}
+CONFIGFS_ATTR(bsim_unit_, presence_gpio);
+
 static ssize_t bsim_unit_dev_name_show(struct config_item *item, char *page)
 {
 	struct bsim_unit *unit = to_bsim_unit(item);
@@ -395,6 +469,8 @@ CONFIGFS_ATTR(bsim_unit_, live);
 static struct configfs_attribute *bsim_unit_attrs[] = {
 	&bsim_unit_attr_model,
 	&bsim_unit_attr_serial,
+	&bsim_unit_attr_button_gpio,
+	&bsim_unit_attr_presence_gpio,
 	&bsim_unit_attr_live,
 	&bsim_unit_attr_dev_name,
 	NULL

@@ -15,6 +15,7 @@
  */
 
 #include <linux/delay.h>
+#include <linux/gpio/machine.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/mod_devicetable.h>
@@ -200,7 +201,8 @@ static const struct bsim_pen_point *bsim_pen_due(struct bsim_stream *s,
 
 /*
  * Takes the due points of the script, at most @max, into @out (or nowhere
- * when @out is NULL: a dropped frame). Called with the world locked.
+ * when @out is NULL: a dropped frame), and reports each to the unit's pen
+ * tablet. Called with the world locked.
  */
 static u32 bsim_pen_collect(struct bsim_stream *s, struct bsim_channel *wc,
 			    u64 now_us, struct biounit_pen_sample *out, u32 max)
@@ -211,18 +213,21 @@ static u32 bsim_pen_collect(struct bsim_stream *s, struct bsim_channel *wc,
 	lockdep_assert_held(&wc->unit->lock);
 	while (n < max && (pt = bsim_pen_due(s, wc, now_us))) {
 		bool down = pt->pressure > 0;
+		struct biounit_pen_sample sample = {
+			.timestamp_ns = s->start_ns + (s->script_base_us +
+					pt->t_us) * NSEC_PER_USEC,
+			.x = pt->x,
+			.y = pt->y,
+			.pressure = pt->pressure,
+			.flags = (down ? BIOUNIT_PEN_DOWN : 0) |
+				 (down && !s->pen_down ?
+				  BIOUNIT_PEN_STROKE_START : 0),
+		};
 
-		if (out) {
-			out[n].timestamp_ns = s->start_ns + (s->script_base_us +
-					      pt->t_us) * NSEC_PER_USEC;
-			out[n].x = pt->x;
-			out[n].y = pt->y;
-			out[n].pressure = pt->pressure;
-			out[n].flags = (down ? BIOUNIT_PEN_DOWN : 0) |
-				       (down && !s->pen_down ?
-					BIOUNIT_PEN_STROKE_START : 0);
-			out[n].reserved = 0;
-		}
+		if (out)
+			out[n] = sample;
+		/* The pen tablet sees every sample the pad gives */
+		biounit_pen_report(s->ch, &sample);
 		bsim_pen_event(s, down);
 		s->script_pos++;
 		n++;
@@ -328,6 +333,8 @@ static void bsim_stop(struct biounit_channel *ch)
 	s->frame = NULL;
 	if (s->pen_down)
 		bsim_pen_event(s, false);
+	if (s->id == BIOUNIT_CH_SIGNATURE)
+		biounit_pen_report(ch, NULL);	/* the pad is no longer scanned */
 }
 
 static int bsim_s_ctrl(struct biounit_unit *unit, u32 id, s64 value)
@@ -354,6 +361,43 @@ static const struct biounit_hw_ops bsim_hw_ops = {
 static void bsim_put_world(void *data)
 {
 	bsim_unit_put(data);
+}
+
+static void bsim_remove_lookup(void *data)
+{
+	gpiod_remove_lookup_table(data);
+}
+
+/*
+ * The unit's button_gpio and presence_gpio as a GPIO lookup table for this
+ * device: the core gets "button" and "presence" as it gets button-gpios and
+ * presence-gpios from a device tree. Called with the set-up locked (the
+ * unit is going live).
+ */
+static int bsim_add_lookup(struct device *dev, struct bsim_unit *world)
+{
+	static const char * const con_ids[BSIM_NUM_GPIOS] = {
+		[BSIM_GPIO_BUTTON] = "button",
+		[BSIM_GPIO_PRESENCE] = "presence",
+	};
+	struct gpiod_lookup_table *table;
+	unsigned int i, n = 0;
+
+	table = devm_kzalloc(dev, struct_size(table, table, BSIM_NUM_GPIOS + 1),
+			     GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	table->dev_id = dev_name(dev);
+	for (i = 0; i < BSIM_NUM_GPIOS; i++)
+		if (world->gpios[i].label[0])
+			table->table[n++] = GPIO_LOOKUP(world->gpios[i].label,
+							world->gpios[i].line,
+							con_ids[i],
+							GPIO_ACTIVE_HIGH);
+	if (!n)
+		return 0;
+	gpiod_add_lookup_table(table);
+	return devm_add_action_or_reset(dev, bsim_remove_lookup, table);
 }
 
 static int bsim_probe(struct platform_device *pdev)
@@ -391,6 +435,10 @@ static int bsim_probe(struct platform_device *pdev)
 		bdev->streams[i].dev = bdev;
 		bdev->streams[i].id = i;
 	}
+
+	ret = bsim_add_lookup(dev, bdev->world);
+	if (ret)
+		return ret;
 
 	hw.priv = bdev;
 	bdev->unit = devm_biounit_register(dev, &hw);

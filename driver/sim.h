@@ -134,6 +134,19 @@ struct bsim_nodes {
 	unsigned long parent_until;
 };
 
+/* The unit's inputs on a desk gpiochip: button-gpios and presence-gpios */
+enum { BSIM_GPIO_BUTTON, BSIM_GPIO_PRESENCE, BSIM_NUM_GPIOS };
+
+/**
+ * struct bsim_gpio_ref - a line of a gpiochip, by the chip's label
+ * @label: the chip's label; empty for no line
+ * @line: the line's offset on the chip
+ */
+struct bsim_gpio_ref {
+	char label[BSIM_NAME_LEN];
+	u32 line;
+};
+
 /**
  * struct bsim_unit - a simulated unit in configfs
  * @group: the unit's configfs directory
@@ -142,6 +155,7 @@ struct bsim_nodes {
  * @lock: protects the world of every channel
  * @model: "model" property
  * @serial: "serial-number" property
+ * @gpios: the lines of button-gpios and presence-gpios (set-up)
  * @pdev: the platform device while live
  * @nodes: the software nodes while live
  * @channels: the channels
@@ -154,6 +168,7 @@ struct bsim_unit {
 
 	char model[BSIM_NAME_LEN];
 	char serial[BSIM_NAME_LEN];
+	struct bsim_gpio_ref gpios[BSIM_NUM_GPIOS];
 	struct platform_device *pdev;
 
 	struct bsim_nodes *nodes;

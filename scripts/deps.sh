@@ -12,6 +12,7 @@ set -euo pipefail
 # commands in a fresh Debian 12 minbase root (../shared/tools/fresh-debian.sh), not by reading code:
 # libclang-rt-14-dev has clang's libFuzzer and sanitizer runtimes (make check-fuzz), systemd has
 # systemd-sysusers (tests/install checks the sysusers file with it).
+# evtest is the independent client of the unit's input devices in the VM (tests/kernel/udev_test.sh).
 # libcairo2-dev, libpango1.0-dev and fonts-dejavu-core draw the applicant's screen (userspace/screen),
 # libdrm-dev shows it on a KMS display (docs/screen.md).
 # systemd-sysusers (tests/install checks the sysusers file with it); libgpiod-dev is biounitd's desk
@@ -23,6 +24,7 @@ PKGS_CHECK=(
 	linux-source-6.1
 	qemu-system-x86
 	busybox-static
+	evtest
 	sparse
 	gcc-12-multilib
 	cpio

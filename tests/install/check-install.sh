@@ -48,6 +48,7 @@ done <<LIST
 644 /etc/systemd/system/biounitd.service
 644 /etc/biounit/biounitd.conf
 644 /usr/lib/sysusers.d/biounit.conf
+644 /etc/udev/rules.d/70-biounit.rules
 LIST
 [ -z "$bad" ] && ok "every file installed with its mode" || nok "installed files:$bad"
 

@@ -10,45 +10,7 @@ PLAN=43
 T=/tmp/gpio_test
 mkdir -p $T
 
-echo "TAP version 13"
-echo "1..$PLAN"
-n=0
-ok() { # ok DESCRIPTION: the last command's status
-	rc=$?
-	n=$((n + 1))
-	if [ $rc -eq 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
-	return $rc
-}
-eq() { # eq DESCRIPTION GOT WANT
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "# got:  '$2'"
-		echo "# want: '$3'"
-	fi
-}
-fails() { # fails DESCRIPTION COMMAND...: the command must fail
-	d=$1
-	shift
-	if ( "$@" ) 2>/dev/null; then false; else true; fi
-	ok "$d"
-}
-wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds
-	secs=$1
-	shift
-	i=0
-	while [ $i -lt $((secs * 10)) ]; do
-		if "$@" >/dev/null 2>&1; then return 0; fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-exited() { # exited PID: the background job has ended (a zombie counts)
-	[ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat"
-}
+. ./tap.sh
 used_by() { # used_by OFFSET CONSUMER: gpioinfo shows the line held by CONSUMER
 	gpioinfo "$DEV" | grep -E "line +$1:" | grep -q "\"$2\""
 }

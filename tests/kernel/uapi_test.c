@@ -491,7 +491,7 @@ TEST_F(unit, event_subscriptions_1_1)
 	EXPECT_EQ(-EINVAL, bu_subscribe(self->fd, 1u << 31));
 	EXPECT_EQ(-EINVAL, bu_subscribe(self->fd, 0xfffffffeu));
 
-	/* The simulator has no button or presence line: nothing arrives */
+	/* A simulated unit without button_gpio/presence_gpio has no such line: nothing arrives */
 	nb = open(self->u.dev, O_RDWR | O_NONBLOCK);
 	ASSERT_GE(nb, 0);
 	EXPECT_EQ(0, bu_subscribe(nb, 1u << BIOUNIT_EVENT_BUTTON | 1u << BIOUNIT_EVENT_PRESENCE));

@@ -43,6 +43,8 @@ ROOTDIR=$(cd "$HERE/../.." && pwd)
 # Modules our driver needs in any case (plus whatever `modinfo -F depends` of our .ko says).
 VM_MODULES_REQUIRED=(configfs videobuf2-common videobuf2-memops videobuf2-vmalloc
 	videobuf2-dma-contig videobuf2-dma-sg videodev mc)
+# tests/kernel/input_test reads the unit's input devices through evdev (INPUT_EVDEV=m)
+VM_MODULES_REQUIRED+=(evdev)
 # Modules put in when the kernel has them (the benchmark's reference driver).
 VM_MODULES_OPTIONAL=(vivid)
 

@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# TAP helpers of the kernel tests' shell scripts (gpio_test.sh, udev_test.sh, evtest_test.sh),
+# sourced after PLAN is set: prints the TAP header and counts the results in n.
+echo "TAP version 13"
+echo "1..$PLAN"
+n=0
+ok() { # ok DESCRIPTION: the last command's status
+	rc=$?
+	n=$((n + 1))
+	if [ $rc -eq 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
+	return $rc
+}
+eq() { # eq DESCRIPTION GOT WANT
+	n=$((n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		echo "# got:  '$2'"
+		echo "# want: '$3'"
+	fi
+}
+fails() { # fails DESCRIPTION COMMAND...: the command must fail
+	d=$1
+	shift
+	if ( "$@" ) 2>/dev/null; then false; else true; fi
+	ok "$d"
+}
+wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds
+	secs=$1
+	shift
+	i=0
+	while [ $i -lt $((secs * 10)) ]; do
+		if "$@" >/dev/null 2>&1; then return 0; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+exited() { # exited PID: the background job has ended (a zombie counts)
+	[ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat"
+}
+event_of() { # event_of NODE WHAT: the eventN of unit NODE's input device with phys NODE/WHAT
+	for d in /sys/class/biounit/"$1"/input*; do
+		[ "$(cat "$d/phys" 2>/dev/null)" = "$1/$2" ] || continue
+		for e in "$d"/event*; do basename "$e"; done
+	done
+}
