@@ -12,10 +12,11 @@ set -euo pipefail
 # commands in a fresh Debian 12 minbase root (../shared/tools/fresh-debian.sh), not by reading code:
 # libclang-rt-14-dev has clang's libFuzzer and sanitizer runtimes (make check-fuzz), systemd has
 # systemd-sysusers (tests/install checks the sysusers file with it).
-# evtest is the independent client of the unit's input devices in the VM (tests/kernel/udev_test.sh).
+# evtest is the independent client of the unit's input devices in the VM (tests/kernel/evtest_test.sh);
+# udev has the systemd-udevd, udevadm and default rules udev_test.sh runs our rules with in the VM.
 # libcairo2-dev, libpango1.0-dev and fonts-dejavu-core draw the applicant's screen (userspace/screen),
 # libdrm-dev shows it on a KMS display (docs/screen.md).
-# systemd-sysusers (tests/install checks the sysusers file with it); libgpiod-dev is biounitd's desk
+# libgpiod-dev is biounitd's desk
 # GPIO (libgpiod 1.6), gpiod its tools, the independent client of the VM's gpio test.
 PKGS_CHECK=(
 	build-essential
@@ -25,6 +26,7 @@ PKGS_CHECK=(
 	qemu-system-x86
 	busybox-static
 	evtest
+	udev
 	sparse
 	gcc-12-multilib
 	cpio
