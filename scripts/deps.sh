@@ -16,8 +16,8 @@ set -euo pipefail
 # udev has the systemd-udevd, udevadm and default rules udev_test.sh runs our rules with in the VM.
 # libcairo2-dev, libpango1.0-dev and fonts-dejavu-core draw the applicant's screen (userspace/screen),
 # libdrm-dev shows it on a KMS display (docs/screen.md).
-# libgpiod-dev is biounitd's desk
-# GPIO (libgpiod 1.6), gpiod its tools, the independent client of the VM's gpio test.
+# libgpiod-dev is biounitd's desk GPIO (libgpiod 1.6), gpiod its tools, the independent client of
+# the VM's gpio test.
 PKGS_CHECK=(
 	build-essential
 	linux-headers-amd64
