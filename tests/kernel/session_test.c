@@ -46,6 +46,7 @@
 #define IFACE "nl.ind.biounit.Session"
 #define UNIT "sessdesk"
 #define SERIAL "SESS-0001"
+#define RETRY_PAUSE_MS 4000	/* biounitd.conf retry_pause_ms */
 
 /*
  * The daemon's pid and whether a scenario failed, shared by the harness's processes (one
@@ -342,10 +343,10 @@ static int write_config(void)
 		   "face_cascade = %s/models/haarcascade_frontalface_alt2.xml\n"
 		   "face_landmarks = %s/models/shape_predictor_68_face_landmarks.dat\n"
 		   "face_cache = %s/models/landmarks.cache\n"
-		   "photo_timeout_ms = 15000\nphoto_min_frames = 3\nretry_pause_ms = 4000\n"
+		   "photo_timeout_ms = 15000\nphoto_min_frames = 3\nretry_pause_ms = %d\n"
 		   "finger_timeout_ms = 4000\nfinger_settle_frames = 2\nsignature_end_ms = 350\n"
 		   "signature_timeout_ms = 30000\n",
-		SOCK, STATE, SERIAL, cwd, cwd, cwd);
+		SOCK, STATE, SERIAL, cwd, cwd, cwd, RETRY_PAUSE_MS);
 	return fclose(f) ? -errno : 0;
 }
 
@@ -667,7 +668,15 @@ static int t_signature_edge_then_good(void)
 	      str(json_get(status_of(w), "last"), "reasons"));
 	CHECK(strstr(str(status_of(w), "prompt_en"), "Sign"), "prompt %s", str(status_of(w), "prompt_en"));
 	json_free(w);
-	/* signed again, inside the box, during the pause */
+	/*
+	 * Signed again, inside the box, once the next attempt has begun: the pad
+	 * is silent during the pause (retry_pause_ms), and the good script, which
+	 * the simulator plays from its top when it is written, starts after the
+	 * pause. Written during the pause, it looped and the attempt began at a
+	 * random point of it, taking only the last strokes (too_little_ink).
+	 */
+	bu_scene_write(UNIT, "signature", "# none\n", 7);
+	msleep(RETRY_PAUSE_MS + 500);
 	CHECK(scene("signature", "signature-good.txt") == 0, "scene");
 	w = wait_for(id, "review", 60000);
 	CHECK(w, "no review");
