@@ -175,8 +175,12 @@ _check-vm:
 	$(TOP)/tests/vm/check-vm.sh $(KRELS)
 
 # The applicant's screen on QEMU's bochs-display, each screendump against its render in memory
-# (tests/vm/screen/check-screen.sh, docs/screen.md); TAP in build/tap/screen-vm-KREL.tap
-check-screen-vm: userspace
+# (tests/vm/screen/check-screen.sh, docs/screen.md): scripted scenes, then biounitd's own session
+# on the simulated unit (the modules, tests/kernel's scenes and face models); TAP in
+# build/tap/screen-vm-KREL.tap
+check-screen-vm: userspace modules linux-src
+	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) \
+		$(BUILD)/kernel-tests/scenes/.made
 	@$(MAKE) --no-print-directory _check-screen-vm
 _check-screen-vm:
 	$(TOP)/tests/vm/screen/check-screen.sh $(KRELS)
