@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare import read_ppm  # noqa: E402
 
@@ -143,9 +144,14 @@ def preview_mirrored(dump, scene):
 def main():
     vmout, dumps, payload, tool, outdir, krel = sys.argv[1:7]
     payload = os.path.abspath(payload)
-    status, pad = {}, None
+    status, pad, latency = {}, None, {}
     with open(vmout, errors='replace') as f:
         for line in f:
+            m = re.search(r'screen: (camera frame|pen sample) to page flip: (\d+) drawn, (\d+) shown; '
+                          r'median ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms', line)
+            if m:
+                latency[m.group(1)] = (int(m.group(2)), int(m.group(3))) + \
+                    tuple(float(v) for v in m.group(4, 5, 6))
             m = re.match(r'# STATUS (\S+) (before|after) (.*)$', line.rstrip('\n'))
             if m:
                 try:
@@ -156,7 +162,7 @@ def main():
             if m:
                 pad = tuple(int(v) for v in m.groups())
     tap = Tap()
-    print('1..%d' % (len(DUMPS) + 1), flush=True)
+    print('1..%d' % (len(DUMPS) + 2), flush=True)
     exp = os.path.join(outdir, 'expected')
     shutil.rmtree(exp, ignore_errors=True)  # nothing of an earlier run is compared
     os.makedirs(exp)
@@ -211,6 +217,20 @@ def main():
         ok, msg = False, str(e)
     tap.check(ok, '%s: after biounitd stopped the screen holds nothing of the session (%s)'
               % (krel, msg))
+    # biounitd's own measure, logged when it stopped (docs/screen.md, "Latency")
+    ok, msgs = True, []
+    for what in ('camera frame', 'pen sample'):
+        v = latency.get(what)
+        if not v:
+            ok = False
+            msgs.append('%s: not logged' % what)
+            continue
+        drawn, shown, med, p99, mx = v
+        ok = ok and 0 < shown <= drawn and 0 <= med <= p99 <= mx
+        msgs.append('%s: %d of %d shown, median %.1f ms, p99 %.1f ms' % (what, shown, drawn, med, p99))
+        print('# LATENCY %s %s to page flip: shown %d of %d drawn, median %.1f ms, p99 %.1f ms, '
+              'max %.1f ms' % (krel, what, shown, drawn, med, p99, mx), flush=True)
+    tap.check(ok, '%s: biounitd measured input to page flip (%s)' % (krel, '; '.join(msgs)))
     return 1 if tap.failed else 0
 
 
