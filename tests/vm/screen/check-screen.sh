@@ -96,6 +96,19 @@ if [ "${SCREEN_VM_LEGACY:-0}" = 1 ]; then
 	legacy=biounit_screen_legacy=1
 	tag=${tag}legacy-
 fi
+# vm KREL DUMPS MODULES PAYLOAD TIMEOUT APPEND TAP CONSOLE LIVE: one VM with the display and
+# QEMU's monitor; driver.py takes the screendumps (and hot-plugs) the payload asks for
+vm() {
+	local sock
+	sock=$(mktemp -d /tmp/biounit-screen-vm.XXXXXX)
+	BIOUNIT_QEMU_ARGS="-device $dev,id=disp,xres=1280,yres=800 \
+-monitor unix:$sock/mon,server=on,wait=off" \
+		python3 "$HERE/driver.py" --dumps "$2" --monitor "$sock/mon" --device "$dev" -- \
+		"$ROOT/tests/vm/run-vm.sh" --live --krel "$1" --modules "$3" --payload "$4" \
+		--vm-module "$module" --expect-blocks 1 --timeout "$5" --append "$6" --tap "$7" \
+		--console "$8" >"$9" 2>&1 || true
+	rm -rf "$sock"
+}
 rc=0
 for k in "${krels[@]}"; do
 	dir=$OUT/$tag$k
@@ -103,29 +116,15 @@ for k in "${krels[@]}"; do
 	mkdir -p "$dir/dumps" "$dir/no-modules"
 	vmtap=$dir/vm.tap
 	if [ "$parts" = all ]; then
-		sock=$(mktemp -d /tmp/biounit-screen-vm.XXXXXX)
-		BIOUNIT_QEMU_ARGS="-device $dev,id=disp,xres=1280,yres=800 \
--monitor unix:$sock/mon,server=on,wait=off" \
-			python3 "$HERE/driver.py" --dumps "$dir/dumps" --monitor "$sock/mon" --device "$dev" -- \
-			"$ROOT/tests/vm/run-vm.sh" --live --krel "$k" --modules "$dir/no-modules" \
-			--payload "$payload" --vm-module "$module" --expect-blocks 1 --timeout 600 \
-			--append "biounit_screen_module=$module $legacy" \
-			--tap "$vmtap" --console "$dir/console.log" >"$dir/live.out" 2>&1 || true
-		rm -rf "$sock"
+		vm "$k" "$dir/dumps" "$dir/no-modules" "$payload" 600 \
+			"biounit_screen_module=$module $legacy" "$vmtap" "$dir/console.log" "$dir/live.out"
 	fi
 	# the session driven by biounitd (bochs-display only, atomic or as SCREEN_VM_LEGACY says)
 	sdir=$dir/session
 	mkdir -p "$sdir/dumps"
 	if [ $session = 1 ] && [ "$dev" = bochs-display ]; then
-		sock=$(mktemp -d /tmp/biounit-screen-vm.XXXXXX)
-		BIOUNIT_QEMU_ARGS="-device $dev,id=disp,xres=1280,yres=800 \
--monitor unix:$sock/mon,server=on,wait=off" \
-			python3 "$HERE/driver.py" --dumps "$sdir/dumps" --monitor "$sock/mon" --device "$dev" -- \
-			"$ROOT/tests/vm/run-vm.sh" --live --krel "$k" --modules "$BUILD/kmod/$k/ko" \
-			--payload "$spay" --vm-module "$module" --expect-blocks 1 --timeout 900 \
-			--append "$legacy" --tap "$sdir/vm.tap" --console "$sdir/console.log" \
-			>"$sdir/live.out" 2>&1 || true
-		rm -rf "$sock"
+		vm "$k" "$sdir/dumps" "$BUILD/kmod/$k/ko" "$spay" 900 "$legacy" "$sdir/vm.tap" \
+			"$sdir/console.log" "$sdir/live.out"
 	fi
 	tap=$TAPDIR/screen-vm-$tag$k.tap
 	{

@@ -11,7 +11,9 @@ pen.txt); TOOL biounit-screen. For each screendump the state biounitd reported j
 `biounit-screen render` (OUTDIR/expected/NAME.ppm); the screendump must equal it, pixel for
 pixel. Independently of the renderer: the preview region is found in the screendump and must
 be the camera's scene mirrored (every 7th pixel of it that the guide and the bar leave); after
-the daemon stopped the screen must be one colour. Prints TAP; exit 0 when every check passed.
+the daemon stopped the screen must be one colour; biounitd's log (in VMOUT) must hold its
+input-to-page-flip figures for camera frames and pen samples, printed as "# LATENCY" lines.
+Prints TAP; exit 0 when every check passed.
 """
 import json
 import os
