@@ -22,10 +22,10 @@ cpu=${BENCH_CPU:-0}
 make -s -C "$top/userspace" O="$out" all >/dev/null || { echo "screen-bench: build failed" >&2; exit 2; }
 mkdir -p "$build/bench"
 # shellcheck disable=SC2046
-${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I"$top/userspace/include" \
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I"$top/userspace" -I"$top/userspace/include" \
 	-DFACE_FIXTURE="\"$top/tests/fixtures/faces/london-010-camera-frame.jpg\"" \
 	-o "$build/bench/screen_bench" "$top/tests/bench/screen_bench.c" \
-	"$out/libscreen.a" "$out/libface.a" "$out/libsignature.a" "$out/libimage.a" \
+	"$out/libscreen.a" "$out/libface.a" "$out/libsignature.a" "$out/libimage.a" "$out/libutil.a" \
 	$(pkg-config --libs pangocairo pangoft2 cairo fontconfig) -ljpeg -lpng -lm ||
 	{ echo "screen-bench: cannot build screen_bench" >&2; exit 2; }
 pin=""
