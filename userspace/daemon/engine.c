@@ -392,19 +392,22 @@ static void photo_frame(struct engine *e, const struct biounit_image_view *v, ui
 {
 	struct biounit_face_preview pv;
 	struct dsession *s = e->active;
-	bool ok;
+	bool ok, changed;
 
 	if (biounit_face_preview_check(e->d->face, v, &pv))
 		return;
 	e->frames++;
 	ok = pv.advice == BIOUNIT_FACE_ADVICE_OK;
-	if ((int)pv.advice != e->advice) {
+	changed = (int)pv.advice != e->advice;
+	if (changed) {
 		e->advice = (int)pv.advice;
 		snprintf(s->live_nl, sizeof(s->live_nl), "%s", pv.msg_nl ? pv.msg_nl : "");
 		snprintf(s->live_en, sizeof(s->live_en), "%s", pv.msg_en ? pv.msg_en : "");
-		session_broadcast(e->d, s);
 	}
+	/* the frame with its advice first: the status then tells what the screen shows */
 	screen_frame(e->d, s, v, ts_ns);
+	if (changed)
+		session_broadcast(e->d, s);
 	if ((ok && (!e->best_ok || pv.score > e->best_score)) ||
 	    (!ok && !e->best_ok && pv.score > e->best_score)) {
 		struct biounit_image *img;

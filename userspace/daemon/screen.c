@@ -199,6 +199,12 @@ void screen_session(struct daemon *d, const struct dsession *s)
 	if (!s || !s->active || !s->m)
 		d->screen->placed = false;
 	scene_of(d, s, &st);
+	/* a status between two preview frames (a broadcast of the photo step): the preview
+	 * stays on the screen, the next frame is drawn with the new state; drawing the waiting
+	 * scene for want of a frame would flash it for a refresh */
+	if (st.scene == BIOUNIT_SCREEN_WELCOME && st.step_now == BIOUNIT_SCREEN_STEP_PHOTO &&
+	    d->screen->scene == BIOUNIT_SCREEN_PHOTO_LIVE)
+		return;
 	d->screen->scene = st.scene;
 	if (biounit_display_show(d->screen->disp, &st))
 		log_msg(LOG_WARN_, "screen: cannot draw the %s scene",

@@ -68,7 +68,7 @@ dump() {
 	echo "# STATUS $1 after $(status)"
 }
 echo "TAP version 13"
-echo "1..6"
+echo "1..7"
 
 # ---- the display, the unit, the daemon ------------------------------------------------------
 grep -q 'biounit_screen_legacy=1' /proc/cmdline && export BIOUNIT_SCREEN_LEGACY=1
@@ -125,6 +125,9 @@ scene finger finger-dry.pgm
 out=$(biounitctl session start IND-2026-0417 18+ photo,fingers,signature) || bail "start: $out"
 ID=$(echo "$out" | sed -n 's/^session //p')
 echo "# session $ID"
+# every status biounitd broadcasts, with the scene it gave the display at that moment
+biounitctl session follow --json "$ID" >$DIR/follow.json 2>&1 &
+FOLLOW=$!
 # the photo: the camera sees no face, the preview stays up with the check's advice
 wait_for '"scene":"photo_live"' 60
 wait_for '"live_nl":"[^"]' 60
@@ -164,6 +167,14 @@ wait_for '"state":"finished"' 30
 dump 08-done
 status >$DIR/st.json
 check "the session finished" grep -q '"state":"finished"' $DIR/st.json
+kill $FOLLOW 2>/dev/null
+wait $FOLLOW 2>/dev/null
+# the live advice of the photo step comes with the frame it was found on: every status
+# broadcast with advice says the preview is on the screen (the status once drew without a frame,
+# and the waiting scene flashed for a refresh at each change of advice)
+check "each change of the preview's advice leaves the preview on the screen ($(grep -c . $DIR/follow.json) statuses followed)" \
+	awk '/"state":"capturing","step":"photo"/ && /"live_nl":"[^"]/ { n++
+	     if (!/"scene":"photo_live"/) { print "# " $0; bad = 1 } } END { exit bad || !n }' $DIR/follow.json
 
 # the daemon stops: the screen is blanked
 kill $DAEMON
