@@ -175,8 +175,12 @@ _check-vm:
 	$(TOP)/tests/vm/check-vm.sh $(KRELS)
 
 # The applicant's screen on QEMU's bochs-display, each screendump against its render in memory
-# (tests/vm/screen/check-screen.sh, docs/screen.md); TAP in build/tap/screen-vm-KREL.tap
-check-screen-vm: userspace
+# (tests/vm/screen/check-screen.sh, docs/screen.md): scripted scenes, then biounitd's own session
+# on the simulated unit (the modules, tests/kernel's scenes and face models); TAP in
+# build/tap/screen-vm-KREL.tap
+check-screen-vm: userspace modules linux-src
+	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) \
+		$(BUILD)/kernel-tests/scenes/.made
 	@$(MAKE) --no-print-directory _check-screen-vm
 _check-screen-vm:
 	$(TOP)/tests/vm/screen/check-screen.sh $(KRELS)
@@ -205,8 +209,11 @@ eval: userspace
 
 # ---- benchmarks (not part of check): add more bench-* prerequisites to `bench` -------------------
 bench: bench-driver bench-face bench-finger bench-handoff bench-wsq bench-screen
-# The applicant's screen: preview per displayed frame, pen to ink (tests/bench/screen-bench.sh)
-bench-screen: userspace
+# The applicant's screen: preview per displayed frame, pen to ink; camera frame and pen sample to
+# page flip in the VM (tests/bench/screen-bench.sh)
+bench-screen: userspace modules linux-src
+	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) \
+		$(BUILD)/kernel-tests/scenes/.made
 	$(TOP)/tests/bench/screen-bench.sh
 bench-finger: userspace
 	$(TOP)/tests/bench/finger-bench.sh

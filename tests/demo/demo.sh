@@ -11,7 +11,11 @@
 # face scenes (demo_face.c, from a committed camera frame of a consenting adult), boots the VM
 # with tests/demo/vm-session.sh as its run.sh, prints its transcript as it comes, and takes the
 # session's files out of the VM's output (a base64 tar between marker lines) into
-# BUILD/demo/session/. Exit status 0 only if the session finished and every file is there.
+# BUILD/demo/session/. The VM has a display (QEMU's bochs-display, 1280x800) on which biounitd
+# shows the applicant's screen; at each step the VM asks for QEMU's screendump (driver.py of
+# tests/vm/screen), kept as PNG in BUILD/demo/screen/ and named in the transcript. The fingers
+# are real prints (tests/fixtures/fingerprints/, NIST; demo_images.c puts them on the scanner).
+# Exit status 0 only if the session finished and every file and screendump is there.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -31,8 +35,8 @@ die() {
 }
 start=$(date +%s)
 mkdir -p "$OUT"
-rm -rf "$PAYLOAD" "$OUT/session" "$OUT/transcript.txt"
-mkdir -p "$PAYLOAD/scenes" "$PAYLOAD/models"
+rm -rf "$PAYLOAD" "$OUT/session" "$OUT/screen" "$OUT/screendumps" "$OUT/transcript.txt"
+mkdir -p "$PAYLOAD/scenes" "$PAYLOAD/models" "$PAYLOAD/fonts"
 
 # ---- the payload ------------------------------------------------------------------------------
 for f in biounitd biounitctl; do
@@ -41,12 +45,15 @@ for f in biounitd biounitctl; do
 done
 [ -f "$KT/scenes/.made" ] || die "$KT/scenes missing (tests/kernel's scenes not made)"
 cp "$KT"/models/* "$PAYLOAD/models/"
-cp "$KT"/scenes/finger-*.pgm "$PAYLOAD/scenes/"
-# The signature: make_scenes' good three-stroke script, then the pen held in the air for 4 s
+# the applicant's screen: the renderer's fonts (fonts-dejavu-core), in the VM's font directory
+cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf \
+	"$PAYLOAD/fonts/" || die "fonts-dejavu-core missing (scripts/deps.sh demo)"
+# The signature: make_scenes' good three-stroke script, then the pen held in the air for 6 s
 # (one pen-up point): the simulated pad replays a script 500 ms after its end, and the applicant
-# should not seem to sign twice before biounitd has seen the pen up for signature_end_ms.
+# should not seem to sign twice before biounitd has seen the pen up for signature_end_ms (3 s in
+# the demo, so that the ink stays on the applicant's screen for its screendump).
 awk '{ print } $1 ~ /^[0-9]+$/ { t = $1; x = $2; y = $3 }
-     END { if (!t) exit 1; printf "%d %d %d 0\n", t + 4000000, x, y }' \
+     END { if (!t) exit 1; printf "%d %d %d 0\n", t + 6000000, x, y }' \
 	"$KT/scenes/signature-good.txt" >"$PAYLOAD/scenes/signature.txt" || die "no signature script"
 install -m0755 "$HERE/vm-session.sh" "$PAYLOAD/run.sh"
 
@@ -85,21 +92,37 @@ fi
 gcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOTDIR/userspace" -I"$ROOTDIR/userspace/include" \
 	-o "$OUT/demo_face" "$HERE/demo_face.c" "$LIBS/libface.a" "$LIBS/libimage.a" "$LIBS/libutil.a" \
 	-ljpeg -lpng -lm -pthread || die "demo_face does not build"
+gcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOTDIR/userspace" -I"$ROOTDIR/userspace/include" \
+	-o "$OUT/demo_images" "$HERE/demo_images.c" "$LIBS/libfinger.a" "$LIBS/libimage.a" "$LIBS/libutil.a" \
+	-ljpeg -lpng -lm -pthread || die "demo_images does not build"
+PRINTS=$ROOTDIR/tests/fixtures/fingerprints
+echo "== The applicant's fingers: real prints (tests/fixtures/fingerprints/, NIST material: see"
+echo "   ATTRIBUTION.md there), scored as biounitd will score them"
+"$OUT/demo_images" fingers "$PAYLOAD/scenes" finger-poor="$PRINTS/nist_wsq_ref_a165.png" \
+	finger-right="$PRINTS/nist_wsq_ref_cmp00010.png" finger-left="$PRINTS/nist_wsq_ref_cmp00013.png" ||
+	die "no finger scenes"
 echo "== The applicant in front of the camera: a consenting adult's camera frame"
 echo "   (tests/fixtures/faces/${FACE##*/}, CC BY 4.0: see ATTRIBUTION.md there)"
 "$OUT/demo_face" "$PAYLOAD/models" "$FACE" "$PAYLOAD" || die "no face scene"
 
 # ---- the VM -----------------------------------------------------------------------------------
-echo "== Booting the VM (Debian $KREL, QEMU; the transcript follows as the VM prints it)"
-"$ROOTDIR/tests/vm/run-vm.sh" --raw --live --timeout 900 --krel "$KREL" \
-	--modules "$BUILD/kmod/$KREL/ko" --payload "$PAYLOAD" \
+echo "== Booting the VM (Debian $KREL, QEMU, a 1280x800 display; the transcript follows as the VM prints it)"
+# driver.py answers the VM's "# SCREENDUMP NAME" lines with QEMU's screendump, over the monitor
+sock=$(mktemp -d /tmp/biounit-demo.XXXXXX)
+mkdir -p "$OUT/screendumps"
+BIOUNIT_QEMU_ARGS="-device bochs-display,id=disp,xres=1280,yres=800 -monitor unix:$sock/mon,server=on,wait=off" \
+	python3 "$ROOTDIR/tests/vm/screen/driver.py" --dumps "$OUT/screendumps" --monitor "$sock/mon" -- \
+	"$ROOTDIR/tests/vm/run-vm.sh" --raw --live --timeout 900 --krel "$KREL" \
+	--modules "$BUILD/kmod/$KREL/ko" --payload "$PAYLOAD" --vm-module bochs \
 	--tap "$OUT/$KREL.out" --console "$OUT/$KREL.log" 2>"$OUT/run-vm.err" |
-	awk -v t="$OUT/transcript.txt" '
+	awk -v t="$OUT/transcript.txt" -v dir="${OUT#"$ROOTDIR"/}/screen" '
 	     /^-----BEGIN BIOUNIT DEMO FILES/ { skip = 1; n = 0; next }
 	     /^-----END BIOUNIT DEMO FILES/ { skip = 0; $0 = sprintf("(the session files: %d KiB of base64 on the serial line)", n / 1024) }
 	     skip { n += length($0) + 1; next }
+	     /^# SCREENDUMP / { $0 = sprintf("screen> %s/%s.png", dir, $3) }
 	     { print; print > t; fflush() }'
 vmrc=${PIPESTATUS[0]}
+rm -rf "$sock"
 rm -rf "$PAYLOAD/pki" # this run's throwaway TLS key
 sed 's/^/  /' "$OUT/run-vm.err"
 grep -E '^(not )?ok [0-9] - vm ' "$OUT/$KREL.out" | sed 's/^/  /'
@@ -159,6 +182,22 @@ if s.get("state") != "finished":
     print("  the session is %s, not finished" % s.get("state")); missing += 1
 sys.exit(1 if missing else 0)
 EOF
+
+# ---- what the applicant saw ------------------------------------------------------------------
+echo
+echo "== The applicant's screen, step by step (QEMU's screendumps): $OUT/screen/" | tee -a "$OUT/transcript.txt"
+mkdir -p "$OUT/screen"
+want=$(grep -c '^# SCREENDUMP ' "$OUT/$KREL.out")
+for d in $(grep '^# SCREENDUMP ' "$OUT/$KREL.out" | cut -d' ' -f3); do
+	if [ -s "$OUT/screendumps/$d.ppm" ] && "$OUT/demo_images" png "$OUT/screen" "$OUT/screendumps/$d.ppm"; then
+		echo "  $(realpath --relative-to=. "$OUT/screen/$d.png")"
+	else
+		echo "  $d: no screendump   MISSING"
+	fi
+done | tee -a "$OUT/transcript.txt"
+rm -rf "$OUT/screendumps"
+n=$(find "$OUT/screen" -name '*.png' | wc -l)
+[ "$want" -gt 0 ] && [ "$n" = "$want" ] || die "$n of $want screendumps of the applicant's screen"
 
 if [ $HANDOFF = 1 ]; then
 	grep -q '^DEMO HANDOFF DONE' "$OUT/$KREL.out" || die "the package was not accepted by the ordering service (see $OUT/$KREL.out)"

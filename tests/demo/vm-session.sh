@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make demo, inside the VM (busybox): one whole desk session on a simulated unit.
-# Payload (tests/demo/demo.sh builds it): biounitd, biounitctl, models/, scenes/
-# (make_scenes), demo-face-close.ppm and demo-face.ppm (demo_face), optionally the reference ordering service and
-# its certificates in pki/. Prints a transcript; the session's files follow as a base64 tar
-# between the BEGIN/END marker lines, which the host script takes out of the output.
+# Payload (tests/demo/demo.sh builds it): biounitd, biounitctl, models/, scenes/ (the real
+# prints put on the scanner by demo_images, the pen script), fonts/ (the applicant's screen),
+# demo-face-close.ppm and demo-face.ppm (demo_face), optionally the reference ordering service
+# and its certificates in pki/. Prints a transcript; "# SCREENDUMP NAME" asks the host for a
+# screendump of the applicant's screen (biounitd shows it on the VM's bochs-display); the
+# session's files follow as a base64 tar between the BEGIN/END marker lines, which the host
+# script takes out of the output.
 cd "$(dirname "$0")" || exit 1
 export PATH="$PWD:$PATH"
 SIM=/sys/kernel/config/biounit-sim
@@ -38,6 +41,14 @@ cleanup() {
 		echo 0 >$SIM/$UNIT/live 2>/dev/null
 		rmdir $SIM/$UNIT 2>/dev/null
 	fi
+}
+
+# ---- the applicant's screen: QEMU's display, the renderer's fonts ------------------------------
+mkdir -p /usr/share/fonts/truetype/dejavu && cp fonts/*.ttf /usr/share/fonts/truetype/dejavu/
+modprobe bochs 2>/dev/null
+screen() { # screen NAME: a screendump of what the applicant sees now (the host takes it)
+	echo "# SCREENDUMP $1"
+	sleep 2
 }
 
 # ---- the unit --------------------------------------------------------------------------------
@@ -73,6 +84,8 @@ photo_timeout_ms = 15000
 photo_min_frames = 3
 retry_pause_ms = 3000
 finger_timeout_ms = 8000
+signature_end_ms = 3000
+screen = auto
 EOF
 # The hand-off (when the payload has the reference ordering service and its certificates):
 # biounitd sends the session's package to it over HTTPS on the loopback interface.
@@ -94,7 +107,10 @@ until biounitctl session list >/dev/null 2>&1; do
 	kill -0 $DAEMON_PID 2>/dev/null || fail "biounitd exited"
 	sleep 0.2
 done
-say "biounitd is up (control socket $BIOUNITD_SOCKET)"
+i=0
+until grep -q 'screen: showing' $DIR/biounitd.log || [ $i -ge 50 ]; do sleep 0.2; i=$((i + 1)); done
+say "biounitd is up (control socket $BIOUNITD_SOCKET); the applicant's screen: $(grep -m1 -o 'screen: [a-z]*: .*' $DIR/biounitd.log || echo 'screen: none')"
+screen 01-welcome
 
 # ---- the session ------------------------------------------------------------------------------
 status() { biounitctl session status "$ID" 2>/dev/null | sed -n 2p; }
@@ -111,7 +127,7 @@ wait_for() { # wait_for PATTERN SECONDS: until the status line matches PATTERN (
 
 step "The desk opens the session: appointment $CODE, adult (18+), photo + fingerprints + signature"
 scene face demo-face-close.ppm
-scene finger scenes/finger-dry.pgm
+scene finger scenes/finger-poor.pgm
 op "biounitctl session start $CODE 18+ photo,fingers,signature"
 out=$(biounitctl session start $CODE 18+ photo,fingers,signature) || fail "start: $out"
 ID=$(echo "$out" | sed -n 's/^session //p')
@@ -130,11 +146,13 @@ until grep -q 'Move back a little' /tmp/follow.log 2>/dev/null; do
 	[ "$(date +%s)" -lt $end ] || fail "no live advice to move back within 60 s: $(status)"
 	sleep 0.3
 done
+screen 02-photo-too-close
 app "reads the advice on the screen and moves back"
 scene face demo-face.ppm
 wait_for '\[review\] photo*' 400
 say ""
 op "reviews the photo: $(status)"
+screen 03-photo-review
 sleep 1 # the follower prints what the daemon broadcast
 grep -q 'photo attempt [0-9]*: compliant' /tmp/follow.log || fail "the photo is not compliant: $(status)"
 say "          the photo passed every rule on its merits: the operator accepts it, no override"
@@ -143,20 +161,27 @@ biounitctl session accept "$ID" >/dev/null || fail "accept photo"
 
 step "Fingerprints: right index, then left index"
 wait_for '\[capturing\] fingers right_index*' 60
-app "places the right index finger (dry skin: a faint print)"
+sleep 1
+screen 04-right-index
+app "places the right index finger badly: the scanner sees a poor print (NIST a165)"
 finger 1
 wait_for '*fingers right_index attempt 2/*' 120
 sleep 1
-app "lifts the finger, moistens it, places it again"
+app "lifts the finger"
 finger 0
-sleep 0.6
-scene finger scenes/finger-good.pgm
+sleep 1
+screen 05-right-index-again
+app "places it again, flat (NIST cmp00010)"
+scene finger scenes/finger-right.pgm
 finger 1
 wait_for '\[capturing\] fingers left_index*' 120
 sleep 1
-app "lifts the right hand and places the left index finger"
+app "lifts the right hand"
 finger 0
-sleep 0.6
+sleep 1
+screen 06-left-index
+app "places the left index finger (NIST cmp00013)"
+scene finger scenes/finger-left.pgm
 finger 1
 wait_for '*signature*' 120
 finger 0
@@ -165,13 +190,17 @@ step "Signature: the applicant signs on the pad"
 sleep 1
 app "signs in the box"
 scene signature scenes/signature.txt
+sleep 2
+screen 07-signature-ink
 wait_for '\[review\] signature*' 120
 sleep 1
 op "reviews the signature: $(status)"
+screen 08-signature-review
 op "biounitctl session accept $ID"
 biounitctl session accept "$ID" >/dev/null || fail "accept signature"
 wait_for '\[finished\]*' 30
 T1=$(date +%s)
+screen 09-done
 wait $FOLLOW_PID 2>/dev/null
 FOLLOW_PID=
 
@@ -256,6 +285,8 @@ tar -C $DIR/out -cf - . | base64
 say "-----END BIOUNIT DEMO FILES-----"
 
 cleanup
+say "biounitd stopped: the applicant's screen is cleared"
+screen 10-after-the-session
 rmmod biounit-sim && rmmod biounit && say "modules unloaded"
 say "DEMO SESSION DONE $ID"
 exit $RC

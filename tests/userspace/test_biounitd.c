@@ -294,7 +294,7 @@ TEST_F(d, session_stored_restart_resume_discard)
 /* biounitctl's session commands against the daemon */
 TEST_F(d, biounitctl_session)
 {
-	char cmd[1024], out[4096];
+	char cmd[1024], out[4096], id[64] = "";
 
 	snprintf(cmd, sizeof(cmd), "%s/biounitctl", getenv("BIOUNIT_TOOLS"));
 	if (access(cmd, X_OK))
@@ -309,6 +309,19 @@ TEST_F(d, biounitctl_session)
 		 self->e.sock, getenv("BIOUNIT_TOOLS"));
 	EXPECT_EQ(0, bd_run(cmd, out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "[paused] photo | started"));
+	/* --json: the whole status object, one line that a JSON parser reads back */
+	ASSERT_EQ(1, sscanf(out, "session %63s", id));
+	snprintf(cmd, sizeof(cmd), "BIOUNITD_SOCKET=%s %s/biounitctl session status --json %s",
+		 self->e.sock, getenv("BIOUNIT_TOOLS"), id);
+	EXPECT_EQ(0, bd_run(cmd, out, sizeof(out)));
+	EXPECT_EQ(0, strncmp(out, "{\"id\":\"", 7));
+	EXPECT_NE(NULL, strstr(out, "\"state\":\"paused\""));
+	EXPECT_NE(NULL, strstr(out, "\"screen\":{\"state\":"));
+	EXPECT_EQ(1, (int)(strchr(out, '\n') == out + strlen(out) - 1));
+	snprintf(cmd, sizeof(cmd), "BIOUNITD_SOCKET=%s %s/biounitctl session status --json %s |"
+		 " python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"id\"]==\"%s\"'",
+		 self->e.sock, getenv("BIOUNIT_TOOLS"), id, id);
+	EXPECT_EQ(0, system(cmd));
 	snprintf(cmd, sizeof(cmd), "BIOUNITD_SOCKET=%s %s/biounitctl session list | grep -c paused",
 		 self->e.sock, getenv("BIOUNIT_TOOLS"));
 	EXPECT_EQ(0, bd_run(cmd, out, sizeof(out)));

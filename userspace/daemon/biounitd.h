@@ -211,9 +211,10 @@ void screen_tick(struct daemon *d);
 /* the scene of @s (the active session, or NULL) on the screen */
 void screen_session(struct daemon *d, const struct dsession *s);
 /* a preview frame of @s's photo step (borrowed for the call) */
-void screen_frame(struct daemon *d, const struct dsession *s, const struct biounit_image_view *v);
+void screen_frame(struct daemon *d, const struct dsession *s, const struct biounit_image_view *v,
+		  uint64_t ts_ns);
 /* new pen samples in engine_signature() */
-void screen_ink(struct daemon *d, const struct dsession *s);
+void screen_ink(struct daemon *d, const struct dsession *s, uint64_t ts_ns);
 void screen_finger(struct daemon *d, const struct dsession *s, bool placed);
 /* the "screen":{state, visible, detail} member of a status (with the leading comma) */
 void screen_status_json(struct daemon *d, struct json_buf *b);

@@ -388,23 +388,26 @@ static int copy_view(const struct biounit_image_view *v, struct biounit_image **
 	return 0;
 }
 
-static void photo_frame(struct engine *e, const struct biounit_image_view *v)
+static void photo_frame(struct engine *e, const struct biounit_image_view *v, uint64_t ts_ns)
 {
 	struct biounit_face_preview pv;
 	struct dsession *s = e->active;
-	bool ok;
+	bool ok, changed;
 
 	if (biounit_face_preview_check(e->d->face, v, &pv))
 		return;
 	e->frames++;
 	ok = pv.advice == BIOUNIT_FACE_ADVICE_OK;
-	if ((int)pv.advice != e->advice) {
+	changed = (int)pv.advice != e->advice;
+	if (changed) {
 		e->advice = (int)pv.advice;
 		snprintf(s->live_nl, sizeof(s->live_nl), "%s", pv.msg_nl ? pv.msg_nl : "");
 		snprintf(s->live_en, sizeof(s->live_en), "%s", pv.msg_en ? pv.msg_en : "");
-		session_broadcast(e->d, s);
 	}
-	screen_frame(e->d, s, v);
+	/* the frame with its advice first: the status then tells what the screen shows */
+	screen_frame(e->d, s, v, ts_ns);
+	if (changed)
+		session_broadcast(e->d, s);
 	if ((ok && (!e->best_ok || pv.score > e->best_score)) ||
 	    (!ok && !e->best_ok && pv.score > e->best_score)) {
 		struct biounit_image *img;
@@ -598,7 +601,7 @@ static void signature_frame(struct engine *e, const struct biounit_frame *fr)
 	}
 	if (n) {
 		e->last_sample_ms = now_ms();
-		screen_ink(e->d, e->active);
+		screen_ink(e->d, e->active, ps[n - 1].timestamp_ns);
 	}
 }
 
@@ -863,7 +866,7 @@ static void read_frames(struct engine *e)
 	ts = biounit_frame_get_timestamp_ns(newest);
 	if (biounit_frame_get_view(newest, &v) == 0) {
 		if (step == BIOUNIT_STEP_PHOTO) {
-			photo_frame(e, &v);
+			photo_frame(e, &v, ts);
 			if (e->best_ok && e->frames >= e->d->cfg.photo_min_frames) {
 				biounit_frame_release(newest);
 				photo_finish(e, ts);

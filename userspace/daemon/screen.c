@@ -24,6 +24,7 @@ struct applicant_screen {
 	struct biounit_display *disp;
 	/* the live parts the status does not carry */
 	const struct biounit_image_view *frame;
+	uint64_t source_ns;	/* the frame's capture or the newest pen sample, for one draw */
 	bool placed;
 	enum biounit_screen_scene scene;	/* the scene last given to the display */
 };
@@ -56,6 +57,26 @@ void screen_open(struct daemon *d)
 	screen_session(d, NULL);
 }
 
+/* the camera frames' and the pen samples' way to the screen, once, in the log */
+static void screen_log_latency(const struct biounit_display *disp)
+{
+	static const struct { enum biounit_screen_scene scene; const char *what; } k[] = {
+		{ BIOUNIT_SCREEN_PHOTO_LIVE, "camera frame" },
+		{ BIOUNIT_SCREEN_SIGNATURE, "pen sample" },
+	};
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		struct biounit_display_latency l;
+
+		if (biounit_display_latency(disp, k[i].scene, &l) || !l.drawn)
+			continue;
+		log_msg(LOG_INFO_, "screen: %s to page flip: %llu drawn, %llu shown; median %.1f ms, "
+			"p99 %.1f ms, max %.1f ms", k[i].what, (unsigned long long)l.drawn,
+			(unsigned long long)l.shown, l.median_us / 1000.0, l.p99_us / 1000.0,
+			l.max_us / 1000.0);
+	}
+}
+
 void screen_close(struct daemon *d)
 {
 	struct biounit_screen_state blank = { .scene = BIOUNIT_SCREEN_BLANK };
@@ -63,6 +84,7 @@ void screen_close(struct daemon *d)
 	if (!d->screen)
 		return;
 	biounit_display_show(d->screen->disp, &blank);
+	screen_log_latency(d->screen->disp);
 	biounit_display_free(d->screen->disp);
 	free(d->screen);
 	d->screen = NULL;
@@ -146,6 +168,7 @@ static void scene_of(struct daemon *d, const struct dsession *s, struct biounit_
 	if (step == BIOUNIT_STEP_PHOTO && a->frame) {
 		st->scene = BIOUNIT_SCREEN_PHOTO_LIVE;
 		st->frame = a->frame;
+		st->source_ns = a->source_ns;
 		st->have_guide = !biounit_face_preview_guide(d->face, a->frame->width,
 							     a->frame->height, &st->guide);
 	} else if (step == BIOUNIT_STEP_FINGERS) {
@@ -159,6 +182,7 @@ static void scene_of(struct daemon *d, const struct dsession *s, struct biounit_
 	} else if (step == BIOUNIT_STEP_SIGNATURE) {
 		st->scene = BIOUNIT_SCREEN_SIGNATURE;
 		st->ink = engine_signature(d->engine);
+		st->source_ns = a->source_ns;
 		st->can_clear = st->ink && biounit_signature_count(st->ink);
 	}
 	/* the photo step before its first frame: the steps, the one in hand lit */
@@ -175,24 +199,36 @@ void screen_session(struct daemon *d, const struct dsession *s)
 	if (!s || !s->active || !s->m)
 		d->screen->placed = false;
 	scene_of(d, s, &st);
+	/* a status between two preview frames (a broadcast of the photo step): the preview
+	 * stays on the screen, the next frame is drawn with the new state; drawing the waiting
+	 * scene for want of a frame would flash it for a refresh */
+	if (st.scene == BIOUNIT_SCREEN_WELCOME && st.step_now == BIOUNIT_SCREEN_STEP_PHOTO &&
+	    d->screen->scene == BIOUNIT_SCREEN_PHOTO_LIVE)
+		return;
 	d->screen->scene = st.scene;
 	if (biounit_display_show(d->screen->disp, &st))
 		log_msg(LOG_WARN_, "screen: cannot draw the %s scene",
 			biounit_screen_scene_name(st.scene));
-	/* the frame is only borrowed for this call */
+	/* the frame is only borrowed for this call; the source time is the input's, once */
 	d->screen->frame = NULL;
+	d->screen->source_ns = 0;
 }
 
-void screen_frame(struct daemon *d, const struct dsession *s, const struct biounit_image_view *v)
+void screen_frame(struct daemon *d, const struct dsession *s, const struct biounit_image_view *v,
+		  uint64_t ts_ns)
 {
 	if (!d->screen)
 		return;
 	d->screen->frame = v;
+	d->screen->source_ns = ts_ns;
 	screen_session(d, s);
 }
 
-void screen_ink(struct daemon *d, const struct dsession *s)
+void screen_ink(struct daemon *d, const struct dsession *s, uint64_t ts_ns)
 {
+	if (!d->screen)
+		return;
+	d->screen->source_ns = ts_ns;
 	screen_session(d, s);
 }
 

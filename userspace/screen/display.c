@@ -36,7 +36,43 @@ struct biounit_display {
 	enum biounit_display_state state;
 	char status[192];
 	uint64_t retry_at_ms, flips;
+	/* input to flip (biounit_display_latency()): [0] camera frames, [1] pen samples */
+	struct latency_ring {
+		uint64_t drawn, shown;
+		uint32_t us[BIOUNIT_DISPLAY_LATENCY_KEEP];
+		size_t n, next;
+	} lat[2];
+	int shadow_kind, flight_kind;	/* -1: the scene has no source time */
+	uint64_t shadow_src, flight_src, flight_flips;
 };
+
+/* which latency ring a scene's source time goes to, -1 none */
+static int latency_kind(enum biounit_screen_scene s)
+{
+	return s == BIOUNIT_SCREEN_PHOTO_LIVE ? 0 : s == BIOUNIT_SCREEN_SIGNATURE ? 1 : -1;
+}
+
+/* the frame in flight is on the screen once the card's flip count has moved past it */
+static void latency_flipped(struct biounit_display *d)
+{
+	uint64_t flip_ns;
+	struct latency_ring *l;
+
+	if (d->flight_kind < 0 || !d->k || kms_flips(d->k) <= d->flight_flips)
+		return;
+	l = &d->lat[d->flight_kind];
+	flip_ns = kms_last_flip_ns(d->k);
+	if (flip_ns >= d->flight_src) {
+		uint64_t us = (flip_ns - d->flight_src) / 1000u;
+
+		l->us[l->next] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+		l->next = (l->next + 1) % BIOUNIT_DISPLAY_LATENCY_KEEP;
+		if (l->n < BIOUNIT_DISPLAY_LATENCY_KEEP)
+			l->n++;
+		l->shown++;
+	}
+	d->flight_kind = -1;
+}
 
 static const char *const state_names[] = {
 	[BIOUNIT_DISPLAY_SHOWING] = "showing",
@@ -83,6 +119,15 @@ static void present(struct biounit_display *d)
 	if (r == -EBUSY)
 		return;
 	d->dirty = false;
+	if (!r) {
+		d->flight_kind = d->shadow_kind;
+		d->flight_src = d->shadow_src;
+		d->flight_flips = kms_flips(d->k);
+		d->shadow_kind = -1;
+		if (!kms_flip_pending(d->k))	/* legacy: the first frame is set, not flipped */
+			d->flight_flips--;
+		latency_flipped(d);
+	}
 	if (r) {
 		char why[160];
 
@@ -201,6 +246,7 @@ static void try_open(struct biounit_display *d)
 
 static void lose(struct biounit_display *d, enum biounit_display_state s, const char *why)
 {
+	d->flight_kind = -1;
 	d->flips += kms_flips(d->k);
 	kms_close(d->k);
 	d->k = NULL;
@@ -225,6 +271,7 @@ int biounit_display_new(const char *card, void (*log)(void *arg, const char *lin
 	d->log = log;
 	d->log_arg = arg;
 	d->state = BIOUNIT_DISPLAY_NONE;
+	d->shadow_kind = d->flight_kind = -1;
 	d->udev = udev_new();
 	if (!d->udev) {
 		free(d);
@@ -312,10 +359,13 @@ void biounit_display_dispatch(struct biounit_display *d)
 	if (d->k) {
 		int r = kms_dispatch(d->k);
 
-		if (r == -ENODEV)
+		if (r == -ENODEV) {
 			lose(d, BIOUNIT_DISPLAY_NONE, "the display card went away");
-		else if (d->dirty)
-			present(d);
+		} else {
+			latency_flipped(d);
+			if (d->dirty)
+				present(d);
+		}
 	}
 	if (!d->k && mono_ms() >= d->retry_at_ms)
 		try_open(d);
@@ -333,6 +383,10 @@ int biounit_display_show(struct biounit_display *d, const struct biounit_screen_
 	r = biounit_screen_render(d->scr, st, d->shadow, d->w * 4);
 	if (r)
 		return r;
+	d->shadow_kind = st->source_ns ? latency_kind(st->scene) : -1;
+	d->shadow_src = st->source_ns;
+	if (d->shadow_kind >= 0)
+		d->lat[d->shadow_kind].drawn++;
 	d->drawn = true;
 	d->dirty = true;
 	present(d);
@@ -368,4 +422,36 @@ uint64_t biounit_display_flips(const struct biounit_display *d, uint64_t *last_f
 	if (last_flip_ns)
 		*last_flip_ns = d->k ? kms_last_flip_ns(d->k) : 0;
 	return d->flips + (d->k ? kms_flips(d->k) : 0);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int biounit_display_latency(const struct biounit_display *d, enum biounit_screen_scene scene,
+			    struct biounit_display_latency *out)
+{
+	int kind = latency_kind(scene);
+	const struct latency_ring *l;
+	uint32_t *v;
+
+	if (!d || !out || kind < 0)
+		return -EINVAL;
+	l = &d->lat[kind];
+	*out = (struct biounit_display_latency){ .drawn = l->drawn, .shown = l->shown };
+	if (!l->n)
+		return 0;
+	v = malloc(l->n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, l->us, l->n * sizeof(*v));
+	qsort(v, l->n, sizeof(*v), cmp_u32);
+	out->median_us = v[l->n / 2];
+	out->p99_us = v[(l->n * 99 + 99) / 100 - 1];
+	out->max_us = v[l->n - 1];
+	free(v);
+	return 0;
 }

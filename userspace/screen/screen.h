@@ -81,6 +81,10 @@ enum biounit_screen_tone {
  * @ink: SIGNATURE and SIGNATURE_KEPT: the samples so far (NULL: no ink yet);
  *	@can_clear/@can_done light up the pad's buttons.
  * @reason_nl/@reason_en: PAUSED: why the session waits.
+ * @source_ns: CLOCK_MONOTONIC ns of the newest input the scene shows: the
+ *	camera frame's capture (PHOTO_LIVE), the newest pen sample (SIGNATURE);
+ *	0: none. A display measures from it to the page flip that shows the
+ *	scene (biounit_display_latency()); the renderer ignores it.
  */
 struct biounit_screen_state {
 	enum biounit_screen_scene scene;
@@ -98,6 +102,7 @@ struct biounit_screen_state {
 	const struct biounit_signature *ink;
 	bool can_clear, can_done;
 	const char *reason_nl, *reason_en;
+	uint64_t source_ns;
 };
 
 /** A rectangle of the screen, pixels. */
@@ -224,6 +229,28 @@ const char *biounit_display_status(const struct biounit_display *d);
 void biounit_display_size(const struct biounit_display *d, uint32_t *w, uint32_t *h);
 /** Frames put on the screen so far, and the CLOCK_MONOTONIC ns of the last one's flip. */
 uint64_t biounit_display_flips(const struct biounit_display *d, uint64_t *last_flip_ns);
+
+/**
+ * struct biounit_display_latency - from an input to the page flip that shows it
+ * (biounit_display_show() with @source_ns set; the flip's time is the page-flip
+ * event's, CLOCK_MONOTONIC).
+ * @drawn: scenes given with a source time; @shown: of them put on the screen
+ *	(the others were replaced by a newer one while a flip was pending);
+ * @median_us/@p99_us/@max_us: over the last BIOUNIT_DISPLAY_LATENCY_KEEP shown.
+ */
+struct biounit_display_latency {
+	uint64_t drawn, shown;
+	uint32_t median_us, p99_us, max_us;
+};
+#define BIOUNIT_DISPLAY_LATENCY_KEEP 4096
+
+/**
+ * biounit_display_latency() - The latency of the camera frames (@scene
+ * PHOTO_LIVE) or of the pen samples (SIGNATURE) shown so far.
+ * Return: 0, -EINVAL for another scene, -ENOMEM.
+ */
+int biounit_display_latency(const struct biounit_display *d, enum biounit_screen_scene scene,
+			    struct biounit_display_latency *out);
 
 /** The colour of a marked finger, XRGB8888 (FINGERS), and of the ink. */
 #define BIOUNIT_SCREEN_MARK_RGB 0x00e8a100u

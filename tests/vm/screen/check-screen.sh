@@ -9,7 +9,9 @@
 # the payload (run.sh) runs
 # biounit-screen: no display, the display, DRM master held by another process, a scripted
 # session with a screendump of each scene, the display removed and added back. Each screendump
-# must equal the same scene drawn into memory on the host, pixel for pixel.
+# must equal the same scene drawn into memory on the host, pixel for pixel. Then a second VM
+# (bochs-display only) runs biounitd's own session on the simulated unit (session.sh; the host's
+# session-check.py draws each state biounitd reported and compares its screendump with it).
 # TAP into build/tap/screen-vm-KREL.tap (the VM's own TAP, then the comparisons); screendumps and
 # the expected pictures in build/screen-vm/KREL/. Exit status 0 when every kernel passed.
 set -euo pipefail
@@ -34,6 +36,42 @@ cp "$FONTS/DejaVuSans.ttf" "$FONTS/DejaVuSans-Bold.ttf" "$payload/fonts/"
 cp "$ROOT/tests/fixtures/faces/london-008-camera-frame.jpg" "$payload/face.jpg"
 cp "$ROOT/tests/userspace/fixtures/signature/good.sig" "$payload/pen.sig"
 
+# the session's payload (session.sh): biounitd on the simulated unit, its session on the screen
+KT=$BUILD/kernel-tests
+spay=$OUT/session-payload
+rm -rf "$spay"
+mkdir -p "$spay/fonts" "$spay/models"
+session=1
+for f in "$BUILD/userspace/bin/biounitd" "$BUILD/userspace/bin/biounitctl" "$KT/scenes/.made"; do
+	[ -e "$f" ] || { echo "check-screen: $f missing: the session VM fails" >&2; session=0; }
+done
+if [ $session = 1 ]; then
+	install -m0755 "$HERE/session.sh" "$spay/run.sh"
+	cp "$BUILD/userspace/bin/biounitd" "$BUILD/userspace/bin/biounitctl" "$spay/"
+	cp "$payload"/fonts/*.ttf "$spay/fonts/"
+	cp "$KT"/models/* "$spay/models/"
+	cp "$KT/scenes/face-good.ppm" "$KT/scenes/finger-dry.pgm" "$KT/scenes/finger-good.pgm" "$spay/"
+	# the pen script, then the pen in the air for 30 s: no replay while the screen is checked
+	awk '{ print } $1 ~ /^[0-9]+$/ { t = $1; x = $2; y = $3 }
+	     END { if (!t) exit 1; printf "%d %d %d 0\n", t + 30000000, x, y }' \
+		"$KT/scenes/signature-good.txt" >"$spay/pen.txt"
+	# the camera's scene: no face (the preview stays up), blue 128 everywhere (session-check.py
+	# finds the preview by it), red across, green down, a light block top left: a mirror shows
+	python3 - "$spay/pattern.ppm" <<'PY'
+import sys
+w, h = 1920, 1080
+rows = []
+for y in range(h):
+    g = y * 255 // (h - 1)
+    row = bytearray()
+    for x in range(w):
+        row += bytes((255, 255, 128) if x < 400 and y < 300 else (x * 255 // (w - 1), g, 128))
+    rows.append(bytes(row))
+with open(sys.argv[1], 'wb') as f:
+    f.write(b'P6\n%d %d\n255\n' % (w, h) + b''.join(rows))
+PY
+fi
+
 # the same scenes drawn into memory here
 rm -rf "$OUT/expected"
 mkdir -p "$OUT/expected"
@@ -45,28 +83,52 @@ bochs) dev=bochs-display module=bochs tag= ;;
 virtio-gpu) dev=virtio-gpu-pci module=virtio-gpu tag=virtio-gpu- ;;
 *) echo "check-screen: SCREEN_VM_DEVICE: bochs or virtio-gpu" >&2; exit 2 ;;
 esac
+# SCREEN_VM_PARTS=session: only biounitd's session (make bench-screen's latency), TAP in
+# screen-vm-session-KREL.tap
+parts=${SCREEN_VM_PARTS:-all}
+case $parts in
+all) ;;
+session) tag=${tag}session- ;;
+*) echo "check-screen: SCREEN_VM_PARTS: all or session" >&2; exit 2 ;;
+esac
 legacy=
 if [ "${SCREEN_VM_LEGACY:-0}" = 1 ]; then
 	legacy=biounit_screen_legacy=1
 	tag=${tag}legacy-
 fi
+# vm KREL DUMPS MODULES PAYLOAD TIMEOUT APPEND TAP CONSOLE LIVE: one VM with the display and
+# QEMU's monitor; driver.py takes the screendumps (and hot-plugs) the payload asks for
+vm() {
+	local sock
+	sock=$(mktemp -d /tmp/biounit-screen-vm.XXXXXX)
+	BIOUNIT_QEMU_ARGS="-device $dev,id=disp,xres=1280,yres=800 \
+-monitor unix:$sock/mon,server=on,wait=off" \
+		python3 "$HERE/driver.py" --dumps "$2" --monitor "$sock/mon" --device "$dev" -- \
+		"$ROOT/tests/vm/run-vm.sh" --live --krel "$1" --modules "$3" --payload "$4" \
+		--vm-module "$module" --expect-blocks 1 --timeout "$5" --append "$6" --tap "$7" \
+		--console "$8" >"$9" 2>&1 || true
+	rm -rf "$sock"
+}
 rc=0
 for k in "${krels[@]}"; do
 	dir=$OUT/$tag$k
 	rm -rf "$dir"
 	mkdir -p "$dir/dumps" "$dir/no-modules"
-	sock=$(mktemp -d /tmp/biounit-screen-vm.XXXXXX)
 	vmtap=$dir/vm.tap
-	BIOUNIT_QEMU_ARGS="-device $dev,id=disp,xres=1280,yres=800 \
--monitor unix:$sock/mon,server=on,wait=off" \
-		python3 "$HERE/driver.py" --dumps "$dir/dumps" --monitor "$sock/mon" --device "$dev" -- \
-		"$ROOT/tests/vm/run-vm.sh" --live --krel "$k" --modules "$dir/no-modules" \
-		--payload "$payload" --vm-module "$module" --expect-blocks 1 --timeout 600 \
-		--append "biounit_screen_module=$module $legacy" \
-		--tap "$vmtap" --console "$dir/console.log" >"$dir/live.out" 2>&1 || true
-	rm -rf "$sock"
+	if [ "$parts" = all ]; then
+		vm "$k" "$dir/dumps" "$dir/no-modules" "$payload" 600 \
+			"biounit_screen_module=$module $legacy" "$vmtap" "$dir/console.log" "$dir/live.out"
+	fi
+	# the session driven by biounitd (bochs-display only, atomic or as SCREEN_VM_LEGACY says)
+	sdir=$dir/session
+	mkdir -p "$sdir/dumps"
+	if [ $session = 1 ] && [ "$dev" = bochs-display ]; then
+		vm "$k" "$sdir/dumps" "$BUILD/kmod/$k/ko" "$spay" 900 "$legacy" "$sdir/vm.tap" \
+			"$sdir/console.log" "$sdir/live.out"
+	fi
 	tap=$TAPDIR/screen-vm-$tag$k.tap
 	{
+	if [ "$parts" = all ]; then
 		cat "$vmtap" 2>/dev/null || echo "not ok 1 - screen vm $k: no TAP from the VM"
 		names=$(grep -v '^#' "$payload/scenes.txt" | grep -c '^[a-z]')
 		replug=(90-before-unplug 91-after-replug)
@@ -90,6 +152,18 @@ for k in "${krels[@]}"; do
 				echo "not ok $i - $k: screendump $dump equals the scene's render ($msg)"
 			fi
 		done
+	fi
+		if [ "$dev" != bochs-display ]; then
+			echo "1..1"
+			echo "ok 1 - $k: the session driven by biounitd # SKIP on bochs-display only"
+		elif [ $session = 1 ]; then
+			cat "$sdir/vm.tap" 2>/dev/null || echo "not ok 1 - $k: session VM: no TAP from the VM"
+			python3 "$HERE/session-check.py" "$sdir/vm.tap" "$sdir/dumps" "$spay" "$TOOL" \
+				"$sdir" "$k" || true
+		else
+			echo "1..1"
+			echo "not ok 1 - $k: the session driven by biounitd (biounitd, biounitctl or tests/kernel's scenes not built)"
+		fi
 	} >"$tap"
 	cat "$tap"
 	grep -q '^not ok' "$tap" && rc=1

@@ -5,8 +5,8 @@
  *
  *   biounitctl session start CODE AGE NEEDS   AGE 0|1-5|6-11|12-17|18+,
  *                                             NEEDS e.g. photo,fingers,signature
- *   biounitctl session follow ID              a progress line per change, to the end
- *   biounitctl session status ID
+ *   biounitctl session follow [--json] ID     a progress line (or JSON) per change, to the end
+ *   biounitctl session status [--json] ID     --json: the status object as one JSON line
  *   biounitctl session accept|retake ID [REASON]
  *   biounitctl session skip|missing ID REASON
  *   biounitctl session show ID                the result: outcomes, exceptions, files
@@ -248,6 +248,87 @@ static char *id_params(const char *id, const char *extra_key, const char *extra_
 	return jb_finish(&b, NULL);
 }
 
+/* @v written again as JSON (objects and arrays in their order, strings re-escaped) */
+static void json_write(struct json_buf *b, const struct json_value *v)
+{
+	switch (v->type) {
+	case JSON_NULL:
+		jb_raw(b, "null");
+		break;
+	case JSON_BOOL:
+		jb_raw(b, v->boolean ? "true" : "false");
+		break;
+	case JSON_NUMBER:
+		jb_raw(b, v->text);
+		break;
+	case JSON_STRING:
+		jb_str(b, v->text);
+		break;
+	case JSON_ARRAY:
+	case JSON_OBJECT:
+		jb_raw(b, v->type == JSON_ARRAY ? "[" : "{");
+		for (size_t i = 0; i < v->count; i++) {
+			if (v->type == JSON_OBJECT)
+				jb_key(b, v->keys[i], i == 0);
+			else if (i)
+				jb_raw(b, ",");
+			json_write(b, &v->items[i]);
+		}
+		jb_raw(b, v->type == JSON_ARRAY ? "]" : "}");
+		break;
+	}
+}
+
+/* status @st as one line of JSON on stdout; 0 or -ENOMEM (said) */
+static int json_line(const struct json_value *st)
+{
+	struct json_buf b = { 0 };
+	char *out;
+
+	json_write(&b, st);
+	out = jb_finish(&b, NULL);
+	if (!out) {
+		fprintf(stderr, "biounitctl: %s\n", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	printf("%s\n", out);
+	fflush(stdout);
+	free(out);
+	return 0;
+}
+
+static void json_status_line(const struct json_value *st)
+{
+	json_line(st);
+}
+
+/* biounitctl session status --json ID: the whole status object, one line */
+static int cmd_status_json(const char *id)
+{
+	struct json_value *reply = NULL;
+	const struct json_value *st;
+	char *params = id_params(id, NULL, NULL, NULL);
+	struct conn c;
+	int r;
+
+	if (!params || conn_open(&c)) {
+		free(params);
+		return 1;
+	}
+	r = call(&c, IFACE ".Status", params, false, &reply);
+	free(params);
+	st = r ? NULL : json_get(json_get(reply, "parameters"), "status");
+	if (st) {
+		r = json_line(st) ? 1 : 0;
+	} else if (!r) {
+		fprintf(stderr, "biounitctl: the reply holds no status\n");
+		r = 1;
+	}
+	json_free(reply);
+	conn_close(&c);
+	return r ? 1 : 0;
+}
+
 static int simple(const char *method, const char *params, bool print_status)
 {
 	struct json_value *reply = NULL;
@@ -338,7 +419,8 @@ static int each_status(struct conn *c, struct json_value *reply, int r, const ch
 	return r ? 1 : 0;
 }
 
-static int cmd_follow(const char *id)
+/* @json: each status as one line of JSON, not a progress line */
+static int cmd_follow(const char *id, bool json)
 {
 	struct json_value *reply = NULL;
 	struct conn c;
@@ -346,7 +428,7 @@ static int cmd_follow(const char *id)
 
 	if (!call_by_id(&c, IFACE ".Follow", id, true, &reply, &r))
 		return 1;
-	return each_status(&c, reply, r, "follow", progress_line);
+	return each_status(&c, reply, r, "follow", json ? json_status_line : progress_line);
 }
 
 static void show_result(const char *name, const struct json_value *res,
@@ -445,8 +527,12 @@ void session_usage(FILE *f)
 		   "                       start a desk session for appointment CODE; AGE is\n"
 		   "                       0, 1-5, 6-11, 12-17 or 18+; NEEDS what to capture,\n"
 		   "                       e.g. photo,fingers,signature; prints the session id\n"
-		   "  session follow ID    one progress line per change, until the session ends\n"
+		   "  session follow [--json] ID\n"
+		   "                       one progress line per change, until the session ends\n"
+		   "                       (--json: the status object as one line of JSON)\n"
 		   "  session status ID    the session's state, step and attempt, once\n"
+		   "  session status --json ID\n"
+		   "                       the whole status object, as one line of JSON\n"
 		   "  session show ID      the result: outcomes, exceptions, decisions, files\n"
 		   "  session list         every stored session: id, state, step, active\n"
 		   "  session accept ID [REASON]\n"
@@ -471,9 +557,13 @@ int cmd_session(int argc, char **argv)
 	if (!strcmp(sub, "start") && argc == 4)
 		return cmd_start(argv[1], argv[2], argv[3]);
 	if (!strcmp(sub, "follow") && argc == 2)
-		return cmd_follow(argv[1]);
+		return cmd_follow(argv[1], false);
+	if (!strcmp(sub, "follow") && argc == 3 && !strcmp(argv[1], "--json"))
+		return cmd_follow(argv[2], true);
 	if (!strcmp(sub, "show") && argc == 2)
 		return cmd_show(argv[1]);
+	if (!strcmp(sub, "status") && argc == 3 && !strcmp(argv[1], "--json"))
+		return cmd_status_json(argv[2]);
 	if (!strcmp(sub, "list") && argc == 1)
 		return cmd_list_sessions();
 	if ((!strcmp(sub, "status") || !strcmp(sub, "resume") || !strcmp(sub, "discard")) &&

@@ -1,0 +1,191 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The applicant's screen driven by biounitd's own session (tests/vm/screen/check-screen.sh, the
+# second VM of each kernel; docs/screen.md): QEMU's bochs-display with the bochs DRM driver, the
+# simulated unit (biounit-sim) and biounitd with `screen = auto`. The script drives a session
+# the way the desk does (the simulator's scenes and pen script, biounitctl for the operator) and
+# at fixed points asks the host for a screendump ("# SCREENDUMP NAME"), with the session's status
+# just before and just after it ("# STATUS NAME before|after JSON", biounitctl session status
+# --json): the host (session-check.py) draws the state the daemon reported into memory and
+# compares it with the screendump, pixel for pixel.
+# Payload: biounitd, biounitctl, fonts/, models/, pattern.ppm (the camera's scene: no face, so the
+# preview stays up with its advice), face-good.ppm, finger-dry.pgm, finger-good.pgm, pen.txt (the
+# signature script, held in the air at its end).
+cd /tests || exit 1
+export PATH="$PWD:$PATH"
+mkdir -p /usr/share/fonts/truetype/dejavu && cp fonts/*.ttf /usr/share/fonts/truetype/dejavu/
+SIM=/sys/kernel/config/biounit-sim
+UNIT=desk1
+DIR=/tmp/screen-session
+export BIOUNITD_SOCKET=$DIR/control.socket
+HOLD=4	# seconds the screen must hold still while the host takes a screendump
+n=0
+DAEMON=
+ID=
+check() { # check DESCRIPTION COMMAND...: one TAP line from the command's exit status
+	d=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fi
+}
+bail() {
+	echo "Bail out! $*"
+	[ -f $DIR/biounitd.log ] && sed 's/^/# biounitd: /' $DIR/biounitd.log | tail -n 40
+	[ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null
+	exit 1
+}
+scene() { # scene CHANNEL FILE: what the sensor sees from now on
+	dd if="$2" of="$SIM/$UNIT/$1/scene" bs=64M 2>/dev/null
+	info=$(cat "$SIM/$UNIT/$1/scene_info")
+	case $info in none | rejected* | error*) bail "scene $2 on $1: $info" ;; esac
+}
+finger() { echo "$1" >$SIM/$UNIT/finger/placed; }
+status() { biounitctl session status --json "$ID" 2>/dev/null; }
+wait_for() { # wait_for SED-REGEX SECONDS: until the status JSON matches
+	end=$(($(date +%s) + $2))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		status | grep -q "$1" && return 0
+		sleep 0.3
+	done
+	bail "waited $2 s for /$1/; the status: $(status)"
+}
+# dump NAME: once the status has held still for a second, the status, the screendump, the status
+dump() {
+	i=0
+	prev=$(status)
+	while :; do
+		sleep 1
+		cur=$(status)
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+		i=$((i + 1))
+		[ $i -lt 15 ] || bail "$1: the status did not hold still for a second in 15 s"
+	done
+	echo "# STATUS $1 before $cur"
+	echo "# SCREENDUMP $1"
+	sleep $HOLD
+	echo "# STATUS $1 after $(status)"
+}
+echo "TAP version 13"
+echo "1..7"
+
+# ---- the display, the unit, the daemon ------------------------------------------------------
+grep -q 'biounit_screen_legacy=1' /proc/cmdline && export BIOUNIT_SCREEN_LEGACY=1
+modprobe bochs
+i=0
+while [ ! -e /dev/dri/card0 ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+[ -e /dev/dri/card0 ] || bail "no /dev/dri/card0 after modprobe bochs"
+modprobe biounit-sim || bail "modprobe biounit-sim"
+grep -q " /sys/kernel/config " /proc/mounts || mount -t configfs none /sys/kernel/config
+mkdir -p $DIR && chmod 700 $DIR
+mkdir $SIM/$UNIT || bail "configfs: cannot make unit $UNIT"
+echo "SCREEN-0001" >$SIM/$UNIT/serial
+echo 1 >$SIM/$UNIT/live || bail "the simulated unit did not come up"
+finger 0
+# the pad's geometry, for the host's drawing of the ink
+echo "# PAD $(cat $SIM/$UNIT/signature/pad_width) $(cat $SIM/$UNIT/signature/pad_height) $(cat $SIM/$UNIT/signature/pressure_max)"
+cat >$DIR/biounitd.conf <<EOF
+socket_path = $BIOUNITD_SOCKET
+socket_group = root
+state_dir = $DIR/state
+unit = SCREEN-0001
+face_cascade = $PWD/models/haarcascade_frontalface_alt2.xml
+face_landmarks = $PWD/models/shape_predictor_68_face_landmarks.dat
+face_cache = $PWD/models/landmarks.cache
+screen = auto
+photo_timeout_ms = 120000
+photo_min_frames = 3
+retry_pause_ms = 1000
+finger_timeout_ms = 120000
+signature_end_ms = 15000
+EOF
+./biounitd -c $DIR/biounitd.conf >$DIR/biounitd.log 2>&1 &
+DAEMON=$!
+i=0
+until biounitctl session list >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || bail "biounitd did not answer in 60 s"
+	kill -0 $DAEMON 2>/dev/null || bail "biounitd exited"
+	sleep 0.2
+done
+i=0
+until grep -q 'screen: showing' $DIR/biounitd.log; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || break
+	sleep 0.2
+done
+check "biounitd shows on the display (its log: screen: showing)" grep -q 'screen: showing' $DIR/biounitd.log
+echo "# SCREENDUMP 01-waiting"
+sleep $HOLD
+
+# ---- the session --------------------------------------------------------------------------
+scene face pattern.ppm
+scene finger finger-dry.pgm
+out=$(biounitctl session start IND-2026-0417 18+ photo,fingers,signature) || bail "start: $out"
+ID=$(echo "$out" | sed -n 's/^session //p')
+echo "# session $ID"
+# every status biounitd broadcasts, with the scene it gave the display at that moment
+biounitctl session follow --json "$ID" >$DIR/follow.json 2>&1 &
+FOLLOW=$!
+# the photo: the camera sees no face, the preview stays up with the check's advice
+wait_for '"scene":"photo_live"' 60
+wait_for '"live_nl":"[^"]' 60
+dump 02-photo-preview
+status >$DIR/st.json
+check "the status says the applicant sees the screen" grep -q '"visible":true' $DIR/st.json
+scene face face-good.ppm
+wait_for '"state":"review","step":"photo"' 300
+dump 03-photo-review
+biounitctl session accept "$ID" >/dev/null || bail "accept the photo"
+
+# the fingers: the right index asked for; a dry finger (a try that fails), then a good one
+wait_for '"state":"capturing","step":"fingers","finger":2,' 60
+dump 04-fingers
+finger 1
+wait_for '"finger":2,"finger_name":"[a-z_]*","attempt":2,' 120
+finger 0
+dump 05-fingers-retry
+scene finger finger-good.pgm
+finger 1
+wait_for '"finger":7,' 120
+finger 0
+sleep 0.5
+finger 1
+wait_for '"step":"signature"' 120
+finger 0
+
+# the signature: the pen script, then the pen held in the air (the ink stays up)
+wait_for '"scene":"signature"' 30
+scene signature pen.txt
+sleep 3
+dump 06-signature
+wait_for '"state":"review","step":"signature"' 60
+dump 07-signature-review
+biounitctl session accept "$ID" >/dev/null || bail "accept the signature"
+wait_for '"state":"finished"' 30
+dump 08-done
+status >$DIR/st.json
+check "the session finished" grep -q '"state":"finished"' $DIR/st.json
+kill $FOLLOW 2>/dev/null
+wait $FOLLOW 2>/dev/null
+# the live advice of the photo step comes with the frame it was found on: every status
+# broadcast with advice says the preview is on the screen (the status once drew without a frame,
+# and the waiting scene flashed for a refresh at each change of advice)
+check "each change of the preview's advice leaves the preview on the screen ($(grep -c . $DIR/follow.json) statuses followed)" \
+	awk '/"state":"capturing","step":"photo"/ && /"live_nl":"[^"]/ { n++
+	     if (!/"scene":"photo_live"/) { print "# " $0; bad = 1 } } END { exit bad || !n }' $DIR/follow.json
+
+# the daemon stops: the screen is blanked
+kill $DAEMON
+wait $DAEMON
+rc=$?
+DAEMON=
+echo "# SCREENDUMP 09-stopped"
+sleep $HOLD
+check "biounitd stopped cleanly (exit $rc)" [ $rc = 0 ]
+sed 's/^/# biounitd: /' $DIR/biounitd.log | tail -n 60
+check "biounitd logged no screen error" sh -c "! grep -q 'screen: cannot\|screen: failed' $DIR/biounitd.log"
+check "no sanitizer or crash report" sh -c "! grep -qi 'sanitizer\|segfault' $DIR/biounitd.log"
+echo 0 >$SIM/$UNIT/live
+rmdir $SIM/$UNIT
