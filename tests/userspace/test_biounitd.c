@@ -351,6 +351,8 @@ TEST(config_errors_name_their_line)
 		  "is not set" },
 		{ "desk_pedals = pedal\n", ":1: unknown key \"desk_pedals\"" },
 		{ "desk_debounce_ms = 5000\n", ":1: bad value for desk_debounce_ms" },
+		/* the kept photo / signature on the applicant's screen (docs/screen.md) */
+		{ "screen_kept_ms = 60001\n", ":1: bad value for screen_kept_ms" },
 	};
 	FILE *f;
 	int fd;
@@ -403,6 +405,16 @@ TEST(config_errors_name_their_line)
 	snprintf(cmd, sizeof(cmd), "%s -c ../../userspace/daemon/biounitd.conf --check-config | "
 		 "grep -qx 'desk_pedal = none'", bin);
 	EXPECT_EQ(0, WEXITSTATUS(system(cmd)));
+	snprintf(cmd, sizeof(cmd), "%s -c ../../userspace/daemon/biounitd.conf --check-config | "
+		 "grep -qx 'screen_kept_ms = 3000'", bin);
+	EXPECT_EQ(0, WEXITSTATUS(system(cmd)));
+	f = fopen(conf, "w");
+	ASSERT_NE(NULL, f);
+	fputs("screen = off\nscreen_kept_ms = 0\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "%s -c %s --check-config 2>&1", bin, conf);
+	EXPECT_EQ(0, bd_run(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "screen = off\nscreen_kept_ms = 0\n")) TH_LOG("%s", out);
 	snprintf(cmd, sizeof(cmd), "%s --bogus >/dev/null 2>&1", bin);
 	EXPECT_EQ(2, WEXITSTATUS(system(cmd)));
 	unlink(conf);

@@ -38,6 +38,7 @@ struct config {
 	unsigned int finger_timeout_ms;	/* no finger that long: a missing finger */
 	unsigned int finger_settle_frames;
 	unsigned int signature_end_ms;	/* pen up that long after ink: signing done */
+	unsigned int screen_kept_ms;	/* the kept photo / signature on the screen (docs/screen.md) */
 	unsigned int signature_timeout_ms;
 	unsigned int watchdog_ms;	/* 0: from WATCHDOG_USEC */
 	/* the hand-off (handoff.c, docs/handoff.md) */
@@ -216,6 +217,14 @@ void screen_frame(struct daemon *d, const struct dsession *s, const struct bioun
 /* new pen samples in engine_signature() */
 void screen_ink(struct daemon *d, const struct dsession *s, uint64_t ts_ns);
 void screen_finger(struct daemon *d, const struct dsession *s, bool placed);
+/* a copy of @v's pixels */
+int engine_copy_view(const struct biounit_image_view *v, struct biounit_image **out);
+/* the photo was taken: @still held briefly (photo_capture), then @crop (NULL: none fits) for
+ * screen_kept_ms (photo_kept); both copied. Call before the capture is submitted. */
+void screen_photo_taken(struct daemon *d, const struct biounit_image_view *still,
+			const struct biounit_image_view *crop);
+/* the signature was taken: @sig as it will be recorded (signature_kept) for screen_kept_ms */
+void screen_signature_taken(struct daemon *d, const struct biounit_signature *sig);
 /* the "screen":{state, visible, detail} member of a status (with the leading comma) */
 void screen_status_json(struct daemon *d, struct json_buf *b);
 

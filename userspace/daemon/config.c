@@ -34,6 +34,7 @@ void config_defaults(struct config *c)
 	c->finger_timeout_ms = 10000;
 	c->finger_settle_frames = 2;
 	c->signature_end_ms = 1500;
+	c->screen_kept_ms = 3000;
 	c->signature_timeout_ms = 60000;
 }
 
@@ -143,6 +144,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 		else if NUM(finger_timeout_ms, 100, 600000);
 		else if NUM(finger_settle_frames, 1, 50);
 		else if NUM(signature_end_ms, 100, 60000);
+		else if NUM(screen_kept_ms, 0, 60000);
 		else if NUM(signature_timeout_ms, 1000, 600000);
 		else if NUM(watchdog_ms, 0, 600000);
 		else if (!strcmp(k, "ordering_url"))

@@ -369,7 +369,7 @@ static void submit(struct engine *e, struct biounit_capture *c)
 
 /* ---- photo ---- */
 
-static int copy_view(const struct biounit_image_view *v, struct biounit_image **out)
+int engine_copy_view(const struct biounit_image_view *v, struct biounit_image **out)
 {
 	struct biounit_image *img;
 	unsigned int bpp = biounit_pixfmt_bytes(v->format);
@@ -412,7 +412,7 @@ static void photo_frame(struct engine *e, const struct biounit_image_view *v, ui
 	    (!ok && !e->best_ok && pv.score > e->best_score)) {
 		struct biounit_image *img;
 
-		if (copy_view(v, &img) == 0) {
+		if (engine_copy_view(v, &img) == 0) {
 			biounit_image_free(e->best);
 			e->best = img;
 			e->best_score = pv.score;
@@ -490,6 +490,8 @@ static void photo_finish(struct engine *e, uint64_t ts_ns)
 	} else {
 		snprintf(c.file, sizeof(c.file), "%s", name);
 	}
+	/* the moment of capture, then the kept crop, on the applicant's screen */
+	screen_photo_taken(e->d, &v, crop ? &cv : NULL);
 	biounit_image_free(crop);
 	free(ver);
 	submit(e, &c);
@@ -645,6 +647,7 @@ static void signature_finish(struct engine *e)
 			c.file[0] = '\0';
 		biounit_image_free(img);
 	}
+	screen_signature_taken(e->d, e->sig);
 	submit(e, &c);
 }
 

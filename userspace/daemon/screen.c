@@ -27,7 +27,33 @@ struct applicant_screen {
 	uint64_t source_ns;	/* the frame's capture or the newest pen sample, for one draw */
 	bool placed;
 	enum biounit_screen_scene scene;	/* the scene last given to the display */
+	/* a result held on the screen a while (BLANK: none): the moment of capture until
+	 * @capture_until, then the kept photo or signature until @hold_until (now_ms());
+	 * the copies are freed when it ends */
+	enum biounit_screen_scene hold;
+	uint64_t capture_until, hold_until;
+	struct biounit_image *still, *crop;
+	struct biounit_signature *sig;
+	struct biounit_image_view still_v, crop_v;	/* views of the copies, for a draw */
 };
+
+/* how long the moment of capture (photo_capture) is shown before the kept photo */
+#define SCREEN_CAPTURE_MS 700
+/* the result of a finger's try without a reason of its own */
+#define SCREEN_FINGER_OK_NL "Vingerafdruk opgenomen."
+#define SCREEN_FINGER_OK_EN "Fingerprint taken."
+#define SCREEN_FINGER_AGAIN_NL "Deze afdruk is niet goed genoeg; nog een keer."
+#define SCREEN_FINGER_AGAIN_EN "This print is not good enough; once more."
+
+static void hold_end(struct applicant_screen *a)
+{
+	a->hold = BIOUNIT_SCREEN_BLANK;
+	biounit_image_free(a->still);
+	biounit_image_free(a->crop);
+	biounit_signature_free(a->sig);
+	a->still = a->crop = NULL;
+	a->sig = NULL;
+}
 
 static void screen_log(void *arg, const char *line)
 {
@@ -83,6 +109,7 @@ void screen_close(struct daemon *d)
 
 	if (!d->screen)
 		return;
+	hold_end(d->screen);
 	biounit_display_show(d->screen->disp, &blank);
 	screen_log_latency(d->screen->disp);
 	biounit_display_free(d->screen->disp);
@@ -105,16 +132,83 @@ size_t screen_pollfds(struct daemon *d, struct pollfd *fds, size_t max)
 
 int screen_timeout_ms(struct daemon *d)
 {
-	return d->screen ? biounit_display_timeout_ms(d->screen->disp) : -1;
+	struct applicant_screen *a = d->screen;
+	uint64_t now, until;
+	int t;
+
+	if (!a)
+		return -1;
+	t = biounit_display_timeout_ms(a->disp);
+	if (a->hold == BIOUNIT_SCREEN_BLANK)
+		return t;
+	now = now_ms();
+	until = a->hold == BIOUNIT_SCREEN_PHOTO_CAPTURE ? a->capture_until : a->hold_until;
+	until = until > now ? until - now : 0;
+	return t < 0 || (uint64_t)t > until ? (int)until : t;
 }
 
 void screen_tick(struct daemon *d)
 {
-	if (!d->screen)
+	struct applicant_screen *a = d->screen;
+	bool redraw;
+
+	if (!a)
 		return;
-	biounit_display_dispatch(d->screen->disp);
-	if (biounit_display_take_redraw(d->screen->disp))
+	biounit_display_dispatch(a->disp);
+	redraw = biounit_display_take_redraw(a->disp);
+	if (a->hold == BIOUNIT_SCREEN_PHOTO_CAPTURE && now_ms() >= a->capture_until) {
+		a->hold = a->crop ? BIOUNIT_SCREEN_PHOTO_KEPT : BIOUNIT_SCREEN_BLANK;
+		redraw = true;
+	}
+	if (a->hold != BIOUNIT_SCREEN_BLANK && now_ms() >= a->hold_until) {
+		hold_end(a);
+		redraw = true;
+	}
+	if (a->hold == BIOUNIT_SCREEN_BLANK && (a->still || a->crop || a->sig))
+		hold_end(a);
+	if (redraw)
 		screen_session(d, engine_active(d->engine));
+}
+
+void screen_photo_taken(struct daemon *d, const struct biounit_image_view *still,
+			const struct biounit_image_view *crop)
+{
+	struct applicant_screen *a = d->screen;
+	uint64_t now = now_ms();
+
+	if (!a || !d->cfg.screen_kept_ms)
+		return;
+	hold_end(a);
+	if (engine_copy_view(still, &a->still) || (crop && engine_copy_view(crop, &a->crop))) {
+		hold_end(a);
+		return;
+	}
+	a->hold = BIOUNIT_SCREEN_PHOTO_CAPTURE;
+	a->capture_until = now + SCREEN_CAPTURE_MS;
+	a->hold_until = a->capture_until + (crop ? d->cfg.screen_kept_ms : 0);
+}
+
+void screen_signature_taken(struct daemon *d, const struct biounit_signature *sig)
+{
+	struct applicant_screen *a = d->screen;
+	struct biounit_signature_box box;
+	struct biounit_signature_sample smp;
+	size_t i;
+
+	if (!a || !d->cfg.screen_kept_ms || !sig)
+		return;
+	hold_end(a);
+	box = biounit_signature_get_box(sig);
+	if (biounit_signature_new(&box, &a->sig))
+		return;
+	for (i = 0; biounit_signature_sample(sig, i, &smp) == 0; i++) {
+		if (biounit_signature_add(a->sig, &smp)) {
+			hold_end(a);
+			return;
+		}
+	}
+	a->hold = BIOUNIT_SCREEN_SIGNATURE_KEPT;
+	a->hold_until = now_ms() + d->cfg.screen_kept_ms;
 }
 
 static uint32_t steps_of(uint32_t needs)
@@ -122,6 +216,27 @@ static uint32_t steps_of(uint32_t needs)
 	return (needs & BIOUNIT_NEED_PHOTO ? BIOUNIT_SCREEN_STEP_PHOTO : 0) |
 	       (needs & BIOUNIT_NEED_FINGERS ? BIOUNIT_SCREEN_STEP_FINGERS : 0) |
 	       (needs & BIOUNIT_NEED_SIGNATURE ? BIOUNIT_SCREEN_STEP_SIGNATURE : 0);
+}
+
+/* FINGERS: the result of the last try (the session's last capture, when it is a finger's),
+ * in the bar while no finger lies on the scanner and the check has nothing live to say */
+static void finger_result(const struct dsession *s, struct biounit_screen_state *st)
+{
+	size_t n = biounit_session_capture_count(s->m);
+	const struct biounit_capture *c = n ? biounit_session_capture(s->m, n - 1) : NULL;
+
+	if (!c || c->step != BIOUNIT_STEP_FINGERS || st->finger_placed ||
+	    (st->advice_nl && st->advice_nl[0]))
+		return;
+	if (c->compliant) {
+		st->advice_nl = SCREEN_FINGER_OK_NL;
+		st->advice_en = SCREEN_FINGER_OK_EN;
+		st->tone = BIOUNIT_SCREEN_TONE_GOOD;
+	} else {
+		st->advice_nl = c->msg_nl[0] ? c->msg_nl : SCREEN_FINGER_AGAIN_NL;
+		st->advice_en = c->msg_nl[0] ? c->msg_en : SCREEN_FINGER_AGAIN_EN;
+		st->tone = BIOUNIT_SCREEN_TONE_ACT;
+	}
 }
 
 /* the scene of session @s (NULL: none active) */
@@ -134,30 +249,55 @@ static void scene_of(struct daemon *d, const struct dsession *s, struct biounit_
 	memset(st, 0, sizeof(*st));
 	/* the privacy switch (docs/biounitd.md, 5a): nothing on the applicant's screen */
 	if (d->privacy) {
+		hold_end(a);
 		st->scene = BIOUNIT_SCREEN_BLANK;
 		return;
 	}
 	st->scene = BIOUNIT_SCREEN_WELCOME;
-	if (!s || !s->m)
+	if (!s || !s->m) {
+		hold_end(a);
 		return;
+	}
 	state = biounit_session_state(s->m);
-	if (!s->active && state != BIOUNIT_SESSION_FINISHED && state != BIOUNIT_SESSION_DISCARDED)
+	if (!s->active && state != BIOUNIT_SESSION_FINISHED && state != BIOUNIT_SESSION_DISCARDED) {
+		hold_end(a);
 		return;
+	}
 	step = biounit_session_step(s->m);
 	biounit_session_prompt(s->m, &st->prompt_nl, &st->prompt_en);
 	st->advice_nl = s->live_nl;
 	st->advice_en = s->live_en;
 	st->tone = s->live_nl[0] ? BIOUNIT_SCREEN_TONE_ACT : BIOUNIT_SCREEN_TONE_NEUTRAL;
 	st->steps = steps_of(biounit_session_get_request(s->m)->needs);
+	if (a->hold != BIOUNIT_SCREEN_BLANK &&
+	    (state == BIOUNIT_SESSION_CAPTURING || state == BIOUNIT_SESSION_REVIEW)) {
+		/* the photo or signature just taken, with the scene's own header */
+		st->scene = a->hold;
+		st->prompt_nl = st->prompt_en = NULL;
+		st->advice_nl = st->advice_en = NULL;
+		st->tone = BIOUNIT_SCREEN_TONE_NEUTRAL;
+		if (a->hold == BIOUNIT_SCREEN_PHOTO_CAPTURE) {
+			a->still_v = biounit_image_get_view(a->still);
+			st->frame = &a->still_v;
+		} else if (a->hold == BIOUNIT_SCREEN_PHOTO_KEPT) {
+			a->crop_v = biounit_image_get_view(a->crop);
+			st->photo = &a->crop_v;
+		} else {
+			st->ink = a->sig;
+		}
+		return;
+	}
 	switch (state) {
 	case BIOUNIT_SESSION_REVIEW:
 		st->scene = BIOUNIT_SCREEN_REVIEW;
 		return;
 	case BIOUNIT_SESSION_PAUSED:
+		hold_end(a);
 		st->scene = BIOUNIT_SCREEN_PAUSED;
 		return;
 	case BIOUNIT_SESSION_FINISHED:
 	case BIOUNIT_SESSION_DISCARDED:
+		hold_end(a);	/* nothing biometric after the session */
 		st->scene = BIOUNIT_SCREEN_DONE;
 		st->advice_nl = st->advice_en = NULL;
 		return;
@@ -179,6 +319,7 @@ static void scene_of(struct daemon *d, const struct dsession *s, struct biounit_
 		st->finger_placed = a->placed;
 		st->attempt = biounit_session_attempt(s->m);
 		st->max_attempts = max;
+		finger_result(s, st);
 	} else if (step == BIOUNIT_STEP_SIGNATURE) {
 		st->scene = BIOUNIT_SCREEN_SIGNATURE;
 		st->ink = engine_signature(d->engine);

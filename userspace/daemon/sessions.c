@@ -183,6 +183,10 @@ static char *live_status_json(struct daemon *d, const struct dsession *s)
 			  c->compliant ? "true" : "false", c->present ? "true" : "false",
 			  (unsigned long long)c->timestamp_ns);
 		jb_str(&b, c->reasons);
+		jb_raw(&b, ",\"msg_nl\":");
+		jb_str(&b, c->msg_nl);
+		jb_raw(&b, ",\"msg_en\":");
+		jb_str(&b, c->msg_en);
 		jb_raw(&b, ",\"file\":");
 		jb_str(&b, c->file);
 		jb_raw(&b, "}");

@@ -15,6 +15,7 @@ the daemon stopped the screen must be one colour; biounitd's log (in VMOUT) must
 input-to-page-flip figures for camera frames and pen samples, printed as "# LATENCY" lines.
 Prints TAP; exit 0 when every check passed.
 """
+import base64
 import json
 import os
 import re
@@ -28,8 +29,13 @@ from compare import read_ppm  # noqa: E402
 
 STEPS = 'steps=photo,fingers,signature'
 # what each screendump shows: biounitd's scene_of() (userspace/daemon/screen.c) for the status
-DUMPS = ['01-waiting', '02-photo-preview', '03-photo-review', '04-fingers', '05-fingers-retry',
-         '06-signature', '07-signature-review', '08-done', '09-stopped']
+DUMPS = ['01-waiting', '02-photo-preview', '03-photo-kept', '03-photo-review', '04-fingers',
+         '05-fingers-retry', '06-signature', '07-signature-kept', '07-signature-review', '08-done',
+         '09-stopped']
+# the result of a finger's try without a reason of its own (userspace/daemon/screen.c)
+FINGER_OK = ('Vingerafdruk opgenomen.', 'Fingerprint taken.')
+FINGER_AGAIN = ('Deze afdruk is niet goed genoeg; nog een keer.',
+                'This print is not good enough; once more.')
 
 
 class Tap:
@@ -54,10 +60,21 @@ def texts(st, advice=True):
 def screen_fields(st):
     """what of status @st the screen shows (the hand-off's progress may change meanwhile)"""
     return [st.get(k) for k in ('state', 'step', 'finger', 'attempt', 'max_attempts', 'prompt_nl',
-                                'prompt_en', 'live_nl', 'live_en')] + [st.get('screen')]
+                                'prompt_en', 'live_nl', 'live_en', 'last')] + [st.get('screen')]
 
 
-def scene_line(name, st, payload):
+def finger_result(st):
+    """the result of the last finger's try the fingers scene shows for @st: advice fields"""
+    last = st.get('last') or {}
+    if last.get('step') != 'fingers' or st['live_nl']:
+        return []
+    if last['compliant']:
+        return ['advice_nl=' + FINGER_OK[0], 'advice_en=' + FINGER_OK[1], 'tone=good']
+    nl, en = (last['msg_nl'], last['msg_en']) if last['msg_nl'] else FINGER_AGAIN
+    return ['advice_nl=' + nl, 'advice_en=' + en, 'tone=act']
+
+
+def scene_line(name, st, payload, kept):
     """the scene biounitd draws for status @st, as a line of biounit-screen's script"""
     if name == '01-waiting':
         return ['welcome', 'name=' + name]
@@ -68,7 +85,13 @@ def scene_line(name, st, payload):
     elif scene == 'fingers':
         # the finger lies on the scanner only between the dumps (session.sh lifts it first)
         f += ['finger=%d' % st['finger'], 'placed=0',
-              'attempt=%d/%d' % (st['attempt'], st['max_attempts'])] + texts(st)
+              'attempt=%d/%d' % (st['attempt'], st['max_attempts'])] + texts(st) + \
+            finger_result(st)
+    elif scene == 'photo_kept':
+        # the crop biounitd saved, as the VM sent it; the scene's own header, no advice
+        f += ['photo=' + kept]
+    elif scene == 'signature_kept':
+        f += ['pen=' + os.path.join(payload, 'pen.sig')]
     elif scene == 'signature':
         f += ['pen=' + os.path.join(payload, 'pen.sig'), 'buttons=clear'] + texts(st)
     elif scene == 'done':
@@ -146,7 +169,7 @@ def preview_mirrored(dump, scene):
 def main():
     vmout, dumps, payload, tool, outdir, krel = sys.argv[1:7]
     payload = os.path.abspath(payload)
-    status, pad, latency = {}, None, {}
+    status, pad, latency, b64 = {}, None, {}, []
     with open(vmout, errors='replace') as f:
         for line in f:
             m = re.search(r'screen: (camera frame|pen sample) to page flip: (\d+) drawn, (\d+) shown; '
@@ -160,20 +183,28 @@ def main():
                     status[(m.group(1), m.group(2))] = json.loads(m.group(3))
                 except ValueError:
                     status[(m.group(1), m.group(2))] = None
+            if line.startswith('# B64 '):
+                b64.append(line[6:].strip())
             m = re.match(r'# PAD (\d+) (\d+) (\d+)$', line.strip())
             if m:
                 pad = tuple(int(v) for v in m.groups())
     tap = Tap()
-    print('1..%d' % (len(DUMPS) + 2), flush=True)
+    print('1..%d' % (len(DUMPS) + 3), flush=True)
     exp = os.path.join(outdir, 'expected')
     shutil.rmtree(exp, ignore_errors=True)  # nothing of an earlier run is compared
     os.makedirs(exp)
+    kept = os.path.join(exp, 'kept-photo.png')
+    try:
+        with open(kept, 'wb') as f:
+            f.write(base64.b64decode(''.join(b64), validate=True))
+    except ValueError as e:
+        print('# the kept photo from the VM: %s' % e, flush=True)
     if pad:
         pen_sig(payload, pad)
     lines = {}
     for name in DUMPS[:-1]:
         if name == '01-waiting':
-            lines[name] = scene_line(name, None, payload)
+            lines[name] = scene_line(name, None, payload, kept)
             continue
         a, b = status.get((name, 'before')), status.get((name, 'after'))
         if a is None or b is None:
@@ -181,7 +212,7 @@ def main():
         elif screen_fields(a) != screen_fields(b):
             lines[name] = 'the status changed while the screendump was taken'
         else:
-            lines[name] = scene_line(name, a, payload)
+            lines[name] = scene_line(name, a, payload, kept)
     script = os.path.join(exp, 'session.txt')
     with open(script, 'w') as f:
         for name in DUMPS[:-1]:
@@ -202,6 +233,14 @@ def main():
                               os.path.join(dumps, name + '.ppm'), os.path.join(exp, name + '.ppm')],
                              stdout=subprocess.PIPE, text=True)
         tap.check(msg.returncode == 0, '%s (%s)' % (what, msg.stdout.strip()))
+    # the dry print's try: its reason is what the retry's screen says (drawn above, compared)
+    st = status.get(('05-fingers-retry', 'before')) or {}
+    last = st.get('last') or {}
+    ln = lines.get('05-fingers-retry')
+    ok = (last.get('step') == 'fingers' and last.get('compliant') is False and
+          isinstance(ln, list) and any(x.startswith('advice_nl=') for x in ln))
+    tap.check(ok, '%s: the retry\'s screen shows the failed try\'s result (%s / %s)'
+              % (krel, last.get('msg_nl') or FINGER_AGAIN[0], last.get('msg_en') or FINGER_AGAIN[1]))
     try:
         ok, msg = preview_mirrored(read_ppm(os.path.join(dumps, '02-photo-preview.ppm')),
                                    read_ppm(os.path.join(payload, 'pattern.ppm')))

@@ -68,7 +68,7 @@ dump() {
 	echo "# STATUS $1 after $(status)"
 }
 echo "TAP version 13"
-echo "1..7"
+echo "1..9"
 
 # ---- the display, the unit, the daemon ------------------------------------------------------
 grep -q 'biounit_screen_legacy=1' /proc/cmdline && export BIOUNIT_SCREEN_LEGACY=1
@@ -99,6 +99,7 @@ photo_min_frames = 3
 retry_pause_ms = 1000
 finger_timeout_ms = 120000
 signature_end_ms = 15000
+screen_kept_ms = 15000
 EOF
 ./biounitd -c $DIR/biounitd.conf >$DIR/biounitd.log 2>&1 &
 DAEMON=$!
@@ -135,7 +136,15 @@ dump 02-photo-preview
 status >$DIR/st.json
 check "the status says the applicant sees the screen" grep -q '"visible":true' $DIR/st.json
 scene face face-good.ppm
-wait_for '"state":"review","step":"photo"' 300
+# the photo taken: the moment of capture, then the kept crop (screen_kept_ms), then the review
+wait_for '"scene":"photo_kept"' 300
+dump 03-photo-kept
+# the crop the screen shows, for the host's drawing of the scene
+crop=$(status | sed -n 's/.*"last":{"step":"photo",[^}]*"file":"\(photo-[0-9]*\.png\)".*/\1/p')
+path=$(find $DIR/state -name "${crop:-none}" | head -n 1)
+[ -n "$crop" ] && [ -f "$path" ] || bail "the kept photo: no photo file in the status ($crop)"
+base64 "$path" | sed 's/^/# B64 /'
+wait_for '"scene":"review"' 60
 dump 03-photo-review
 biounitctl session accept "$ID" >/dev/null || bail "accept the photo"
 
@@ -161,6 +170,9 @@ scene signature pen.txt
 sleep 3
 dump 06-signature
 wait_for '"state":"review","step":"signature"' 60
+wait_for '"scene":"signature_kept"' 10
+dump 07-signature-kept
+wait_for '"scene":"review"' 60
 dump 07-signature-review
 biounitctl session accept "$ID" >/dev/null || bail "accept the signature"
 wait_for '"state":"finished"' 30
@@ -175,6 +187,14 @@ wait $FOLLOW 2>/dev/null
 check "each change of the preview's advice leaves the preview on the screen ($(grep -c . $DIR/follow.json) statuses followed)" \
 	awk '/"state":"capturing","step":"photo"/ && /"live_nl":"[^"]/ { n++
 	     if (!/"scene":"photo_live"/) { print "# " $0; bad = 1 } } END { exit bad || !n }' $DIR/follow.json
+
+# the moment of capture: the photo's status broadcast when it was taken names photo_capture
+check "the photo's capture was shown as it was taken (photo_capture broadcast)" \
+	grep -q '"step":"photo".*"scene":"photo_capture"' $DIR/follow.json
+# the result of each finger's try (the host checks its text on the retry's screendump): the
+# dry print's try was broadcast with its reason fields while the screen showed the fingers
+check "the failed finger try's status carries its reason fields, the screen on the fingers" \
+	awk '/"step":"fingers"/ && /"last":\{"step":"fingers"[^}]*"compliant":false[^}]*"msg_nl":/ && /"scene":"fingers"/ { n++ } END { exit !n }' $DIR/follow.json
 
 # the daemon stops: the screen is blanked
 kill $DAEMON
