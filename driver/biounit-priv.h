@@ -19,6 +19,10 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <media/media-device.h>
+#include <media/v4l2-ctrls.h>
+#include <media/v4l2-dev.h>
+#include <media/v4l2-device.h>
 
 #include "biounit.h"
 
@@ -84,6 +88,26 @@ enum biounit_buf_state {
 };
 
 /**
+ * struct biounit_video - a channel's V4L2 and media controller view
+ * @entity: the channel's media entity (the sensor, or the pad)
+ * @entity_pad: its source pad
+ * @vdev: the video capture node (cameras and scanners only)
+ * @vdev_pad: the sink pad of @vdev's entity
+ * @queue: the node's videobuf2 queue; its lock is the channel's lock
+ * @ctrls: the node's controls (biounit-ctrl.c)
+ *
+ * See biounit-v4l2.c. Freed with the unit.
+ */
+struct biounit_video {
+	struct media_entity entity;
+	struct media_pad entity_pad;
+	struct video_device vdev;
+	struct media_pad vdev_pad;
+	struct vb2_queue queue;
+	struct v4l2_ctrl_handler ctrls;
+};
+
+/**
  * struct biounit_channel - one capture channel of a unit
  * @unit: the unit
  * @id: BIOUNIT_CH_*
@@ -111,6 +135,7 @@ enum biounit_buf_state {
  * @stat_frames: frames completed since probe
  * @stat_dropped: frames lost since probe
  * @stat_damaged: frames completed with an error since probe
+ * @video: the V4L2 and media controller view of the channel
  */
 struct biounit_channel {
 	struct biounit_unit *unit;
@@ -143,6 +168,8 @@ struct biounit_channel {
 	atomic64_t stat_frames;
 	atomic64_t stat_dropped;
 	atomic64_t stat_damaged;
+
+	struct biounit_video video;
 };
 
 /**
@@ -163,6 +190,9 @@ struct biounit_channel {
  * @files: open files, for events
  * @debugfs: the unit's debugfs directory
  * @channels: the capture channels
+ * @v4l2_dev: parent of the channels' video nodes; holds a reference to
+ *	@dev while a node is open (biounit-v4l2.c)
+ * @mdev: the unit's media controller device
  */
 struct biounit_unit {
 	struct device dev;
@@ -182,6 +212,9 @@ struct biounit_unit {
 	struct dentry *debugfs;
 
 	struct biounit_channel channels[BIOUNIT_CH_COUNT];
+
+	struct v4l2_device v4l2_dev;
+	struct media_device mdev;
 };
 
 /**
@@ -223,10 +256,17 @@ biounit_get_channel(struct biounit_unit *unit, u32 id)
 extern const struct biounit_channel_type biounit_channel_types[BIOUNIT_CH_COUNT];
 int biounit_fill_format(struct biounit_channel *ch, struct biounit_format *fmt);
 long biounit_ioctl_format(struct biounit_file *bf, unsigned int cmd, void *arg);
+const char *biounit_format_name(u32 pixelformat);
+const struct biounit_frame_size *
+biounit_frame_size_at(const struct biounit_channel *ch, u32 pixelformat,
+		      u32 index);
+void biounit_nearest_format(struct biounit_channel *ch,
+			    struct biounit_format *fmt);
 long biounit_ioctl_channel_info(struct biounit_unit *unit, void *arg);
 
 /* biounit-queue.c */
 int biounit_queue_init(struct biounit_channel *ch);
+int biounit_queue_init_v4l2(struct biounit_channel *ch, struct vb2_queue *q);
 long biounit_ioctl_buffers(struct biounit_file *bf, unsigned int cmd,
 			   void *arg);
 void biounit_channel_release(struct biounit_channel *ch,
@@ -241,6 +281,7 @@ bool biounit_check_owner(struct biounit_channel *ch, struct biounit_file *bf);
 int biounit_ctrl_init(struct biounit_unit *unit);
 long biounit_ioctl_ctrl(struct biounit_unit *unit, unsigned int cmd,
 			void *arg);
+int biounit_ctrl_v4l2_init(struct biounit_channel *ch);
 
 /* biounit-event.c */
 void biounit_event_file_init(struct biounit_file *bf);
@@ -249,6 +290,12 @@ long biounit_ioctl_event(struct biounit_file *bf, unsigned int cmd,
 bool biounit_event_pending(struct biounit_file *bf);
 void biounit_notify_unit(struct biounit_unit *unit, u32 type, u32 data);
 void biounit_notify_gone(struct biounit_unit *unit);
+
+/* biounit-v4l2.c */
+int biounit_v4l2_register(struct biounit_unit *unit);
+void biounit_v4l2_unregister(struct biounit_unit *unit);
+bool biounit_v4l2_busy(struct biounit_channel *ch);
+void biounit_v4l2_kill(struct biounit_channel *ch);
 
 /* biounit-resources.c */
 struct biounit_resources *biounit_resources_get(struct device *dev);
