@@ -476,6 +476,7 @@ static int biounit_init_channel(struct device *dev, struct biounit_unit *unit,
 	ch->unit = unit;
 	ch->id = id;
 	mutex_init(&ch->lock);
+	mutex_init(&ch->owner_lock);
 	spin_lock_init(&ch->qlock);
 	INIT_LIST_HEAD(&ch->waiting);
 	init_waitqueue_head(&ch->done_wq);

@@ -3,8 +3,11 @@
  * biounit core internals, shared by the files of biounit.ko only
  *
  * Lock order, outermost first:
- *   biounit_channel.lock (the vb2 queue lock; one channel at a time)
+ *   biounit_channel.lock (the vb2 queue lock, also of the channel's V4L2 node;
+ *			   one channel at a time; V4L2 takes the media graph
+ *			   mutex inside it, so it is never taken in mmap())
  *   biounit_unit.lock    (controls, the gone flag for unit-wide calls)
+ *   biounit_channel.owner_lock (the owner for mmap(), under the mm's lock)
  *   biounit_unit.files_lock, biounit_channel.qlock (spinlocks, innermost)
  */
 #ifndef _BIOUNIT_PRIV_H
@@ -115,7 +118,9 @@ struct biounit_video {
  * @type: the channel's kind
  * @lock: serialises the channel's calls; the videobuf2 queue lock
  * @queue: the videobuf2 queue
- * @owner: the open file that holds the buffers, or NULL
+ * @owner: the open file that holds the buffers, or NULL; written under
+ *	@lock and @owner_lock, read under either
+ * @owner_lock: what mmap() takes to read @owner (not @lock: see the top)
  * @fmt: the current format
  * @max_width: largest width the unit's sensor gives
  * @max_height: largest height the unit's sensor gives
@@ -146,6 +151,7 @@ struct biounit_channel {
 	struct mutex lock; /* the channel's calls; the vb2 queue lock */
 	struct vb2_queue queue;
 	struct biounit_file *owner;
+	struct mutex owner_lock; /* @owner for mmap() */
 	struct biounit_format fmt;
 
 	u32 max_width;

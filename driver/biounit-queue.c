@@ -286,6 +286,16 @@ static bool biounit_memory_ok(u32 memory)
 	return memory == BIOUNIT_MEMORY_MMAP || memory == BIOUNIT_MEMORY_DMABUF;
 }
 
+/* The file that now holds the channel's buffers, or NULL */
+static void biounit_set_owner(struct biounit_channel *ch,
+			      struct biounit_file *bf)
+{
+	lockdep_assert_held(&ch->lock);
+	mutex_lock(&ch->owner_lock);
+	ch->owner = bf;
+	mutex_unlock(&ch->owner_lock);
+}
+
 /*
  * A channel nobody owns holds no buffers, and no buffer bookkeeping either:
  * since 6.8 videobuf2 allocates that on the first REQBUFS or CREATE_BUFS and
@@ -310,7 +320,7 @@ static long biounit_reqbufs(struct biounit_channel *ch, struct biounit_file *bf,
 
 	ret = vb2_core_reqbufs(&ch->queue, req->memory, 0, &req->count);
 	if (!ret)
-		ch->owner = req->count ? bf : NULL;
+		biounit_set_owner(ch, req->count ? bf : NULL);
 	biounit_release_unowned(ch);
 	return ret;
 }
@@ -329,7 +339,7 @@ static long biounit_create_bufs(struct biounit_channel *ch,
 	ret = biounit_vb2_create_bufs(&ch->queue, c->memory, &c->count,
 				      ch->fmt.sizeimage, &c->index);
 	if (!ret && c->count)
-		ch->owner = bf;
+		biounit_set_owner(ch, bf);
 	biounit_release_unowned(ch);
 	return ret;
 }
@@ -551,7 +561,7 @@ void biounit_channel_release(struct biounit_channel *ch,
 	mutex_lock(&ch->lock);
 	if (ch->owner == bf) {
 		vb2_core_queue_release(&ch->queue);
-		ch->owner = NULL;
+		biounit_set_owner(ch, NULL);
 	}
 	mutex_unlock(&ch->lock);
 }
@@ -593,7 +603,13 @@ int biounit_mmap(struct biounit_file *bf, struct vm_area_struct *vma)
 	if (!ch)
 		return -EINVAL;
 
-	if (mutex_lock_interruptible(&ch->lock))
+	/*
+	 * Not the channel lock: mmap() holds the mm's lock, and a V4L2 node's
+	 * ioctl takes the media graph mutex, which is taken around copies to
+	 * userspace, inside the channel lock. videobuf2 itself keeps the
+	 * buffers from going while vb2_mmap() looks at them.
+	 */
+	if (mutex_lock_interruptible(&ch->owner_lock))
 		return -ERESTARTSYS;
 	if (biounit_is_gone(bf->unit)) {
 		ret = -ENODEV;
@@ -603,7 +619,7 @@ int biounit_mmap(struct biounit_file *bf, struct vm_area_struct *vma)
 		vma->vm_pgoff -= biounit_mmap_base(ch) >> PAGE_SHIFT;
 		ret = vb2_mmap(&ch->queue, vma);
 	}
-	mutex_unlock(&ch->lock);
+	mutex_unlock(&ch->owner_lock);
 	return ret;
 }
 
