@@ -431,6 +431,19 @@ static int biounit_channel_v4l2_register(struct biounit_channel *ch)
 	ret = biounit_video_init(ch);
 	if (!ret)
 		ret = video_register_device(&v->vdev, VFL_TYPE_VIDEO, -1);
+	/*
+	 * video_register_device() succeeds even when it could not put the
+	 * node in the media graph (out of memory); its entity is then
+	 * unregistered again, and its interface missing or already freed,
+	 * which the node's release would remove (a NULL dereference or a
+	 * second free, found by make check-debug's failslab_test). Only a
+	 * memory-to-memory node's release leaves the graph alone: the node
+	 * goes away as one.
+	 */
+	if (!ret && !v->vdev.entity.graph_obj.mdev) {
+		v->vdev.vfl_dir = VFL_DIR_M2M;
+		ret = -ENOMEM;
+	}
 	if (!ret)
 		ret = media_create_pad_link(&v->entity, 0, &v->vdev.entity, 0,
 					    MEDIA_LNK_FL_ENABLED |
