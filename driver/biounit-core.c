@@ -476,6 +476,7 @@ static int biounit_init_channel(struct device *dev, struct biounit_unit *unit,
 	ch->unit = unit;
 	ch->id = id;
 	mutex_init(&ch->lock);
+	mutex_init(&ch->owner_lock);
 	spin_lock_init(&ch->qlock);
 	INIT_LIST_HEAD(&ch->waiting);
 	init_waitqueue_head(&ch->done_wq);
@@ -519,7 +520,8 @@ DEFINE_SHOW_ATTRIBUTE(biounit_stats);
  *	that is sending one has finished), so that none is queued after
  *	UNIT_GONE or to a unit whose last reference may go at step 5;
  *   2. the unit is marked gone: every later call fails with -ENODEV;
- *   3. the streaming channels are stopped, waiters woken;
+ *   3. the streaming channels are stopped, waiters woken, the video nodes
+ *	and the media device unregistered;
  *   4. the input devices go (nothing reports to them any more);
  *   5. UNIT_GONE is queued on every open file;
  *   6. the node, sysfs and debugfs go, and the registration's reference.
@@ -540,6 +542,7 @@ static void biounit_unregister(void *data)
 	for (i = 0; i < BIOUNIT_CH_COUNT; i++)
 		if (unit->channels[i].present)
 			biounit_channel_kill(&unit->channels[i]);
+	biounit_v4l2_unregister(unit);
 
 	biounit_input_unregister(unit);
 	biounit_notify_gone(unit);
@@ -655,6 +658,9 @@ struct biounit_unit *devm_biounit_register(struct device *dev,
 					     "cannot register the input devices\n"));
 	/* biounit_unregister() detaches it again, first of all */
 	biounit_resources_attach(res, unit);
+	ret = biounit_v4l2_register(unit);
+	if (ret)
+		return ERR_PTR(dev_err_probe(dev, ret, "no video nodes or media device\n"));
 
 	dev_info(dev, "%s: %s %s\n", dev_name(&unit->dev), unit->model,
 		 unit->serial);

@@ -13,6 +13,7 @@
 
 struct biounit_ctrl_desc {
 	u32 id;
+	u32 v4l2_id;
 	u32 channel;
 	u32 type;
 	s64 min;
@@ -22,22 +23,35 @@ struct biounit_ctrl_desc {
 	const char *name;
 };
 
+#define BIOUNIT_V4L2_CID(cid)	(BIOUNIT_V4L2_CID_BASE + BIOUNIT_CID_##cid)
+
 static const struct biounit_ctrl_desc biounit_ctrls[BIOUNIT_NUM_CTRLS] = {
-	{ BIOUNIT_CID_FACE_EXPOSURE_US, BIOUNIT_CH_FACE, BIOUNIT_CTRL_INTEGER,
-	  100, 100000, 1, 10000, "Face exposure (us)" },
-	{ BIOUNIT_CID_FACE_GAIN, BIOUNIT_CH_FACE, BIOUNIT_CTRL_INTEGER,
-	  100, 1600, 1, 100, "Face gain (x0.01)" },
-	{ BIOUNIT_CID_FACE_ILLUMINATION, BIOUNIT_CH_FACE, BIOUNIT_CTRL_INTEGER,
-	  0, 100, 1, 60, "Face illumination (%)" },
-	{ BIOUNIT_CID_FINGER_ILLUMINATION, BIOUNIT_CH_FINGER,
+	{ BIOUNIT_CID_FACE_EXPOSURE_US, V4L2_CID_EXPOSURE, BIOUNIT_CH_FACE,
+	  BIOUNIT_CTRL_INTEGER, 100, 100000, 1, 10000, "Face exposure (us)" },
+	{ BIOUNIT_CID_FACE_GAIN, V4L2_CID_GAIN, BIOUNIT_CH_FACE,
+	  BIOUNIT_CTRL_INTEGER, 100, 1600, 1, 100, "Face gain (x0.01)" },
+	{ BIOUNIT_CID_FACE_ILLUMINATION, BIOUNIT_V4L2_CID(FACE_ILLUMINATION),
+	  BIOUNIT_CH_FACE, BIOUNIT_CTRL_INTEGER, 0, 100, 1, 60,
+	  "Face illumination (%)" },
+	{ BIOUNIT_CID_FINGER_ILLUMINATION,
+	  BIOUNIT_V4L2_CID(FINGER_ILLUMINATION), BIOUNIT_CH_FINGER,
 	  BIOUNIT_CTRL_INTEGER, 0, 100, 1, 50, "Scanner illumination (%)" },
-	{ BIOUNIT_CID_FINGER_GAIN, BIOUNIT_CH_FINGER, BIOUNIT_CTRL_INTEGER,
-	  100, 800, 1, 100, "Scanner gain (x0.01)" },
-	{ BIOUNIT_CID_PAD_BACKLIGHT, BIOUNIT_CH_SIGNATURE, BIOUNIT_CTRL_INTEGER,
-	  0, 100, 1, 80, "Pad backlight (%)" },
-	{ BIOUNIT_CID_STATUS_LED, BIOUNIT_CH_UNIT, BIOUNIT_CTRL_MENU,
-	  BIOUNIT_LED_OFF, BIOUNIT_LED_ATTENTION, 1, BIOUNIT_LED_READY,
-	  "Status light" },
+	{ BIOUNIT_CID_FINGER_GAIN, V4L2_CID_GAIN, BIOUNIT_CH_FINGER,
+	  BIOUNIT_CTRL_INTEGER, 100, 800, 1, 100, "Scanner gain (x0.01)" },
+	{ BIOUNIT_CID_PAD_BACKLIGHT, BIOUNIT_V4L2_CID(PAD_BACKLIGHT),
+	  BIOUNIT_CH_SIGNATURE, BIOUNIT_CTRL_INTEGER, 0, 100, 1, 80,
+	  "Pad backlight (%)" },
+	{ BIOUNIT_CID_STATUS_LED, BIOUNIT_V4L2_CID(STATUS_LED), BIOUNIT_CH_UNIT,
+	  BIOUNIT_CTRL_MENU, BIOUNIT_LED_OFF, BIOUNIT_LED_ATTENTION, 1,
+	  BIOUNIT_LED_READY, "Status light" },
+};
+
+static const char * const biounit_led_menu[] = {
+	[BIOUNIT_LED_OFF] = "Off",
+	[BIOUNIT_LED_READY] = "Ready",
+	[BIOUNIT_LED_BUSY] = "Busy",
+	[BIOUNIT_LED_ATTENTION] = "Attention",
+	NULL
 };
 
 static bool biounit_ctrl_visible(struct biounit_unit *unit,
@@ -160,4 +174,93 @@ long biounit_ioctl_ctrl(struct biounit_unit *unit, unsigned int cmd, void *arg)
 	c->value = unit->ctrl_values[idx];
 	mutex_unlock(&unit->lock);
 	return 0;
+}
+
+/*
+ * The V4L2 view of the same controls: the value lives in the unit
+ * (&biounit_unit.ctrl_values, set through the backend's s_ctrl, as the
+ * character device sets it), so the V4L2 controls are volatile and every
+ * write goes to biounit_s_ctrl().
+ */
+static int biounit_v4l2_ctrl_index(struct v4l2_ctrl *ctrl)
+{
+	struct biounit_channel *ch = ctrl->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(biounit_ctrls); i++)
+		if (biounit_ctrls[i].v4l2_id == ctrl->id &&
+		    (biounit_ctrls[i].channel == ch->id ||
+		     biounit_ctrls[i].channel == BIOUNIT_CH_UNIT))
+			return i;
+	return -EINVAL;
+}
+
+static int biounit_v4l2_g_ctrl(struct v4l2_ctrl *ctrl)
+{
+	struct biounit_channel *ch = ctrl->priv;
+	int idx = biounit_v4l2_ctrl_index(ctrl);
+
+	if (idx < 0)
+		return idx;
+	mutex_lock(&ch->unit->lock);
+	ctrl->val = ch->unit->ctrl_values[idx];
+	mutex_unlock(&ch->unit->lock);
+	return 0;
+}
+
+static int biounit_v4l2_s_ctrl(struct v4l2_ctrl *ctrl)
+{
+	struct biounit_channel *ch = ctrl->priv;
+	int idx = biounit_v4l2_ctrl_index(ctrl);
+
+	if (idx < 0)
+		return idx;
+	return biounit_s_ctrl(ch->unit, idx, ctrl->val);
+}
+
+static const struct v4l2_ctrl_ops biounit_v4l2_ctrl_ops = {
+	.g_volatile_ctrl = biounit_v4l2_g_ctrl,
+	.s_ctrl = biounit_v4l2_s_ctrl,
+};
+
+/**
+ * biounit_ctrl_v4l2_init() - the V4L2 controls of a channel's video node
+ * @ch: a camera or scanner channel
+ *
+ * Gives &biounit_video.ctrls the channel's controls and the unit's own.
+ * The handler is freed with v4l2_ctrl_handler_free() even on failure.
+ *
+ * Return: 0 or a negative error code.
+ */
+int biounit_ctrl_v4l2_init(struct biounit_channel *ch)
+{
+	struct v4l2_ctrl_handler *hdl = &ch->video.ctrls;
+	unsigned int i;
+
+	v4l2_ctrl_handler_init(hdl, ARRAY_SIZE(biounit_ctrls));
+	for (i = 0; i < ARRAY_SIZE(biounit_ctrls); i++) {
+		const struct biounit_ctrl_desc *d = &biounit_ctrls[i];
+		struct v4l2_ctrl_config cfg = {
+			.ops = &biounit_v4l2_ctrl_ops,
+			.id = d->v4l2_id,
+			.name = d->name,
+			.min = d->min,
+			.max = d->max,
+			.def = d->def,
+			.flags = V4L2_CTRL_FLAG_VOLATILE |
+				 V4L2_CTRL_FLAG_EXECUTE_ON_WRITE,
+		};
+
+		if (d->channel != ch->id && d->channel != BIOUNIT_CH_UNIT)
+			continue;
+		if (d->type == BIOUNIT_CTRL_MENU) {
+			cfg.type = V4L2_CTRL_TYPE_MENU;
+			cfg.qmenu = biounit_led_menu;
+		} else {
+			cfg.type = V4L2_CTRL_TYPE_INTEGER;
+			cfg.step = d->step;
+		}
+		v4l2_ctrl_new_custom(hdl, &cfg, ch);
+	}
+	return hdl->error;
 }

@@ -6,6 +6,7 @@
  * picks another size or format than the one asked for.
  */
 
+#include <linux/minmax.h>
 #include <linux/string.h>
 
 #include "biounit-priv.h"
@@ -70,7 +71,13 @@ const struct biounit_channel_type biounit_channel_types[BIOUNIT_CH_COUNT] = {
 	},
 };
 
-static const char *biounit_format_name(u32 pixelformat)
+/**
+ * biounit_format_name() - a pixel format's name for people
+ * @pixelformat: BIOUNIT_FMT_*
+ *
+ * Return: the name.
+ */
+const char *biounit_format_name(u32 pixelformat)
 {
 	switch (pixelformat) {
 	case BIOUNIT_FMT_GREY:
@@ -191,28 +198,90 @@ static long biounit_enum_fmt(struct biounit_unit *unit,
 	return -EINVAL;
 }
 
+/**
+ * biounit_frame_size_at() - the channel's @index-th frame size of a format
+ * @ch: the channel
+ * @pixelformat: the format
+ * @index: which size, counting those the unit's sensor gives
+ *
+ * Return: the size, or NULL past the last one or for a format the channel
+ * does not have.
+ */
+const struct biounit_frame_size *
+biounit_frame_size_at(const struct biounit_channel *ch, u32 pixelformat,
+		      u32 index)
+{
+	const struct biounit_frame_size *s;
+	u32 n = 0;
+
+	if (!biounit_has_format(ch, pixelformat))
+		return NULL;
+	for (s = ch->type->sizes; s->width; s++)
+		if (biounit_size_allowed(ch, s) && n++ == index)
+			return s;
+	return NULL;
+}
+
+/* |a - b| (6.1 has no abs_diff()) */
+static u32 biounit_distance(u32 a, u32 b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/**
+ * biounit_nearest_format() - the supported format closest to a request
+ * @ch: the channel
+ * @fmt: the request; a format the channel lacks becomes its first one, the
+ *	size the nearest size it offers, the interval is clamped to the
+ *	channel's range (zero: the current interval); then completed as
+ *	biounit_fill_format() does
+ *
+ * For V4L2, whose S_FMT and TRY_FMT adjust a request instead of refusing it.
+ */
+void biounit_nearest_format(struct biounit_channel *ch,
+			    struct biounit_format *fmt)
+{
+	const struct biounit_frame_size *s, *best = NULL;
+	u64 dist, best_dist = U64_MAX;
+
+	if (!biounit_has_format(ch, fmt->pixelformat))
+		fmt->pixelformat = ch->type->formats[0];
+	for (s = ch->type->sizes; s->width; s++) {
+		if (!biounit_size_allowed(ch, s))
+			continue;
+		dist = (u64)biounit_distance(s->width, fmt->width) +
+		       biounit_distance(s->height, fmt->height);
+		if (!best || dist < best_dist) {
+			best = s;
+			best_dist = dist;
+		}
+	}
+	fmt->width = best->width;
+	fmt->height = best->height;
+	if (!fmt->interval_us)
+		fmt->interval_us = ch->fmt.interval_us;
+	fmt->interval_us = clamp(fmt->interval_us, ch->min_interval_us,
+				 ch->max_interval_us);
+	/* Cannot fail: every field now names something the channel has */
+	WARN_ON(biounit_fill_format(ch, fmt));
+}
+
 static long biounit_enum_framesizes(struct biounit_unit *unit,
 				    struct biounit_frmsize *f)
 {
 	struct biounit_channel *ch = biounit_get_channel(unit, f->channel);
 	const struct biounit_frame_size *s;
-	u32 n = 0;
 
-	if (!ch || !biounit_reserved_zero(f->reserved, ARRAY_SIZE(f->reserved)) ||
-	    !biounit_has_format(ch, f->pixelformat))
+	if (!ch || !biounit_reserved_zero(f->reserved, ARRAY_SIZE(f->reserved)))
 		return -EINVAL;
 
-	for (s = ch->type->sizes; s->width; s++) {
-		if (!biounit_size_allowed(ch, s))
-			continue;
-		if (n++ == f->index) {
-			f->width = s->width;
-			f->height = s->height;
-			f->flags = s->still ? BIOUNIT_FRMSIZE_STILL : 0;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	s = biounit_frame_size_at(ch, f->pixelformat, f->index);
+	if (!s)
+		return -EINVAL;
+	f->width = s->width;
+	f->height = s->height;
+	f->flags = s->still ? BIOUNIT_FRMSIZE_STILL : 0;
+	return 0;
 }
 
 /**
@@ -254,7 +323,8 @@ long biounit_ioctl_format(struct biounit_file *bf, unsigned int cmd, void *arg)
 		ret = biounit_fill_format(ch, fmt);
 		if (!ret && cmd == BIOUNIT_IOC_S_FMT) {
 			if (vb2_is_busy(&ch->queue) ||
-			    !biounit_check_owner(ch, bf))
+			    !biounit_check_owner(ch, bf) ||
+			    biounit_v4l2_busy(ch))
 				ret = -EBUSY;
 			else
 				ch->fmt = *fmt;

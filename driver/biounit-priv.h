@@ -3,8 +3,11 @@
  * biounit core internals, shared by the files of biounit.ko only
  *
  * Lock order, outermost first:
- *   biounit_channel.lock (the vb2 queue lock; one channel at a time)
+ *   biounit_channel.lock (the vb2 queue lock, also of the channel's V4L2 node;
+ *			   one channel at a time; V4L2 takes the media graph
+ *			   mutex inside it, so it is never taken in mmap())
  *   biounit_unit.lock    (controls, the gone flag for unit-wide calls)
+ *   biounit_channel.owner_lock (the owner for mmap(), under the mm's lock)
  *   biounit_unit.files_lock, biounit_channel.qlock (spinlocks, innermost)
  */
 #ifndef _BIOUNIT_PRIV_H
@@ -19,6 +22,10 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <media/media-device.h>
+#include <media/v4l2-ctrls.h>
+#include <media/v4l2-dev.h>
+#include <media/v4l2-device.h>
 
 #include "biounit.h"
 
@@ -85,6 +92,26 @@ enum biounit_buf_state {
 };
 
 /**
+ * struct biounit_video - a channel's V4L2 and media controller view
+ * @entity: the channel's media entity (the sensor, or the pad)
+ * @entity_pad: its source pad
+ * @vdev: the video capture node (cameras and scanners only)
+ * @vdev_pad: the sink pad of @vdev's entity
+ * @queue: the node's videobuf2 queue; its lock is the channel's lock
+ * @ctrls: the node's controls (biounit-ctrl.c)
+ *
+ * See biounit-v4l2.c. Freed with the unit.
+ */
+struct biounit_video {
+	struct media_entity entity;
+	struct media_pad entity_pad;
+	struct video_device vdev;
+	struct media_pad vdev_pad;
+	struct vb2_queue queue;
+	struct v4l2_ctrl_handler ctrls;
+};
+
+/**
  * struct biounit_channel - one capture channel of a unit
  * @unit: the unit
  * @id: BIOUNIT_CH_*
@@ -92,7 +119,9 @@ enum biounit_buf_state {
  * @type: the channel's kind
  * @lock: serialises the channel's calls; the videobuf2 queue lock
  * @queue: the videobuf2 queue
- * @owner: the open file that holds the buffers, or NULL
+ * @owner: the open file that holds the buffers, or NULL; written under
+ *	@lock and @owner_lock, read under either
+ * @owner_lock: what mmap() takes to read @owner (not @lock: see the top)
  * @fmt: the current format
  * @max_width: largest width the unit's sensor gives
  * @max_height: largest height the unit's sensor gives
@@ -112,6 +141,7 @@ enum biounit_buf_state {
  * @stat_frames: frames completed since probe
  * @stat_dropped: frames lost since probe
  * @stat_damaged: frames completed with an error since probe
+ * @video: the V4L2 and media controller view of the channel
  */
 struct biounit_channel {
 	struct biounit_unit *unit;
@@ -122,6 +152,7 @@ struct biounit_channel {
 	struct mutex lock; /* the channel's calls; the vb2 queue lock */
 	struct vb2_queue queue;
 	struct biounit_file *owner;
+	struct mutex owner_lock; /* @owner for mmap() */
 	struct biounit_format fmt;
 
 	u32 max_width;
@@ -144,6 +175,8 @@ struct biounit_channel {
 	atomic64_t stat_frames;
 	atomic64_t stat_dropped;
 	atomic64_t stat_damaged;
+
+	struct biounit_video video;
 };
 
 /**
@@ -165,6 +198,9 @@ struct biounit_channel {
  * @debugfs: the unit's debugfs directory
  * @inputs: the input devices (biounit-input.c), once registered
  * @channels: the capture channels
+ * @v4l2_dev: parent of the channels' video nodes; holds a reference to
+ *	@dev while a node is open (biounit-v4l2.c)
+ * @mdev: the unit's media controller device
  */
 struct biounit_unit {
 	struct device dev;
@@ -185,6 +221,9 @@ struct biounit_unit {
 	struct biounit_inputs *inputs;
 
 	struct biounit_channel channels[BIOUNIT_CH_COUNT];
+
+	struct v4l2_device v4l2_dev;
+	struct media_device mdev;
 };
 
 /**
@@ -226,10 +265,17 @@ biounit_get_channel(struct biounit_unit *unit, u32 id)
 extern const struct biounit_channel_type biounit_channel_types[BIOUNIT_CH_COUNT];
 int biounit_fill_format(struct biounit_channel *ch, struct biounit_format *fmt);
 long biounit_ioctl_format(struct biounit_file *bf, unsigned int cmd, void *arg);
+const char *biounit_format_name(u32 pixelformat);
+const struct biounit_frame_size *
+biounit_frame_size_at(const struct biounit_channel *ch, u32 pixelformat,
+		      u32 index);
+void biounit_nearest_format(struct biounit_channel *ch,
+			    struct biounit_format *fmt);
 long biounit_ioctl_channel_info(struct biounit_unit *unit, void *arg);
 
 /* biounit-queue.c */
 int biounit_queue_init(struct biounit_channel *ch);
+int biounit_queue_init_v4l2(struct biounit_channel *ch, struct vb2_queue *q);
 long biounit_ioctl_buffers(struct biounit_file *bf, unsigned int cmd,
 			   void *arg);
 void biounit_channel_release(struct biounit_channel *ch,
@@ -244,6 +290,7 @@ bool biounit_check_owner(struct biounit_channel *ch, struct biounit_file *bf);
 int biounit_ctrl_init(struct biounit_unit *unit);
 long biounit_ioctl_ctrl(struct biounit_unit *unit, unsigned int cmd,
 			void *arg);
+int biounit_ctrl_v4l2_init(struct biounit_channel *ch);
 
 /* biounit-event.c */
 void biounit_event_file_init(struct biounit_file *bf);
@@ -252,6 +299,12 @@ long biounit_ioctl_event(struct biounit_file *bf, unsigned int cmd,
 bool biounit_event_pending(struct biounit_file *bf);
 void biounit_notify_unit(struct biounit_unit *unit, u32 type, u32 data);
 void biounit_notify_gone(struct biounit_unit *unit);
+
+/* biounit-v4l2.c */
+int biounit_v4l2_register(struct biounit_unit *unit);
+void biounit_v4l2_unregister(struct biounit_unit *unit);
+bool biounit_v4l2_busy(struct biounit_channel *ch);
+void biounit_v4l2_kill(struct biounit_channel *ch);
 
 /* biounit-resources.c */
 struct biounit_resources *biounit_resources_get(struct device *dev);

@@ -25,7 +25,7 @@
 
 static inline struct biounit_buf *to_biounit_buf(struct vb2_buffer *vb)
 {
-	return container_of(vb, struct biounit_buf, vb);
+	return container_of(vb, struct biounit_buf, vb.vb2_buf);
 }
 
 static int biounit_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
@@ -54,6 +54,7 @@ static int biounit_buf_prepare(struct vb2_buffer *vb)
 
 	if (vb2_plane_size(vb, 0) < ch->fmt.sizeimage)
 		return -EINVAL;
+	to_vb2_v4l2_buffer(vb)->field = V4L2_FIELD_NONE;
 	return 0;
 }
 
@@ -75,7 +76,7 @@ static void biounit_complete(struct biounit_channel *ch, struct biounit_buf *buf
 	if (state != VB2_BUF_STATE_QUEUED)
 		WRITE_ONCE(buf->state, state == VB2_BUF_STATE_DONE ?
 				       BIOUNIT_BUF_DONE : BIOUNIT_BUF_FAILED);
-	vb2_buffer_done(&buf->vb, state);
+	vb2_buffer_done(&buf->vb.vb2_buf, state);
 	wake_up_all(&ch->done_wq);
 }
 
@@ -240,6 +241,34 @@ int biounit_queue_init(struct biounit_channel *ch)
 }
 
 /**
+ * biounit_queue_init_v4l2() - set up the videobuf2 queue of a video node
+ * @ch: the channel
+ * @q: the node's queue
+ *
+ * The queue shares the channel's lock, operations and list of waiting
+ * buffers with the character device's queue: the two exclude each other
+ * (biounit_v4l2_busy(), &biounit_channel.owner), so only one of them has
+ * buffers at a time.
+ *
+ * Return: 0 or a negative error code.
+ */
+int biounit_queue_init_v4l2(struct biounit_channel *ch, struct vb2_queue *q)
+{
+	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	q->io_modes = VB2_MMAP | VB2_DMABUF;
+	q->dev = ch->queue.dev;
+	q->lock = &ch->lock;
+	q->ops = &biounit_vb2_ops;
+	q->mem_ops = ch->queue.mem_ops;
+	q->drv_priv = ch;
+	q->buf_struct_size = sizeof(struct biounit_buf);
+	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC |
+			     V4L2_BUF_FLAG_TSTAMP_SRC_EOF;
+	biounit_vb2_min_queued(q, 0);
+	return vb2_queue_init(q);
+}
+
+/**
  * biounit_check_owner() - may this file use the channel's buffers?
  * @ch: the channel, locked
  * @bf: the open file
@@ -255,6 +284,16 @@ bool biounit_check_owner(struct biounit_channel *ch, struct biounit_file *bf)
 static bool biounit_memory_ok(u32 memory)
 {
 	return memory == BIOUNIT_MEMORY_MMAP || memory == BIOUNIT_MEMORY_DMABUF;
+}
+
+/* The file that now holds the channel's buffers, or NULL */
+static void biounit_set_owner(struct biounit_channel *ch,
+			      struct biounit_file *bf)
+{
+	lockdep_assert_held(&ch->lock);
+	mutex_lock(&ch->owner_lock);
+	ch->owner = bf;
+	mutex_unlock(&ch->owner_lock);
 }
 
 /*
@@ -276,12 +315,12 @@ static long biounit_reqbufs(struct biounit_channel *ch, struct biounit_file *bf,
 
 	if (!biounit_memory_ok(req->memory))
 		return -EINVAL;
-	if (!biounit_check_owner(ch, bf))
+	if (!biounit_check_owner(ch, bf) || biounit_v4l2_busy(ch))
 		return -EBUSY;
 
 	ret = vb2_core_reqbufs(&ch->queue, req->memory, 0, &req->count);
 	if (!ret)
-		ch->owner = req->count ? bf : NULL;
+		biounit_set_owner(ch, req->count ? bf : NULL);
 	biounit_release_unowned(ch);
 	return ret;
 }
@@ -294,13 +333,13 @@ static long biounit_create_bufs(struct biounit_channel *ch,
 
 	if (!biounit_memory_ok(c->memory) || !c->count)
 		return -EINVAL;
-	if (!biounit_check_owner(ch, bf))
+	if (!biounit_check_owner(ch, bf) || biounit_v4l2_busy(ch))
 		return -EBUSY;
 
 	ret = biounit_vb2_create_bufs(&ch->queue, c->memory, &c->count,
 				      ch->fmt.sizeimage, &c->index);
 	if (!ret && c->count)
-		ch->owner = bf;
+		biounit_set_owner(ch, bf);
 	biounit_release_unowned(ch);
 	return ret;
 }
@@ -388,7 +427,7 @@ static long biounit_stream(struct biounit_channel *ch, struct biounit_file *bf,
 	int ret;
 
 	if (ch->owner != bf)
-		return ch->owner ? -EBUSY : -EINVAL;
+		return ch->owner || biounit_v4l2_busy(ch) ? -EBUSY : -EINVAL;
 
 	if (cmd == BIOUNIT_IOC_STREAMON)
 		return vb2_core_streamon(&ch->queue, ch->queue.type);
@@ -522,7 +561,7 @@ void biounit_channel_release(struct biounit_channel *ch,
 	mutex_lock(&ch->lock);
 	if (ch->owner == bf) {
 		vb2_core_queue_release(&ch->queue);
-		ch->owner = NULL;
+		biounit_set_owner(ch, NULL);
 	}
 	mutex_unlock(&ch->lock);
 }
@@ -532,7 +571,8 @@ void biounit_channel_release(struct biounit_channel *ch,
  * @ch: the channel
  *
  * Called after the unit is marked gone: stops the backend, and wakes every
- * waiter of the queue, who then returns -ENODEV.
+ * waiter of the queue and of the video node's queue, who then returns
+ * -ENODEV.
  */
 void biounit_channel_kill(struct biounit_channel *ch)
 {
@@ -541,6 +581,7 @@ void biounit_channel_kill(struct biounit_channel *ch)
 	    !vb2_core_streamoff(&ch->queue, ch->queue.type))
 		biounit_all_dequeued(ch);
 	vb2_queue_error(&ch->queue);
+	biounit_v4l2_kill(ch);
 	wake_up_all(&ch->done_wq);
 	mutex_unlock(&ch->lock);
 }
@@ -562,7 +603,13 @@ int biounit_mmap(struct biounit_file *bf, struct vm_area_struct *vma)
 	if (!ch)
 		return -EINVAL;
 
-	if (mutex_lock_interruptible(&ch->lock))
+	/*
+	 * Not the channel lock: mmap() holds the mm's lock, and a V4L2 node's
+	 * ioctl takes the media graph mutex, which is taken around copies to
+	 * userspace, inside the channel lock. videobuf2 itself keeps the
+	 * buffers from going while vb2_mmap() looks at them.
+	 */
+	if (mutex_lock_interruptible(&ch->owner_lock))
 		return -ERESTARTSYS;
 	if (biounit_is_gone(bf->unit)) {
 		ret = -ENODEV;
@@ -572,7 +619,7 @@ int biounit_mmap(struct biounit_file *bf, struct vm_area_struct *vma)
 		vma->vm_pgoff -= biounit_mmap_base(ch) >> PAGE_SHIFT;
 		ret = vb2_mmap(&ch->queue, vma);
 	}
-	mutex_unlock(&ch->lock);
+	mutex_unlock(&ch->owner_lock);
 	return ret;
 }
 
@@ -639,7 +686,7 @@ EXPORT_SYMBOL_GPL(biounit_next_buffer);
  */
 void *biounit_buf_vaddr(struct biounit_buf *buf)
 {
-	return vb2_plane_vaddr(&buf->vb, 0);
+	return vb2_plane_vaddr(&buf->vb.vb2_buf, 0);
 }
 EXPORT_SYMBOL_GPL(biounit_buf_vaddr);
 
@@ -670,8 +717,10 @@ void biounit_buf_done(struct biounit_channel *ch, struct biounit_buf *buf,
 	buf->sequence = ch->sequence++;
 	spin_unlock_irqrestore(&ch->qlock, flags);
 
-	buf->vb.timestamp = ktime_get_ns();
-	vb2_set_plane_payload(&buf->vb, 0, bytesused);
+	buf->vb.vb2_buf.timestamp = ktime_get_ns();
+	buf->vb.sequence = buf->sequence;
+	buf->vb.field = V4L2_FIELD_NONE;
+	vb2_set_plane_payload(&buf->vb.vb2_buf, 0, bytesused);
 	atomic64_inc(&ch->stat_frames);
 	if (damaged) {
 		atomic64_inc(&ch->stat_damaged);
@@ -692,7 +741,7 @@ EXPORT_SYMBOL_GPL(biounit_buf_done);
  */
 void biounit_buf_return(struct biounit_buf *buf)
 {
-	biounit_complete(vb2_get_drv_priv(buf->vb.vb2_queue), buf,
+	biounit_complete(vb2_get_drv_priv(buf->vb.vb2_buf.vb2_queue), buf,
 			 VB2_BUF_STATE_ERROR);
 }
 EXPORT_SYMBOL_GPL(biounit_buf_return);

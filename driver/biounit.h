@@ -12,7 +12,7 @@
 #define _BIOUNIT_H
 
 #include <linux/types.h>
-#include <media/videobuf2-core.h>
+#include <media/videobuf2-v4l2.h>
 #include <linux/biounit.h>
 
 struct device;
@@ -21,7 +21,9 @@ struct biounit_channel;
 
 /**
  * struct biounit_buf - a capture buffer as a backend sees it
- * @vb: the videobuf2 buffer; must stay first
+ * @vb: the videobuf2 buffer (its &vb2_v4l2_buffer.vb2_buf first); must
+ *	stay first. The character device's queues and the V4L2 nodes' queues
+ *	both use this type, so a backend never knows which one a buffer is of.
  * @list: the core's list of buffers waiting for data
  * @sequence: frame number given when the buffer is completed
  * @dmabuf_fd: dma-buf file descriptor for the next DMABUF queueing
@@ -29,7 +31,7 @@ struct biounit_channel;
  * @state: where the buffer is, for QUERYBUF (the core's; backends leave it)
  */
 struct biounit_buf {
-	struct vb2_buffer vb;
+	struct vb2_v4l2_buffer vb;
 	struct list_head list;
 	u32 sequence;
 	s32 dmabuf_fd;

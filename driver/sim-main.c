@@ -311,8 +311,12 @@ static int bsim_start(struct biounit_channel *ch)
 			return -ENOMEM;
 	}
 
+	/*
+	 * The channel's unit, not bdev->unit: a channel may start before
+	 * devm_biounit_register() has returned (its nodes are live by then).
+	 */
 	t = kthread_run(bsim_thread, s, "bsim-%s-%u",
-			biounit_unit_name(bdev->unit), s->id);
+			biounit_unit_name(biounit_channel_unit(ch)), s->id);
 	if (IS_ERR(t)) {
 		kvfree(s->frame);
 		s->frame = NULL;

@@ -18,6 +18,7 @@ set -euo pipefail
 # libdrm-dev shows it on a KMS display (docs/screen.md).
 # libgpiod-dev is biounitd's desk GPIO (libgpiod 1.6), gpiod its tools, the independent client of
 # the VM's gpio test.
+# v4l-utils (v4l2-compliance, v4l2-ctl, media-ctl): the VM's tests of the V4L2 nodes and media device.
 PKGS_CHECK=(
 	build-essential
 	linux-headers-amd64
@@ -67,13 +68,12 @@ PKGS_CHECK=(
 	libdrm-dev
 	libgpiod-dev
 	gpiod
+	v4l-utils
 )
 # Extra for `make demo`.
 PKGS_DEMO=()
-# Extra for `make bench`.
-PKGS_BENCH=(
-	v4l-utils
-)
+# Extra for `make bench` (v4l-utils is in PKGS_CHECK: the VM's V4L2 tests use it too).
+PKGS_BENCH=()
 # Extra for `make check-debug` (scripts/debug-kernel.sh: a KASAN/lockdep kernel from Debian's source).
 PKGS_DEBUG=(
 	linux-source-6.12

@@ -15,7 +15,9 @@
  * file opened before fork (one thread per process closes and re-opens its
  * descriptor of it under a lock). The first process also writes
  * configfs (scenes, faults, live 0/1 of the second unit) from another thread,
- * and fuzzes the simulator's desk gpiochip from a third (gpio_main()).
+ * and fuzzes the simulator's desk gpiochip from a third (gpio_main()). Every
+ * process also fuzzes the units' V4L2 nodes and media devices from one more
+ * thread (v4l2_main(), docs/v4l2.md), against the character device's users.
  *
  * Every result is checked against docs/uapi.md: an errno the documentation
  * does not give for that call, a 0 where the result cannot be written back,
@@ -43,6 +45,8 @@
 #include <linux/gpio.h>
 #include <unistd.h>
 #include <linux/dma-buf.h>
+#include <linux/media.h>
+#include <linux/videodev2.h>
 
 #include "kselftest.h"
 #include "bu_sim.h"
@@ -61,6 +65,7 @@ static long pagesz;
 struct stats {
 	long calls, ok, errs, bad, mmaps, expbufs, syncs, reopens, streamons, dqbufs;
 	long cfg_writes, unplugs;
+	long v4l2_calls, v4l2_streamons, v4l2_dqbufs, v4l2_mmaps, media_calls;
 };
 static struct stats st;
 static pthread_mutex_t st_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -992,12 +997,338 @@ static void *gpio_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The units' V4L2 nodes and media devices (docs/v4l2.md), from one thread of
+ * every process, while the workers use the same channels through the
+ * character device and the first process unplugs the second unit: stream
+ * life cycles (S_FMT, REQBUFS, QUERYBUF + mmap, QBUF, STREAMON, DQBUF,
+ * EXPBUF, STREAMOFF), controls, S_PARM, enumerations, every V4L2 and media
+ * ioctl with random bytes or a bad pointer, the media graph's enumerations.
+ * The errors are V4L2's and the media controller's, not ours to document: a
+ * result is wrong when it is an errno outside V4L2's usual set, or a success
+ * with an argument that cannot be read or written back. Nodes are opened
+ * O_NONBLOCK (nothing here may wait for a frame).
+ */
+#define FZ_V4L2_FDS	6
+#define FZ_V4L2_MAPS	8
+static volatile int stop_v4l2;
+
+struct vfile { int fd; int unit; int kind; };	/* kind: 0 face, 1 scanner, 2 media */
+struct vstate {
+	struct rng r;
+	struct vfile f[FZ_V4L2_FDS];
+	struct map maps[FZ_V4L2_MAPS];
+	int nmaps;
+	struct stats s;
+};
+
+static int v4l2_errno_ok(int err)
+{
+	static const int ok[] = { EINVAL, EBUSY, ENODEV, EFAULT, ENOTTY, EACCES, ENOMEM, EAGAIN,
+				  EPERM, ERANGE, EIO, ENOSPC, ENOBUFS, EMFILE, ENFILE, ENOENT,
+				  EPIPE, EINTR };
+
+	for (unsigned int i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (err == ok[i])
+			return 1;
+	return 0;
+}
+
+static int v4l2_open(struct vstate *vs, struct vfile *v)
+{
+	struct bu_unit u = { .node = "" };
+	char dev[64];
+
+	v->unit = rn(&vs->r, 2);
+	v->kind = rn(&vs->r, 3);
+	if (bu_attr_read(unit_names[v->unit], "dev_name", u.node, sizeof(u.node)) || !u.node[0] ||
+	    bu_unit_subnode(&u, v->kind == 2 ? "media" : "video",
+			    v->kind == 0 ? "face" : v->kind == 1 ? "finger" : NULL, dev, sizeof(dev)))
+		return -1;
+	v->fd = open(dev, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (v->fd < 0 && errno != ENOENT && errno != ENODEV && errno != ENXIO && errno != ENOMEM)
+		bad("open %s: unexpected errno %d (%s)", dev, errno, strerror(errno));
+	return v->fd;
+}
+
+/* One call: arg, or (sometimes) a bad pointer; checked as said above */
+static int v4l2_call(struct vstate *vs, int fd, unsigned long code, void *arg, const char *what,
+		     int media)
+{
+	void *p = arg;
+	int ret, err, badp = 0;
+
+	if (chance(&vs->r, 6)) {
+		badp = 1;
+		p = rn(&vs->r, 2) ? NULL : pg_none + rn(&vs->r, pagesz);
+	} else if (chance(&vs->r, 3)) {
+		badp = 2;	/* readable, the result cannot be written */
+		memcpy(ro_alias + pagesz - _IOC_SIZE(code), arg, _IOC_SIZE(code));
+		p = pg_ro + pagesz - _IOC_SIZE(code);
+	}
+	ret = ioctl(fd, code, p);
+	err = ret ? errno : 0;
+	if (media)
+		vs->s.media_calls++;
+	else
+		vs->s.v4l2_calls++;
+	if (ret && ret != -1)
+		bad("%s: returned %d", what, ret);
+	if (!ret && ((badp == 1 && _IOC_DIR(code)) || (badp == 2 && (_IOC_DIR(code) & _IOC_READ))))
+		bad("%s: succeeded with an argument it could not %s", what,
+		    badp == 1 ? "read" : "write back");
+	if (ret && !v4l2_errno_ok(err))
+		bad("%s: errno %d (%s)", what, err, strerror(err));
+	return ret ? -err : 0;
+}
+
+static void v4l2_unmap_one(struct vstate *vs, int k)
+{
+	struct map *m = &vs->maps[k];
+	volatile uint8_t v = ((uint8_t *)m->p)[rn(&vs->r, m->len)];
+
+	(void)v;
+	if (m->dmabuf_fd >= 0)
+		close(m->dmabuf_fd);
+	if (munmap(m->p, m->len))
+		bad("munmap of a V4L2 buffer: errno %d", errno);
+	vs->maps[k] = vs->maps[--vs->nmaps];
+}
+
+static void v4l2_map(struct vstate *vs, int fd, uint32_t index)
+{
+	struct v4l2_buffer b = { .index = index, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+				 .memory = V4L2_MEMORY_MMAP };
+	struct v4l2_exportbuffer e = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .index = index,
+				       .flags = O_RDONLY | O_CLOEXEC };
+	int dfd = -1;
+	void *p;
+
+	if (ioctl(fd, VIDIOC_QUERYBUF, &b) || !b.length)
+		return;
+	if (vs->nmaps >= FZ_V4L2_MAPS)
+		v4l2_unmap_one(vs, rn(&vs->r, vs->nmaps));
+	if (chance(&vs->r, 30) && !v4l2_call(vs, fd, VIDIOC_EXPBUF, &e, "VIDIOC_EXPBUF", 0))
+		dfd = e.fd;
+	p = mmap(NULL, b.length, PROT_READ, MAP_SHARED, dfd >= 0 ? dfd : fd,
+		 dfd >= 0 ? 0 : b.m.offset);
+	if (p == MAP_FAILED) {
+		if (errno != EINVAL && errno != EACCES && errno != ENODEV && errno != ENOMEM)
+			bad("mmap of a V4L2 buffer: errno %d (%s)", errno, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	vs->s.v4l2_mmaps++;
+	vs->maps[vs->nmaps++] = (struct map){ p, b.length, dfd };
+}
+
+static void v4l2_random(struct vstate *vs, int fd, int media)
+{
+	static const struct { unsigned long code; const char *name; } v[] = {
+#define C(x) { x, #x }
+		C(VIDIOC_QUERYCAP), C(VIDIOC_ENUM_FMT), C(VIDIOC_G_FMT), C(VIDIOC_S_FMT),
+		C(VIDIOC_TRY_FMT), C(VIDIOC_REQBUFS), C(VIDIOC_QUERYBUF), C(VIDIOC_QBUF),
+		C(VIDIOC_DQBUF), C(VIDIOC_EXPBUF), C(VIDIOC_STREAMON), C(VIDIOC_STREAMOFF),
+		C(VIDIOC_G_PARM), C(VIDIOC_S_PARM), C(VIDIOC_G_CTRL), C(VIDIOC_S_CTRL),
+		C(VIDIOC_QUERYCTRL), C(VIDIOC_QUERY_EXT_CTRL), C(VIDIOC_QUERYMENU),
+		C(VIDIOC_G_EXT_CTRLS), C(VIDIOC_S_EXT_CTRLS), C(VIDIOC_TRY_EXT_CTRLS),
+		C(VIDIOC_ENUMINPUT), C(VIDIOC_G_INPUT), C(VIDIOC_S_INPUT),
+		C(VIDIOC_ENUM_FRAMESIZES), C(VIDIOC_ENUM_FRAMEINTERVALS), C(VIDIOC_CREATE_BUFS),
+		C(VIDIOC_PREPARE_BUF), C(VIDIOC_SUBSCRIBE_EVENT), C(VIDIOC_UNSUBSCRIBE_EVENT),
+		C(VIDIOC_DQEVENT), C(VIDIOC_LOG_STATUS), C(VIDIOC_G_PRIORITY),
+		C(VIDIOC_S_PRIORITY), C(VIDIOC_G_SELECTION), C(VIDIOC_ENUMSTD),
+	}, m[] = {
+		C(MEDIA_IOC_DEVICE_INFO), C(MEDIA_IOC_ENUM_ENTITIES), C(MEDIA_IOC_ENUM_LINKS),
+		C(MEDIA_IOC_SETUP_LINK), C(MEDIA_IOC_G_TOPOLOGY), C(MEDIA_IOC_REQUEST_ALLOC),
+		C(VIDIOC_QUERYCAP),
+#undef C
+	};
+	uint64_t buf[512 / 8];
+	unsigned int k = media ? rn(&vs->r, sizeof(m) / sizeof(m[0])) :
+				 rn(&vs->r, sizeof(v) / sizeof(v[0]));
+	unsigned long code = media ? m[k].code : v[k].code;
+
+	for (unsigned int i = 0; i < sizeof(buf) / sizeof(buf[0]); i++)
+		buf[i] = chance(&vs->r, 50) ? 0 : rnd(&vs->r) >> rn(&vs->r, 64);
+	if (!media && chance(&vs->r, 70)) {	/* mostly the node's own buffer type */
+		const uint32_t t[2] = { V4L2_BUF_TYPE_VIDEO_CAPTURE, V4L2_BUF_TYPE_VIDEO_CAPTURE };
+
+		memcpy(buf, t, sizeof(t));
+	}
+	if (media && code == MEDIA_IOC_REQUEST_ALLOC)
+		return;	/* would hand out a file on success */
+	v4l2_call(vs, fd, code, buf, media ? m[k].name : v[k].name, media);
+}
+
+static void media_step(struct vstate *vs, int fd)
+{
+	struct media_entity_desc ent = { .id = chance(&vs->r, 50) ?
+		(rn(&vs->r, 20) | MEDIA_ENT_ID_FLAG_NEXT) : rn(&vs->r, 20) };
+	struct media_pad_desc pads[4];
+	struct media_link_desc links[4];
+	struct media_links_enum le = { .entity = rn(&vs->r, 20), .pads = pads, .links = links };
+	struct media_v2_entity ents[8];
+	struct media_v2_topology topo = { 0 };
+	struct media_link_desc link = { 0 };
+	struct media_device_info info;
+
+	switch (rn(&vs->r, 6)) {
+	case 0:
+		v4l2_call(vs, fd, MEDIA_IOC_DEVICE_INFO, &info, "MEDIA_IOC_DEVICE_INFO", 1);
+		break;
+	case 1:
+		v4l2_call(vs, fd, MEDIA_IOC_ENUM_ENTITIES, &ent, "MEDIA_IOC_ENUM_ENTITIES", 1);
+		break;
+	case 2:
+		if (chance(&vs->r, 20))
+			le.links = (void *)pg_none;
+		v4l2_call(vs, fd, MEDIA_IOC_ENUM_LINKS, &le, "MEDIA_IOC_ENUM_LINKS", 1);
+		break;
+	case 3:	/* the size, then the entities into a buffer maybe too small */
+		if (v4l2_call(vs, fd, MEDIA_IOC_G_TOPOLOGY, &topo, "MEDIA_IOC_G_TOPOLOGY", 1))
+			break;
+		topo.num_entities = rn(&vs->r, 9);
+		topo.ptr_entities = (uintptr_t)(chance(&vs->r, 10) ? (void *)pg_none : ents);
+		v4l2_call(vs, fd, MEDIA_IOC_G_TOPOLOGY, &topo, "MEDIA_IOC_G_TOPOLOGY", 1);
+		break;
+	case 4:	/* every link is immutable */
+		link.source.entity = rn(&vs->r, 20);
+		link.sink.entity = rn(&vs->r, 20);
+		link.flags = rn(&vs->r, 4);
+		v4l2_call(vs, fd, MEDIA_IOC_SETUP_LINK, &link, "MEDIA_IOC_SETUP_LINK", 1);
+		break;
+	default:
+		v4l2_random(vs, fd, 1);
+		break;
+	}
+}
+
+static void video_step(struct vstate *vs, int fd)
+{
+	static const uint32_t pixfmts[] = { V4L2_PIX_FMT_YUYV, V4L2_PIX_FMT_NV12,
+		V4L2_PIX_FMT_RGB24, V4L2_PIX_FMT_GREY, V4L2_PIX_FMT_MJPEG, 0 };
+	static const uint32_t ids[] = { V4L2_CID_EXPOSURE, V4L2_CID_GAIN,
+		BIOUNIT_V4L2_CID_BASE + 3, BIOUNIT_V4L2_CID_BASE + 0x101,
+		BIOUNIT_V4L2_CID_BASE + 0x301, BIOUNIT_V4L2_CID_BASE + 0x201, 0, 0xffffffff };
+	struct rng *r = &vs->r;
+	unsigned int op = rn(r, 100);
+	int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+
+	if (op < 10) {
+		struct v4l2_format f = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+		unsigned int k = rn(r, sizeof(sizes) / sizeof(sizes[0]));
+
+		f.fmt.pix.pixelformat = pixfmts[rn(r, 6)];
+		f.fmt.pix.width = sizes[k][0];
+		f.fmt.pix.height = sizes[k][1];
+		v4l2_call(vs, fd, chance(r, 70) ? VIDIOC_S_FMT : VIDIOC_TRY_FMT, &f,
+			  "VIDIOC_S/TRY_FMT", 0);
+	} else if (op < 20) {
+		static const uint32_t mem[] = { V4L2_MEMORY_MMAP, V4L2_MEMORY_MMAP,
+			V4L2_MEMORY_DMABUF, V4L2_MEMORY_USERPTR, 0, 99 };
+		struct v4l2_requestbuffers q = { .count = chance(r, 20) ? 0 : fz_count(r),
+			.type = chance(r, 95) ? V4L2_BUF_TYPE_VIDEO_CAPTURE : rn(r, 16),
+			.memory = mem[rn(r, 6)] };
+
+		while (q.count == 0 && vs->nmaps)	/* REQBUFS 0 fails while mapped */
+			v4l2_unmap_one(vs, 0);
+		v4l2_call(vs, fd, VIDIOC_REQBUFS, &q, "VIDIOC_REQBUFS", 0);
+	} else if (op < 30) {
+		v4l2_map(vs, fd, fz_index(r));
+	} else if (op < 45) {
+		struct v4l2_buffer b = { .index = fz_index(r), .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+					 .memory = V4L2_MEMORY_MMAP };
+
+		v4l2_call(vs, fd, VIDIOC_QBUF, &b, "VIDIOC_QBUF", 0);
+	} else if (op < 58) {
+		struct v4l2_buffer b = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+					 .memory = V4L2_MEMORY_MMAP };
+
+		if (!v4l2_call(vs, fd, VIDIOC_DQBUF, &b, "VIDIOC_DQBUF", 0))
+			vs->s.v4l2_dqbufs++;
+	} else if (op < 64) {
+		int on = chance(r, 60);
+
+		struct v4l2_buffer b = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+					 .memory = V4L2_MEMORY_MMAP };
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (v4l2_call(vs, fd, on ? VIDIOC_STREAMON : VIDIOC_STREAMOFF, &type,
+			      on ? "VIDIOC_STREAMON" : "VIDIOC_STREAMOFF", 0) || !on)
+			return;
+		vs->s.v4l2_streamons++;
+		/* the first frames, as a capture program takes them */
+		while (chance(r, 80) && poll(&p, 1, 200) == 1 && (p.revents & POLLIN) &&
+		       !ioctl(fd, VIDIOC_DQBUF, &b)) {
+			vs->s.v4l2_dqbufs++;
+			if (ioctl(fd, VIDIOC_QBUF, &b))
+				break;
+		}
+	} else if (op < 72) {
+		struct v4l2_control c = { .id = ids[rn(r, 8)], .value = (int32_t)rnd(r) };
+
+		if (chance(r, 70))
+			c.value = rn(r, 2000);
+		v4l2_call(vs, fd, chance(r, 50) ? VIDIOC_S_CTRL : VIDIOC_G_CTRL, &c,
+			  "VIDIOC_G/S_CTRL", 0);
+	} else if (op < 78) {
+		struct v4l2_streamparm p = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+
+		p.parm.capture.timeperframe.numerator = chance(r, 50) ? 1 : (uint32_t)rnd(r);
+		p.parm.capture.timeperframe.denominator = chance(r, 50) ? rn(r, 120) :
+							  (uint32_t)rnd(r);
+		v4l2_call(vs, fd, chance(r, 70) ? VIDIOC_S_PARM : VIDIOC_G_PARM, &p,
+			  "VIDIOC_G/S_PARM", 0);
+	} else if (op < 84) {
+		struct v4l2_frmivalenum fi = { .index = fz_index(r),
+			.pixel_format = pixfmts[rn(r, 6)], .width = 640, .height = 480 };
+
+		v4l2_call(vs, fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi, "VIDIOC_ENUM_FRAMEINTERVALS", 0);
+	} else {
+		v4l2_random(vs, fd, 0);
+	}
+}
+
+static void *v4l2_main(void *arg)
+{
+	struct vstate *vs = arg;
+	int i;
+
+	for (i = 0; i < FZ_V4L2_FDS; i++)
+		vs->f[i].fd = -1;
+	while (!stop_v4l2) {
+		struct vfile *v = &vs->f[rn(&vs->r, FZ_V4L2_FDS)];
+
+		if (v->fd < 0 && v4l2_open(vs, v) < 0) {
+			usleep(1000);
+			continue;
+		}
+		if (chance(&vs->r, 2)) {	/* closes with whatever it holds */
+			close(v->fd);
+			v->fd = -1;
+			continue;
+		}
+		if (v->kind == 2)
+			media_step(vs, v->fd);
+		else
+			video_step(vs, v->fd);
+	}
+	while (vs->nmaps)
+		v4l2_unmap_one(vs, 0);
+	for (i = 0; i < FZ_V4L2_FDS; i++)
+		if (vs->f[i].fd >= 0)
+			close(vs->f[i].fd);
+	return NULL;
+}
+
 /* opened before fork: all processes start on the same open file */
 static int inherited_fd = -1;
 
 static int run_process(int idx)
 {
-	pthread_t cfg, gpio, wd;
+	pthread_t cfg, gpio, wd, v4l2;
+	struct vstate vs = { .r = { seed ^ (0x5eed0000ull + idx) } };
 	struct worker *w = calloc(nthreads, sizeof(*w));
 	struct rng r0 = { seed + 1000003ull * idx };
 	struct sigaction sa = { .sa_handler = on_sigusr1 };	/* no SA_RESTART: EINTR */
@@ -1021,8 +1352,19 @@ static int run_process(int idx)
 		pthread_create(&w[i].thread, NULL, worker_main, &w[i]);
 	}
 	pthread_create(&wd, NULL, watchdog_main, NULL);
+	stop_v4l2 = 0;
+	pthread_create(&v4l2, NULL, v4l2_main, &vs);
 	for (i = 0; i < nthreads; i++)
 		pthread_join(w[i].thread, NULL);
+	stop_v4l2 = 1;
+	pthread_join(v4l2, NULL);
+	pthread_mutex_lock(&st_lock);
+	st.v4l2_calls += vs.s.v4l2_calls;
+	st.v4l2_streamons += vs.s.v4l2_streamons;
+	st.v4l2_dqbufs += vs.s.v4l2_dqbufs;
+	st.v4l2_mmaps += vs.s.v4l2_mmaps;
+	st.media_calls += vs.s.media_calls;
+	pthread_mutex_unlock(&st_lock);
 	stop_watchdog = 1;
 	pthread_join(wd, NULL);
 	if (idx == 0) {
@@ -1071,7 +1413,7 @@ int main(int argc, char **argv)
 	if (nprocs < 1 || nprocs > 16 || nthreads < 1 || nthreads > 16)
 		return 2;
 	ksft_print_header();
-	ksft_set_plan(5);
+	ksft_set_plan(6);
 	printf("# seed %" PRIu64 " (replay: %s -s %" PRIu64 " -n %ld -p %d -t %d)\n", seed, argv[0],
 	       seed, total_calls, nprocs, nthreads);
 	fflush(stdout);
@@ -1154,11 +1496,18 @@ int main(int argc, char **argv)
 		st.mmaps += s.mmaps; st.expbufs += s.expbufs; st.syncs += s.syncs;
 		st.reopens += s.reopens; st.streamons += s.streamons; st.dqbufs += s.dqbufs;
 		st.cfg_writes += s.cfg_writes; st.unplugs += s.unplugs;
+		st.v4l2_calls += s.v4l2_calls; st.v4l2_streamons += s.v4l2_streamons;
+		st.v4l2_dqbufs += s.v4l2_dqbufs; st.v4l2_mmaps += s.v4l2_mmaps;
+		st.media_calls += s.media_calls;
 	}
 	printf("# %ld calls (%ld ok, %ld documented errors), %ld STREAMON, %ld DQBUF, %ld mmap, "
 	       "%ld EXPBUF, %ld dma-buf syncs, %ld re-opens, %ld configfs writes, %ld unplugs\n",
 	       st.calls, st.ok, st.errs, st.streamons, st.dqbufs, st.mmaps, st.expbufs, st.syncs,
 	       st.reopens, st.cfg_writes, st.unplugs);
+	printf("# V4L2 nodes: %ld calls, %ld STREAMON, %ld DQBUF, %ld mmap; media devices: %ld calls\n",
+	       st.v4l2_calls, st.v4l2_streamons, st.v4l2_dqbufs, st.v4l2_mmaps, st.media_calls);
+	ksft_test_result(st.v4l2_calls > 0 && st.media_calls > 0,
+			 "fuzz: the V4L2 nodes and media devices were fuzzed too\n");
 	printf("# FUZZ-SUMMARY calls=%ld unplugs=%ld seed=%" PRIu64 "\n", st.calls, st.unplugs, seed);
 	ksft_test_result(st.calls >= total_calls, "fuzz: %ld ioctl calls (asked %ld)\n",
 			 st.calls, total_calls);

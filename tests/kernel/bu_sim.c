@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers for the kernel tests; see bu_sim.h */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -309,4 +310,34 @@ uint64_t bu_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+int bu_unit_subnode(const struct bu_unit *u, const char *prefix, const char *name, char *dev,
+		    size_t len)
+{
+	char dir[256], path[1024], text[64];
+	struct dirent *e;
+	int err = -ENOENT;
+	DIR *d;
+
+	/* a class device whose parent is a class device sits right under it */
+	snprintf(dir, sizeof(dir), "/sys/class/biounit/%s", u->node);
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		if (name) {
+			snprintf(path, sizeof(path), "%s/%s/name", dir, e->d_name);
+			if (bu_read_text(path, text, sizeof(text)) ||
+			    strncmp(text, name, strlen(name)))
+				continue;
+		}
+		snprintf(dev, len, "/dev/%s", e->d_name);
+		err = 0;
+		break;
+	}
+	closedir(d);
+	return err;
 }

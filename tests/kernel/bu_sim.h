@@ -63,4 +63,12 @@ uint8_t bu_cr(const uint8_t *rgb);
 
 uint64_t bu_now_ns(void);
 
+/*
+ * A device node of the unit's own, from /sys/class/biounit/NODE/PREFIX* ("video", "media"):
+ * the one whose sysfs name attribute starts with name (NULL: the first), as "/dev/X" in dev.
+ * 0 or -errno.
+ */
+int bu_unit_subnode(const struct bu_unit *u, const char *prefix, const char *name, char *dev,
+		    size_t len);
+
 #endif

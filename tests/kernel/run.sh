@@ -11,7 +11,7 @@ cd "$(dirname "$0")" || exit 1
 
 # The test programs, in order; tests/debug's fuzzer and soak in a short form (make check-debug runs
 # 100000 calls and 100 cycles itself, and sets BIOUNIT_SKIP_SHORT_DEBUG=1)
-PROGRAMS="units_test uapi_test stream_test input_test lib_test lib_test_san session_test session_test:--desk gpio_test.sh udev_test.sh evtest_test.sh"
+PROGRAMS="units_test uapi_test stream_test v4l2_test v4l2_compliance.sh input_test lib_test lib_test_san session_test session_test:--desk gpio_test.sh udev_test.sh evtest_test.sh"
 SHORT_DEBUG="ioctl_fuzz:-n:20000 unplug_soak:-c:10"
 [ "${BIOUNIT_SKIP_SHORT_DEBUG:-0}" != 1 ] || SHORT_DEBUG=""
 if [ "${1:-}" = --expect-blocks ]; then

@@ -354,6 +354,14 @@ struct biounit_event {
 #define BIOUNIT_CID_PAD_BACKLIGHT	0x0201 /* pad display, percent */
 #define BIOUNIT_CID_STATUS_LED		0x0301 /* BIOUNIT_LED_* */
 
+/*
+ * The same controls on the V4L2 nodes (docs/v4l2.md): the face exposure is
+ * V4L2_CID_EXPOSURE (in us) and each node's gain V4L2_CID_GAIN; the others
+ * are BIOUNIT_V4L2_CID_BASE + BIOUNIT_CID_*, in V4L2's user class
+ * (V4L2_CID_USER_BASE | 0xbe00).
+ */
+#define BIOUNIT_V4L2_CID_BASE	(0x00980900 | 0xbe00)
+
 #define BIOUNIT_LED_OFF		0
 #define BIOUNIT_LED_READY	1
 #define BIOUNIT_LED_BUSY	2
