@@ -47,3 +47,8 @@ event_of() { # event_of NODE WHAT: the eventN of unit NODE's input device with p
 		for e in "$d"/event*; do basename "$e"; done
 	done
 }
+vnode_of() { # vnode_of NODE NAME: the videoN of unit NODE whose V4L2 name starts with NAME
+	for d in /sys/class/biounit/"$1"/video*; do
+		case "$(cat "$d/name" 2>/dev/null)" in "$2"*) basename "$d" ;; esac
+	done
+}

@@ -10,7 +10,7 @@
 S=/sys/kernel/config/biounit-sim
 U=$S/udev-test
 G=$S/gpio/udev-keys
-PLAN=24
+PLAN=28
 UDEVADM=$PWD/udev/udevadm
 
 . ./tap.sh
@@ -51,6 +51,15 @@ eq "buttons-input -> /dev/input/$keys" "$(readlink -f $L/buttons-input)" "/dev/i
 eq "/dev/$node: group biounit, mode 660" "$(stat -c '%G %a' /dev/$node)" "biounit 660"
 eq "pen tablet: group biounit, mode 660" "$(stat -c '%G %a' /dev/input/$pen)" "biounit 660"
 eq "buttons: group biounit, mode 660" "$(stat -c '%G %a' /dev/input/$keys)" "biounit 660"
+# the V4L2 nodes and the media device are children of the unit's class device (docs/v4l2.md)
+face=$(vnode_of "$node" "face camera")
+finger=$(vnode_of "$node" "finger scanner")
+media=$(basename "$(ls -d /sys/class/biounit/$node/media* 2>/dev/null | head -n 1)")
+eq "video-face -> the face camera's node /dev/$face" "$(readlink -f $L/video-face)" "/dev/${face:-none}"
+eq "video-finger -> the scanner's node /dev/$finger" "$(readlink -f $L/video-finger)" "/dev/${finger:-none}"
+eq "media -> the unit's media device /dev/$media" "$(readlink -f $L/media)" "/dev/${media:-none}"
+eq "video and media nodes: group biounit, mode 660" \
+	"$(stat -c '%G %a' /dev/${face:-none} /dev/${finger:-none} /dev/${media:-none} | sort -u)" "biounit 660"
 "$UDEVADM" info /dev/input/$pen >/tmp/pen.info
 grep -qx 'E: ID_INPUT_TABLET=1' /tmp/pen.info
 ok "input_id: the pen is a tablet (ID_INPUT_TABLET=1)"
@@ -84,7 +93,8 @@ eq "nothing else under /dev/biounit" "$(ls /dev/biounit | tr '\n' ' ')" "by-seri
 # ---- unplugged: the links go ---------------------------------------------------------------------
 for u in $U $S/udev-odd $S/udev-slash $S/udev-dots $S/udev-none; do echo 0 > $u/live; done
 settle
-[ ! -e $L/unit ] && [ ! -e $L/pad-input ] && [ ! -e $L/buttons-input ] && [ ! -L $L/unit ]
+[ ! -e $L/unit ] && [ ! -e $L/pad-input ] && [ ! -e $L/buttons-input ] && [ ! -L $L/unit ] &&
+	[ ! -e $L/video-face ] && [ ! -e $L/video-finger ] && [ ! -e $L/media ]
 ok "unplugged: SN-UDEV-1's links are gone"
 [ ! -e /dev/biounit/by-serial/AB_12 ]
 ok "unplugged: AB_12's directory is gone"
