@@ -159,6 +159,23 @@ static int pad_start(int fd, void **maps)
 	return ret ?: bu_streamon(fd, 2);
 }
 
+/* The kernel has evdev, built in or as a module modprobe finds (the debug kernel has none) */
+static int have_evdev(void)
+{
+	char line[256];
+	FILE *f;
+	int found = 0;
+
+	/* fails when evdev is built in or absent: the handlers list says which */
+	(void)!system("modprobe evdev 2>/dev/null");
+	f = fopen("/proc/bus/input/handlers", "r");
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, "Name=evdev") != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 FIXTURE(input) {
 	struct bu_unit u;
 	char serial[32];
@@ -172,7 +189,8 @@ FIXTURE_SETUP(input)
 	char name[32], serial[64], w[32], h[32], pm[32];
 	const char *setup[] = { "model=" MODEL, serial, w, h, pm, NULL };
 
-	ASSERT_EQ(0, system("modprobe evdev"));
+	if (!have_evdev())
+		SKIP(return, "this kernel has no evdev (make check-debug's kernel is built without it)");
 	snprintf(name, sizeof(name), "input%d", getpid());
 	snprintf(self->serial, sizeof(self->serial), "SN-IN-%d", getpid());
 	snprintf(serial, sizeof(serial), "serial=%s", self->serial);
@@ -493,7 +511,8 @@ FIXTURE_SETUP(keys)
 	char name[32], p[128], button[80], presence[80];
 	const char *setup[] = { "model=" MODEL, button, presence, NULL };
 
-	ASSERT_EQ(0, system("modprobe evdev"));
+	if (!have_evdev())
+		SKIP(return, "this kernel has no evdev (make check-debug's kernel is built without it)");
 	self->evfd = -1;
 	self->fd = -1;
 	snprintf(self->chip, sizeof(self->chip), "bu-keys-%d", getpid());
