@@ -169,4 +169,19 @@ static inline void biounit_gpiochip_removed_held(struct module *owner,
 #endif
 }
 
+/*
+ * The class is allocated by class_create(), which the driver core frees in
+ * its own release: a class in the module's data would be read by that
+ * release after the module is gone when the release is late
+ * (CONFIG_DEBUG_KOBJECT_RELEASE). 6.4 dropped class_create()'s owner.
+ */
+static inline struct class *biounit_class_create(const char *name)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return class_create(name);
+#else
+	return class_create(THIS_MODULE, name);
+#endif
+}
+
 #endif /* _BIOUNIT_COMPAT_H */

@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "biounit-compat.h"
 #include "biounit-priv.h"
 
 #define BIOUNIT_MAX_UNITS	64
@@ -109,10 +110,8 @@ static struct attribute *biounit_attrs[] = {
 };
 ATTRIBUTE_GROUPS(biounit);
 
-static struct class biounit_class = {
-	.name = "biounit",
-	.dev_groups = biounit_groups,
-};
+/* allocated at module load (biounit_class_create() says why not static) */
+static struct class *biounit_class;
 
 static long biounit_querycap(struct biounit_unit *unit, struct biounit_caps *c)
 {
@@ -603,7 +602,7 @@ struct biounit_unit *devm_biounit_register(struct device *dev,
 	INIT_LIST_HEAD(&unit->files);
 
 	device_initialize(&unit->dev);
-	unit->dev.class = &biounit_class;
+	unit->dev.class = biounit_class;
 	unit->dev.parent = dev;
 	unit->dev.devt = MKDEV(MAJOR(biounit_devt), minor);
 	unit->dev.release = biounit_unit_release;
@@ -743,11 +742,12 @@ static int __init biounit_init(void)
 	if (ret)
 		return ret;
 
-	ret = class_register(&biounit_class);
-	if (ret) {
+	biounit_class = biounit_class_create("biounit");
+	if (IS_ERR(biounit_class)) {
 		unregister_chrdev_region(biounit_devt, BIOUNIT_MAX_UNITS);
-		return ret;
+		return PTR_ERR(biounit_class);
 	}
+	biounit_class->dev_groups = biounit_groups;
 
 	biounit_debugfs = debugfs_create_dir("biounit", NULL);
 	return 0;
@@ -756,7 +756,7 @@ static int __init biounit_init(void)
 static void __exit biounit_exit(void)
 {
 	debugfs_remove_recursive(biounit_debugfs);
-	class_unregister(&biounit_class);
+	class_destroy(biounit_class);
 	unregister_chrdev_region(biounit_devt, BIOUNIT_MAX_UNITS);
 	ida_destroy(&biounit_ida);
 }

@@ -20,6 +20,9 @@ mkdir -p $T
 #   in both kernels (Debian's 6.1 has it too), "Y/CbCr 4:2:0" in what 1.22.1 expects;
 # - 6.12: v4l2_create_buffers.max_num_buffers (6.10), filled by videobuf2 in what 1.22.1 checks
 #   as reserved.
+# A frame the simulated sensor dropped because no buffer was queued in time (a slow kernel: the
+# debug kernel under KASAN) is a gap in the sequence numbers, which V4L2 allows and the tool warns of
+KNOWN_WARN='got sequence number [0-9]+, expected [0-9]+'
 KNOWN="fmtdesc.description mismatch: was 'Y/UV 4:2:0', expected 'Y/CbCr 4:2:0'|check_0\(crbufs.reserved, sizeof\(crbufs.reserved\)\)"
 
 echo "TAP version 13"
@@ -64,7 +67,8 @@ compliance() {
 	set -- $(echo "$totals" | sed -E 's/.*: ([0-9]+), Succeeded: ([0-9]+), Failed: ([0-9]+), Warnings: ([0-9]+).*/\1 \2 \3 \4/')
 	fails=$(grep -E '^[[:space:]]*fail:' "$log" | grep -vE "$KNOWN")
 	known=$(grep -E '^[[:space:]]*fail:' "$log" | grep -cE "$KNOWN")
-	if [ $# -eq 4 ] && [ "$1" -gt 0 ] && [ "$4" = 0 ] && [ -z "$fails" ] &&
+	warns=$(grep -oE 'warn: .*' "$log" | grep -vE "$KNOWN_WARN")
+	if [ $# -eq 4 ] && [ "$1" -gt 0 ] && { [ "$4" = 0 ] || [ -z "$warns" ]; } && [ -z "$fails" ] &&
 		{ [ "$3" = 0 ] || [ "$known" -gt 0 ]; }; then
 		result 0 "$desc: $totals"
 	else
