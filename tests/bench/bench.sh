@@ -6,8 +6,9 @@
 # For each kernel, boots ONE VM (tests/vm/run-vm.sh, our modules from build/kmod/KREL/ko/ as
 # `make modules` builds them, plus vivid and v4l2-ctl) whose payload (tests/bench/run.sh and
 # its programs, built into build/bench-payload/) streams 1920x1080 and 4096x3072 YUYV from a
-# simulated unit and 1920x1080 and 4096x2160 YUYV from vivid's HDMI input, and times one
-# memcpy of a frame (the floor). Prints the table and writes it to build/bench/driver-KREL.txt;
+# simulated unit (its character device, then its V4L2 face node: the rows "V4L2 node") and
+# 1920x1080 and 4096x2160 YUYV from vivid's HDMI input, and times one memcpy of a frame (the
+# floor). Prints the table and writes it to build/bench/driver-KREL.txt;
 # the VM's raw output and console are build/bench/vm-KREL.out and vm-KREL.log.
 # Exit status: 0 if every run worked (targets missed are reported, not failed: see
 # BENCH_STRICT), 1 if a run failed, 2 on a setup error.
@@ -140,6 +141,15 @@ table() {
 			row("CPU / floor", ratio(oc, floor_ms[ob]), ratio(vc, floor_ms[vb]), "")
 			row("fastest copy of a frame, ms", f3(best[ob]), f3(best[vb]), "")
 			row("CPU / fastest copy", ratio(oc, best[ob]), ratio(vc, best[vb]), "")
+			# the same face camera through its V4L2 node (reported; the targets are those
+			# of the character device)
+			ov = "ours-v4l2 " sz[1]; ovc = percpu(ov)
+			row("V4L2 node: frames per second", f3(fps[ov]), f3(vfps[v]), ratio(fps[ov], vfps[v]))
+			row("V4L2 node: dropped (2 runs)", drops[ov] == "" ? "n/a" : drops[ov], "", "")
+			row("V4L2 node: CPU ms per frame", f3(ovc), f3(vc), ratio(ovc, vc))
+			row("V4L2 node: CPU ms/frame, steady", f3(steady[ov]), f3(steady[vr]), ratio(steady[ov], steady[vr]))
+			row("V4L2 node: DQBUF->QBUF us", f3(rt[ov]), f3(rt[vr]), ratio(rt[ov], rt[vr]))
+			row("V4L2 node / char device CPU", ratio(ovc, oc), "", "")
 			cpu_ok = oc != "" && floor_ms[ob] != "" && oc <= 1.25 * floor_ms[ob]
 			fps_ok = fps[o] != "" && vfps[v] != "" && fps[o] + 0 >= vfps[v] - 0.5 && drops[o] == 0
 			data_ok = nres[o] >= 2 && bad[o] == 0
@@ -151,6 +161,7 @@ table() {
 			if (!cpu_ok || !fps_ok || !data_ok) fail = 1
 			if (thr[o] != "") printf "  ours, steady, us/frame by thread:%s\n", thr[o]
 			if (su[o] != "") printf "    (stream_bench itself: user %s + kernel %s us/frame)\n", su[o], ss[o]
+			if (thr[ov] != "") printf "  ours V4L2 node (v4l2_rt), steady, us/frame by thread:%s\n", thr[ov]
 			if (thr[vr] != "") printf "  vivid (v4l2_rt), steady, us/frame by thread:%s\n", thr[vr]
 			printf "  copies of %s bytes: %s\n", ob, fl[ob]
 		}

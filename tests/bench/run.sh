@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs inside the benchmark VM (busybox): streams 1920x1080 and 4096x3072 YUYV from a
-# simulated biounit and 1920x1080 and 4096x2160 YUYV from vivid's HDMI input, each as a short
-# and a long run (startup cancels out in the difference), and times one memcpy of each frame
-# size. Prints key=value lines that tests/bench/bench.sh turns into the table:
+# simulated biounit (its character device, then its V4L2 face node) and 1920x1080 and
+# 4096x2160 YUYV from vivid's HDMI input, each as a short and a long run (startup cancels
+# out in the difference), and times one memcpy of each frame size. Prints key=value lines
+# that tests/bench/bench.sh turns into the table:
 #   CPU TAG wall_ns= cpu_ns= rc=        whole-system CPU of one run (cpuwrap)
 #   RESULT drv=... fps= drops= rt_*=     from our programs (sequence numbers, timestamps)
 #   VIVID TAG frames= seq_first= seq_last= drops= fps=   from v4l2-ctl --verbose
@@ -56,6 +57,25 @@ else
 		for n in $RUNS; do
 			cpuwrap "drv=ours w=$w h=$h n=$n" stream_bench stream "/dev/$node" "$w" "$h" "$n" "$NBUF" ||
 				err "ours $size $n frames: stream_bench failed"
+		done
+	done
+	# the same unit's face through its V4L2 node (docs/v4l2.md), same scene, sizes, interval
+	vnode=''
+	for v in /sys/class/biounit/$node/video*; do
+		case $(cat "$v/name" 2>/dev/null) in face*) vnode=/dev/${v##*/} ;; esac
+	done
+	[ -n "$vnode" ] || err "no V4L2 face node under /sys/class/biounit/$node"
+	for size in 1920x1080 4096x3072; do
+		[ -n "$vnode" ] || break
+		w=${size%x*} h=${size#*x}
+		if ! v4l2-ctl -d "$vnode" --set-fmt-video "width=$w,height=$h,pixelformat=YUYV" >/dev/null ||
+			! v4l2-ctl -d "$vnode" --set-parm "$((1000000 / FACE_MIN_US))" >/dev/null; then
+			err "ours-v4l2 $size: cannot set the format or the interval"
+			continue
+		fi
+		for n in $RUNS; do
+			cpuwrap "drv=ours-v4l2 w=$w h=$h n=$n" v4l2_rt "$vnode" "$n" "$NBUF" ours-v4l2 ||
+				err "ours-v4l2 $size $n frames: v4l2_rt failed"
 		done
 	done
 	echo 0 >"$CFG/$UNIT/live"

@@ -4,9 +4,10 @@
  * biounit, for the figures v4l2-ctl does not give: the DQBUF->QBUF round trip, and the CPU
  * time per frame of a steady stream with the threads that use it.
  *
- *   v4l2_rt DEV N [NBUF]     (the format is set beforehand, e.g. with v4l2-ctl)
+ *   v4l2_rt DEV N [NBUF [DRV]]   (the format is set beforehand, e.g. with v4l2-ctl)
  *
- * Prints "RESULT drv=vivid-rt ...", "STEADY ..." and "THREAD ..." lines like stream_bench.
+ * Prints "RESULT drv=DRV ...", "STEADY ..." and "THREAD ..." lines like stream_bench; DRV
+ * defaults to vivid-rt (ours-v4l2 for a biounit's face node).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,12 +41,13 @@ int main(int argc, char **argv)
 	uint64_t ts_first = 0, ts_last = 0, cpu_a = 0, cpu_b = 0, rt_sum = 0, *rt;
 	uint32_t seq_first = 0, seq_prev = 0, drops = 0;
 	unsigned int i, n, nbuf, errors = 0;
+	const char *drv = argc > 4 ? argv[4] : "vivid-rt";
 	void *maps[MAX_BUFS];
 	size_t len[MAX_BUFS];
 	int fd;
 
-	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: v4l2_rt DEV N [NBUF]\n");
+	if (argc < 3 || argc > 5) {
+		fprintf(stderr, "usage: v4l2_rt DEV N [NBUF [DRV]]\n");
 		return 2;
 	}
 	n = strtoul(argv[2], NULL, 0);
@@ -116,8 +118,8 @@ int main(int argc, char **argv)
 	close(fd);
 
 	qsort(rt, n, sizeof(*rt), bench_cmp_u64);
-	printf("RESULT drv=vivid-rt w=%u h=%u n=%u frames=%u seq_first=%u seq_last=%u drops=%u "
-	       "errors=%u fps=%.2f rt_mean_us=%.1f rt_p50_us=%.1f rt_p99_us=%.1f\n",
+	printf("RESULT drv=%s w=%u h=%u n=%u frames=%u seq_first=%u seq_last=%u drops=%u "
+	       "errors=%u fps=%.2f rt_mean_us=%.1f rt_p50_us=%.1f rt_p99_us=%.1f\n", drv,
 	       fmt.fmt.pix.width, fmt.fmt.pix.height, n, n, seq_first, seq_prev, drops, errors,
 	       (n - 1) * 1e9 / (double)(ts_last - ts_first), rt_sum / 1000.0 / n,
 	       rt[n / 2] / 1000.0, rt[n * 99 / 100] / 1000.0);
@@ -125,9 +127,9 @@ int main(int argc, char **argv)
 		unsigned int fr = n - 1 - STEADY_FROM;
 		char tag[64];
 
-		printf("STEADY drv=vivid-rt w=%u h=%u n=%u cpu_ms_per_frame=%.3f frames=%u\n",
+		printf("STEADY drv=%s w=%u h=%u n=%u cpu_ms_per_frame=%.3f frames=%u\n", drv,
 		       fmt.fmt.pix.width, fmt.fmt.pix.height, n, (cpu_b - cpu_a) / 1e6 / fr, fr);
-		snprintf(tag, sizeof(tag), "drv=vivid-rt w=%u h=%u n=%u", fmt.fmt.pix.width,
+		snprintf(tag, sizeof(tag), "drv=%s w=%u h=%u n=%u", drv, fmt.fmt.pix.width,
 			 fmt.fmt.pix.height, n);
 		bench_threads_report(tag, &th_a, &th_b, fr);
 	}
