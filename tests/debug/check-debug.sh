@@ -72,6 +72,11 @@ fi
 
 t=$(date +%s)
 console=$OUT/console.log
+# This kernel's fragment leaves INPUT_EVDEV out (a rebuild takes ~95 min): only then may the
+# VM lack evdev, and the input tests skip (tests/kernel/tap.sh need_evdev)
+if [ -f "$KDIR/.config" ] && ! grep -q '^CONFIG_INPUT_EVDEV=' "$KDIR/.config"; then
+	export BIOUNIT_VM_NO_EVDEV=1
+fi
 "$ROOT/tests/vm/run-vm.sh" --krel "$KREL" --modules "$BUILD/kmod/debug/ko" --payload "$payload" \
 	--tap "$TAPDIR/06-vm-debug.tap" --console "$console" --timeout "${DEBUG_VM_TIMEOUT:-3600}" \
 	--mem "${DEBUG_VM_MEM:-2G}"

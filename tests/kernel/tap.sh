@@ -60,3 +60,15 @@ skip_all() { # skip_all REASON: the rest of the plan skipped
 	while [ $n -lt $PLAN ]; do n=$((n + 1)); echo "ok $n - # SKIP $1"; done
 	exit 0
 }
+fail_all() { # fail_all REASON: the rest of the plan failed
+	while [ $n -lt $PLAN ]; do n=$((n + 1)); echo "not ok $n - $1"; done
+	exit 1
+}
+need_evdev() { # the plan needs evdev: skipped only on a kernel built without it
+	have_evdev && return 0
+	# run-vm.sh sets BIOUNIT_NO_EVDEV=1 only when its caller allowed it (make check-debug,
+	# whose kernel's .config has no INPUT_EVDEV); Debian's kernels have evdev.ko
+	[ "${BIOUNIT_NO_EVDEV:-0}" = 1 ] &&
+		skip_all "this kernel is built without evdev (make check-debug's kernel)"
+	fail_all "no evdev in this kernel's VM, and it was not built without it (run-vm.sh)"
+}

@@ -20,7 +20,9 @@
 # Env: BIOUNIT_CACHE (kernel cache, see scripts/vm-kernel.sh), BIOUNIT_QEMU (qemu binary),
 #      BIOUNIT_QEMU_ARGS (extra qemu arguments), BIOUNIT_VM_TCG_THREAD (single, the default, or
 #      multi: see the boot section), BIOUNIT_VM_RETRY (1, the default: boot again after a bench
-#      fault; 0: do not, for measuring how often one happens).
+#      fault; 0: do not, for measuring how often one happens), BIOUNIT_VM_NO_EVDEV (1: KREL is
+#      built without INPUT_EVDEV, so evdev may be missing; the VM's tests then get
+#      BIOUNIT_NO_EVDEV=1 and skip the input tests. Only make check-debug sets it).
 #
 # A boot on which Debian's own kernel dies before /init starts the payload (so before any module
 # of ours is loaded) is a fault of the test bench: it is said so in the TAP, with the first
@@ -30,7 +32,8 @@
 # In the VM, /init mounts proc, sysfs, devtmpfs, debugfs, configfs (after modprobe configfs), tmpfs
 # /tmp, then runs `cd /tests && ./run.sh` with stdout+stderr on /dev/ttyS1 (host: the TAP file) and
 # the kernel console on ttyS0 (host: the console log), then powers off. run.sh gets
-# BIOUNIT_KREL=KREL and PATH=/tests:/usr/bin:/bin:/usr/sbin:/sbin.
+# BIOUNIT_KREL=KREL, PATH=/tests:/usr/bin:/bin:/usr/sbin:/sbin and BIOUNIT_NO_EVDEV=1 when the
+# kernel has no evdev and BIOUNIT_VM_NO_EVDEV=1 allowed it.
 #
 # Afterwards OUT.tap holds run.sh's output followed by one TAP block of our own:
 #   1..3 / vm booted and powered off / payload TAP complete / vm console clean
@@ -43,10 +46,16 @@ ROOTDIR=$(cd "$HERE/../.." && pwd)
 # Modules our driver needs in any case (plus whatever `modinfo -F depends` of our .ko says).
 VM_MODULES_REQUIRED=(configfs videobuf2-common videobuf2-memops videobuf2-vmalloc
 	videobuf2-dma-contig videobuf2-dma-sg videodev mc)
-# Modules put in when the kernel has them: the benchmark's reference driver, and evdev, through
-# which tests/kernel's input tests read the unit's input devices (INPUT_EVDEV=m in Debian's kernels;
-# the debug kernel of make check-debug is built without it, and those tests skip there).
-VM_MODULES_OPTIONAL=(vivid evdev)
+# evdev, through which tests/kernel's input tests read the unit's input devices, is required
+# (INPUT_EVDEV=m in Debian's kernels) unless BIOUNIT_VM_NO_EVDEV=1 says the kernel is built
+# without it (make check-debug's kernel; those tests then skip).
+# Modules put in when the kernel has them: the benchmark's reference driver (and evdev there).
+VM_MODULES_OPTIONAL=(vivid)
+if [ "${BIOUNIT_VM_NO_EVDEV:-0}" = 1 ]; then
+	VM_MODULES_OPTIONAL+=(evdev)
+else
+	VM_MODULES_REQUIRED+=(evdev)
+fi
 
 # Console lines that fail the run.
 CONSOLE_BAD='BUG:|WARNING:|Oops|Call Trace|refcount_t|general protection|[Kk]ernel panic|UBSAN:|KASAN:|INFO: task .* blocked for more than|rcu: INFO|soft lockup|hard LOCKUP|list_(add|del) corruption'
@@ -56,7 +65,7 @@ die() {
 	exit 2
 }
 usage() {
-	sed -n "4,37p" "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n "4,40p" "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -146,6 +155,8 @@ for m in "${VM_MODULES_OPTIONAL[@]}"; do
 		wanted+=("$m")
 	else
 		echo "run-vm.sh: note: $KREL has no module $m" >&2
+		# the VM's tests read it (/init exports what /etc/biounit-vm.env sets)
+		[ "$m" = evdev ] && echo "BIOUNIT_NO_EVDEV=1" >>"$ROOT/etc/biounit-vm.env"
 	fi
 done
 
@@ -218,6 +229,11 @@ modprobe configfs && mount -t configfs configfs /sys/kernel/config
 echo 30 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 BIOUNIT_KREL=$(uname -r)
 export BIOUNIT_KREL
+if [ -f /etc/biounit-vm.env ]; then
+	set -a
+	. /etc/biounit-vm.env
+	set +a
+fi
 echo "biounit-vm: running /tests/run.sh on $BIOUNIT_KREL" >/dev/kmsg
 stty -F /dev/ttyS1 raw -echo 115200 2>/dev/null
 (cd /tests && ./run.sh) >/dev/ttyS1 2>&1 </dev/null
