@@ -114,6 +114,13 @@ screen 01-welcome
 
 # ---- the session ------------------------------------------------------------------------------
 status() { biounitctl session status "$ID" 2>/dev/null | sed -n 2p; }
+scene_is() { # scene_is NAME SECONDS: until the applicant's screen shows scene NAME
+	end=$(($(date +%s) + $2))
+	until biounitctl session status --json "$ID" 2>/dev/null | grep -q "\"scene\":\"$1\""; do
+		[ "$(date +%s)" -lt $end ] || fail "waited $2 s for the screen's scene $1"
+		sleep 0.2
+	done
+}
 wait_for() { # wait_for PATTERN SECONDS: until the status line matches PATTERN (case pattern)
 	end=$(($(date +%s) + $2))
 	while [ "$(date +%s)" -lt $end ]; do
@@ -151,8 +158,12 @@ app "reads the advice on the screen and moves back"
 scene face demo-face.ppm
 wait_for '\[review\] photo*' 400
 say ""
+scene_is photo_kept 10
+app "sees the photo as it will be used (screen_kept_ms)"
+screen 03-photo-kept
+scene_is review 10
 op "reviews the photo: $(status)"
-screen 03-photo-review
+screen 04-photo-review
 sleep 1 # the follower prints what the daemon broadcast
 grep -q 'photo attempt [0-9]*: compliant' /tmp/follow.log || fail "the photo is not compliant: $(status)"
 say "          the photo passed every rule on its merits: the operator accepts it, no override"
@@ -162,7 +173,7 @@ biounitctl session accept "$ID" >/dev/null || fail "accept photo"
 step "Fingerprints: right index, then left index"
 wait_for '\[capturing\] fingers right_index*' 60
 sleep 1
-screen 04-right-index
+screen 05-right-index
 app "places the right index finger badly: the scanner sees a poor print (NIST a165)"
 finger 1
 wait_for '*fingers right_index attempt 2/*' 120
@@ -170,7 +181,7 @@ sleep 1
 app "lifts the finger"
 finger 0
 sleep 1
-screen 05-right-index-again
+screen 06-right-index-again
 app "places it again, flat (NIST cmp00010)"
 scene finger scenes/finger-right.pgm
 finger 1
@@ -179,7 +190,7 @@ sleep 1
 app "lifts the right hand"
 finger 0
 sleep 1
-screen 06-left-index
+screen 07-left-index
 app "places the left index finger (NIST cmp00013)"
 scene finger scenes/finger-left.pgm
 finger 1
@@ -191,16 +202,19 @@ sleep 1
 app "signs in the box"
 scene signature scenes/signature.txt
 sleep 2
-screen 07-signature-ink
+screen 08-signature-ink
 wait_for '\[review\] signature*' 120
-sleep 1
+scene_is signature_kept 10
+app "sees the signature as it will be recorded"
+screen 09-signature-kept
+scene_is review 10
 op "reviews the signature: $(status)"
-screen 08-signature-review
+screen 10-signature-review
 op "biounitctl session accept $ID"
 biounitctl session accept "$ID" >/dev/null || fail "accept signature"
 wait_for '\[finished\]*' 30
 T1=$(date +%s)
-screen 09-done
+screen 11-done
 wait $FOLLOW_PID 2>/dev/null
 FOLLOW_PID=
 
@@ -286,7 +300,7 @@ say "-----END BIOUNIT DEMO FILES-----"
 
 cleanup
 say "biounitd stopped: the applicant's screen is cleared"
-screen 10-after-the-session
+screen 12-after-the-session
 rmmod biounit-sim && rmmod biounit && say "modules unloaded"
 say "DEMO SESSION DONE $ID"
 exit $RC
