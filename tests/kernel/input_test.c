@@ -620,6 +620,16 @@ static int next_event(int fd, struct input_event *out)
 	}
 }
 
+/* The next frame of @fd holds one event, of @type, @code and @value */
+#define EXPECT_INPUT_EVENT(fd, type_, code_, value_) do {	\
+	struct input_event ev_;					\
+								\
+	ASSERT_EQ(0, next_event(fd, &ev_));			\
+	EXPECT_EQ(type_, ev_.type);				\
+	EXPECT_EQ(code_, ev_.code);				\
+	EXPECT_EQ(value_, ev_.value);				\
+} while (0)
+
 TEST_F(keys, button_and_presence_are_key_and_switch)
 {
 	if (self->no_evdev)
@@ -628,7 +638,6 @@ TEST_F(keys, button_and_presence_are_key_and_switch)
 	unsigned char keys[KEY_MAX / 8 + 1] = { 0 };
 	unsigned char sw[SW_MAX / 8 + 1] = { 0 };
 	struct biounit_event bev;
-	struct input_event ev;
 	char buf[128];
 	unsigned int i, nkeys = 0;
 
@@ -659,27 +668,15 @@ TEST_F(keys, button_and_presence_are_key_and_switch)
 
 	/* press, release */
 	ASSERT_EQ(0, chip_attr(self->chip, "line0/pull", "pull-up"));
-	ASSERT_EQ(0, next_event(self->evfd, &ev));
-	EXPECT_EQ(EV_KEY, ev.type);
-	EXPECT_EQ(KEY_OK, ev.code);
-	EXPECT_EQ(1, ev.value);
+	EXPECT_INPUT_EVENT(self->evfd, EV_KEY, KEY_OK, 1);
 	ASSERT_EQ(0, chip_attr(self->chip, "line0/pull", "pull-down"));
-	ASSERT_EQ(0, next_event(self->evfd, &ev));
-	EXPECT_EQ(EV_KEY, ev.type);
-	EXPECT_EQ(KEY_OK, ev.code);
-	EXPECT_EQ(0, ev.value);
+	EXPECT_INPUT_EVENT(self->evfd, EV_KEY, KEY_OK, 0);
 
 	/* the applicant walks away and comes back */
 	ASSERT_EQ(0, chip_attr(self->chip, "line1/pull", "pull-down"));
-	ASSERT_EQ(0, next_event(self->evfd, &ev));
-	EXPECT_EQ(EV_SW, ev.type);
-	EXPECT_EQ(SW_FRONT_PROXIMITY, ev.code);
-	EXPECT_EQ(0, ev.value);
+	EXPECT_INPUT_EVENT(self->evfd, EV_SW, SW_FRONT_PROXIMITY, 0);
 	ASSERT_EQ(0, chip_attr(self->chip, "line1/pull", "pull-up"));
-	ASSERT_EQ(0, next_event(self->evfd, &ev));
-	EXPECT_EQ(EV_SW, ev.type);
-	EXPECT_EQ(SW_FRONT_PROXIMITY, ev.code);
-	EXPECT_EQ(1, ev.value);
+	EXPECT_INPUT_EVENT(self->evfd, EV_SW, SW_FRONT_PROXIMITY, 1);
 
 	/* next to the uapi events, which are unchanged */
 	ASSERT_EQ(0, bu_dqevent(self->fd, &bev));
