@@ -70,6 +70,18 @@ dump() {
 	sleep $HOLD
 	echo "# STATUS $1 after $(status)"
 }
+# start_daemon BINARY: biounitd on $DIR/biounitd.conf (its log $DIR/biounitd.log), once it answers
+start_daemon() {
+	$1 -c $DIR/biounitd.conf >$DIR/biounitd.log 2>&1 &
+	DAEMON=$!
+	i=0
+	until biounitctl session list >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || bail "$1 did not answer in 60 s"
+		kill -0 $DAEMON 2>/dev/null || bail "$1 exited"
+		sleep 0.2
+	done
+}
 echo "TAP version 13"
 echo "1..11"
 
@@ -104,15 +116,7 @@ finger_timeout_ms = 120000
 signature_end_ms = 15000
 screen_kept_ms = 15000
 EOF
-./biounitd -c $DIR/biounitd.conf >$DIR/biounitd.log 2>&1 &
-DAEMON=$!
-i=0
-until biounitctl session list >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || bail "biounitd did not answer in 60 s"
-	kill -0 $DAEMON 2>/dev/null || bail "biounitd exited"
-	sleep 0.2
-done
+start_daemon ./biounitd
 i=0
 until grep -q 'screen: showing' $DIR/biounitd.log; do
 	i=$((i + 1))
@@ -215,15 +219,8 @@ check "no sanitizer or crash report" sh -c "! grep -qi 'sanitizer\|segfault' $DI
 # every check 1.5 s longer; the camera frames' way to the screen must not include it
 DELAY=1500
 rm -rf $DIR/state $DIR/biounitd.log
-BIOUNITD_TEST_CHECK_DELAY_MS=$DELAY ./biounitd-test -c $DIR/biounitd.conf >$DIR/biounitd.log 2>&1 &
-DAEMON=$!
-i=0
-until biounitctl session list >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || bail "biounitd-test did not answer in 60 s"
-	kill -0 $DAEMON 2>/dev/null || bail "biounitd-test exited"
-	sleep 0.2
-done
+export BIOUNITD_TEST_CHECK_DELAY_MS=$DELAY
+start_daemon ./biounitd-test
 scene face pattern.ppm
 out=$(biounitctl session start IND-2026-0418 18+ photo) || bail "start (slow check): $out"
 ID=$(echo "$out" | sed -n 's/^session //p')
@@ -239,8 +236,10 @@ DAEMON=
 check "with a preview check of $DELAY ms the camera frames reach the screen without waiting for it" \
 	awk -v d=$DELAY '/screen: camera frame to page flip:/ { for (i = 1; i <= NF; i++) {
 		if ($(i + 1) == "drawn,") drawn = $i + 0
-		if ($i == "median") med = $(i + 1) + 0 } }
-	     END { print "# slow check: " drawn " camera frames drawn, median " med " ms to the flip"; exit !(drawn >= 20 && med < d / 3) }' \
+		if ($i == "median") med = $(i + 1) + 0
+		if ($i == "p99") p99 = $(i + 1) + 0 } }
+	     END { print "# slow check: " drawn " camera frames drawn, median " med " ms, p99 " p99 " ms to the flip"
+		   exit !(drawn >= 20 && med < d / 3) }' \
 	$DIR/biounitd.log
 check "biounitd-test logged no sanitizer or crash report" sh -c "! grep -qi 'sanitizer\|segfault' $DIR/biounitd.log"
 echo 0 >$SIM/$UNIT/live
