@@ -242,5 +242,6 @@ check "with a preview check of $DELAY ms the camera frames reach the screen with
 		   exit !(drawn >= 20 && med < d / 3) }' \
 	$DIR/biounitd.log
 check "biounitd-test logged no sanitizer or crash report" sh -c "! grep -qi 'sanitizer\|segfault' $DIR/biounitd.log"
+grep -qi 'sanitizer\|segfault' $DIR/biounitd.log && sed 's/^/# biounitd-test: /' $DIR/biounitd.log | head -n 80
 echo 0 >$SIM/$UNIT/live
 rmdir $SIM/$UNIT
