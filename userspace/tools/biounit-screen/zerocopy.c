@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * biounit-screen planes: which path a display takes for camera frames
+ * (docs/screen.md, "Which path a display takes"), tried with buffers of our
+ * own that stand in for the camera's: the first photo_live scene of SCRIPT,
+ * its frame copied into XRGB8888 dumb buffers of the card (--buffers of
+ * them), each exported as a dma-buf (drmPrimeHandleToFD) and the card's file
+ * closed, so the display imports them as it would the camera's. Prints the
+ * display's planes, the probe's answer ("path: ..."), then shows --frames
+ * frames, the buffers in turn, each after the last one's flip, and checks
+ * the hand-back: a buffer is released only once the flip that replaces it
+ * completed. Holds the last frame --hold ms (for a look at debugfs).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+
+#include "zerocopy.h"
+
+#define MAX_BUFS 4
+
+struct cam {
+	struct biounit_display_buffer b[MAX_BUFS];
+	unsigned int n, released[MAX_BUFS];
+};
+
+static void log_line(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "biounit-screen: %s\n", line);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* @n dumb buffers of @card holding @v as XRGB8888, exported; the card's file closed */
+static int make_buffers(const char *card, const struct biounit_image_view *v, unsigned int n,
+			struct cam *c)
+{
+	int fd = open(card, O_RDWR | O_CLOEXEC);
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (unsigned int i = 0; i < n && !r; i++) {
+		struct drm_mode_create_dumb cd = { .width = v->width, .height = v->height, .bpp = 32 };
+		struct drm_mode_map_dumb md = { 0 };
+		uint8_t *map;
+
+		if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd)) {
+			r = -errno;
+			break;
+		}
+		md.handle = cd.handle;
+		if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &md)) {
+			r = -errno;
+			break;
+		}
+		map = mmap(NULL, cd.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)md.offset);
+		if (map == MAP_FAILED) {
+			r = -errno;
+			break;
+		}
+		for (uint32_t y = 0; y < v->height; y++) {
+			const uint8_t *s = v->data + (size_t)y * v->stride;
+			uint32_t *d = (uint32_t *)(map + (size_t)y * cd.pitch);
+
+			for (uint32_t x = 0; x < v->width; x++)
+				d[x] = v->format == BIOUNIT_PIX_RGB24 ?
+				       (uint32_t)s[3 * x] << 16 | (uint32_t)s[3 * x + 1] << 8 | s[3 * x + 2] :
+				       (uint32_t)s[x] * 0x010101u;
+		}
+		munmap(map, cd.size);
+		c->b[i] = (struct biounit_display_buffer){
+			.fourcc = DRM_FORMAT_XRGB8888, .width = v->width, .height = v->height,
+			.stride = cd.pitch, .key = i,
+		};
+		if (drmPrimeHandleToFD(fd, cd.handle, DRM_CLOEXEC | DRM_RDWR, &c->b[i].dmabuf_fd)) {
+			r = -errno;
+			break;
+		}
+		c->n++;
+	}
+	close(fd);	/* the dma-bufs keep the buffers */
+	return r;
+}
+
+static void released(void *arg)
+{
+	unsigned int *count = arg;
+
+	(*count)++;
+}
+
+static void pump(struct biounit_display *d, int ms)
+{
+	uint64_t end = mono_ns() + (uint64_t)ms * 1000000u;
+
+	while (mono_ns() < end) {
+		struct pollfd p[2];
+		int fds[2];
+		size_t n = biounit_display_pollfds(d, fds, 2);
+
+		for (size_t i = 0; i < n; i++)
+			p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		poll(p, n, 20);
+		biounit_display_dispatch(d);
+	}
+}
+
+/* pump until the flip count reaches @flips (2 s at most) */
+static bool wait_flip(struct biounit_display *d, uint64_t flips)
+{
+	for (int i = 0; i < 100; i++) {
+		if (biounit_display_flips(d, NULL) >= flips)
+			return true;
+		pump(d, 20);
+	}
+	return false;
+}
+
+int cmd_planes(int argc, char **argv)
+{
+	const char *card = "/dev/dri/card0", *script = NULL;
+	int hold = 0, frames = 4, nbufs = 3, rc = 0, r;
+	struct scene_list *sl;
+	const struct biounit_screen_state *st = NULL;
+	struct biounit_display *d;
+	struct cam c = { 0 };
+	char inv[2048];
+	bool order_ok = true;
+
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--card") && i + 1 < argc)
+			card = argv[++i];
+		else if (!strcmp(argv[i], "--hold") && i + 1 < argc)
+			hold = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--frames") && i + 1 < argc)
+			frames = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--buffers") && i + 1 < argc)
+			nbufs = atoi(argv[++i]);
+		else if (!script && argv[i][0] != '-')
+			script = argv[i];
+		else
+			return planes_usage();
+	}
+	if (!script || hold < 0 || frames < 1 || nbufs < 2 || nbufs > MAX_BUFS)
+		return planes_usage();
+	if (scene_list_load(script, &sl))
+		return 2;
+	for (size_t i = 0; i < scene_count(sl) && !st; i++)
+		if (scene_state(sl, i)->scene == BIOUNIT_SCREEN_PHOTO_LIVE)
+			st = scene_state(sl, i);
+	if (!st) {
+		fprintf(stderr, "biounit-screen: %s has no photo_live scene\n", script);
+		scene_list_free(sl);
+		return 2;
+	}
+	r = make_buffers(card, st->frame, (unsigned int)nbufs, &c);
+	if (r) {
+		fprintf(stderr, "biounit-screen: %s: no exported buffers: %s\n", card, strerror(-r));
+		rc = 2;
+		goto out;
+	}
+	r = biounit_display_new(card, log_line, NULL, &d);
+	if (r) {
+		fprintf(stderr, "biounit-screen: cannot watch for displays: %s\n", strerror(-r));
+		rc = 2;
+		goto out;
+	}
+	for (int i = 0; i < 100 && biounit_display_get_state(d) != BIOUNIT_DISPLAY_SHOWING; i++)
+		pump(d, 50);
+	printf("display: %s: %s\n", biounit_display_state_name(biounit_display_get_state(d)),
+	       biounit_display_status(d));
+	biounit_display_planes(d, inv, sizeof(inv));
+	printf("%s", inv);
+	for (int i = 0; i < frames; i++) {
+		struct biounit_screen_state s = *st;
+		unsigned int k = (unsigned int)i % c.n;
+		uint64_t before = biounit_display_flips(d, NULL);
+
+		s.source_ns = mono_ns();
+		r = biounit_display_show_buffer(d, &s, &c.b[k], released, &c.released[k]);
+		if (r) {
+			fprintf(stderr, "biounit-screen: frame %d: %s\n", i, strerror(-r));
+			rc = 1;
+			break;
+		}
+		if (i == 0)
+			printf("path: %s\nzero-copy: %s\n", biounit_display_path(d),
+			       biounit_display_zero_copy(d) ? "yes" : "no");
+		if (!wait_flip(d, before + 1)) {
+			printf("frame %d: no flip in 2 s\n", i);
+			rc = 1;
+		}
+		/* on the plane path the buffer on the screen is still held, the one before not */
+		if (biounit_display_zero_copy(d)) {
+			unsigned int prev = (unsigned int)(i + (int)c.n - 1) % c.n;
+
+			if (c.released[k] != (unsigned int)i / c.n ||
+			    (i > 0 && c.released[prev] != (unsigned int)(i - 1) / c.n + 1))
+				order_ok = false;
+		}
+	}
+	if (biounit_display_zero_copy(d))
+		printf("hand-back: %s\n", order_ok ? "each buffer released once the next one's flip completed, not before"
+			       : "WRONG: a buffer was released while on the screen, or not after");
+	fflush(stdout);
+	pump(d, hold);
+	biounit_display_forget_buffers(d);
+	pump(d, 200);
+	{
+		unsigned int total = 0;
+
+		for (unsigned int i = 0; i < c.n; i++)
+			total += c.released[i];
+		printf("released: %u of %d frames\n", total, frames);
+		if (total != (unsigned int)frames)
+			rc = 1;
+	}
+	biounit_display_free(d);
+out:
+	for (unsigned int i = 0; i < c.n; i++)
+		close(c.b[i].dmabuf_fd);
+	scene_list_free(sl);
+	return rc ? rc : order_ok ? 0 : 1;
+}
