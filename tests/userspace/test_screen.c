@@ -629,4 +629,42 @@ TEST_F(scr, welcome_lists_the_appointments_steps)
 	free(other);
 }
 
+/*
+ * A display that has no card: a state, not an error; a scene is drawn for
+ * nobody, a camera buffer goes back at once (the CPU path), nothing is said
+ * about its path, and freeing it is clean (it once crashed there, on the
+ * plane path's clean-up of an output it never had).
+ */
+static void count_release(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+TEST_F(scr, a_display_without_a_card_takes_frames_for_nobody)
+{
+	struct biounit_display *d;
+	struct biounit_screen_state st = { .scene = BIOUNIT_SCREEN_PHOTO_LIVE, .frame = &frame };
+	struct biounit_display_buffer b = { .dmabuf_fd = -1, .fourcc = 0x34325258 /* XR24 */,
+					    .width = FW, .height = FH, .stride = FW * 4 };
+	int released = 0;
+	uint32_t w, h;
+
+	ASSERT_EQ(0, biounit_display_new("/nonexistent/card0", NULL, NULL, &d));
+	EXPECT_NE((int)BIOUNIT_DISPLAY_SHOWING, (int)biounit_display_get_state(d));
+	EXPECT_EQ(0, biounit_display_show(d, &st));
+	EXPECT_EQ(0, biounit_display_show_buffer(d, &st, &b, count_release, &released));
+	EXPECT_EQ(1, released);
+	EXPECT_FALSE(biounit_display_zero_copy(d));
+	EXPECT_STREQ("", biounit_display_path(d));
+	biounit_display_size(d, &w, &h);
+	EXPECT_EQ(0u, w);
+	EXPECT_EQ(-ENODEV, biounit_display_capture(d, self->px, STRIDE));
+	/* a frame of another size than the buffer: refused, and the buffer still goes back */
+	b.width = FW + 1;
+	EXPECT_EQ(-EINVAL, biounit_display_show_buffer(d, &st, &b, count_release, &released));
+	EXPECT_EQ(2, released);
+	biounit_display_forget_buffers(d);
+	biounit_display_free(d);
+}
+
 TEST_HARNESS_MAIN

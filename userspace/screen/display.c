@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <drm_fourcc.h>
 #include <libudev.h>
 
 #include "kms.h"
@@ -74,6 +75,8 @@ static void kms_drop(struct biounit_display *d)
 	scanout_free(d->so);
 	d->so = NULL;
 	d->zc = -1;
+	if (!d->k)
+		return;
 	d->flips += kms_flips(d->k);
 	kms_close(d->k);
 	d->k = NULL;
@@ -654,4 +657,33 @@ void biounit_display_planes(const struct biounit_display *d, char *buf, size_t l
 		kms_plane_describe(&pl[i], line, sizeof(line));
 		o += (size_t)snprintf(buf + o, len - o, "%s\n", line);
 	}
+}
+
+int biounit_display_capture(struct biounit_display *d, uint32_t *px, uint32_t stride)
+{
+	struct kms_buf b;
+	int r;
+
+	if (!d || !px || stride < d->w * 4)
+		return -EINVAL;
+	if (!d->k)
+		return -ENODEV;
+	/* the flip in flight first: what is on the screen is what is captured */
+	for (int i = 0; i < 100 && kms_flip_pending(d->k); i++) {
+		struct pollfd p = { .fd = kms_fd(d->k), .events = POLLIN };
+
+		poll(&p, 1, 20);
+		biounit_display_dispatch(d);
+		if (!d->k)
+			return -ENODEV;
+	}
+	r = kms_dumb_new(d->k, d->w, d->h, DRM_FORMAT_XRGB8888, &b);
+	if (r)
+		return r;
+	r = kms_capture(d->k, &b, 1000);
+	for (uint32_t y = 0; !r && y < d->h; y++)
+		memcpy((uint8_t *)px + (size_t)y * stride, b.map + (size_t)y * b.pitch,
+		       (size_t)d->w * 4);
+	kms_dumb_free(d->k, &b);
+	return r;
 }

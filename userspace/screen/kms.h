@@ -61,5 +61,14 @@ void kms_dumb_free(struct kms *k, struct kms_buf *b);
  * path, -EBUSY while a flip is pending, or the driver's error.
  */
 int kms_commit_layers(struct kms *k, const struct kms_layer *l, size_t n, bool test_only);
+/*
+ * The picture the CRTC composes now (all its planes), written by the card
+ * into @out (XRGB8888, the mode's size) through a writeback connector,
+ * where the card has one (vkms): for tests. The display's connector leaves
+ * the CRTC for that frame (on vkms the two cannot share it). 0, -EOPNOTSUPP (no writeback
+ * connector, the legacy path, nothing shown yet), -EBUSY (a flip is
+ * pending), -ETIMEDOUT, or the driver's error.
+ */
+int kms_capture(struct kms *k, const struct kms_buf *out, int timeout_ms);
 
 #endif

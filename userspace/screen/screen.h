@@ -309,6 +309,16 @@ void biounit_display_forget_buffers(struct biounit_display *d);
 const char *biounit_display_path(const struct biounit_display *d);
 /** biounit_display_planes() - The planes of the display's CRTC, a line each ("" without a display). */
 void biounit_display_planes(const struct biounit_display *d, char *buf, size_t len);
+/**
+ * biounit_display_capture() - The picture the display shows now, composed
+ * by the card from all its planes, into @px (XRGB8888, the display's size,
+ * @stride bytes a row), through the card's writeback connector (vkms has
+ * one; a monitor's card seldom does): what a test compares, on either path.
+ * The monitor is off the CRTC for that frame (vkms cannot drive both).
+ * Return: 0, -EOPNOTSUPP (no writeback connector, legacy modesetting),
+ * -ENODEV (no display), -EINVAL, -ETIMEDOUT, or the card's error.
+ */
+int biounit_display_capture(struct biounit_display *d, uint32_t *px, uint32_t stride);
 /** biounit_display_zero_copy() - The last probe said the plane path takes the camera's buffers. */
 bool biounit_display_zero_copy(const struct biounit_display *d);
 

@@ -8,7 +8,9 @@
 # the plane path (the probe says zero-copy; debugfs shows the camera's XR24 framebuffer on an
 # overlay plane with rotation reflect-x at the preview, the ARGB8888 overlay above it; each buffer
 # is handed back only once the next one's flip completed); on 6.1 (no rotation property) the
-# CPU path, and the probe says why. Prints TAP.
+# CPU path, and the probe says why. On both the picture the card composed, read back through
+# vkms's writeback connector, must be the expected one (biounit-screen planes --check-capture).
+# Prints TAP.
 cd /tests || exit 1
 mkdir -p /usr/share/fonts/truetype/dejavu && cp fonts/*.ttf /usr/share/fonts/truetype/dejavu/
 n=0
@@ -24,7 +26,7 @@ case $BIOUNIT_KREL in
 *) expect=zc ;;
 esac
 echo "TAP version 13"
-echo "1..5"
+echo "1..6"
 modprobe vkms enable_overlay=1 enable_writeback=1 2>/tmp/m.err
 rc=$?
 comment /tmp/m.err
@@ -32,10 +34,10 @@ check "vkms loads with overlay planes and writeback (modprobe exit $rc)" [ $rc =
 i=0
 while [ ! -e /dev/dri/card0 ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 # the frames, then 4 s on the screen for a look at the card's state
-./biounit-screen planes --frames 8 --buffers 3 --hold 4000 zc.txt >/tmp/p.out 2>/tmp/p.err &
+./biounit-screen planes --frames 8 --buffers 3 --hold 4000 --check-capture zc.txt >/tmp/p.out 2>/tmp/p.err &
 pid=$!
 i=0
-while ! grep -q '^released:\|^hand-back:\|^zero-copy: no' /tmp/p.out && [ $i -lt 300 ]; do
+while ! grep -q '^released:\|^capture:' /tmp/p.out && [ $i -lt 300 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -51,6 +53,9 @@ awk '/^plane\[/ { if (p) print p; p = $0 } /^[a-z]/ && !/^plane\[/ { if (p) prin
 comment /tmp/planes
 check "biounit-screen planes: every frame shown and every buffer released (exit $prc)" \
 	sh -c "[ $prc = 0 ] && grep -q '^released: 8 of 8 frames' /tmp/p.out"
+# the picture the card composed, read back through vkms's writeback connector
+check "$BIOUNIT_KREL: the composed picture (writeback) is the expected one, the preview the frame mirrored" \
+	sh -c "grep -q '^capture: .* 0 pixels differ' /tmp/p.out && grep -q '^capture: preview' /tmp/p.out"
 if [ $expect = zc ]; then
 	check "$BIOUNIT_KREL: the probe takes the zero-copy path" \
 		sh -c "grep -q '^zero-copy: yes' /tmp/p.out && grep -q '^path: zero-copy: vkms plane' /tmp/p.out"

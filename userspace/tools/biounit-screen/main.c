@@ -5,7 +5,8 @@
  *   biounit-screen render --size WxH --out DIR [--ppm] SCRIPT
  *   biounit-screen show [--card NODE] [--wait MS] [--hold MS] SCRIPT
  *   biounit-screen status [--card NODE]
- *   biounit-screen planes [--card NODE] [--frames N] [--buffers N] [--hold MS] SCRIPT
+ *   biounit-screen planes [--card NODE] [--frames N] [--buffers N] [--hold MS]
+ *                         [--check-capture] [--capture FILE.ppm] SCRIPT
  *
  * SCRIPT holds one scene a line (docs/screen.md, "Scene scripts"). render
  * draws each into memory and writes DIR/NN-NAME.png (.ppm with --ppm); show
@@ -78,7 +79,8 @@ static int usage(void)
 	fprintf(stderr, "usage: biounit-screen render --size WxH --out DIR [--ppm] SCRIPT\n"
 			"       biounit-screen show [--card NODE] [--wait MS] [--hold MS] SCRIPT\n"
 			"       biounit-screen status [--card NODE]\n"
-			"       biounit-screen planes [--card NODE] [--frames N] [--buffers N] [--hold MS] SCRIPT\n");
+			"       biounit-screen planes [--card NODE] [--frames N] [--buffers N] [--hold MS]\n"
+			"                      [--check-capture] [--capture FILE.ppm] SCRIPT\n");
 	return 2;
 }
 

@@ -133,9 +133,111 @@ static bool wait_flip(struct biounit_display *d, uint64_t flips)
 	return false;
 }
 
+/* frame pixel (x, y) as XRGB */
+static uint32_t frame_px(const struct biounit_image_view *v, uint32_t x, uint32_t y)
+{
+	const uint8_t *s = v->data + (size_t)y * v->stride;
+
+	return v->format == BIOUNIT_PIX_RGB24 ?
+	       (uint32_t)s[3 * x] << 16 | (uint32_t)s[3 * x + 1] << 8 | s[3 * x + 2] :
+	       (uint32_t)s[x] * 0x010101u;
+}
+
+/*
+ * The picture the card composed (its writeback connector) against what it
+ * must be: on the plane path the overlay (rendered here) over the frame
+ * mirrored at the preview, on the CPU path the scene as the CPU draws it.
+ * And, leaning on no renderer, the preview itself: the frame mirrored.
+ * Prints the findings; 0 when they hold.
+ */
+static int check_capture(struct biounit_display *d, const struct biounit_screen_state *st,
+			 const char *out)
+{
+	uint32_t w, h, *cap, *exp;
+	struct biounit_screen *scr = NULL;
+	struct biounit_screen_rect r;
+	const struct biounit_image_view *v = st->frame;
+	uint64_t differ = 0, n = 0, mirrored = 0, straight = 0;
+	int worst = 0, rc;
+
+	biounit_display_size(d, &w, &h);
+	cap = malloc((size_t)w * h * 4);
+	exp = malloc((size_t)w * h * 4);
+	rc = cap && exp ? biounit_display_capture(d, cap, w * 4) : -ENOMEM;
+	if (rc) {
+		printf("capture: none: %s\n", strerror(-rc));
+		goto out;
+	}
+	if (out)
+		scene_write_ppm(cap, w, h, out);
+	rc = biounit_screen_new(w, h, &scr);
+	if (!rc && biounit_display_zero_copy(d)) {
+		const char *at = strstr(biounit_display_path(d), " at ");
+
+		rc = at && sscanf(at + 4, "%dx%d+%d+%d", &r.w, &r.h, &r.x, &r.y) == 4 ? 0 : -EINVAL;
+		if (!rc)
+			rc = biounit_screen_render_overlay(scr, st, &r, exp, w * 4);
+		for (uint32_t y = 0; !rc && y < h; y++)
+			for (uint32_t x = 0; x < w; x++) {
+				uint32_t o = exp[(size_t)y * w + x], a = o >> 24, bg = BIOUNIT_SCREEN_BG_RGB;
+				bool in = (int32_t)x >= r.x && (int32_t)x < r.x + r.w &&
+					  (int32_t)y >= r.y && (int32_t)y < r.y + r.h;
+				uint32_t under = in ? frame_px(v, v->width - 1 - (x - (uint32_t)r.x) * v->width / (uint32_t)r.w,
+							       (y - (uint32_t)r.y) * v->height / (uint32_t)r.h)
+						    : bg;
+				uint32_t e = 0;
+
+				for (int sh = 0; sh <= 16; sh += 8)
+					e |= (uint32_t)(((o >> sh) & 0xff) +
+							(((under >> sh) & 0xff) * (255 - a) + 127) / 255) << sh;
+				exp[(size_t)y * w + x] = e;
+			}
+	} else if (!rc) {
+		rc = biounit_screen_render(scr, st, exp, w * 4);
+		biounit_screen_preview_rect(scr, v->width, v->height, &r);
+	}
+	if (rc) {
+		printf("capture: no expected picture: %s\n", strerror(-rc));
+		goto out;
+	}
+	for (size_t i = 0; i < (size_t)w * h; i++) {
+		int m = 0;
+
+		for (int sh = 0; sh <= 16; sh += 8) {
+			int dd = abs((int)((cap[i] >> sh) & 0xff) - (int)((exp[i] >> sh) & 0xff));
+
+			m = dd > m ? dd : m;
+		}
+		differ += m > 2;
+		worst = m > worst ? m : worst;
+	}
+	for (int32_t y = r.y; y < r.y + r.h; y += 3)
+		for (int32_t x = r.x; x < r.x + r.w; x += 3) {
+			uint32_t fx = (uint32_t)(x - r.x) * v->width / (uint32_t)r.w;
+			uint32_t fy = (uint32_t)(y - r.y) * v->height / (uint32_t)r.h;
+			uint32_t c = cap[(size_t)y * w + (size_t)x] & 0xffffffu;
+
+			n++;
+			mirrored += c == frame_px(v, v->width - 1 - fx, fy);
+			straight += c == frame_px(v, fx, fy);
+		}
+	printf("capture: %ux%u, %llu pixels differ from the expected picture by more than 2 (largest difference %d)\n",
+	       w, h, (unsigned long long)differ, worst);
+	printf("capture: preview %dx%d+%d+%d: %.1f %% the frame mirrored, %.1f %% unmirrored\n", r.w,
+	       r.h, r.x, r.y, 100.0 * (double)mirrored / (double)n,
+	       100.0 * (double)straight / (double)n);
+	rc = differ == 0 && mirrored * 10 >= n * 9 && straight * 2 < n ? 0 : 1;
+out:
+	biounit_screen_free(scr);
+	free(cap);
+	free(exp);
+	return rc;
+}
+
 int cmd_planes(int argc, char **argv)
 {
-	const char *card = "/dev/dri/card0", *script = NULL;
+	const char *card = "/dev/dri/card0", *script = NULL, *capture = NULL;
+	bool check = false;
 	int hold = 0, frames = 4, nbufs = 3, rc = 0, r;
 	struct scene_list *sl;
 	const struct biounit_screen_state *st = NULL;
@@ -153,6 +255,10 @@ int cmd_planes(int argc, char **argv)
 			frames = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--buffers") && i + 1 < argc)
 			nbufs = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--check-capture"))
+			check = true;
+		else if (!strcmp(argv[i], "--capture") && i + 1 < argc)
+			capture = argv[++i];
 		else if (!script && argv[i][0] != '-')
 			script = argv[i];
 		else
@@ -219,6 +325,11 @@ int cmd_planes(int argc, char **argv)
 	if (biounit_display_zero_copy(d))
 		printf("hand-back: %s\n", order_ok ? "each buffer released once the next one's flip completed, not before"
 			       : "WRONG: a buffer was released while on the screen, or not after");
+	if (check || capture) {
+		r = check_capture(d, st, capture);
+		if (check && r)
+			rc = 1;
+	}
 	fflush(stdout);
 	pump(d, hold);
 	biounit_display_forget_buffers(d);
