@@ -11,7 +11,9 @@
 # session with a screendump of each scene, the display removed and added back. Each screendump
 # must equal the same scene drawn into memory on the host, pixel for pixel. Then a second VM
 # (bochs-display only) runs biounitd's own session on the simulated unit (session.sh; the host's
-# session-check.py draws each state biounitd reported and compares its screendump with it).
+# session-check.py draws each state biounitd reported and compares its screendump with it), and a
+# third (vkms.sh, no display device) the zero-copy plane path on vkms.ko (scripts/vkms.sh): 6.12
+# takes it, 6.1 composes on the CPU; SCREEN_VM_PARTS=vkms runs only that one.
 # TAP into build/tap/screen-vm-KREL.tap (the VM's own TAP, then the comparisons); screendumps and
 # the expected pictures in build/screen-vm/KREL/. Exit status 0 when every kernel passed.
 set -euo pipefail
@@ -145,7 +147,12 @@ for k in "${krels[@]}"; do
 	mkdir -p "$zdir"
 	if { [ "$parts" = all ] || [ "$parts" = vkms ]; } && [ "$dev" = bochs-display ] && [ -z "$legacy" ]; then
 		if vk=$("$ROOT/scripts/vkms.sh" "$k" 2>"$zdir/vkms-build.log"); then
-			"$ROOT/tests/vm/run-vm.sh" --krel "$k" --modules "$vk" --payload "$zpay" \
+			# vkms and our modules (the simulated unit's camera)
+			rm -rf "$zdir/ko"
+			mkdir -p "$zdir/ko"
+			cp "$vk/vkms.ko" "$zdir/ko/"
+			cp "$BUILD/kmod/$k/ko/"*.ko "$zdir/ko/" 2>/dev/null || true
+			"$ROOT/tests/vm/run-vm.sh" --krel "$k" --modules "$zdir/ko" --payload "$zpay" \
 				--expect-blocks 1 --timeout 300 --tap "$zdir/vm.tap" \
 				--console "$zdir/console.log" >"$zdir/run.out" 2>&1 || true
 		else

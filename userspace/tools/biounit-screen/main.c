@@ -6,7 +6,8 @@
  *   biounit-screen show [--card NODE] [--wait MS] [--hold MS] SCRIPT
  *   biounit-screen status [--card NODE]
  *   biounit-screen planes [--card NODE] [--frames N] [--buffers N] [--hold MS]
- *                         [--check-capture] [--capture FILE.ppm] SCRIPT
+ *                         [--check-capture] [--capture FILE.ppm]
+ *                         [--camera SERIAL [--camera-size WxH]] SCRIPT
  *
  * SCRIPT holds one scene a line (docs/screen.md, "Scene scripts"). render
  * draws each into memory and writes DIR/NN-NAME.png (.ppm with --ppm); show
@@ -80,7 +81,8 @@ static int usage(void)
 			"       biounit-screen show [--card NODE] [--wait MS] [--hold MS] SCRIPT\n"
 			"       biounit-screen status [--card NODE]\n"
 			"       biounit-screen planes [--card NODE] [--frames N] [--buffers N] [--hold MS]\n"
-			"                      [--check-capture] [--capture FILE.ppm] SCRIPT\n");
+			"                      [--check-capture] [--capture FILE.ppm]\n"
+			"                      [--camera SERIAL [--camera-size WxH]] SCRIPT\n");
 	return 2;
 }
 

@@ -24,13 +24,15 @@
 #include <drm_fourcc.h>
 #include <xf86drm.h>
 
+#include <biounit/biounit.h>
+
 #include "zerocopy.h"
 
 #define MAX_BUFS 4
 
 struct cam {
 	struct biounit_display_buffer b[MAX_BUFS];
-	unsigned int n, released[MAX_BUFS];
+	unsigned int n;
 };
 
 static void log_line(void *arg, const char *line)
@@ -99,11 +101,67 @@ static int make_buffers(const char *card, const struct biounit_image_view *v, un
 	return r;
 }
 
+/* one frame shown: released by the display's callback (and the camera's frame given back) */
+struct shown {
+	bool released;
+	struct biounit_frame *fr;
+};
+
 static void released(void *arg)
 {
-	unsigned int *count = arg;
+	struct shown *sh = arg;
 
-	(*count)++;
+	sh->released = true;
+	if (sh->fr)
+		biounit_frame_release(sh->fr);
+	sh->fr = NULL;
+}
+
+/* the camera: the face channel of unit @serial in XBGR32 @w x @h, its buffers exported */
+static int camera_open(const char *serial, uint32_t w, uint32_t h, struct biounit_unit **u,
+		       struct biounit_capture_stream **s)
+{
+	struct biounit_format f = { .pixelformat = BIOUNIT_FMT_XBGR32, .width = w, .height = h };
+	int r = biounit_unit_open_by_serial(serial, u);
+
+	if (r)
+		return r;
+	r = biounit_stream_new(*u, BIOUNIT_CH_FACE, &f, 6, BIOUNIT_STREAM_DMABUF_EXPORT, s);
+	if (!r && biounit_stream_get_format(*s)->pixelformat != BIOUNIT_FMT_XBGR32)
+		r = -EINVAL;
+	if (!r)
+		r = biounit_stream_start(*s);
+	return r;
+}
+
+/* a camera frame as a buffer for the display and, for the CPU path, an RGB24 copy */
+static int camera_frame(struct biounit_capture_stream *s, struct biounit_frame **fr,
+			struct biounit_display_buffer *b, uint8_t *rgb, struct biounit_image_view *v)
+{
+	const struct biounit_format *f = biounit_stream_get_format(s);
+	const uint8_t *px;
+	int r = biounit_stream_dequeue(s, 3000, fr);
+
+	if (r)
+		return r;
+	*b = (struct biounit_display_buffer){
+		.dmabuf_fd = biounit_frame_get_dmabuf_fd(*fr), .fourcc = DRM_FORMAT_XRGB8888,
+		.width = f->width, .height = f->height, .stride = f->bytesperline,
+		.key = biounit_frame_get_index(*fr),
+	};
+	px = biounit_frame_get_data(*fr);
+	for (uint32_t y = 0; y < f->height; y++)
+		for (uint32_t x = 0; x < f->width; x++) {
+			const uint8_t *p = px + (size_t)y * f->bytesperline + 4 * x;	/* B G R X */
+			uint8_t *q = rgb + ((size_t)y * f->width + x) * 3;
+
+			q[0] = p[2];
+			q[1] = p[1];
+			q[2] = p[0];
+		}
+	*v = (struct biounit_image_view){ rgb, f->width, f->height, f->width * 3,
+					  BIOUNIT_PIX_RGB24 };
+	return 0;
 }
 
 static void pump(struct biounit_display *d, int ms)
@@ -234,17 +292,26 @@ out:
 	return rc;
 }
 
+#define MAX_FRAMES 64
+
 int cmd_planes(int argc, char **argv)
 {
-	const char *card = "/dev/dri/card0", *script = NULL, *capture = NULL;
-	bool check = false;
+	const char *card = "/dev/dri/card0", *script = NULL, *capture = NULL, *serial = NULL;
+	bool check = false, order_ok = true;
 	int hold = 0, frames = 4, nbufs = 3, rc = 0, r;
+	uint32_t cw = 640, ch = 480;
 	struct scene_list *sl;
 	const struct biounit_screen_state *st = NULL;
-	struct biounit_display *d;
+	struct biounit_screen_state last;
+	struct biounit_display *d = NULL;
+	struct biounit_unit *unit = NULL;
+	struct biounit_capture_stream *stream = NULL;
+	struct biounit_image_view camv;
+	uint8_t *rgb = NULL;
 	struct cam c = { 0 };
+	struct shown shown[MAX_FRAMES] = { 0 };
 	char inv[2048];
-	bool order_ok = true;
+	unsigned int total = 0;
 
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--card") && i + 1 < argc)
@@ -259,32 +326,52 @@ int cmd_planes(int argc, char **argv)
 			check = true;
 		else if (!strcmp(argv[i], "--capture") && i + 1 < argc)
 			capture = argv[++i];
-		else if (!script && argv[i][0] != '-')
+		else if (!strcmp(argv[i], "--camera") && i + 1 < argc)
+			serial = argv[++i];
+		else if (!strcmp(argv[i], "--camera-size") && i + 1 < argc) {
+			if (sscanf(argv[++i], "%ux%u", &cw, &ch) != 2 || !cw || !ch)
+				return planes_usage();
+		} else if (!script && argv[i][0] != '-')
 			script = argv[i];
 		else
 			return planes_usage();
 	}
-	if (!script || hold < 0 || frames < 1 || nbufs < 2 || nbufs > MAX_BUFS)
+	if (!script || hold < 0 || frames < 1 || frames > MAX_FRAMES || nbufs < 2 ||
+	    nbufs > MAX_BUFS)
 		return planes_usage();
 	if (scene_list_load(script, &sl))
 		return 2;
 	for (size_t i = 0; i < scene_count(sl) && !st; i++)
 		if (scene_state(sl, i)->scene == BIOUNIT_SCREEN_PHOTO_LIVE)
 			st = scene_state(sl, i);
-	if (!st) {
-		fprintf(stderr, "biounit-screen: %s has no photo_live scene\n", script);
+	if (!st || (!serial && !st->frame)) {
+		fprintf(stderr, "biounit-screen: %s has no photo_live scene with a frame\n", script);
 		scene_list_free(sl);
 		return 2;
 	}
-	r = make_buffers(card, st->frame, (unsigned int)nbufs, &c);
-	if (r) {
-		fprintf(stderr, "biounit-screen: %s: no exported buffers: %s\n", card, strerror(-r));
-		rc = 2;
-		goto out;
+	last = *st;
+	if (serial) {
+		rgb = malloc((size_t)cw * ch * 3);
+		r = rgb ? camera_open(serial, cw, ch, &unit, &stream) : -ENOMEM;
+		if (r) {
+			fprintf(stderr, "biounit-screen: camera of unit %s in XBGR32 %ux%u: %s\n",
+				serial, cw, ch, strerror(-r));
+			rc = 2;
+			goto out;
+		}
+	} else {
+		r = make_buffers(card, st->frame, (unsigned int)nbufs, &c);
+		if (r) {
+			fprintf(stderr, "biounit-screen: %s: no exported buffers: %s\n", card,
+				strerror(-r));
+			rc = 2;
+			goto out;
+		}
 	}
 	r = biounit_display_new(card, log_line, NULL, &d);
 	if (r) {
 		fprintf(stderr, "biounit-screen: cannot watch for displays: %s\n", strerror(-r));
+		d = NULL;
 		rc = 2;
 		goto out;
 	}
@@ -295,12 +382,25 @@ int cmd_planes(int argc, char **argv)
 	biounit_display_planes(d, inv, sizeof(inv));
 	printf("%s", inv);
 	for (int i = 0; i < frames; i++) {
-		struct biounit_screen_state s = *st;
-		unsigned int k = (unsigned int)i % c.n;
+		struct biounit_display_buffer b;
 		uint64_t before = biounit_display_flips(d, NULL);
 
-		s.source_ns = mono_ns();
-		r = biounit_display_show_buffer(d, &s, &c.b[k], released, &c.released[k]);
+		last = *st;
+		if (stream) {
+			r = camera_frame(stream, &shown[i].fr, &b, rgb, &camv);
+			if (r) {
+				fprintf(stderr, "biounit-screen: camera frame %d: %s\n", i, strerror(-r));
+				rc = 1;
+				break;
+			}
+			last.frame = &camv;
+			if (last.have_guide)	/* the guide of the camera's frame size */
+				biounit_face_preview_guide(NULL, camv.width, camv.height, &last.guide);
+		} else {
+			b = c.b[(unsigned int)i % c.n];
+		}
+		last.source_ns = mono_ns();
+		r = biounit_display_show_buffer(d, &last, &b, released, &shown[i]);
 		if (r) {
 			fprintf(stderr, "biounit-screen: frame %d: %s\n", i, strerror(-r));
 			rc = 1;
@@ -314,19 +414,15 @@ int cmd_planes(int argc, char **argv)
 			rc = 1;
 		}
 		/* on the plane path the buffer on the screen is still held, the one before not */
-		if (biounit_display_zero_copy(d)) {
-			unsigned int prev = (unsigned int)(i + (int)c.n - 1) % c.n;
-
-			if (c.released[k] != (unsigned int)i / c.n ||
-			    (i > 0 && c.released[prev] != (unsigned int)(i - 1) / c.n + 1))
-				order_ok = false;
-		}
+		if (biounit_display_zero_copy(d) &&
+		    (shown[i].released || (i > 0 && !shown[i - 1].released)))
+			order_ok = false;
 	}
 	if (biounit_display_zero_copy(d))
 		printf("hand-back: %s\n", order_ok ? "each buffer released once the next one's flip completed, not before"
 			       : "WRONG: a buffer was released while on the screen, or not after");
 	if (check || capture) {
-		r = check_capture(d, st, capture);
+		r = check_capture(d, &last, capture);
 		if (check && r)
 			rc = 1;
 	}
@@ -334,17 +430,18 @@ int cmd_planes(int argc, char **argv)
 	pump(d, hold);
 	biounit_display_forget_buffers(d);
 	pump(d, 200);
-	{
-		unsigned int total = 0;
-
-		for (unsigned int i = 0; i < c.n; i++)
-			total += c.released[i];
-		printf("released: %u of %d frames\n", total, frames);
-		if (total != (unsigned int)frames)
-			rc = 1;
-	}
-	biounit_display_free(d);
+	for (int i = 0; i < frames; i++)
+		total += shown[i].released;
+	printf("released: %u of %d frames\n", total, frames);
+	if (total != (unsigned int)frames)
+		rc = 1;
 out:
+	biounit_display_free(d);
+	for (int i = 0; i < frames; i++)
+		released(&shown[i]);	/* whatever is still held (a failure) goes back */
+	biounit_stream_free(stream);
+	biounit_unit_close(unit);
+	free(rgb);
 	for (unsigned int i = 0; i < c.n; i++)
 		close(c.b[i].dmabuf_fd);
 	scene_list_free(sl);
