@@ -52,6 +52,16 @@ struct biounit_display {
 	uint32_t zc_fourcc, zc_w, zc_h, zc_stride;	/* what was probed */
 	struct biounit_screen_rect zc_dst;	/* where the plane shows the frame */
 	char path[320];
+	/* what the last overlay committed on the plane path shows (drawn again only when it changes) */
+	struct overlay_key {
+		bool valid;
+		char prompt_nl[256], prompt_en[256], advice_nl[256], advice_en[256];
+		enum biounit_screen_tone tone;
+		bool have_guide;
+		struct biounit_face_window guide;
+		uint32_t fw, fh;
+		struct biounit_screen_rect dst;
+	} ov_key;
 	struct {			/* a camera frame waiting for the flip in flight */
 		bool have;
 		struct biounit_display_buffer b;
@@ -75,6 +85,7 @@ static void kms_drop(struct biounit_display *d)
 	scanout_free(d->so);
 	d->so = NULL;
 	d->zc = -1;
+	d->ov_key.valid = false;
 	if (!d->k)
 		return;
 	d->flips += kms_flips(d->k);
@@ -567,6 +578,35 @@ static int zc_probe(struct biounit_display *d, const struct biounit_display_buff
 	return d->zc;
 }
 
+static void key_str(char *dst, size_t len, const char *s)
+{
+	snprintf(dst, len, "%s", s ? s : "");
+}
+
+/* the overlay of @st is the one last drawn (its texts, tone, guide and frame size); notes it */
+static bool overlay_same(struct biounit_display *d, const struct biounit_screen_state *st)
+{
+	struct overlay_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.valid = true;
+	key_str(k.prompt_nl, sizeof(k.prompt_nl), st->prompt_nl);
+	key_str(k.prompt_en, sizeof(k.prompt_en), st->prompt_en);
+	key_str(k.advice_nl, sizeof(k.advice_nl), st->advice_nl);
+	key_str(k.advice_en, sizeof(k.advice_en), st->advice_en);
+	k.tone = st->tone;
+	k.have_guide = st->have_guide;
+	if (st->have_guide)
+		k.guide = st->guide;
+	k.fw = st->frame->width;
+	k.fh = st->frame->height;
+	k.dst = d->zc_dst;
+	if (!memcmp(&k, &d->ov_key, sizeof(k)))
+		return true;
+	memcpy(&d->ov_key, &k, sizeof(k));
+	return false;
+}
+
 int biounit_display_show_buffer(struct biounit_display *d, const struct biounit_screen_state *st,
 				const struct biounit_display_buffer *b,
 				void (*release)(void *arg), void *arg)
@@ -582,10 +622,14 @@ int biounit_display_show_buffer(struct biounit_display *d, const struct biounit_
 	}
 	if (!d->k || !d->so || !d->scr || zc_probe(d, b) != 1)
 		goto cpu;
-	ov = scanout_overlay(d->so, &stride);
-	r = ov ? biounit_screen_render_overlay(d->scr, st, &d->zc_dst, ov, stride) : -ENOMEM;
-	if (r)
-		goto cpu;
+	if (!overlay_same(d, st) || !scanout_overlay_again(d->so)) {
+		ov = scanout_overlay(d->so, &stride);
+		r = ov ? biounit_screen_render_overlay(d->scr, st, &d->zc_dst, ov, stride) : -ENOMEM;
+		if (r) {
+			d->ov_key.valid = false;
+			goto cpu;
+		}
+	}
 	if (st->source_ns)
 		d->lat[0].drawn++;
 	if (kms_flip_pending(d->k)) {
@@ -632,6 +676,7 @@ void biounit_display_forget_buffers(struct biounit_display *d)
 			d->so = NULL;
 	}
 	d->zc = -1;
+	d->ov_key.valid = false;
 }
 
 const char *biounit_display_path(const struct biounit_display *d)

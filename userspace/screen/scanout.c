@@ -266,6 +266,11 @@ int scanout_probe(struct scanout *s, const struct biounit_display_buffer *b,
 	int r;
 
 	kms_fourcc_str(b->fourcc, f);
+	if (getenv("BIOUNIT_SCREEN_NO_ZERO_COPY")) {
+		snprintf(why, wlen, "%s: the plane path is turned off (BIOUNIT_SCREEN_NO_ZERO_COPY)",
+			 kms_driver(s->k));
+		return 0;
+	}
 	if (!kms_is_atomic(s->k)) {
 		snprintf(why, wlen, "%s: legacy modesetting, no atomic TEST_ONLY commit to ask with",
 			 kms_driver(s->k));
@@ -323,6 +328,16 @@ uint32_t *scanout_overlay(struct scanout *s, uint32_t *stride)
 			return (uint32_t *)s->ov[i].map;
 		}
 	return NULL;
+}
+
+bool scanout_overlay_again(struct scanout *s)
+{
+	int i = s->ov_flight >= 0 ? s->ov_flight : s->ov_screen;
+
+	if (i < 0)
+		return false;
+	s->ov_draw = i;	/* the plane scans it out already; nobody writes it */
+	return true;
 }
 
 int scanout_show(struct scanout *s, const struct biounit_display_buffer *b,

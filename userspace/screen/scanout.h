@@ -25,6 +25,8 @@ int scanout_probe(struct scanout *s, const struct biounit_display_buffer *b,
 		  char *why, size_t wlen);
 /* the overlay buffer to draw the next frame's overlay into (ARGB8888, the mode's size) */
 uint32_t *scanout_overlay(struct scanout *s, uint32_t *stride);
+/* the next frame's overlay is the last one committed (unchanged): false if there is none */
+bool scanout_overlay_again(struct scanout *s);
 /*
  * Put @b at @dst (a rectangle scanout_probe() accepted) with the overlay
  * drawn into scanout_overlay() on the screen at the next vblank. @release

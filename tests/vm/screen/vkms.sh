@@ -103,3 +103,10 @@ else
 fi
 check "$BIOUNIT_KREL: the composed picture of the camera's frame (writeback) is the expected one, the preview the frame mirrored" \
 	sh -c "grep -q '^capture: .* 0 pixels differ' /tmp/c.out && grep -q '^capture: preview' /tmp/c.out"
+
+# CPU per displayed frame, the same camera scene on both paths (BIOUNIT_SCREEN_NO_ZERO_COPY=1 turns
+# the plane path off): reported, not checked (docs/screen.md)
+for env in "" BIOUNIT_SCREEN_NO_ZERO_COPY=1; do
+	env $env ./biounit-screen planes --camera ZC-0001 --camera-size 640x480 --frames 60 zc.txt \
+		2>/dev/null | grep '^cpu:' | sed "s/^/# CPU per frame ${env:+($env) }/"
+done

@@ -5,11 +5,20 @@
  * own that stand in for the camera's: the first photo_live scene of SCRIPT,
  * its frame copied into XRGB8888 dumb buffers of the card (--buffers of
  * them), each exported as a dma-buf (drmPrimeHandleToFD) and the card's file
- * closed, so the display imports them as it would the camera's. Prints the
- * display's planes, the probe's answer ("path: ..."), then shows --frames
- * frames, the buffers in turn, each after the last one's flip, and checks
- * the hand-back: a buffer is released only once the flip that replaces it
- * completed. Holds the last frame --hold ms (for a look at debugfs).
+ * closed, so the display imports them as it would the camera's. --camera
+ * SERIAL takes the frames from the face camera of that unit instead, in
+ * XBGR32 (DRM's XRGB8888) of --camera-size (640x480), its buffers exported
+ * by the driver (BIOUNIT_STREAM_DMABUF_EXPORT): camera DMA to scanout, each
+ * frame given back to the driver from the display's release callback.
+ * A second photo_live scene in SCRIPT (other advice, say) takes the second
+ * half of the frames: the overlay must follow it.
+ * Prints the display's planes, the probe's answer ("path: ..."), then shows
+ * --frames frames, each after the last one's flip, and checks the
+ * hand-back: a buffer is released only once the flip that replaces it
+ * completed; prints the display's CPU time per frame. --check-capture: the
+ * picture the card composed, read through its writeback connector, against
+ * the expected one (check_capture()); --capture FILE also writes it as PPM.
+ * Holds the last frame --hold ms (for a look at debugfs).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +48,14 @@ static void log_line(void *arg, const char *line)
 {
 	(void)arg;
 	fprintf(stderr, "biounit-screen: %s\n", line);
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static uint64_t mono_ns(void)
@@ -301,7 +318,7 @@ int cmd_planes(int argc, char **argv)
 	int hold = 0, frames = 4, nbufs = 3, rc = 0, r;
 	uint32_t cw = 640, ch = 480;
 	struct scene_list *sl;
-	const struct biounit_screen_state *st = NULL;
+	const struct biounit_screen_state *st = NULL, *st2 = NULL;
 	struct biounit_screen_state last;
 	struct biounit_display *d = NULL;
 	struct biounit_unit *unit = NULL;
@@ -312,6 +329,7 @@ int cmd_planes(int argc, char **argv)
 	struct shown shown[MAX_FRAMES] = { 0 };
 	char inv[2048];
 	unsigned int total = 0;
+	uint64_t cpu0, cpu_ns = 0;
 
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--card") && i + 1 < argc)
@@ -341,9 +359,13 @@ int cmd_planes(int argc, char **argv)
 		return planes_usage();
 	if (scene_list_load(script, &sl))
 		return 2;
-	for (size_t i = 0; i < scene_count(sl) && !st; i++)
-		if (scene_state(sl, i)->scene == BIOUNIT_SCREEN_PHOTO_LIVE)
-			st = scene_state(sl, i);
+	for (size_t i = 0; i < scene_count(sl) && !st2; i++)
+		if (scene_state(sl, i)->scene == BIOUNIT_SCREEN_PHOTO_LIVE) {
+			if (st)
+				st2 = scene_state(sl, i);
+			else
+				st = scene_state(sl, i);
+		}
 	if (!st || (!serial && !st->frame)) {
 		fprintf(stderr, "biounit-screen: %s has no photo_live scene with a frame\n", script);
 		scene_list_free(sl);
@@ -385,7 +407,8 @@ int cmd_planes(int argc, char **argv)
 		struct biounit_display_buffer b;
 		uint64_t before = biounit_display_flips(d, NULL);
 
-		last = *st;
+		/* a second photo_live scene (other advice) takes the second half of the frames */
+		last = st2 && i >= frames / 2 ? *st2 : *st;
 		if (stream) {
 			r = camera_frame(stream, &shown[i].fr, &b, rgb, &camv);
 			if (r) {
@@ -398,8 +421,12 @@ int cmd_planes(int argc, char **argv)
 				biounit_face_preview_guide(NULL, camv.width, camv.height, &last.guide);
 		} else {
 			b = c.b[(unsigned int)i % c.n];
+			if (last.frame->width != st->frame->width ||
+			    last.frame->height != st->frame->height)
+				last.frame = st->frame;	/* the buffers hold the first scene's frame */
 		}
 		last.source_ns = mono_ns();
+		cpu0 = thread_cpu_ns();
 		r = biounit_display_show_buffer(d, &last, &b, released, &shown[i]);
 		if (r) {
 			fprintf(stderr, "biounit-screen: frame %d: %s\n", i, strerror(-r));
@@ -413,11 +440,16 @@ int cmd_planes(int argc, char **argv)
 			printf("frame %d: no flip in 2 s\n", i);
 			rc = 1;
 		}
+		cpu_ns += thread_cpu_ns() - cpu0;
 		/* on the plane path the buffer on the screen is still held, the one before not */
 		if (biounit_display_zero_copy(d) &&
 		    (shown[i].released || (i > 0 && !shown[i - 1].released)))
 			order_ok = false;
 	}
+	/* the display's own work per frame (drawing, copies, commits, events), not the tool's */
+	printf("cpu: %.2f ms per displayed frame (%s path, %d frames)\n",
+	       (double)cpu_ns / 1e6 / frames, biounit_display_zero_copy(d) ? "zero-copy" : "CPU",
+	       frames);
 	if (biounit_display_zero_copy(d))
 		printf("hand-back: %s\n", order_ok ? "each buffer released once the next one's flip completed, not before"
 			       : "WRONG: a buffer was released while on the screen, or not after");
