@@ -25,9 +25,7 @@
 #define SCANOUT_FBS 16
 
 struct cam_fb {
-	int fd;				/* the dma-buf (borrowed), -1: free slot */
-	uint64_t key;
-	uint32_t fourcc, w, h, stride, offset;
+	struct biounit_display_buffer b;	/* b.dmabuf_fd -1: a free slot */
 	uint32_t handle, fb;
 };
 
@@ -62,7 +60,7 @@ static void fb_drop(struct scanout *s, struct cam_fb *c)
 	if (c->handle)
 		drmCloseBufferHandle(kms_fd(s->k), c->handle);
 	memset(c, 0, sizeof(*c));
-	c->fd = -1;
+	c->b.dmabuf_fd = -1;
 }
 
 int scanout_new(struct kms *k, struct scanout **out)
@@ -75,7 +73,7 @@ int scanout_new(struct kms *k, struct scanout **out)
 	s->k = k;
 	s->ov_screen = s->ov_flight = s->ov_draw = -1;
 	for (int i = 0; i < SCANOUT_FBS; i++)
-		s->fbs[i].fd = -1;
+		s->fbs[i].b.dmabuf_fd = -1;
 	s->flips = kms_flips(k);
 	*out = s;
 	return 0;
@@ -84,7 +82,7 @@ int scanout_new(struct kms *k, struct scanout **out)
 void scanout_forget(struct scanout *s)
 {
 	for (int i = 0; i < SCANOUT_FBS; i++)
-		if (s->fbs[i].fd >= 0)
+		if (s->fbs[i].b.dmabuf_fd >= 0)
 			fb_drop(s, &s->fbs[i]);
 }
 
@@ -115,13 +113,13 @@ static int fb_of(struct scanout *s, const struct biounit_display_buffer *b, uint
 	for (int i = 0; i < SCANOUT_FBS; i++) {
 		struct cam_fb *e = &s->fbs[i];
 
-		if (e->fd == b->dmabuf_fd && e->key == b->key && e->fourcc == b->fourcc &&
-		    e->w == b->width && e->h == b->height && e->stride == b->stride &&
-		    e->offset == b->offset) {
+		if (e->b.dmabuf_fd == b->dmabuf_fd && e->b.key == b->key &&
+		    e->b.fourcc == b->fourcc && e->b.width == b->width && e->b.height == b->height &&
+		    e->b.stride == b->stride && e->b.offset == b->offset) {
 			*fb = e->fb;
 			return 0;
 		}
-		if (!c && e->fd < 0)
+		if (!c && e->b.dmabuf_fd < 0)
 			c = e;
 	}
 	if (!c) {
@@ -149,13 +147,7 @@ static int fb_of(struct scanout *s, const struct biounit_display_buffer *b, uint
 		fb_drop(s, c);
 		return -e;
 	}
-	c->fd = b->dmabuf_fd;
-	c->key = b->key;
-	c->fourcc = b->fourcc;
-	c->w = b->width;
-	c->h = b->height;
-	c->stride = b->stride;
-	c->offset = b->offset;
+	c->b = *b;
 	*fb = c->fb;
 	return 0;
 }
@@ -276,12 +268,12 @@ int scanout_probe(struct scanout *s, const struct biounit_display_buffer *b,
 			 kms_driver(s->k));
 		return 0;
 	}
+	if (!pick_planes(s, b->fourcc, b, why, wlen))
+		return 0;
 	if (b->dmabuf_fd < 0) {
 		snprintf(why, wlen, "the camera's buffers are not exported as dma-bufs");
 		return 0;
 	}
-	if (!pick_planes(s, b->fourcc, b, why, wlen))
-		return 0;
 	r = buffers(s);
 	if (r) {
 		snprintf(why, wlen, "%s: no overlay buffers: %s", kms_driver(s->k), strerror(-r));

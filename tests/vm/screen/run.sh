@@ -83,7 +83,7 @@ check "scripted session: every scene shown (exit $rc)" \
 # calls no TEST_ONLY commit), so every frame is composed on the CPU and the probe says why
 ./biounit-screen planes --frames 2 --buffers 2 zc.txt >/tmp/z.out 2>/tmp/z.err
 rc=$?
-comment /tmp/z.out
+comment /tmp/z.out /tmp/z.err
 check "$module: the camera's frames take the CPU path, the probe says why (exit $rc)" \
 	sh -c "[ $rc = 0 ] && grep -q '^zero-copy: no' /tmp/z.out &&
 		grep -q '^path: .*\(no overlay plane\|legacy modesetting\)' /tmp/z.out &&

@@ -32,7 +32,7 @@
 #include "zerocopy.h"
 #include "scene.h"
 
-static void log_line(void *arg, const char *line)
+void log_line(void *arg, const char *line)
 {
 	(void)arg;
 	fprintf(stderr, "biounit-screen: %s\n", line);

@@ -7,5 +7,7 @@
 
 int cmd_planes(int argc, char **argv);
 int planes_usage(void);
+/* the display's log lines on stderr (main.c) */
+void log_line(void *arg, const char *line);
 
 #endif
