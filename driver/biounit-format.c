@@ -13,7 +13,7 @@
 
 static const u32 biounit_face_formats[] = {
 	BIOUNIT_FMT_YUYV, BIOUNIT_FMT_NV12, BIOUNIT_FMT_RGB24,
-	BIOUNIT_FMT_GREY, 0
+	BIOUNIT_FMT_GREY, BIOUNIT_FMT_XBGR32, 0
 };
 
 static const struct biounit_frame_size biounit_face_sizes[] = {
@@ -88,6 +88,8 @@ const char *biounit_format_name(u32 pixelformat)
 		return "YUV 4:2:0 semi-planar (NV12)";
 	case BIOUNIT_FMT_RGB24:
 		return "24-bit RGB";
+	case BIOUNIT_FMT_XBGR32:
+		return "32-bit BGRX 8-8-8-8";
 	default:
 		return "pen samples";
 	}
@@ -165,6 +167,10 @@ int biounit_fill_format(struct biounit_channel *ch, struct biounit_format *fmt)
 		break;
 	case BIOUNIT_FMT_RGB24:
 		fmt->bytesperline = fmt->width * 3;
+		fmt->sizeimage = fmt->bytesperline * fmt->height;
+		break;
+	case BIOUNIT_FMT_XBGR32:
+		fmt->bytesperline = fmt->width * 4;
 		fmt->sizeimage = fmt->bytesperline * fmt->height;
 		break;
 	default:

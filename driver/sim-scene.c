@@ -252,12 +252,26 @@ static void bsim_scene_row(const struct bsim_scene *scene, u32 sy, u32 w,
 	}
 }
 
+/* XBGR32: B, G, R of @rgb, then the padding byte, always 0xff */
+static void bsim_xbgr32_row(const u8 *rgb, u32 w, u8 *o)
+{
+	u32 x;
+
+	for (x = 0; x < w; x++, rgb += 3, o += 4) {
+		o[0] = rgb[2];
+		o[1] = rgb[1];
+		o[2] = rgb[0];
+		o[3] = 0xff;
+	}
+}
+
 /**
  * bsim_render() - draw a scene into a frame of a given format
  * @scene: the scene; no scene means a frame of @fill
  * @gain: gain in hundredths, applied before the conversion
  * @fmt: the frame's format and size
- * @fill: the byte a frame without a scene is filled with
+ * @fill: the byte a frame without a scene is filled with (but the padding
+ *	byte of XBGR32, which is always 0xff)
  * @out: the frame, fmt->sizeimage bytes
  *
  * The scene is scaled to the frame size by nearest neighbour: the source
@@ -273,6 +287,9 @@ int bsim_render(const struct bsim_scene *scene, u32 gain,
 
 	if (!scene->width) {
 		memset(out, fill, fmt->sizeimage);
+		if (fmt->pixelformat == BIOUNIT_FMT_XBGR32)
+			for (x = 3; x < fmt->sizeimage; x += 4)
+				out[x] = 0xff;
 		return 0;
 	}
 
@@ -287,6 +304,9 @@ int bsim_render(const struct bsim_scene *scene, u32 gain,
 		switch (fmt->pixelformat) {
 		case BIOUNIT_FMT_RGB24:
 			memcpy(out + (size_t)y * w * 3, rgb, (size_t)w * 3);
+			break;
+		case BIOUNIT_FMT_XBGR32:
+			bsim_xbgr32_row(rgb, w, out + (size_t)y * w * 4);
 			break;
 		case BIOUNIT_FMT_GREY:
 			for (x = 0; x < w; x++)

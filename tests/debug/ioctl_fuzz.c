@@ -245,7 +245,7 @@ static void check(struct worker *w, int i, int ret, int err, int argstate, const
 }
 
 static const uint32_t fmts[] = { BIOUNIT_FMT_YUYV, BIOUNIT_FMT_NV12, BIOUNIT_FMT_RGB24,
-				 BIOUNIT_FMT_GREY, BIOUNIT_FMT_PEN, 0, 0x12345678 };
+				 BIOUNIT_FMT_GREY, BIOUNIT_FMT_XBGR32, BIOUNIT_FMT_PEN, 0, 0x12345678 };
 static const uint32_t sizes[][2] = { { 640, 480 }, { 1280, 720 }, { 1920, 1080 },
 	{ 400, 500 }, { 800, 750 }, { 16, 1 }, { 64, 1 }, { 256, 1 }, { 0, 0 }, { 641, 480 },
 	{ 4096, 3072 }, { 0xffffffff, 0xffffffff } };
@@ -288,7 +288,7 @@ static void fz_format(struct rng *r, struct biounit_format *f)
 	if (chance(r, 70)) {
 		switch (f->channel) {
 		case 0:
-			f->pixelformat = fmts[rn(r, 4)];
+			f->pixelformat = fmts[rn(r, 5)];
 			f->width = 640;
 			f->height = 480;
 			break;
@@ -307,7 +307,7 @@ static void fz_format(struct rng *r, struct biounit_format *f)
 	} else {
 		unsigned int k = rn(r, sizeof(sizes) / sizeof(sizes[0]));
 
-		f->pixelformat = fmts[rn(r, 7)];
+		f->pixelformat = fmts[rn(r, 8)];
 		f->width = sizes[k][0];
 		f->height = sizes[k][1];
 		f->interval_us = iv[rn(r, 8)];
@@ -512,7 +512,7 @@ static void step(struct worker *w, int fd, struct file_st *f)
 	} else if (op < 15) {
 		a.fs.channel = ch;
 		a.fs.index = fz_index(r);
-		a.fs.pixelformat = fmts[rn(r, 7)];
+		a.fs.pixelformat = fmts[rn(r, 8)];
 		fz_ioctl(w, fd, I_ENUMFS, &a.fs, sizeof(a.fs), "");
 	} else if (op < 20) {
 		int i = (int[]){ I_GFMT, I_SFMT, I_TRYFMT }[rn(r, 3)];
@@ -1207,7 +1207,7 @@ static void media_step(struct vstate *vs, int fd)
 static void video_step(struct vstate *vs, int fd)
 {
 	static const uint32_t pixfmts[] = { V4L2_PIX_FMT_YUYV, V4L2_PIX_FMT_NV12,
-		V4L2_PIX_FMT_RGB24, V4L2_PIX_FMT_GREY, V4L2_PIX_FMT_MJPEG, 0 };
+		V4L2_PIX_FMT_RGB24, V4L2_PIX_FMT_GREY, V4L2_PIX_FMT_XBGR32, V4L2_PIX_FMT_MJPEG, 0 };
 	static const uint32_t ids[] = { V4L2_CID_EXPOSURE, V4L2_CID_GAIN,
 		BIOUNIT_V4L2_CID_BASE + 3, BIOUNIT_V4L2_CID_BASE + 0x101,
 		BIOUNIT_V4L2_CID_BASE + 0x301, BIOUNIT_V4L2_CID_BASE + 0x201, 0, 0xffffffff };
@@ -1219,7 +1219,7 @@ static void video_step(struct vstate *vs, int fd)
 		struct v4l2_format f = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
 		unsigned int k = rn(r, sizeof(sizes) / sizeof(sizes[0]));
 
-		f.fmt.pix.pixelformat = pixfmts[rn(r, 6)];
+		f.fmt.pix.pixelformat = pixfmts[rn(r, 7)];
 		f.fmt.pix.width = sizes[k][0];
 		f.fmt.pix.height = sizes[k][1];
 		v4l2_call(vs, fd, chance(r, 70) ? VIDIOC_S_FMT : VIDIOC_TRY_FMT, &f,
@@ -1282,7 +1282,7 @@ static void video_step(struct vstate *vs, int fd)
 			  "VIDIOC_G/S_PARM", 0);
 	} else if (op < 84) {
 		struct v4l2_frmivalenum fi = { .index = fz_index(r),
-			.pixel_format = pixfmts[rn(r, 6)], .width = 640, .height = 480 };
+			.pixel_format = pixfmts[rn(r, 7)], .width = 640, .height = 480 };
 
 		v4l2_call(vs, fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi, "VIDIOC_ENUM_FRAMEINTERVALS", 0);
 	} else {

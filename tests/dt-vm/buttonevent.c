@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 		printf("# FAIL: QUERYCAP: %s\n", strerror(errno));
 		return 1;
 	}
-	CHECK(caps.api_version == BIOUNIT_VERSION(2, 0), "api_version 0x%x, want 2.0",
+	CHECK(caps.api_version == BIOUNIT_VERSION(2, 1), "api_version 0x%x, want 2.1",
 	      caps.api_version);
 
 	ready = fopen(argv[1], "w");

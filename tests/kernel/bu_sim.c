@@ -304,6 +304,16 @@ uint8_t bu_cr(const uint8_t *rgb)
 	return bu_clamp((128 * rgb[0] - 107 * rgb[1] - 21 * rgb[2] + 32896) >> 8);
 }
 
+void bu_xbgr32(const uint8_t *rgb, size_t n, uint8_t *out)
+{
+	for (size_t i = 0; i < n; i++, rgb += 3, out += 4) {
+		out[0] = rgb[2];
+		out[1] = rgb[1];
+		out[2] = rgb[0];
+		out[3] = 0xff;
+	}
+}
+
 uint64_t bu_now_ns(void)
 {
 	struct timespec ts;

@@ -60,6 +60,8 @@ int bu_subscribe(int fd, uint32_t types);
 uint8_t bu_y(const uint8_t *rgb);
 uint8_t bu_cb(const uint8_t *rgb);
 uint8_t bu_cr(const uint8_t *rgb);
+/* The XBGR32 bytes of n RGB pixels: B, G, R and the padding byte the simulator writes, 0xff */
+void bu_xbgr32(const uint8_t *rgb, size_t n, uint8_t *out);
 
 uint64_t bu_now_ns(void);
 

@@ -214,8 +214,10 @@ TEST(formats_controls_events)
 
 	for (n = 0; biounit_unit_enum_format(unit, BIOUNIT_CH_FACE, n, &d) == 0; n++)
 		;
-	EXPECT_EQ(4u, n);
-	EXPECT_EQ(-ENOENT, biounit_unit_enum_format(unit, BIOUNIT_CH_FACE, 4, &d));
+	EXPECT_EQ(5u, n);
+	EXPECT_EQ(-ENOENT, biounit_unit_enum_format(unit, BIOUNIT_CH_FACE, 5, &d));
+	ASSERT_EQ(0, biounit_unit_enum_format(unit, BIOUNIT_CH_FACE, 4, &d));
+	EXPECT_EQ((uint32_t)BIOUNIT_FMT_XBGR32, d.pixelformat);
 	ASSERT_EQ(0, biounit_unit_enum_format(unit, BIOUNIT_CH_SIGNATURE, 0, &d));
 	EXPECT_EQ((uint32_t)BIOUNIT_FMT_PEN, d.pixelformat);
 	for (n = 0; biounit_unit_enum_framesize(unit, BIOUNIT_CH_FACE, BIOUNIT_FMT_GREY,

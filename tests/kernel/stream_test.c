@@ -136,17 +136,17 @@ TEST_F(stream, face_grey_mmap_120_frames)
 	EXPECT_EQ(0, bu_streamoff(self->fd, 0));
 }
 
-TEST_F(stream, face_rgb_yuyv_nv12_content)
+TEST_F(stream, face_rgb_yuyv_nv12_xbgr32_content)
 {
 	static const uint32_t fmts[] = { BIOUNIT_FMT_RGB24, BIOUNIT_FMT_YUYV,
-					 BIOUNIT_FMT_NV12 };
+					 BIOUNIT_FMT_NV12, BIOUNIT_FMT_XBGR32 };
 	const uint32_t w = 640, h = 480;
-	uint8_t *want = malloc(w * h * 3);
+	uint8_t *want = malloc(w * h * 4);
 	unsigned int k;
 
 	ASSERT_NE(NULL, want);
 	ASSERT_EQ(0, put_scene(self, "face", w, h, 3, 2));
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < 4; k++) {
 		const uint8_t *rgb = scene_px(self, w, h, 3);
 		struct biounit_format f;
 		void *maps[NBUF];
@@ -160,6 +160,8 @@ TEST_F(stream, face_rgb_yuyv_nv12_content)
 
 				if (fmts[k] == BIOUNIT_FMT_RGB24) {
 					memcpy(want + 3 * (y * w + x), p, 3);
+				} else if (fmts[k] == BIOUNIT_FMT_XBGR32) {
+					bu_xbgr32(p, 1, want + 4 * (y * w + x));
 				} else if (fmts[k] == BIOUNIT_FMT_YUYV) {
 					uint8_t *o = want + 2 * (y * w + x);
 
@@ -187,6 +189,31 @@ TEST_F(stream, face_rgb_yuyv_nv12_content)
 			munmap(maps[i], len);
 		ASSERT_EQ(0, bu_reqbufs(self->fd, 0, 0, BIOUNIT_MEMORY_MMAP));
 	}
+	free(want);
+}
+
+/* No scene: mid-grey, the padding byte of XBGR32 still 0xff */
+TEST_F(stream, face_xbgr32_without_scene)
+{
+	const uint32_t w = 640, h = 480;
+	uint8_t *want = malloc((size_t)w * h * 4);
+	struct biounit_format f;
+	void *maps[NBUF];
+	char why[128] = "";
+	size_t len;
+
+	ASSERT_NE(NULL, want);
+	for (size_t i = 0; i < (size_t)w * h * 4; i++)
+		want[i] = i % 4 == 3 ? 0xff : 0x80;
+	ASSERT_EQ(0, bu_set_format(self->fd, 0, BIOUNIT_FMT_XBGR32, w, h, 33333, &f));
+	EXPECT_EQ(w * 4, f.bytesperline);
+	EXPECT_EQ(w * h * 4, f.sizeimage);
+	ASSERT_EQ(0, bu_stream_mmap(self->fd, 0, NBUF, maps, &len));
+	ASSERT_GE(len, f.sizeimage);
+	ASSERT_EQ(0, bu_streamon(self->fd, 0));
+	EXPECT_EQ(0, stream_frames(self->fd, 0, maps, 3, want, f.sizeimage, 0, why,
+				   sizeof(why)))
+		TH_LOG("%s", why);
 	free(want);
 }
 

@@ -52,15 +52,15 @@ TEST_F(unit, querycap)
 	memset(&c, 0xaa, sizeof(c));
 	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_QUERYCAP, &c));
 	EXPECT_EQ(2u, c.api_version >> 16);
-	/* 2.0: ioctl magic 0xBE, BIOUNIT_CH_UNIT for the whole unit */
-	EXPECT_EQ(BIOUNIT_VERSION(2, 0), c.api_version);
+	/* 2.0: ioctl magic 0xBE, BIOUNIT_CH_UNIT for the whole unit; 2.1: XBGR32 */
+	EXPECT_EQ(BIOUNIT_VERSION(2, 1), c.api_version);
 	EXPECT_EQ(0xBE, _IOC_TYPE(BIOUNIT_IOC_QUERYCAP));
 	snprintf(path, sizeof(path), "/sys/class/biounit/%s/api_version", self->u.node);
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f);
 	EXPECT_NE(NULL, fgets(ver, sizeof(ver), f));
 	fclose(f);
-	EXPECT_STREQ("2.0\n", ver);
+	EXPECT_STREQ("2.1\n", ver);
 	EXPECT_TRUE(c.capabilities & BIOUNIT_CAP_MMAP);
 	EXPECT_TRUE(c.capabilities & BIOUNIT_CAP_DMABUF_EXPORT);
 	EXPECT_TRUE(c.capabilities & BIOUNIT_CAP_EVENTS);
@@ -106,11 +106,14 @@ TEST_F(unit, channel_info)
 TEST_F(unit, enum_formats)
 {
 	static const uint32_t want[] = { BIOUNIT_FMT_YUYV, BIOUNIT_FMT_NV12,
-					 BIOUNIT_FMT_RGB24, BIOUNIT_FMT_GREY };
+					 BIOUNIT_FMT_RGB24, BIOUNIT_FMT_GREY,
+					 BIOUNIT_FMT_XBGR32 };
 	struct biounit_fmtdesc d;
 	unsigned int i;
 
-	for (i = 0; i < 4; i++) {
+	/* XBGR32 is DRM's XRGB8888: one FourCC for the camera and the display */
+	EXPECT_EQ(0x34325258u, BIOUNIT_FMT_XBGR32);
+	for (i = 0; i < 5; i++) {
 		memset(&d, 0, sizeof(d));
 		d.channel = BIOUNIT_CH_FACE;
 		d.index = i;
@@ -118,7 +121,8 @@ TEST_F(unit, enum_formats)
 		EXPECT_EQ(want[i], d.pixelformat);
 		EXPECT_NE(0, d.description[0]);
 	}
-	d.index = 4;
+	EXPECT_STREQ("32-bit BGRX 8-8-8-8", (char *)d.description);
+	d.index = 5;
 	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_ENUM_FMT, &d));
 	d.index = 0x80000000u;
 	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_ENUM_FMT, &d));
@@ -140,21 +144,27 @@ TEST_F(unit, enum_formats)
 
 TEST_F(unit, enum_framesizes)
 {
-	struct biounit_frmsize f = { .channel = BIOUNIT_CH_FACE,
-				     .pixelformat = BIOUNIT_FMT_NV12 };
-	unsigned int n = 0, still = 0, biggest = 0;
+	static const uint32_t fmts[] = { BIOUNIT_FMT_NV12, BIOUNIT_FMT_XBGR32 };
+	struct biounit_frmsize f;
 
-	while (ioctl(self->fd, BIOUNIT_IOC_ENUM_FRAMESIZES, &f) == 0) {
-		n++;
-		still += !!(f.flags & BIOUNIT_FRMSIZE_STILL);
-		if (f.width == 4096 && f.height == 3072)
-			biggest = 1;
-		f.index++;
+	/* every face format has the camera's five sizes */
+	for (unsigned int k = 0; k < 2; k++) {
+		unsigned int n = 0, still = 0, biggest = 0;
+
+		f = (struct biounit_frmsize){ .channel = BIOUNIT_CH_FACE,
+					      .pixelformat = fmts[k] };
+		while (ioctl(self->fd, BIOUNIT_IOC_ENUM_FRAMESIZES, &f) == 0) {
+			n++;
+			still += !!(f.flags & BIOUNIT_FRMSIZE_STILL);
+			if (f.width == 4096 && f.height == 3072)
+				biggest = 1;
+			f.index++;
+		}
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(5u, n) TH_LOG("format %#x", fmts[k]);
+		EXPECT_EQ(2u, still);
+		EXPECT_EQ(1u, biggest);
 	}
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(5u, n);
-	EXPECT_EQ(2u, still);
-	EXPECT_EQ(1u, biggest);
 
 	f.index = 0;
 	f.pixelformat = BIOUNIT_FMT_PEN;
@@ -174,6 +184,8 @@ TEST_F(unit, enum_framesizes)
 
 TEST_F(unit, formats_are_taken_or_refused)
 {
+	static const uint32_t face_sizes[][2] = { { 640, 480 }, { 1280, 720 }, { 1920, 1080 },
+						  { 2048, 1536 }, { 4096, 3072 } };
 	struct biounit_format f = { .channel = BIOUNIT_CH_FACE };
 
 	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_G_FMT, &f));
@@ -228,9 +240,33 @@ TEST_F(unit, formats_are_taken_or_refused)
 	EXPECT_EQ(BIOUNIT_FMT_RGB24, f.pixelformat);
 	EXPECT_EQ(50000u, f.interval_us);
 
+	/* XBGR32: four bytes a pixel, no padding at the end of a line, at every size */
+	for (unsigned int k = 0; k < 5; k++) {
+		f = (struct biounit_format){ .channel = BIOUNIT_CH_FACE,
+			.pixelformat = BIOUNIT_FMT_XBGR32, .width = face_sizes[k][0],
+			.height = face_sizes[k][1] };
+		ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_TRY_FMT, &f));
+		EXPECT_EQ(BIOUNIT_FMT_XBGR32, f.pixelformat);
+		EXPECT_EQ(4 * face_sizes[k][0], f.bytesperline);
+		EXPECT_EQ(4 * face_sizes[k][0] * face_sizes[k][1], f.sizeimage);
+	}
+	f.width = 641;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_TRY_FMT, &f));
+	f = (struct biounit_format){ .channel = BIOUNIT_CH_FACE,
+		.pixelformat = BIOUNIT_FMT_XBGR32, .width = 1280, .height = 720 };
+	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_S_FMT, &f));
+	memset(&f, 0, sizeof(f));
+	f.channel = BIOUNIT_CH_FACE;
+	ASSERT_EQ(0, ioctl(self->fd, BIOUNIT_IOC_G_FMT, &f));
+	EXPECT_EQ(BIOUNIT_FMT_XBGR32, f.pixelformat);
+	EXPECT_EQ(1280u * 4, f.bytesperline);
+	EXPECT_EQ(1280u * 720 * 4, f.sizeimage);
+
 	/* the finger scanner is grey only, the pad samples only */
 	f = (struct biounit_format){ .channel = BIOUNIT_CH_FINGER,
 		.pixelformat = BIOUNIT_FMT_YUYV, .width = 400, .height = 500 };
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_TRY_FMT, &f));
+	f.pixelformat = BIOUNIT_FMT_XBGR32;
 	EXPECT_ERRNO(EINVAL, ioctl(self->fd, BIOUNIT_IOC_TRY_FMT, &f));
 	f = (struct biounit_format){ .channel = BIOUNIT_CH_SIGNATURE,
 		.pixelformat = BIOUNIT_FMT_PEN, .width = 256, .height = 1 };

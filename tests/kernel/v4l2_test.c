@@ -180,12 +180,13 @@ static void *char_frame(int fd, uint32_t pixfmt, uint32_t w, uint32_t h, size_t 
 static const struct {
 	uint32_t pixfmt;
 	const char *name;
-	int chans;	/* compared with the scene itself: 1 grey, 3 RGB; 0 not */
+	int chans;	/* compared with the scene itself: 1 grey, 3 RGB, 4 BGRX; 0 not */
 } formats[] = {
 	{ V4L2_PIX_FMT_GREY, "GREY", 1 },
 	{ V4L2_PIX_FMT_RGB24, "RGB3", 3 },
 	{ V4L2_PIX_FMT_YUYV, "YUYV", 0 },
 	{ V4L2_PIX_FMT_NV12, "NV12", 0 },
+	{ V4L2_PIX_FMT_XBGR32, "XR24", 4 },
 };
 
 /* The same scene through the character device, the node and v4l2-ctl */
@@ -211,6 +212,15 @@ TEST_F(v4l2, face_frames_match_scene_and_char_device)
 		if (formats[k].chans == 3) {
 			EXPECT_EQ(0, memcmp(cf, bu_pnm_pixels(self->scene, self->scene_len,
 							      640, 480, 3), size));
+		} else if (formats[k].chans == 4) {
+			uint8_t *bgrx = malloc(640 * 480 * 4);
+
+			ASSERT_NE(NULL, bgrx);
+			bu_xbgr32(bu_pnm_pixels(self->scene, self->scene_len, 640, 480, 3),
+				  640 * 480, bgrx);
+			EXPECT_EQ(640 * 480 * 4, size);
+			EXPECT_EQ(0, memcmp(cf, bgrx, size)) TH_LOG("XR24 differs from the scene");
+			free(bgrx);
 		} else if (formats[k].chans == 1) {
 			const uint8_t *px = bu_pnm_pixels(self->scene, self->scene_len,
 							  640, 480, 3);
@@ -355,6 +365,8 @@ TEST_F(v4l2, formats_and_intervals)
 {
 	struct v4l2_streamparm parm = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
 	struct biounit_format bf = { .channel = 0 };
+	struct v4l2_fmtdesc d = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct v4l2_frmsizeenum fs = { .pixel_format = V4L2_PIX_FMT_XBGR32 };
 	struct v4l2_format f;
 
 	ASSERT_EQ(0, v_set_fmt(self->vfd, V4L2_PIX_FMT_MJPEG, 1300, 700, &f));
@@ -372,6 +384,24 @@ TEST_F(v4l2, formats_and_intervals)
 	EXPECT_EQ(BIOUNIT_FMT_YUYV, bf.pixelformat);
 	EXPECT_EQ(1280, bf.width);
 	EXPECT_EQ(50000, bf.interval_us);
+
+	/* XBGR32: enumerated last, its sizes, four bytes a pixel */
+	d.index = 4;
+	ASSERT_EQ(0, xioctl(self->vfd, VIDIOC_ENUM_FMT, &d));
+	EXPECT_EQ(V4L2_PIX_FMT_XBGR32, d.pixelformat);
+	d.index = 5;
+	EXPECT_EQ(-EINVAL, xioctl(self->vfd, VIDIOC_ENUM_FMT, &d));
+	while (xioctl(self->vfd, VIDIOC_ENUM_FRAMESIZES, &fs) == 0)
+		fs.index++;
+	EXPECT_EQ(5, fs.index);
+	ASSERT_EQ(0, v_set_fmt(self->vfd, V4L2_PIX_FMT_XBGR32, 1920, 1080, &f));
+	EXPECT_EQ(V4L2_PIX_FMT_XBGR32, f.fmt.pix.pixelformat);
+	EXPECT_EQ(1920 * 4, f.fmt.pix.bytesperline);
+	EXPECT_EQ(1920 * 1080 * 4, f.fmt.pix.sizeimage);
+	EXPECT_EQ(V4L2_COLORSPACE_SRGB, f.fmt.pix.colorspace);
+	ASSERT_EQ(0, xioctl(self->fd, BIOUNIT_IOC_G_FMT, &bf));
+	EXPECT_EQ(BIOUNIT_FMT_XBGR32, bf.pixelformat);
+	EXPECT_EQ(1920 * 4, bf.bytesperline);
 }
 
 static int v_ctrl(int vfd, unsigned long req, uint32_t id, int32_t *val)

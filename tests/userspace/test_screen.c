@@ -232,6 +232,69 @@ TEST_F(scr, head_guide_outlines_the_preview_target)
 	free(plain);
 }
 
+/*
+ * The plane path's overlay (biounit_screen_render_overlay()): laid over the
+ * frame as a display's plane shows it (mirrored at the preview rectangle,
+ * premultiplied ARGB over it), it gives the picture the CPU path draws: the
+ * same pixels outside the preview (opaque there), the frame itself where
+ * the overlay is transparent, the guide's outline blended within rounding.
+ */
+TEST_F(scr, the_plane_paths_overlay_over_the_frame_is_the_cpu_picture)
+{
+	struct biounit_face_window g;
+	struct biounit_screen_state st = { .scene = BIOUNIT_SCREEN_PHOTO_LIVE, .frame = &frame,
+					   .have_guide = true, .advice_nl = "Kom iets dichterbij.",
+					   .advice_en = "Come a little closer.",
+					   .tone = BIOUNIT_SCREEN_TONE_ACT };
+	struct biounit_screen_rect r, bad;
+	uint32_t *ov = buf_new(0x12345678u);
+	int outside_diff = 0, clear = 0, blended = 0, worst = 0;
+
+	ASSERT_NE(NULL, ov);
+	ASSERT_EQ(0, biounit_face_preview_guide(NULL, FW, FH, &g));
+	st.guide = g;
+	ASSERT_EQ(0, biounit_screen_render(self->s, &st, self->px, STRIDE));
+	ASSERT_EQ(0, biounit_screen_preview_rect(self->s, FW, FH, &r));
+	ASSERT_EQ(0, biounit_screen_render_overlay(self->s, &st, &r, ov, STRIDE));
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			uint32_t o = ov[(size_t)y * W + x], cpu = at(self->px, x, y);
+			bool in = x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+
+			if (!in) {
+				outside_diff += (o >> 24) != 0xff || (o & 0xffffffu) != cpu;
+				continue;
+			}
+			/* the plane: frame pixel (fw - 1 - (x - r.x) * fw / r.w, ...) */
+			uint32_t f = frame_rgb(FW - 1 - (x - r.x) * FW / r.w, (y - r.y) * FH / r.h);
+			unsigned int a = o >> 24;
+
+			clear += a == 0;
+			blended += a != 0;
+			for (int sh = 0; sh <= 16; sh += 8) {
+				int c = (int)((o >> sh) & 0xff) + (int)(((f >> sh) & 0xff) * (255 - a) + 127) / 255;
+				int d = abs(c - (int)((cpu >> sh) & 0xff));
+
+				worst = d > worst ? d : worst;
+			}
+		}
+	EXPECT_EQ(0, outside_diff);
+	EXPECT_LE(worst, 2);
+	EXPECT_GT(clear, r.w * r.h * 9 / 10);	/* the frame shows through, but for the outline */
+	EXPECT_GT(blended, 0);			/* the outline is there */
+	/* only PHOTO_LIVE has a plane path; the preview must lie on the screen */
+	st.scene = BIOUNIT_SCREEN_WELCOME;
+	EXPECT_EQ(-EINVAL, biounit_screen_render_overlay(self->s, &st, &r, ov, STRIDE));
+	st.scene = BIOUNIT_SCREEN_PHOTO_LIVE;
+	bad = r;
+	bad.x = W - r.w / 2;
+	EXPECT_EQ(-EINVAL, biounit_screen_render_overlay(self->s, &st, &bad, ov, STRIDE));
+	bad = r;
+	bad.w = 0;
+	EXPECT_EQ(-EINVAL, biounit_screen_render_overlay(self->s, &st, &bad, ov, STRIDE));
+	free(ov);
+}
+
 /* pad 100 units/mm, 120 x 40 mm */
 static const struct biounit_signature_box pad = { 0, 0, 12000, 4000, 100, 1000 };
 
@@ -564,6 +627,44 @@ TEST_F(scr, welcome_lists_the_appointments_steps)
 		green += (self->px[i] & 0xffffff) == 0x2e7d32u;
 	EXPECT_GT(green, 300);
 	free(other);
+}
+
+/*
+ * A display that has no card: a state, not an error; a scene is drawn for
+ * nobody, a camera buffer goes back at once (the CPU path), nothing is said
+ * about its path, and freeing it is clean (it once crashed there, on the
+ * plane path's clean-up of an output it never had).
+ */
+static void count_release(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+TEST_F(scr, a_display_without_a_card_takes_frames_for_nobody)
+{
+	struct biounit_display *d;
+	struct biounit_screen_state st = { .scene = BIOUNIT_SCREEN_PHOTO_LIVE, .frame = &frame };
+	struct biounit_display_buffer b = { .dmabuf_fd = -1, .fourcc = 0x34325258 /* XR24 */,
+					    .width = FW, .height = FH, .stride = FW * 4 };
+	int released = 0;
+	uint32_t w, h;
+
+	ASSERT_EQ(0, biounit_display_new("/nonexistent/card0", NULL, NULL, &d));
+	EXPECT_NE((int)BIOUNIT_DISPLAY_SHOWING, (int)biounit_display_get_state(d));
+	EXPECT_EQ(0, biounit_display_show(d, &st));
+	EXPECT_EQ(0, biounit_display_show_buffer(d, &st, &b, count_release, &released));
+	EXPECT_EQ(1, released);
+	EXPECT_FALSE(biounit_display_zero_copy(d));
+	EXPECT_STREQ("", biounit_display_path(d));
+	biounit_display_size(d, &w, &h);
+	EXPECT_EQ(0u, w);
+	EXPECT_EQ(-ENODEV, biounit_display_capture(d, self->px, STRIDE));
+	/* a frame of another size than the buffer: refused, and the buffer still goes back */
+	b.width = FW + 1;
+	EXPECT_EQ(-EINVAL, biounit_display_show_buffer(d, &st, &b, count_release, &released));
+	EXPECT_EQ(2, released);
+	biounit_display_forget_buffers(d);
+	biounit_display_free(d);
 }
 
 TEST_HARNESS_MAIN

@@ -17,7 +17,7 @@
 #include <linux/types.h>
 
 #define BIOUNIT_VERSION(major, minor)	(((major) << 16) | (minor))
-#define BIOUNIT_API_VERSION		BIOUNIT_VERSION(2, 0)
+#define BIOUNIT_API_VERSION		BIOUNIT_VERSION(2, 1)
 
 /* Capability flags of struct biounit_caps.capabilities */
 #define BIOUNIT_CAP_MMAP		_BITUL(0)  /* buffers can be mmap-ed */
@@ -43,6 +43,13 @@
 #define BIOUNIT_FMT_YUYV	BIOUNIT_FOURCC('Y', 'U', 'Y', 'V') /* 4:2:2 packed */
 #define BIOUNIT_FMT_NV12	BIOUNIT_FOURCC('N', 'V', '1', '2') /* 4:2:0, Y then CbCr */
 #define BIOUNIT_FMT_RGB24	BIOUNIT_FOURCC('R', 'G', 'B', '3') /* R, G, B bytes */
+/*
+ * Since 2.1 (face camera): B, G, R, X bytes, X ignored by readers (the driver
+ * writes 0xff). V4L2_PIX_FMT_XBGR32, and the same FourCC and layout as
+ * DRM_FORMAT_XRGB8888 (x:R:G:B little endian), so a frame can be scanned out
+ * as it is.
+ */
+#define BIOUNIT_FMT_XBGR32	BIOUNIT_FOURCC('X', 'R', '2', '4')
 /* Signature pad: an array of struct biounit_pen_sample */
 #define BIOUNIT_FMT_PEN		BIOUNIT_FOURCC('B', 'U', 'P', 'N')
 

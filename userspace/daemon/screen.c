@@ -37,6 +37,9 @@ struct applicant_screen {
 	struct biounit_image_view still_v, crop_v;	/* views of the copies, for a draw */
 };
 
+/* a DRM fourcc: RGB24 frames (bytes R, G, B) are DRM's BGR888 ('BG24'), grey ones R8 */
+#define SCREEN_FOURCC(a, b, c, d) \
+	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 /* how long the moment of capture (photo_capture) is shown before the kept photo */
 #define SCREEN_CAPTURE_MS 700
 /* the result of a finger's try without a reason of its own */
@@ -347,9 +350,25 @@ void screen_session(struct daemon *d, const struct dsession *s)
 	    d->screen->scene == BIOUNIT_SCREEN_PHOTO_LIVE)
 		return;
 	d->screen->scene = st.scene;
-	if (biounit_display_show(d->screen->disp, &st))
+	if (st.scene == BIOUNIT_SCREEN_PHOTO_LIVE && st.frame) {
+		/* the camera's frame through the display's path (docs/screen.md, "Which path a
+		 * display takes"): the engine maps its buffers (no dma-buf), so the display
+		 * composes on the CPU, and its probe says why in the status ("path") */
+		struct biounit_display_buffer b = {
+			.dmabuf_fd = -1,
+			.fourcc = st.frame->format == BIOUNIT_PIX_RGB24 ? SCREEN_FOURCC('B', 'G', '2', '4')
+									: SCREEN_FOURCC('R', '8', ' ', ' '),
+			.width = st.frame->width, .height = st.frame->height,
+			.stride = st.frame->stride,
+		};
+
+		if (biounit_display_show_buffer(d->screen->disp, &st, &b, NULL, NULL))
+			log_msg(LOG_WARN_, "screen: cannot draw the %s scene",
+				biounit_screen_scene_name(st.scene));
+	} else if (biounit_display_show(d->screen->disp, &st)) {
 		log_msg(LOG_WARN_, "screen: cannot draw the %s scene",
 			biounit_screen_scene_name(st.scene));
+	}
 	/* the frame is only borrowed for this call; the source time is the input's, once */
 	d->screen->frame = NULL;
 	d->screen->source_ns = 0;
@@ -395,5 +414,10 @@ void screen_status_json(struct daemon *d, struct json_buf *b)
 	jb_printf(b, ",\"screen\":{\"state\":\"%s\",\"visible\":%s,\"detail\":",
 		  biounit_display_state_name(st), st == BIOUNIT_DISPLAY_SHOWING ? "true" : "false");
 	jb_str(b, biounit_display_status(d->screen->disp));
+	/* which path the camera's frames take on this display, and why (after the first one) */
+	if (*biounit_display_path(d->screen->disp)) {
+		jb_raw(b, ",\"path\":");
+		jb_str(b, biounit_display_path(d->screen->disp));
+	}
 	jb_printf(b, ",\"scene\":\"%s\"}", biounit_screen_scene_name(d->screen->scene));
 }

@@ -16,9 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <drm_fourcc.h>
 #include <libudev.h>
 
 #include "kms.h"
+#include "scanout.h"
 #include "screen_internal.h"
 
 struct biounit_display {
@@ -44,7 +46,52 @@ struct biounit_display {
 	} lat[2];
 	int shadow_kind, flight_kind;	/* -1: the scene has no source time */
 	uint64_t shadow_src, flight_src, flight_flips;
+	/* the plane path (scanout.c) */
+	struct scanout *so;
+	int zc;				/* -1 not probed on this display, 0 CPU path, 1 plane path */
+	uint32_t zc_fourcc, zc_w, zc_h, zc_stride;	/* what was probed */
+	struct biounit_screen_rect zc_dst;	/* where the plane shows the frame */
+	char path[320];
+	/* what the last overlay committed on the plane path shows (drawn again only when it changes) */
+	struct overlay_key {
+		bool valid;
+		char prompt_nl[256], prompt_en[256], advice_nl[256], advice_en[256];
+		enum biounit_screen_tone tone;
+		bool have_guide;
+		struct biounit_face_window guide;
+		uint32_t fw, fh;
+		struct biounit_screen_rect dst;
+	} ov_key;
+	struct {			/* a camera frame waiting for the flip in flight */
+		bool have;
+		struct biounit_display_buffer b;
+		void (*release)(void *arg);
+		void *arg;
+		uint64_t src;
+	} wait;
 };
+
+static void wait_release(struct biounit_display *d)
+{
+	if (d->wait.have && d->wait.release)
+		d->wait.release(d->wait.arg);
+	d->wait.have = false;
+}
+
+/* close the output: the plane path's buffers first (they are the card's) */
+static void kms_drop(struct biounit_display *d)
+{
+	wait_release(d);
+	scanout_free(d->so);
+	d->so = NULL;
+	d->zc = -1;
+	d->ov_key.valid = false;
+	if (!d->k)
+		return;
+	d->flips += kms_flips(d->k);
+	kms_close(d->k);
+	d->k = NULL;
+}
 
 /* which latency ring a scene's source time goes to, -1 none */
 static int latency_kind(enum biounit_screen_scene s)
@@ -119,6 +166,7 @@ static void present(struct biounit_display *d)
 	if (r == -EBUSY)
 		return;
 	d->dirty = false;
+	wait_release(d);	/* a camera frame waiting for its plane is replaced by this one */
 	if (!r) {
 		d->flight_kind = d->shadow_kind;
 		d->flight_src = d->shadow_src;
@@ -132,9 +180,7 @@ static void present(struct biounit_display *d)
 		char why[160];
 
 		snprintf(why, sizeof(why), "cannot show a frame: %s; will retry", strerror(-r));
-		d->flips += kms_flips(d->k);
-		kms_close(d->k);
-		d->k = NULL;
+		kms_drop(d);
 		set_state(d, r == -EACCES || r == -EPERM ? BIOUNIT_DISPLAY_BUSY
 							  : BIOUNIT_DISPLAY_FAILED, why);
 		d->retry_at_ms = mono_ms() + BIOUNIT_DISPLAY_RETRY_MS;
@@ -166,6 +212,9 @@ static int adopt(struct biounit_display *d, struct kms *k)
 		d->drawn = false;
 	}
 	d->k = k;
+	d->zc = -1;
+	if (scanout_new(k, &d->so))
+		d->so = NULL;	/* no memory for it: the CPU path */
 	kms_describe(k, desc, sizeof(desc));
 	set_state(d, BIOUNIT_DISPLAY_SHOWING, desc);
 	if (d->drawn)
@@ -247,9 +296,7 @@ static void try_open(struct biounit_display *d)
 static void lose(struct biounit_display *d, enum biounit_display_state s, const char *why)
 {
 	d->flight_kind = -1;
-	d->flips += kms_flips(d->k);
-	kms_close(d->k);
-	d->k = NULL;
+	kms_drop(d);
 	d->dirty = d->drawn;
 	set_state(d, s, why);
 	d->retry_at_ms = mono_ms() + BIOUNIT_DISPLAY_RETRY_MS;
@@ -272,6 +319,7 @@ int biounit_display_new(const char *card, void (*log)(void *arg, const char *lin
 	d->log_arg = arg;
 	d->state = BIOUNIT_DISPLAY_NONE;
 	d->shadow_kind = d->flight_kind = -1;
+	d->zc = -1;
 	d->udev = udev_new();
 	if (!d->udev) {
 		free(d);
@@ -295,7 +343,7 @@ void biounit_display_free(struct biounit_display *d)
 {
 	if (!d)
 		return;
-	kms_close(d->k);
+	kms_drop(d);
 	udev_monitor_unref(d->mon);
 	udev_unref(d->udev);
 	biounit_screen_free(d->scr);
@@ -323,6 +371,32 @@ int biounit_display_timeout_ms(struct biounit_display *d)
 	if (d->state == BIOUNIT_DISPLAY_SHOWING)
 		return -1;
 	return d->retry_at_ms > now ? (int)(d->retry_at_ms - now) : 0;
+}
+
+static void zc_fail(struct biounit_display *d, int r);
+
+/* a camera frame of capture time @src went in flight on the plane path */
+static void flight_note(struct biounit_display *d, uint64_t src)
+{
+	d->flight_kind = src ? 0 : -1;
+	d->flight_src = src;
+	d->flight_flips = kms_flips(d->k);
+}
+
+/* commit the camera frame that waited for the last flip */
+static void show_waiting(struct biounit_display *d)
+{
+	int r = scanout_show(d->so, &d->wait.b, &d->zc_dst, d->wait.release, d->wait.arg);
+
+	if (r == -EBUSY)
+		return;
+	if (r) {
+		wait_release(d);
+		zc_fail(d, r);
+		return;
+	}
+	d->wait.have = false;
+	flight_note(d, d->wait.src);
 }
 
 static void udev_events(struct biounit_display *d)
@@ -362,8 +436,12 @@ void biounit_display_dispatch(struct biounit_display *d)
 		if (r == -ENODEV) {
 			lose(d, BIOUNIT_DISPLAY_NONE, "the display card went away");
 		} else {
+			if (d->so)
+				scanout_flipped(d->so);
 			latency_flipped(d);
-			if (d->dirty)
+			if (d->wait.have && !kms_flip_pending(d->k))
+				show_waiting(d);
+			else if (d->dirty)
 				present(d);
 		}
 	}
@@ -454,4 +532,203 @@ int biounit_display_latency(const struct biounit_display *d, enum biounit_screen
 	out->max_us = v[l->n - 1];
 	free(v);
 	return 0;
+}
+
+static void set_path(struct biounit_display *d, int zc, const char *why)
+{
+	char line[400];
+
+	d->zc = zc;
+	if (!strcmp(why, d->path))
+		return;
+	snprintf(d->path, sizeof(d->path), "%s", why);
+	if (d->log) {
+		snprintf(line, sizeof(line), "screen: camera path: %s%s", zc ? "" : "CPU: ", why);
+		d->log(d->log_arg, line);
+	}
+}
+
+/* a commit of the plane path failed: the CPU path from now on, on this display */
+static void zc_fail(struct biounit_display *d, int r)
+{
+	char why[320];
+
+	snprintf(why, sizeof(why), "%s: a commit of the plane path failed (%s): back to the CPU path",
+		 kms_driver(d->k), strerror(-r));
+	set_path(d, 0, why);
+}
+
+static int zc_probe(struct biounit_display *d, const struct biounit_display_buffer *b)
+{
+	struct biounit_screen_rect dst;
+	char why[320];
+	int r;
+
+	if (d->zc >= 0 && b->fourcc == d->zc_fourcc && b->width == d->zc_w &&
+	    b->height == d->zc_h && b->stride == d->zc_stride)
+		return d->zc;
+	d->zc_fourcc = b->fourcc;
+	d->zc_w = b->width;
+	d->zc_h = b->height;
+	d->zc_stride = b->stride;
+	if (biounit_screen_preview_rect(d->scr, b->width, b->height, &dst))
+		return 0;
+	r = scanout_probe(d->so, b, &dst, &d->zc_dst, why, sizeof(why));
+	set_path(d, r == 1, why);
+	return d->zc;
+}
+
+static void key_str(char *dst, size_t len, const char *s)
+{
+	snprintf(dst, len, "%s", s ? s : "");
+}
+
+/* the overlay of @st is the one last drawn (its texts, tone, guide and frame size); notes it */
+static bool overlay_same(struct biounit_display *d, const struct biounit_screen_state *st)
+{
+	struct overlay_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.valid = true;
+	key_str(k.prompt_nl, sizeof(k.prompt_nl), st->prompt_nl);
+	key_str(k.prompt_en, sizeof(k.prompt_en), st->prompt_en);
+	key_str(k.advice_nl, sizeof(k.advice_nl), st->advice_nl);
+	key_str(k.advice_en, sizeof(k.advice_en), st->advice_en);
+	k.tone = st->tone;
+	k.have_guide = st->have_guide;
+	if (st->have_guide)
+		k.guide = st->guide;
+	k.fw = st->frame->width;
+	k.fh = st->frame->height;
+	k.dst = d->zc_dst;
+	if (!memcmp(&k, &d->ov_key, sizeof(k)))
+		return true;
+	memcpy(&d->ov_key, &k, sizeof(k));
+	return false;
+}
+
+int biounit_display_show_buffer(struct biounit_display *d, const struct biounit_screen_state *st,
+				const struct biounit_display_buffer *b,
+				void (*release)(void *arg), void *arg)
+{
+	uint32_t *ov, stride;
+	int r;
+
+	if (!d || !st || !b || st->scene != BIOUNIT_SCREEN_PHOTO_LIVE || !st->frame ||
+	    st->frame->width != b->width || st->frame->height != b->height) {
+		if (release)
+			release(arg);
+		return -EINVAL;
+	}
+	if (!d->k || !d->so || !d->scr || zc_probe(d, b) != 1)
+		goto cpu;
+	if (!overlay_same(d, st) || !scanout_overlay_again(d->so)) {
+		ov = scanout_overlay(d->so, &stride);
+		r = ov ? biounit_screen_render_overlay(d->scr, st, &d->zc_dst, ov, stride) : -ENOMEM;
+		if (r) {
+			d->ov_key.valid = false;
+			goto cpu;
+		}
+	}
+	if (st->source_ns)
+		d->lat[0].drawn++;
+	if (kms_flip_pending(d->k)) {
+		/* the newest frame waits for the flip in flight; the one waiting goes back */
+		wait_release(d);
+		d->wait.have = true;
+		d->wait.b = *b;
+		d->wait.release = release;
+		d->wait.arg = arg;
+		d->wait.src = st->source_ns;
+		d->dirty = false;	/* the shadow's scene is older than this */
+		return 0;
+	}
+	r = scanout_show(d->so, b, &d->zc_dst, release, arg);
+	if (!r) {
+		d->dirty = false;
+		flight_note(d, st->source_ns);
+		return 0;
+	}
+	zc_fail(d, r);	/* and this frame on the CPU path: the caller still has it */
+	if (st->source_ns)
+		d->lat[0].drawn--;	/* counted again by biounit_display_show() */
+cpu:
+	r = biounit_display_show(d, st);
+	if (release)
+		release(arg);
+	return r;
+}
+
+void biounit_display_forget_buffers(struct biounit_display *d)
+{
+	if (!d)
+		return;
+	wait_release(d);
+	if (d->so && d->k) {
+		/* the camera's planes off (a CPU frame up) before their FBs go */
+		if (d->drawn && !kms_flip_pending(d->k)) {
+			d->dirty = true;
+			present(d);
+		}
+		scanout_free(d->so);
+		d->so = NULL;
+		if (scanout_new(d->k, &d->so))
+			d->so = NULL;
+	}
+	d->zc = -1;
+	d->ov_key.valid = false;
+}
+
+const char *biounit_display_path(const struct biounit_display *d)
+{
+	return d->path;
+}
+
+bool biounit_display_zero_copy(const struct biounit_display *d)
+{
+	return d->zc == 1;
+}
+
+void biounit_display_planes(const struct biounit_display *d, char *buf, size_t len)
+{
+	size_t n = 0, o = 0;
+	const struct kms_plane *pl = d->k ? kms_plane_list(d->k, &n) : NULL;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; pl && i < n && o + 1 < len; i++) {
+		char line[512];
+
+		kms_plane_describe(&pl[i], line, sizeof(line));
+		o += (size_t)snprintf(buf + o, len - o, "%s\n", line);
+	}
+}
+
+int biounit_display_capture(struct biounit_display *d, uint32_t *px, uint32_t stride)
+{
+	struct kms_buf b;
+	int r;
+
+	if (!d || !px || stride < d->w * 4)
+		return -EINVAL;
+	if (!d->k)
+		return -ENODEV;
+	/* the flip in flight first: what is on the screen is what is captured */
+	for (int i = 0; i < 100 && kms_flip_pending(d->k); i++) {
+		struct pollfd p = { .fd = kms_fd(d->k), .events = POLLIN };
+
+		poll(&p, 1, 20);
+		biounit_display_dispatch(d);
+		if (!d->k)
+			return -ENODEV;
+	}
+	r = kms_dumb_new(d->k, d->w, d->h, DRM_FORMAT_XRGB8888, &b);
+	if (r)
+		return r;
+	r = kms_capture(d->k, &b, 1000);
+	for (uint32_t y = 0; !r && y < d->h; y++)
+		memcpy((uint8_t *)px + (size_t)y * stride, b.map + (size_t)y * b.pitch,
+		       (size_t)d->w * 4);
+	kms_dumb_free(d->k, &b);
+	return r;
 }

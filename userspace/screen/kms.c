@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,25 +23,25 @@
 
 #include "kms.h"
 
-struct kms_buf {
-	uint32_t handle, pitch, fb;
-	uint64_t size;
-	uint8_t *map;
-};
-
 struct kms {
 	int fd;
 	char path[64], conn_name[32];
+	char driver[32];		/* the DRM driver's name: "bochs-drm", "vkms" */
 	bool atomic, first_done, flip_pending;
-	uint32_t conn_id, crtc_id, plane_id, mode_blob;
-	unsigned int n_overlay, n_cursor;	/* the CRTC's other planes */
+	bool ext_pending;		/* the flip in flight is kms_commit_layers()' */
+	uint32_t conn_id, crtc_id, mode_blob;
+	unsigned int crtc_index, n_overlay, n_cursor;	/* the CRTC's other planes */
+	struct kms_plane *planes;	/* the CRTC's planes (atomic only) */
+	size_t n_planes;
+	const struct kms_plane *primary;
+	uint32_t lit[KMS_MAX_PLANES];	/* planes other than the primary kms_commit_layers() lit */
+	size_t n_lit;
 	drmModeModeInfo mode;
 	struct kms_buf buf[2];
 	int front;			/* the buffer on the screen */
 	uint64_t flips, last_flip_ns;
 	/* atomic property ids */
 	uint32_t p_conn_crtc, p_crtc_mode, p_crtc_active;
-	uint32_t p_fb, p_crtc, p_sx, p_sy, p_sw, p_sh, p_cx, p_cy, p_cw, p_ch;
 };
 
 static uint32_t prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
@@ -59,25 +60,6 @@ static uint32_t prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
 	return id;
 }
 
-static uint64_t prop_value(int fd, uint32_t obj, uint32_t type, const char *name, bool *found)
-{
-	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, obj, type);
-	uint64_t v = 0;
-
-	*found = false;
-	for (uint32_t i = 0; props && i < props->count_props && !*found; i++) {
-		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
-
-		if (p && !strcmp(p->name, name)) {
-			v = props->prop_values[i];
-			*found = true;
-		}
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
-	return v;
-}
-
 static void buf_free(int fd, struct kms_buf *b)
 {
 	if (b->map)
@@ -92,7 +74,7 @@ static void buf_free(int fd, struct kms_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static int buf_make(int fd, uint32_t w, uint32_t h, struct kms_buf *b)
+static int buf_make(int fd, uint32_t w, uint32_t h, uint32_t fourcc, struct kms_buf *b)
 {
 	struct drm_mode_create_dumb cd = { .width = w, .height = h, .bpp = 32 };
 	struct drm_mode_map_dumb md = { 0 };
@@ -106,7 +88,7 @@ static int buf_make(int fd, uint32_t w, uint32_t h, struct kms_buf *b)
 	b->size = cd.size;
 	handles[0] = cd.handle;
 	pitches[0] = cd.pitch;
-	if (drmModeAddFB2(fd, w, h, DRM_FORMAT_XRGB8888, handles, pitches, offsets, &b->fb, 0))
+	if (drmModeAddFB2(fd, w, h, fourcc, handles, pitches, offsets, &b->fb, 0))
 		return -errno;
 	md.handle = cd.handle;
 	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &md))
@@ -176,65 +158,49 @@ static int pick_output(struct kms *k, char *why, size_t wlen)
 		drmModeFreeResources(res);
 		return ret;
 	}
-	if (k->atomic) {
-		drmModePlaneRes *pr = drmModeGetPlaneResources(k->fd);
-		int crtc_index = -1;
+	for (int r = 0; r < res->count_crtcs; r++)
+		if (res->crtcs[r] == k->crtc_id)
+			k->crtc_index = (unsigned int)r;
+	if (k->atomic && !kms_planes_list(k->fd, k->crtc_index, &k->planes, &k->n_planes)) {
+		for (size_t i = 0; i < k->n_planes; i++) {
+			const struct kms_plane *p = &k->planes[i];
 
-		for (int r = 0; r < res->count_crtcs; r++)
-			if (res->crtcs[r] == k->crtc_id)
-				crtc_index = r;
-		for (uint32_t i = 0; pr && i < pr->count_planes; i++) {
-			drmModePlane *p = drmModeGetPlane(k->fd, pr->planes[i]);
-			bool found;
-
-			uint64_t type = p ? prop_value(k->fd, p->plane_id, DRM_MODE_OBJECT_PLANE,
-						       "type", &found) : 0;
-
-			if (p && found && crtc_index >= 0 && (p->possible_crtcs & (1u << crtc_index))) {
-				if (type == DRM_PLANE_TYPE_PRIMARY && !k->plane_id)
-					k->plane_id = p->plane_id;
-				k->n_overlay += type == DRM_PLANE_TYPE_OVERLAY;
-				k->n_cursor += type == DRM_PLANE_TYPE_CURSOR;
-			}
-			drmModeFreePlane(p);
+			if (p->type == DRM_PLANE_TYPE_PRIMARY && !k->primary)
+				k->primary = p;
+			k->n_overlay += p->type == DRM_PLANE_TYPE_OVERLAY;
+			k->n_cursor += p->type == DRM_PLANE_TYPE_CURSOR;
 		}
-		drmModeFreePlaneResources(pr);
-		if (!k->plane_id)
-			k->atomic = false;	/* no primary plane found: the legacy calls */
 	}
+	if (!k->primary)
+		k->atomic = false;	/* no primary plane found: the legacy calls */
 	drmModeFreeResources(res);
 	return 0;
 }
 
 static int atomic_props(struct kms *k)
 {
-	const uint32_t P = DRM_MODE_OBJECT_PLANE;
+	const struct kms_plane_props *pp = &k->primary->props;
 
 	k->p_conn_crtc = prop_id(k->fd, k->conn_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
 	k->p_crtc_mode = prop_id(k->fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID");
 	k->p_crtc_active = prop_id(k->fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE");
-	k->p_fb = prop_id(k->fd, k->plane_id, P, "FB_ID");
-	k->p_crtc = prop_id(k->fd, k->plane_id, P, "CRTC_ID");
-	k->p_sx = prop_id(k->fd, k->plane_id, P, "SRC_X");
-	k->p_sy = prop_id(k->fd, k->plane_id, P, "SRC_Y");
-	k->p_sw = prop_id(k->fd, k->plane_id, P, "SRC_W");
-	k->p_sh = prop_id(k->fd, k->plane_id, P, "SRC_H");
-	k->p_cx = prop_id(k->fd, k->plane_id, P, "CRTC_X");
-	k->p_cy = prop_id(k->fd, k->plane_id, P, "CRTC_Y");
-	k->p_cw = prop_id(k->fd, k->plane_id, P, "CRTC_W");
-	k->p_ch = prop_id(k->fd, k->plane_id, P, "CRTC_H");
-	if (!k->p_conn_crtc || !k->p_crtc_mode || !k->p_crtc_active || !k->p_fb || !k->p_crtc ||
-	    !k->p_sx || !k->p_sy || !k->p_sw || !k->p_sh || !k->p_cx || !k->p_cy || !k->p_cw ||
-	    !k->p_ch)
+	if (!k->p_conn_crtc || !k->p_crtc_mode || !k->p_crtc_active || !pp->fb || !pp->crtc ||
+	    !pp->sx || !pp->sy || !pp->sw || !pp->sh || !pp->cx || !pp->cy || !pp->cw || !pp->ch)
 		return -ENOENT;
 	return drmModeCreatePropertyBlob(k->fd, &k->mode, sizeof(k->mode), &k->mode_blob) ? -errno
 											    : 0;
 }
 
-static int atomic_commit(struct kms *k, uint32_t fb, bool modeset)
+/*
+ * One atomic commit of @l (the primary's layer among them, or not), every
+ * plane that an earlier commit lit and @l does not name turned off; the
+ * first commit sets the mode. @flags: DRM_MODE_ATOMIC_TEST_ONLY, or 0 for a
+ * page flip with its event.
+ */
+static int commit(struct kms *k, const struct kms_layer *l, size_t n, uint32_t flags)
 {
 	drmModeAtomicReq *req = drmModeAtomicAlloc();
-	uint32_t w = k->mode.hdisplay, h = k->mode.vdisplay, flags;
+	bool modeset = !k->first_done;
 	int r;
 
 	if (!req)
@@ -244,21 +210,44 @@ static int atomic_commit(struct kms *k, uint32_t fb, bool modeset)
 		drmModeAtomicAddProperty(req, k->crtc_id, k->p_crtc_mode, k->mode_blob);
 		drmModeAtomicAddProperty(req, k->crtc_id, k->p_crtc_active, 1);
 	}
-	drmModeAtomicAddProperty(req, k->plane_id, k->p_fb, fb);
-	drmModeAtomicAddProperty(req, k->plane_id, k->p_crtc, k->crtc_id);
-	drmModeAtomicAddProperty(req, k->plane_id, k->p_sx, 0);
-	drmModeAtomicAddProperty(req, k->plane_id, k->p_sy, 0);
-	drmModeAtomicAddProperty(req, k->plane_id, k->p_sw, (uint64_t)w << 16);
-	drmModeAtomicAddProperty(req, k->plane_id, k->p_sh, (uint64_t)h << 16);
-	drmModeAtomicAddProperty(req, k->plane_id, k->p_cx, 0);
-	drmModeAtomicAddProperty(req, k->plane_id, k->p_cy, 0);
-	drmModeAtomicAddProperty(req, k->plane_id, k->p_cw, w);
-	drmModeAtomicAddProperty(req, k->plane_id, k->p_ch, h);
-	flags = DRM_MODE_PAGE_FLIP_EVENT |
-		(modeset ? DRM_MODE_ATOMIC_ALLOW_MODESET : DRM_MODE_ATOMIC_NONBLOCK);
+	for (size_t i = 0; i < n; i++)
+		kms_layer_add(req, k->crtc_id, &l[i]);
+	for (size_t j = 0; j < k->n_lit; j++) {
+		bool named = false;
+
+		for (size_t i = 0; i < n; i++)
+			named |= l[i].plane->id == k->lit[j];
+		for (size_t i = 0; i < k->n_planes && !named; i++)
+			if (k->planes[i].id == k->lit[j]) {
+				struct kms_layer off = { .plane = &k->planes[i] };
+
+				kms_layer_add(req, k->crtc_id, &off);
+			}
+	}
+	if (flags & DRM_MODE_ATOMIC_TEST_ONLY)
+		flags |= modeset ? DRM_MODE_ATOMIC_ALLOW_MODESET : 0;
+	else
+		flags |= DRM_MODE_PAGE_FLIP_EVENT |
+			 (modeset ? DRM_MODE_ATOMIC_ALLOW_MODESET : DRM_MODE_ATOMIC_NONBLOCK);
 	r = drmModeAtomicCommit(k->fd, req, flags, k) ? -errno : 0;
 	drmModeAtomicFree(req);
-	return r;
+	if (r || (flags & DRM_MODE_ATOMIC_TEST_ONLY))
+		return r;
+	k->n_lit = 0;
+	for (size_t i = 0; i < n && k->n_lit < KMS_MAX_PLANES; i++)
+		if (l[i].fb && l[i].plane != k->primary)
+			k->lit[k->n_lit++] = l[i].plane->id;
+	return 0;
+}
+
+static int atomic_commit(struct kms *k, uint32_t fb)
+{
+	struct kms_layer l = {
+		.plane = k->primary, .fb = fb, .sw = k->mode.hdisplay, .sh = k->mode.vdisplay,
+		.cw = k->mode.hdisplay, .ch = k->mode.vdisplay,
+	};
+
+	return commit(k, &l, 1, 0);
 }
 
 int kms_open(const char *path, struct kms **out, char *why, size_t wlen)
@@ -278,6 +267,12 @@ int kms_open(const char *path, struct kms **out, char *why, size_t wlen)
 		snprintf(why, wlen, "%s: %s", path, strerror(errno));
 		free(k);
 		return r;
+	}
+	{
+		drmVersion *v = drmGetVersion(k->fd);
+
+		snprintf(k->driver, sizeof(k->driver), "%s", v && v->name ? v->name : "?");
+		drmFreeVersion(v);
 	}
 	if (drmGetCap(k->fd, DRM_CAP_DUMB_BUFFER, &cap) || !cap) {
 		snprintf(why, wlen, "%s: no dumb buffers", path);
@@ -300,7 +295,8 @@ int kms_open(const char *path, struct kms **out, char *why, size_t wlen)
 	if (k->atomic && atomic_props(k))
 		k->atomic = false;
 	for (int i = 0; i < 2; i++) {
-		r = buf_make(k->fd, k->mode.hdisplay, k->mode.vdisplay, &k->buf[i]);
+		r = buf_make(k->fd, k->mode.hdisplay, k->mode.vdisplay, DRM_FORMAT_XRGB8888,
+			     &k->buf[i]);
 		if (r) {
 			snprintf(why, wlen, "%s: cannot make a %ux%u buffer: %s", path,
 				 k->mode.hdisplay, k->mode.vdisplay, strerror(-r));
@@ -327,6 +323,7 @@ void kms_close(struct kms *k)
 			drmModeDestroyPropertyBlob(k->fd, k->mode_blob);
 		close(k->fd);
 	}
+	kms_planes_free(k->planes, k->n_planes);
 	free(k);
 }
 
@@ -385,7 +382,7 @@ int kms_present(struct kms *k, const uint32_t *px, uint32_t stride)
 		       (size_t)w * 4);
 	if (!k->first_done) {
 		if (k->atomic)
-			r = atomic_commit(k, b->fb, true);
+			r = atomic_commit(k, b->fb);
 		else
 			r = drmModeSetCrtc(k->fd, k->crtc_id, b->fb, 0, 0, &k->conn_id, 1, &k->mode)
 				    ? -errno : 0;
@@ -405,7 +402,7 @@ int kms_present(struct kms *k, const uint32_t *px, uint32_t stride)
 		return 0;
 	}
 	if (k->atomic)
-		r = atomic_commit(k, b->fb, false);
+		r = atomic_commit(k, b->fb);
 	else
 		r = drmModePageFlip(k->fd, k->crtc_id, b->fb, DRM_MODE_PAGE_FLIP_EVENT, k) ? -errno
 											   : 0;
@@ -424,7 +421,10 @@ static void flip_done(int fd, unsigned int seq, unsigned int sec, unsigned int u
 	if (!k || !k->flip_pending)
 		return;
 	k->flip_pending = false;
-	k->front = !k->front;
+	if (k->ext_pending)
+		k->ext_pending = false;	/* kms_commit_layers(): our buffers stay as they were */
+	else
+		k->front = !k->front;
 	k->flips++;
 	k->last_flip_ns = (uint64_t)sec * 1000000000u + (uint64_t)usec * 1000u;
 }
@@ -447,5 +447,130 @@ int kms_probe(struct kms *k)
 		return errno == ENODEV ? -ENODEV : -errno;
 	r = c->connection == DRM_MODE_CONNECTED && c->count_modes ? 1 : 0;
 	drmModeFreeConnector(c);
+	return r;
+}
+
+const char *kms_driver(const struct kms *k)
+{
+	return k->driver;
+}
+
+const struct kms_plane *kms_plane_list(const struct kms *k, size_t *n)
+{
+	*n = k->n_planes;
+	return k->planes;
+}
+
+const struct kms_plane *kms_primary(const struct kms *k)
+{
+	return k->primary;
+}
+
+int kms_dumb_new(struct kms *k, uint32_t w, uint32_t h, uint32_t fourcc, struct kms_buf *b)
+{
+	int r;
+
+	memset(b, 0, sizeof(*b));
+	r = buf_make(k->fd, w, h, fourcc, b);
+	if (r)
+		buf_free(k->fd, b);
+	return r;
+}
+
+void kms_dumb_free(struct kms *k, struct kms_buf *b)
+{
+	buf_free(k->fd, b);
+}
+
+int kms_commit_layers(struct kms *k, const struct kms_layer *l, size_t n, bool test_only)
+{
+	int r;
+
+	if (!k->atomic)
+		return -EOPNOTSUPP;
+	if (!test_only && k->flip_pending)
+		return -EBUSY;
+	r = commit(k, l, n, test_only ? DRM_MODE_ATOMIC_TEST_ONLY : 0);
+	if (r || test_only)
+		return r;
+	k->first_done = true;
+	k->flip_pending = true;
+	k->ext_pending = true;
+	return 0;
+}
+
+/* the card's writeback connector that can take our CRTC's output, 0 if none */
+static uint32_t writeback_connector(struct kms *k)
+{
+	drmModeRes *res;
+	uint32_t id = 0;
+
+	if (drmSetClientCap(k->fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, 1))
+		return 0;
+	res = drmModeGetResources(k->fd);
+	for (int i = 0; res && i < res->count_connectors && !id; i++) {
+		drmModeConnector *c = drmModeGetConnector(k->fd, res->connectors[i]);
+
+		if (c && c->connector_type == DRM_MODE_CONNECTOR_WRITEBACK && c->count_encoders) {
+			drmModeEncoder *e = drmModeGetEncoder(k->fd, c->encoders[0]);
+
+			if (e && (e->possible_crtcs & (1u << k->crtc_index)))
+				id = c->connector_id;
+			drmModeFreeEncoder(e);
+		}
+		drmModeFreeConnector(c);
+	}
+	drmModeFreeResources(res);
+	return id;
+}
+
+int kms_capture(struct kms *k, const struct kms_buf *out, int timeout_ms)
+{
+	uint32_t wb, p_crtc, p_fb, p_fence;
+	drmModeAtomicReq *req;
+	int32_t fence = -1;
+	int r;
+
+	if (!k->atomic || !k->first_done)
+		return -EOPNOTSUPP;
+	if (k->flip_pending)
+		return -EBUSY;
+	wb = writeback_connector(k);
+	if (!wb)
+		return -EOPNOTSUPP;
+	p_crtc = prop_id(k->fd, wb, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
+	p_fb = prop_id(k->fd, wb, DRM_MODE_OBJECT_CONNECTOR, "WRITEBACK_FB_ID");
+	p_fence = prop_id(k->fd, wb, DRM_MODE_OBJECT_CONNECTOR, "WRITEBACK_OUT_FENCE_PTR");
+	if (!p_crtc || !p_fb || !p_fence)
+		return -EOPNOTSUPP;
+	req = drmModeAtomicAlloc();
+	if (!req)
+		return -ENOMEM;
+	/*
+	 * The planes as they are; the writeback connector on our CRTC for one frame, in place
+	 * of the display's connector: vkms's encoders are no clones of each other, so both
+	 * cannot be on one CRTC (the atomic check's clone check refuses it).
+	 */
+	drmModeAtomicAddProperty(req, k->conn_id, k->p_conn_crtc, 0);
+	drmModeAtomicAddProperty(req, wb, p_crtc, k->crtc_id);
+	drmModeAtomicAddProperty(req, wb, p_fb, out->fb);
+	drmModeAtomicAddProperty(req, wb, p_fence, (uint64_t)(uintptr_t)&fence);
+	r = drmModeAtomicCommit(k->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL) ? -errno : 0;
+	drmModeAtomicFree(req);
+	if (!r && fence >= 0) {
+		struct pollfd p = { .fd = fence, .events = POLLIN };
+
+		r = poll(&p, 1, timeout_ms) == 1 ? 0 : -ETIMEDOUT;
+	}
+	if (fence >= 0)
+		close(fence);
+	/* and the display's connector back */
+	req = drmModeAtomicAlloc();
+	if (req) {
+		drmModeAtomicAddProperty(req, wb, p_crtc, 0);
+		drmModeAtomicAddProperty(req, k->conn_id, k->p_conn_crtc, k->crtc_id);
+		drmModeAtomicCommit(k->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
+		drmModeAtomicFree(req);
+	}
 	return r;
 }

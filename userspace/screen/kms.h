@@ -7,6 +7,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "planes.h"
+
+#define KMS_MAX_PLANES 8
+
+/* a dumb buffer with its framebuffer, mapped */
+struct kms_buf {
+	uint32_t handle, pitch, fb;
+	uint64_t size;
+	uint8_t *map;
+};
+
 struct kms;
 /*
  * Open card @path and set up its first connected output. 0, or -ENOENT and
@@ -33,5 +44,31 @@ uint64_t kms_last_flip_ns(const struct kms *k);
 int kms_dispatch(struct kms *k);
 /* 1 the output's connector is connected, 0 not, -errno (-ENODEV: the card is gone) */
 int kms_probe(struct kms *k);
+
+/* the DRM driver's name ("bochs-drm", "vkms") */
+const char *kms_driver(const struct kms *k);
+/* the planes of the output's CRTC (none on the legacy path), its primary plane (or NULL) */
+const struct kms_plane *kms_plane_list(const struct kms *k, size_t *n);
+const struct kms_plane *kms_primary(const struct kms *k);
+/* a @w x @h dumb buffer of 32-bit @fourcc (XRGB8888, ARGB8888), zeroed, with its FB */
+int kms_dumb_new(struct kms *k, uint32_t w, uint32_t h, uint32_t fourcc, struct kms_buf *b);
+void kms_dumb_free(struct kms *k, struct kms_buf *b);
+/*
+ * One atomic commit of @n layers (the primary among them): planes an earlier
+ * commit lit that @l leaves out are turned off (kms_present() turns them all
+ * off). @test_only: DRM_MODE_ATOMIC_TEST_ONLY, nothing changes; otherwise a
+ * page flip whose event counts in kms_flips(). -EOPNOTSUPP on the legacy
+ * path, -EBUSY while a flip is pending, or the driver's error.
+ */
+int kms_commit_layers(struct kms *k, const struct kms_layer *l, size_t n, bool test_only);
+/*
+ * The picture the CRTC composes now (all its planes), written by the card
+ * into @out (XRGB8888, the mode's size) through a writeback connector,
+ * where the card has one (vkms): for tests. The display's connector leaves
+ * the CRTC for that frame (on vkms the two cannot share it). 0, -EOPNOTSUPP (no writeback
+ * connector, the legacy path, nothing shown yet), -EBUSY (a flip is
+ * pending), -ETIMEDOUT, or the driver's error.
+ */
+int kms_capture(struct kms *k, const struct kms_buf *out, int timeout_ms);
 
 #endif

@@ -204,15 +204,27 @@ static void guide_outline(struct biounit_screen *scr, cairo_t *cr,
 	cairo_restore(cr);
 }
 
+/* @hole: the overlay of the plane path (biounit_screen_render_overlay()): the
+ * camera's plane shows the frame there, the overlay is transparent */
 static void scene_photo(struct biounit_screen *scr, cairo_t *cr, cairo_surface_t *surf,
-			uint32_t *px, uint32_t stride, const struct biounit_screen_state *st)
+			uint32_t *px, uint32_t stride, const struct biounit_screen_state *st,
+			const struct biounit_screen_rect *hole)
 {
 	struct biounit_screen_rect pr;
 
-	biounit_screen_preview_rect(scr, st->frame->width, st->frame->height, &pr);
-	cairo_surface_flush(surf);
-	draw_view(px, stride, &pr, st->frame, true);
-	cairo_surface_mark_dirty_rectangle(surf, pr.x, pr.y, pr.w, pr.h);
+	if (hole) {
+		pr = *hole;
+		cairo_save(cr);
+		cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
+		cairo_rectangle(cr, pr.x, pr.y, pr.w, pr.h);
+		cairo_fill(cr);
+		cairo_restore(cr);
+	} else {
+		biounit_screen_preview_rect(scr, st->frame->width, st->frame->height, &pr);
+		cairo_surface_flush(surf);
+		draw_view(px, stride, &pr, st->frame, true);
+		cairo_surface_mark_dirty_rectangle(surf, pr.x, pr.y, pr.w, pr.h);
+	}
 	if (st->scene == BIOUNIT_SCREEN_PHOTO_LIVE && st->have_guide)
 		guide_outline(scr, cr, &pr, st->frame, &st->guide);
 	if (st->scene == BIOUNIT_SCREEN_PHOTO_CAPTURE) {
@@ -397,8 +409,8 @@ static int state_check(const struct biounit_screen_state *st)
 	}
 }
 
-int biounit_screen_render(struct biounit_screen *scr, const struct biounit_screen_state *st,
-			  uint32_t *px, uint32_t stride)
+static int render(struct biounit_screen *scr, const struct biounit_screen_state *st, uint32_t *px,
+		  uint32_t stride, const struct biounit_screen_rect *hole)
 {
 	cairo_surface_t *surf;
 	cairo_t *cr;
@@ -409,7 +421,8 @@ int biounit_screen_render(struct biounit_screen *scr, const struct biounit_scree
 	r = state_check(st);
 	if (r)
 		return r;
-	surf = cairo_image_surface_create_for_data((unsigned char *)px, CAIRO_FORMAT_RGB24,
+	surf = cairo_image_surface_create_for_data((unsigned char *)px,
+						   hole ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24,
 						   (int)scr->w, (int)scr->h, (int)stride);
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(surf);
@@ -428,7 +441,7 @@ int biounit_screen_render(struct biounit_screen *scr, const struct biounit_scree
 		break;
 	case BIOUNIT_SCREEN_PHOTO_LIVE:
 	case BIOUNIT_SCREEN_PHOTO_CAPTURE:
-		scene_photo(scr, cr, surf, px, stride, st);
+		scene_photo(scr, cr, surf, px, stride, st, hole);
 		break;
 	case BIOUNIT_SCREEN_PHOTO_KEPT:
 		scene_photo_kept(scr, cr, surf, px, stride, st);
@@ -454,4 +467,22 @@ int biounit_screen_render(struct biounit_screen *scr, const struct biounit_scree
 	cairo_surface_flush(surf);
 	cairo_surface_destroy(surf);
 	return r;
+}
+
+int biounit_screen_render(struct biounit_screen *scr, const struct biounit_screen_state *st,
+			  uint32_t *px, uint32_t stride)
+{
+	return render(scr, st, px, stride, NULL);
+}
+
+int biounit_screen_render_overlay(struct biounit_screen *scr, const struct biounit_screen_state *st,
+				  const struct biounit_screen_rect *preview, uint32_t *px,
+				  uint32_t stride)
+{
+	if (!scr || !st || !preview || st->scene != BIOUNIT_SCREEN_PHOTO_LIVE || preview->w < 1 ||
+	    preview->h < 1 || preview->x < 0 || preview->y < 0 ||
+	    (uint32_t)preview->x + (uint32_t)preview->w > scr->w ||
+	    (uint32_t)preview->y + (uint32_t)preview->h > scr->h)
+		return -EINVAL;
+	return render(scr, st, px, stride, preview);
 }

@@ -159,6 +159,19 @@ int biounit_screen_ink_rect(const struct biounit_screen *scr,
 double biounit_screen_ink_width(const struct biounit_screen *scr,
 				const struct biounit_signature_box *box, uint32_t pressure);
 
+/**
+ * biounit_screen_render_overlay() - PHOTO_LIVE as the overlay of the plane
+ * path: the scene as biounit_screen_render() draws it, into ARGB8888
+ * (premultiplied, as cairo and KMS take it), but @preview (where a plane of
+ * the display shows the camera frame, mirrored) left transparent under the
+ * head guide; @st->frame gives the frame's size, its pixels are not read.
+ * Return: 0, -EINVAL (another scene, a preview outside the screen, a bad
+ * buffer), -ENOMEM.
+ */
+int biounit_screen_render_overlay(struct biounit_screen *scr, const struct biounit_screen_state *st,
+				  const struct biounit_screen_rect *preview, uint32_t *px,
+				  uint32_t stride);
+
 /** biounit_screen_hand_rect() - Where FINGERS draws the hand. */
 void biounit_screen_hand_rect(const struct biounit_screen *scr, struct biounit_screen_rect *r);
 
@@ -251,6 +264,63 @@ struct biounit_display_latency {
  */
 int biounit_display_latency(const struct biounit_display *d, enum biounit_screen_scene scene,
 			    struct biounit_display_latency *out);
+
+/**
+ * struct biounit_display_buffer - a camera buffer the display may scan out
+ * itself (the zero-copy plane path, docs/screen.md).
+ * @dmabuf_fd: the buffer's dma-buf (biounit_frame_get_dmabuf_fd()), borrowed:
+ *	it must stay open while the stream's buffers live;
+ * @fourcc: its DRM format (DRM_FORMAT_XRGB8888 for the camera's XBGR32);
+ * @width/@height/@stride/@offset: its layout, bytes for @stride and @offset;
+ * @key: which buffer of the stream (its index): the display imports each
+ *	once and keeps its framebuffer until biounit_display_forget_buffers().
+ */
+struct biounit_display_buffer {
+	int dmabuf_fd;
+	uint32_t fourcc, width, height, stride, offset;
+	uint64_t key;
+};
+
+/**
+ * biounit_display_show_buffer() - PHOTO_LIVE with the camera frame @b:
+ * where the display can scan @b out (probed once per display and format:
+ * biounit_display_path()), @b goes on a plane of its own, mirrored, and the
+ * rest of @st (biounit_screen_render_overlay()) on a second plane: no CPU
+ * copy of the frame. Otherwise, or when a commit fails, @st is drawn as
+ * biounit_display_show() does (@st->frame must hold the frame's pixels).
+ * @release(@arg) is called exactly once, when the display no longer needs
+ * the buffer: at once on the CPU path; on the plane path once the flip that
+ * replaces it on the screen has completed, or when a newer frame replaces
+ * it while it waited for a flip (until then the card reads it: the camera
+ * must not refill it, so it stays dequeued). Return as biounit_display_show().
+ */
+int biounit_display_show_buffer(struct biounit_display *d, const struct biounit_screen_state *st,
+				const struct biounit_display_buffer *b,
+				void (*release)(void *arg), void *arg);
+/** biounit_display_forget_buffers() - The stream stops: drop the imported framebuffers
+ * (every buffer handed to biounit_display_show_buffer() is released first). */
+void biounit_display_forget_buffers(struct biounit_display *d);
+/**
+ * biounit_display_path() - Which path the camera frames take and why, one
+ * line: "zero-copy: vkms plane 38 scans out ..." or the reason there is
+ * none ("bochs-drm: ... no overlay plane ..."); "" before the first
+ * biounit_display_show_buffer() on this display.
+ */
+const char *biounit_display_path(const struct biounit_display *d);
+/** biounit_display_planes() - The planes of the display's CRTC, a line each ("" without a display). */
+void biounit_display_planes(const struct biounit_display *d, char *buf, size_t len);
+/**
+ * biounit_display_capture() - The picture the display shows now, composed
+ * by the card from all its planes, into @px (XRGB8888, the display's size,
+ * @stride bytes a row), through the card's writeback connector (vkms has
+ * one; a monitor's card seldom does): what a test compares, on either path.
+ * The monitor is off the CRTC for that frame (vkms cannot drive both).
+ * Return: 0, -EOPNOTSUPP (no writeback connector, legacy modesetting),
+ * -ENODEV (no display), -EINVAL, -ETIMEDOUT, or the card's error.
+ */
+int biounit_display_capture(struct biounit_display *d, uint32_t *px, uint32_t stride);
+/** biounit_display_zero_copy() - The last probe said the plane path takes the camera's buffers. */
+bool biounit_display_zero_copy(const struct biounit_display *d);
 
 /** The colour of a marked finger, XRGB8888 (FINGERS), and of the ink. */
 #define BIOUNIT_SCREEN_MARK_RGB 0x00e8a100u

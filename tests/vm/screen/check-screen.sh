@@ -11,7 +11,9 @@
 # session with a screendump of each scene, the display removed and added back. Each screendump
 # must equal the same scene drawn into memory on the host, pixel for pixel. Then a second VM
 # (bochs-display only) runs biounitd's own session on the simulated unit (session.sh; the host's
-# session-check.py draws each state biounitd reported and compares its screendump with it).
+# session-check.py draws each state biounitd reported and compares its screendump with it), and a
+# third (vkms.sh, no display device) the zero-copy plane path on vkms.ko (scripts/vkms.sh): 6.12
+# takes it, 6.1 composes on the CPU; SCREEN_VM_PARTS=vkms runs only that one.
 # TAP into build/tap/screen-vm-KREL.tap (the VM's own TAP, then the comparisons); screendumps and
 # the expected pictures in build/screen-vm/KREL/. Exit status 0 when every kernel passed.
 set -euo pipefail
@@ -75,6 +77,26 @@ with open(sys.argv[1], 'wb') as f:
 PY
 fi
 
+# the zero-copy payload (vkms.sh): vkms.ko of each kernel (scripts/vkms.sh), the tool, a 480x360
+# frame that fits unscaled on vkms's 1024x768 (its planes do not scale)
+zpay=$OUT/vkms-payload
+rm -rf "$zpay"
+mkdir -p "$zpay/fonts"
+install -m0755 "$HERE/vkms.sh" "$zpay/run.sh"
+cp "$HERE/zc.txt" "$TOOL" "$zpay/"
+cp "$payload"/fonts/*.ttf "$zpay/fonts/"
+python3 - "$zpay/frame.ppm" <<'PY'
+import sys
+w, h = 480, 360
+px = bytearray()
+for y in range(h):
+    for x in range(w):
+        px += bytes((250, 250, 200) if x < 120 and y < 90 else (x * 255 // (w - 1), y * 255 // (h - 1), 128))
+with open(sys.argv[1], 'wb') as f:
+    f.write(b'P6\n%d %d\n255\n' % (w, h) + px)
+PY
+cp "$zpay/frame.ppm" "$HERE/zc.txt" "$payload/"
+
 # the same scenes drawn into memory here
 rm -rf "$OUT/expected"
 mkdir -p "$OUT/expected"
@@ -92,7 +114,8 @@ parts=${SCREEN_VM_PARTS:-all}
 case $parts in
 all) ;;
 session) tag=${tag}session- ;;
-*) echo "check-screen: SCREEN_VM_PARTS: all or session" >&2; exit 2 ;;
+vkms) tag=${tag}vkms- ;;
+*) echo "check-screen: SCREEN_VM_PARTS: all, session or vkms" >&2; exit 2 ;;
 esac
 legacy=
 if [ "${SCREEN_VM_LEGACY:-0}" = 1 ]; then
@@ -122,10 +145,28 @@ for k in "${krels[@]}"; do
 		vm "$k" "$dir/dumps" "$dir/no-modules" "$payload" 600 \
 			"biounit_screen_module=$module $legacy" "$vmtap" "$dir/console.log" "$dir/live.out"
 	fi
+	# the zero-copy plane path on vkms (no display device: vkms is the card)
+	zdir=$dir/vkms
+	mkdir -p "$zdir"
+	if { [ "$parts" = all ] || [ "$parts" = vkms ]; } && [ "$dev" = bochs-display ] && [ -z "$legacy" ]; then
+		if vk=$("$ROOT/scripts/vkms.sh" "$k" 2>"$zdir/vkms-build.log"); then
+			# vkms and our modules (the simulated unit's camera)
+			rm -rf "$zdir/ko"
+			mkdir -p "$zdir/ko"
+			cp "$vk/vkms.ko" "$zdir/ko/"
+			cp "$BUILD/kmod/$k/ko/"*.ko "$zdir/ko/" 2>/dev/null || true
+			"$ROOT/tests/vm/run-vm.sh" --krel "$k" --modules "$zdir/ko" --payload "$zpay" \
+				--expect-blocks 1 --timeout 300 --tap "$zdir/vm.tap" \
+				--console "$zdir/console.log" >"$zdir/run.out" 2>&1 || true
+		else
+			printf '1..1\nnot ok 1 - %s: vkms.ko not built (%s)\n' "$k" \
+				"$(tail -n1 "$zdir/vkms-build.log")" >"$zdir/vm.tap"
+		fi
+	fi
 	# the session driven by biounitd (bochs-display only, atomic or as SCREEN_VM_LEGACY says)
 	sdir=$dir/session
 	mkdir -p "$sdir/dumps"
-	if [ $session = 1 ] && [ "$dev" = bochs-display ]; then
+	if [ $session = 1 ] && [ "$dev" = bochs-display ] && [ "$parts" != vkms ]; then
 		vm "$k" "$sdir/dumps" "$BUILD/kmod/$k/ko" "$spay" 900 "$legacy" "$sdir/vm.tap" \
 			"$sdir/console.log" "$sdir/live.out"
 	fi
@@ -156,7 +197,12 @@ for k in "${krels[@]}"; do
 			fi
 		done
 	fi
-		if [ "$dev" != bochs-display ]; then
+		if [ -s "$zdir/vm.tap" ]; then
+			cat "$zdir/vm.tap"
+		fi
+		if [ "$parts" = vkms ]; then
+			:
+		elif [ "$dev" != bochs-display ]; then
 			echo "1..1"
 			echo "ok 1 - $k: the session driven by biounitd # SKIP on bochs-display only"
 		elif [ $session = 1 ]; then

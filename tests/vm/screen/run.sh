@@ -22,7 +22,7 @@ ask() { # ask WHAT: a line to the host, and time for it to act
 }
 comment() { sed 's/^/# /' "$@"; }
 echo "TAP version 13"
-echo "1..9"
+echo "1..10"
 
 # no display card at all: a state, not an error
 ./biounit-screen status >/tmp/st.out 2>&1
@@ -77,6 +77,17 @@ rc=$(cat /tmp/s.rc)
 comment /tmp/s.err
 check "scripted session: every scene shown (exit $rc)" \
 	sh -c "[ $rc = 0 ] && [ \$(grep -c ' showing\$' /tmp/s.out) = $(grep -c '^[a-z]' scenes.txt) ]"
+
+# the camera's path on this display (docs/screen.md, "Which path a display takes"): frames in
+# exported dma-bufs of the card; bochs-display and virtio-gpu have no overlay plane (the legacy
+# calls no TEST_ONLY commit), so every frame is composed on the CPU and the probe says why
+./biounit-screen planes --frames 2 --buffers 2 zc.txt >/tmp/z.out 2>/tmp/z.err
+rc=$?
+comment /tmp/z.out /tmp/z.err
+check "$module: the camera's frames take the CPU path, the probe says why (exit $rc)" \
+	sh -c "[ $rc = 0 ] && grep -q '^zero-copy: no' /tmp/z.out &&
+		grep -q '^path: .*\(no overlay plane\|legacy modesetting\)' /tmp/z.out &&
+		grep -q '^released: 2 of 2 frames' /tmp/z.out"
 
 # the display removed and added back while a scene is up (QEMU 7.2 hot-plugs a bochs-display,
 # not a virtio-gpu-pci: "expects a pluggable device type")

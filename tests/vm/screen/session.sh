@@ -83,7 +83,7 @@ start_daemon() {
 	done
 }
 echo "TAP version 13"
-echo "1..11"
+echo "1..12"
 
 # ---- the display, the unit, the daemon ------------------------------------------------------
 grep -q 'biounit_screen_legacy=1' /proc/cmdline && export BIOUNIT_SCREEN_LEGACY=1
@@ -142,6 +142,9 @@ wait_for '"live_nl":"[^"]' 60
 dump 02-photo-preview
 status >$DIR/st.json
 check "the status says the applicant sees the screen" grep -q '"visible":true' $DIR/st.json
+# which path the camera's frames take on this display and why: bochs-display has no overlay plane
+check "the status says which path the camera's frames take and why (the CPU: no overlay plane)" \
+	grep -q '"path":"[^"]*\(no overlay plane\|legacy modesetting\)' $DIR/st.json
 scene face face-good.ppm
 # the photo taken: the moment of capture, then the kept crop (screen_kept_ms), then the review
 wait_for '"scene":"photo_kept"' 300

@@ -5,6 +5,9 @@
  *   biounit-screen render --size WxH --out DIR [--ppm] SCRIPT
  *   biounit-screen show [--card NODE] [--wait MS] [--hold MS] SCRIPT
  *   biounit-screen status [--card NODE]
+ *   biounit-screen planes [--card NODE] [--frames N] [--buffers N] [--hold MS]
+ *                         [--check-capture] [--capture FILE.ppm]
+ *                         [--camera SERIAL [--camera-size WxH]] SCRIPT
  *
  * SCRIPT holds one scene a line (docs/screen.md, "Scene scripts"). render
  * draws each into memory and writes DIR/NN-NAME.png (.ppm with --ppm); show
@@ -12,7 +15,8 @@
  * card with a display, or --card), waits for its page
  * flip, prints "screen NN-NAME STATE" and holds it --hold ms. A display that is missing, busy or
  * unplugged is reported and retried, never an error. status prints the
- * display's state and why. Exit status: 0 done, 1 a scene could not be
+ * display's state and why. planes tries the zero-copy plane path (zerocopy.c).
+ * Exit status: 0 done, 1 a scene could not be
  * drawn, 2 usage or file error.
  */
 #include <errno.h>
@@ -25,9 +29,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zerocopy.h"
 #include "scene.h"
 
-static void log_line(void *arg, const char *line)
+void log_line(void *arg, const char *line)
 {
 	(void)arg;
 	fprintf(stderr, "biounit-screen: %s\n", line);
@@ -69,12 +74,21 @@ static void pump(struct biounit_display *d, int ms, uint64_t until_flip,
 	}
 }
 
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: biounit-screen render --size WxH --out DIR [--ppm] SCRIPT\n"
 			"       biounit-screen show [--card NODE] [--wait MS] [--hold MS] SCRIPT\n"
-			"       biounit-screen status [--card NODE]\n");
+			"       biounit-screen status [--card NODE]\n"
+			"       biounit-screen planes [--card NODE] [--frames N] [--buffers N] [--hold MS]\n"
+			"                      [--check-capture] [--capture FILE.ppm]\n"
+			"                      [--camera SERIAL [--camera-size WxH]] SCRIPT\n");
 	return 2;
+}
+
+int planes_usage(void)
+{
+	return usage();
 }
 
 static int cmd_render(int argc, char **argv)
@@ -229,5 +243,7 @@ int main(int argc, char **argv)
 		return cmd_show(argc, argv);
 	if (!strcmp(argv[1], "status"))
 		return cmd_status(argc, argv);
+	if (!strcmp(argv[1], "planes"))
+		return cmd_planes(argc, argv);
 	return usage();
 }
