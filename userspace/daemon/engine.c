@@ -43,6 +43,8 @@ struct engine {
 	struct biounit_unit *unit;
 	struct biounit_capture_stream *stream;
 	int stream_ch;
+	/* an XBGR32 face frame in RGB24 for the quality code (kept while the stream runs) */
+	struct biounit_image *rgb;
 	enum phase phase;
 	uint64_t wait_until, attempt_start, last_open_try;
 	uint64_t last_ts;		/* the unit clock of the last frame */
@@ -91,6 +93,8 @@ static void stop_stream(struct engine *e)
 	biounit_stream_free(e->stream);
 	e->stream = NULL;
 	e->stream_ch = -1;
+	biounit_image_free(e->rgb);
+	e->rgb = NULL;
 	reset_capture(e);
 	if (e->phase == PH_RUN)
 		e->phase = PH_IDLE;
@@ -372,19 +376,46 @@ static void submit(struct engine *e, struct biounit_capture *c)
 int engine_copy_view(const struct biounit_image_view *v, struct biounit_image **out)
 {
 	struct biounit_image *img;
-	unsigned int bpp = biounit_pixfmt_bytes(v->format);
-	uint8_t *dst;
-	uint32_t y;
 	int r;
 
-	r = biounit_image_new(v->width, v->height, v->format, &img);
+	r = biounit_image_new(v->width, v->height,
+			      v->format == BIOUNIT_PIX_XBGR32 ? BIOUNIT_PIX_RGB24 : v->format, &img);
 	if (r)
 		return r;
-	dst = biounit_image_data(img);
-	for (y = 0; y < v->height; y++)
-		memcpy(dst + (size_t)y * v->width * bpp, v->data + (size_t)y * v->stride,
-		       (size_t)v->width * bpp);
+	r = biounit_image_convert(v, img);
+	if (r) {
+		biounit_image_free(img);
+		return r;
+	}
 	*out = img;
+	return 0;
+}
+
+/*
+ * The quality code reads GREY and RGB24 views: an XBGR32 frame (the format a display can
+ * scan out as it is, docs/uapi.md section 6) is converted into e->rgb first, which is made
+ * once per stream and frame size. @v then views e->rgb. 0 or -errno.
+ */
+static int quality_view(struct engine *e, struct biounit_image_view *v)
+{
+	struct biounit_image_view cur = biounit_image_get_view(e->rgb);
+	int r;
+
+	if (v->format != BIOUNIT_PIX_XBGR32)
+		return 0;
+	if (e->rgb && (cur.width != v->width || cur.height != v->height)) {
+		biounit_image_free(e->rgb);
+		e->rgb = NULL;
+	}
+	if (!e->rgb) {
+		r = biounit_image_new(v->width, v->height, BIOUNIT_PIX_RGB24, &e->rgb);
+		if (r)
+			return r;
+	}
+	r = biounit_image_convert(v, e->rgb);
+	if (r)
+		return r;
+	*v = biounit_image_get_view(e->rgb);
 	return 0;
 }
 
@@ -668,7 +699,7 @@ static int start_attempt(struct engine *e)
 		stop_stream(e);
 	if (!e->stream) {
 		if (ch == BIOUNIT_CH_FACE) {
-			f.pixelformat = BIOUNIT_FMT_RGB24;
+			f.pixelformat = e->d->cfg.photo_pixelformat;
 			f.width = e->d->cfg.photo_width;
 			f.height = e->d->cfg.photo_height;
 			fmt = &f;
@@ -867,7 +898,7 @@ static void read_frames(struct engine *e)
 	if (!newest)
 		return;
 	ts = biounit_frame_get_timestamp_ns(newest);
-	if (biounit_frame_get_view(newest, &v) == 0) {
+	if (biounit_frame_get_view(newest, &v) == 0 && quality_view(e, &v) == 0) {
 		if (step == BIOUNIT_STEP_PHOTO) {
 			photo_frame(e, &v, ts);
 			if (e->best_ok && e->frames >= e->d->cfg.photo_min_frames) {
