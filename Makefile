@@ -181,6 +181,7 @@ _check-vm:
 check-screen-vm: userspace modules linux-src
 	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) \
 		$(BUILD)/kernel-tests/scenes/.made
+	$(MAKE) --no-print-directory -C userspace O=$(BUILD)/userspace $(BUILD)/userspace/test-bin/biounitd
 	@$(MAKE) --no-print-directory _check-screen-vm
 _check-screen-vm:
 	$(TOP)/tests/vm/screen/check-screen.sh $(KRELS)
@@ -214,6 +215,7 @@ bench: bench-driver bench-face bench-finger bench-handoff bench-wsq bench-screen
 bench-screen: userspace modules linux-src
 	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) \
 		$(BUILD)/kernel-tests/scenes/.made
+	$(MAKE) --no-print-directory -C userspace O=$(BUILD)/userspace $(BUILD)/userspace/test-bin/biounitd
 	$(TOP)/tests/bench/screen-bench.sh
 bench-finger: userspace
 	$(TOP)/tests/bench/finger-bench.sh

@@ -5,8 +5,9 @@
 #   tests/bench/screen-bench.sh [--frames N]
 # Builds the userspace libraries (O=build/userspace) and tests/bench/screen_bench.c, then runs
 # it on one core (taskset -c ${BENCH_CPU:-0}): the preview per displayed frame at 1280x800 (the
-# preview check on every frame, the scene, the copy into the scan-out buffer) and pen sample to
-# ink (docs/screen.md). Then the latency on a real KMS device: biounitd's own session in the VM
+# preview check on every frame, the scene, the copy into the scan-out buffer), a camera frame's
+# way to the screen in biounitd (the scene and the copy; the check runs on its own thread) and
+# pen sample to ink (docs/screen.md). Then the latency on a real KMS device: biounitd's own session in the VM
 # on QEMU's bochs-display (tests/vm/screen/check-screen.sh with SCREEN_VM_PARTS=session, the
 # newest kernel or SCREEN_BENCH_KREL; SCREEN_BENCH_VM=0 leaves it out), camera frame to page
 # flip and pen sample to page flip as biounitd measures them (docs/screen.md, "Latency").

@@ -274,8 +274,8 @@ size_t handoff_pollfds(struct daemon *d, struct pollfd *fds, size_t max);
 
 /* ---- worker.c: a thread that runs one job at a time for the poll loop ---- */
 struct worker;
-/* 0 or -errno; @name for its log lines */
-int worker_start(struct worker **out, const char *name);
+/* 0 or -errno; @name for its log lines; the thread runs at the loop's nice value + @nice */
+int worker_start(struct worker **out, const char *name, int nice);
 /* asks a job in hand to stop (worker_stopping()), waits for it; the job left finished or NULL */
 void *worker_stop(struct worker *w);
 /* readable (POLLIN) when a job is done */

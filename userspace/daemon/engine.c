@@ -3,13 +3,20 @@
  * The capture engine: drives the unit through libbiounit for the active
  * session's current step and feeds each checked capture to the session
  * machine. One stream at a time, frames handled in the main poll loop as
- * they arrive (the quality code reads the mapped buffer; the kept still is
- * copied once).
+ * they arrive (the quality code reads the mapped buffer).
  *
- *  photo      the preview check on every frame; after photo_min_frames the
- *             best frame with advice OK is taken (or, after
- *             photo_timeout_ms, the best frame of all), the full check runs
- *             on it, it is saved as photo-N.png (and its passport crop).
+ *  photo      each frame is drawn on the applicant's screen as soon as it is
+ *             dequeued, with the newest advice known; the preview check runs
+ *             on the checker thread (worker.c) on a copy of a frame, the
+ *             newest one whenever the thread is free (frames that arrive
+ *             while it checks are only drawn). Each result comes back to the
+ *             loop: the advice (a change redraws the frame on the screen
+ *             before it is broadcast), the best frame (the copy itself).
+ *             After photo_min_frames checked frames the best frame with
+ *             advice OK is taken (or, after photo_timeout_ms, the best frame
+ *             of all), the full check runs on it, it is saved as photo-N.png
+ *             (and its passport crop). An XBGR32 frame (photo_format) is
+ *             converted to RGB24 first, for the screen and the check alike.
  *  fingers    a finger is on the glass when the frame is not blank; after
  *             finger_settle_frames such frames it is assessed and saved as
  *             finger-P-N.png; the next attempt waits for the finger to be
@@ -27,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "finger/finger.h"
 #include <biounit/image.h>
@@ -35,6 +43,31 @@
 #include "biounitd.h"
 
 enum phase { PH_IDLE, PH_WAIT, PH_RUN };
+
+/*
+ * Nice value of the checker thread relative to the loop: the same. The advice and the
+ * auto capture wait for the check, so it must not starve behind the loop's drawing (at
+ * +10 it would get a tenth of a core shared with the loop); the loop still draws each
+ * frame on time, since its bursts are short and a waking thread that slept is run first.
+ */
+#define CHECKER_NICE 0
+
+/*
+ * One preview check, owned by the loop or (while given) by the checker thread. The thread
+ * reads only the job: its copy of the frame and the face checker, which is read-only once
+ * made (face.h: every call takes it const; no scratch state in it, no static state in
+ * userspace/face), so the loop's own calls on it (the guide, the full check of the still)
+ * may run at the same time.
+ */
+struct preview_job {
+	const struct biounit_face_checker *face;
+	struct biounit_image *img;	/* the copy (kept between jobs, reused at the same size) */
+	uint64_t ts_ns;			/* the frame's capture time */
+	unsigned int gen;		/* the engine's gen when given */
+	int r;
+	struct biounit_face_preview pv;
+	unsigned int delay_ms;		/* test build: BIOUNITD_TEST_CHECK_DELAY_MS, a slow check */
+};
 
 struct engine {
 	struct daemon *d;
@@ -52,10 +85,16 @@ struct engine {
 	enum biounit_session_step step;
 	unsigned int finger, attempt;
 	/* photo */
+	struct worker *checker;		/* the preview check's thread */
+	struct preview_job *job;	/* NULL while the checker has it */
+	unsigned int gen;		/* +1 at each reset: a result of an earlier attempt is dropped */
+	struct biounit_frame *cur;	/* the frame on the screen, held for a redraw with new advice */
 	struct biounit_image *best;
+	uint64_t best_ts;
 	double best_score;
 	bool best_ok;
-	unsigned int frames;
+	unsigned int frames;		/* checked */
+	unsigned int drawn;
 	int advice;
 	/* fingers */
 	bool need_lift;
@@ -78,8 +117,9 @@ static void reset_capture(struct engine *e)
 	e->best = NULL;
 	e->best_score = -1;
 	e->best_ok = false;
-	e->frames = 0;
+	e->frames = e->drawn = 0;
 	e->advice = -1;
+	e->gen++;		/* a check in flight is of the attempt that ends here */
 	e->settle = 0;
 	biounit_signature_free(e->sig);
 	e->sig = NULL;
@@ -90,6 +130,8 @@ static void reset_capture(struct engine *e)
 
 static void stop_stream(struct engine *e)
 {
+	biounit_frame_release(e->cur);	/* before its stream's buffers go */
+	e->cur = NULL;
 	biounit_stream_free(e->stream);
 	e->stream = NULL;
 	e->stream_ch = -1;
@@ -116,6 +158,19 @@ int engine_new(struct daemon *d, struct engine **out)
 		return -ENOMEM;
 	e->d = d;
 	e->stream_ch = -1;
+	e->job = calloc(1, sizeof(*e->job));
+	r = e->job ? worker_start(&e->checker, "checker", CHECKER_NICE) : -ENOMEM;
+	if (r) {
+		log_msg(LOG_ERR_, "no preview check thread: %s", strerror(-r));
+		free(e->job);
+		free(e);
+		return r;
+	}
+#ifdef BIOUNITD_TEST_HOOKS
+	/* tests: each check takes this much longer (tests/vm/screen/session.sh) */
+	if (getenv("BIOUNITD_TEST_CHECK_DELAY_MS"))
+		e->job->delay_ms = (unsigned int)strtoul(getenv("BIOUNITD_TEST_CHECK_DELAY_MS"), NULL, 10);
+#endif
 	r = biounit_monitor_new(&e->mon);
 	if (r) {
 		log_msg(LOG_WARN_, "no hot-plug monitor (%s): units are looked for every second",
@@ -127,12 +182,22 @@ int engine_new(struct daemon *d, struct engine **out)
 	return 0;
 }
 
+static void job_free(struct preview_job *j)
+{
+	if (j)
+		biounit_image_free(j->img);
+	free(j);
+}
+
 void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
 	close_unit(e);
 	reset_capture(e);
+	/* a check in hand runs to its end (one frame); the job comes back to be freed */
+	job_free(worker_stop(e->checker));
+	job_free(e->job);
 	biounit_monitor_free(e->mon);
 	free(e);
 }
@@ -373,82 +438,140 @@ static void submit(struct engine *e, struct biounit_capture *c)
 
 /* ---- photo ---- */
 
-int engine_copy_view(const struct biounit_image_view *v, struct biounit_image **out)
+/*
+ * @v's pixels into *@img, which is reused when it has their size and format (else
+ * replaced): an XBGR32 view (the format a display can scan out as it is, docs/uapi.md
+ * section 6) becomes RGB24, the quality code's format (biounit_image_convert())
+ */
+static int copy_into(const struct biounit_image_view *v, struct biounit_image **img)
 {
-	struct biounit_image *img;
+	enum biounit_pixfmt fmt = v->format == BIOUNIT_PIX_XBGR32 ? BIOUNIT_PIX_RGB24 : v->format;
 	int r;
 
-	r = biounit_image_new(v->width, v->height,
-			      v->format == BIOUNIT_PIX_XBGR32 ? BIOUNIT_PIX_RGB24 : v->format, &img);
-	if (r)
-		return r;
-	r = biounit_image_convert(v, img);
-	if (r) {
-		biounit_image_free(img);
-		return r;
+	if (*img) {
+		struct biounit_image_view have = biounit_image_get_view(*img);
+
+		if (have.width != v->width || have.height != v->height || have.format != fmt) {
+			biounit_image_free(*img);
+			*img = NULL;
+		}
 	}
-	*out = img;
-	return 0;
+	if (!*img) {
+		r = biounit_image_new(v->width, v->height, fmt, img);
+		if (r) {
+			*img = NULL;
+			return r;
+		}
+	}
+	return biounit_image_convert(v, *img);
 }
 
 /*
- * The quality code reads GREY and RGB24 views: an XBGR32 frame (the format a display can
- * scan out as it is, docs/uapi.md section 6) is converted into e->rgb first, which is made
- * once per stream and frame size. @v then views e->rgb. 0 or -errno.
+ * The quality code and the screen read GREY and RGB24 views: an XBGR32 frame is converted
+ * into e->rgb (made once per stream and frame size), which @v then views. 0 or -errno.
  */
 static int quality_view(struct engine *e, struct biounit_image_view *v)
 {
-	struct biounit_image_view cur = biounit_image_get_view(e->rgb);
 	int r;
 
 	if (v->format != BIOUNIT_PIX_XBGR32)
 		return 0;
-	if (e->rgb && (cur.width != v->width || cur.height != v->height)) {
-		biounit_image_free(e->rgb);
-		e->rgb = NULL;
-	}
-	if (!e->rgb) {
-		r = biounit_image_new(v->width, v->height, BIOUNIT_PIX_RGB24, &e->rgb);
-		if (r)
-			return r;
-	}
-	r = biounit_image_convert(v, e->rgb);
+	r = copy_into(v, &e->rgb);
 	if (r)
 		return r;
 	*v = biounit_image_get_view(e->rgb);
 	return 0;
 }
 
-static void photo_frame(struct engine *e, const struct biounit_image_view *v, uint64_t ts_ns)
+int engine_copy_view(const struct biounit_image_view *v, struct biounit_image **out)
 {
-	struct biounit_face_preview pv;
-	struct dsession *s = e->active;
-	bool ok, changed;
+	*out = NULL;
+	return copy_into(v, out);
+}
 
-	if (biounit_face_preview_check(e->d->face, v, &pv))
-		return;
-	e->frames++;
-	ok = pv.advice == BIOUNIT_FACE_ADVICE_OK;
-	changed = (int)pv.advice != e->advice;
-	if (changed) {
-		e->advice = (int)pv.advice;
-		snprintf(s->live_nl, sizeof(s->live_nl), "%s", pv.msg_nl ? pv.msg_nl : "");
-		snprintf(s->live_en, sizeof(s->live_en), "%s", pv.msg_en ? pv.msg_en : "");
+/* on the checker thread */
+static void run_preview(void *arg)
+{
+	struct preview_job *j = arg;
+	struct biounit_image_view v = biounit_image_get_view(j->img);
+
+	j->r = biounit_face_preview_check(j->face, &v, &j->pv);
+	if (j->delay_ms) {
+		struct timespec t = { j->delay_ms / 1000, (long)(j->delay_ms % 1000) * 1000000 };
+
+		nanosleep(&t, NULL);
 	}
-	/* the frame with its advice first: the status then tells what the screen shows */
-	screen_frame(e->d, s, v, ts_ns);
-	if (changed)
-		session_broadcast(e->d, s);
-	if ((ok && (!e->best_ok || pv.score > e->best_score)) ||
-	    (!ok && !e->best_ok && pv.score > e->best_score)) {
-		struct biounit_image *img;
+}
 
-		if (engine_copy_view(v, &img) == 0) {
-			biounit_image_free(e->best);
-			e->best = img;
-			e->best_score = pv.score;
-			e->best_ok = ok;
+/*
+ * A camera frame of the photo step (@fr, given to the engine): on the screen at once with
+ * the advice known so far; its copy to the checker if the thread is free. The frame stays
+ * held as the one on the screen (a new advice redraws it) until the next one replaces it.
+ */
+static void photo_frame(struct engine *e, struct biounit_frame *fr,
+			const struct biounit_image_view *v, uint64_t ts_ns)
+{
+	struct preview_job *j = e->job;
+
+	screen_frame(e->d, e->active, v, ts_ns);
+	e->drawn++;
+	biounit_frame_release(e->cur);
+	e->cur = fr;
+	/* after the draw: the copy does not delay this frame */
+	if (j && copy_into(v, &j->img) == 0) {
+		j->face = e->d->face;
+		j->ts_ns = ts_ns;
+		j->gen = e->gen;
+		if (worker_give(e->checker, run_preview, j) == 0)
+			e->job = NULL;
+	}
+}
+
+/*
+ * A check's result back from the checker thread, applied as it comes: the advice (the
+ * frame on the screen redrawn with it before the status says it: the status tells what
+ * the screen shows), the best frame so far (the job's copy itself; the copy it replaces
+ * is the next job's buffer) and the count for photo_min_frames. A result of an attempt
+ * that has ended (a new attempt, a stop, a pause, the unit gone, the session over) is
+ * dropped.
+ */
+static void photo_result(struct engine *e)
+{
+	struct preview_job *j = worker_take(e->checker);
+	struct dsession *s = e->active;
+	const struct biounit_face_preview *pv;
+	bool ok;
+
+	if (!j)
+		return;
+	e->job = j;
+	if (j->gen != e->gen || j->r || !s || e->phase != PH_RUN || e->step != BIOUNIT_STEP_PHOTO)
+		return;
+	pv = &j->pv;
+	e->frames++;
+	ok = pv->advice == BIOUNIT_FACE_ADVICE_OK;
+	if ((int)pv->advice != e->advice) {
+		e->advice = (int)pv->advice;
+		snprintf(s->live_nl, sizeof(s->live_nl), "%s", pv->msg_nl ? pv->msg_nl : "");
+		snprintf(s->live_en, sizeof(s->live_en), "%s", pv->msg_en ? pv->msg_en : "");
+		if (e->cur) {
+			struct biounit_image_view v;
+
+			/* the same frame again: no new input for the latency (source time 0) */
+			if (biounit_frame_get_view(e->cur, &v) == 0 && quality_view(e, &v) == 0)
+				screen_frame(e->d, s, &v, 0);
 		}
+		session_broadcast(e->d, s);
+	}
+	if ((ok && (!e->best_ok || pv->score > e->best_score)) ||
+	    (!ok && !e->best_ok && pv->score > e->best_score)) {
+		struct biounit_image *old = e->best;
+
+		e->best = j->img;
+		j->img = old;
+		e->best_ts = j->ts_ns;
+		e->best_score = pv->score;
+		e->best_ok = ok;
 	}
 }
 
@@ -466,7 +589,9 @@ static void photo_finish(struct engine *e, uint64_t ts_ns)
 	memset(&c, 0, sizeof(c));
 	c.step = BIOUNIT_STEP_PHOTO;
 	c.present = true;
-	c.timestamp_ns = ts_ns;
+	c.timestamp_ns = e->best ? e->best_ts : ts_ns;	/* the still's capture time */
+	log_msg(LOG_INFO_, "session %s: photo attempt %u: %u camera frames shown, %u checked",
+		biounit_session_id(s->m), attempt, e->drawn, e->frames);
 	if (!e->best) {
 		snprintf(c.reasons, sizeof(c.reasons), "no_frame");
 		snprintf(c.msg_nl, sizeof(c.msg_nl), "De camera gaf geen beeld.");
@@ -757,9 +882,11 @@ static int start_attempt(struct engine *e)
 
 void engine_tick(struct engine *e)
 {
-	struct dsession *s = e->active;
+	struct dsession *s;
 	uint64_t now = now_ms();
 
+	photo_result(e);
+	s = e->active;
 	if (!s)
 		return;
 	if (!e->unit) {
@@ -856,13 +983,17 @@ size_t engine_pollfds(struct engine *e, struct pollfd *fds, size_t max)
 		fds[n++] = (struct pollfd){ .fd = biounit_monitor_get_fd(e->mon), .events = POLLIN };
 	if (e->stream && n < max)
 		fds[n++] = (struct pollfd){ .fd = biounit_stream_get_fd(e->stream), .events = POLLIN };
+	/* a check's result: taken in engine_tick() */
+	if (worker_busy(e->checker) && n < max)
+		fds[n++] = (struct pollfd){ .fd = worker_fd(e->checker), .events = POLLIN };
 	return n;
 }
 
 /*
  * Camera and scanner: only the newest frame waiting is looked at (older ones go straight
- * back to the driver), so that a check slower than the frame rate never starves the
- * control socket or the timers. Pen frames are all read: no sample may be lost.
+ * back to the driver), so that a draw or a finger's assessment slower than the frame rate
+ * never starves the control socket or the timers (the camera's preview check is not in the
+ * loop: photo_frame()). Pen frames are all read: no sample may be lost.
  */
 static void read_frames(struct engine *e)
 {
@@ -900,16 +1031,11 @@ static void read_frames(struct engine *e)
 	ts = biounit_frame_get_timestamp_ns(newest);
 	if (biounit_frame_get_view(newest, &v) == 0 && quality_view(e, &v) == 0) {
 		if (step == BIOUNIT_STEP_PHOTO) {
-			photo_frame(e, &v, ts);
-			if (e->best_ok && e->frames >= e->d->cfg.photo_min_frames) {
-				biounit_frame_release(newest);
-				photo_finish(e, ts);
-				return;
-			}
-		} else {
-			/* the finger frame is assessed in the buffer; released after */
-			finger_frame(e, &v, ts);
+			photo_frame(e, newest, &v, ts);	/* held as the frame on the screen */
+			return;
 		}
+		/* the finger frame is assessed in the buffer; released after */
+		finger_frame(e, &v, ts);
 	}
 	/* a submit may have stopped the stream: its frames are gone with it */
 	if (e->stream)

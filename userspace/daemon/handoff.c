@@ -39,6 +39,8 @@
 #include "biounitd.h"
 #include "session/sha256.h"
 
+/* the builder and the sender below the loop: captures and the control socket first (worker.c) */
+#define HANDOFF_NICE 10
 #define RETRY_COMMIT_MS 10000	/* a package that could not be committed is tried again */
 
 struct handoff {
@@ -1217,9 +1219,9 @@ int handoff_open(struct daemon *d)
 		log_msg(LOG_ERR_, "outbox %s: %s", opath, strerror(-r));
 		goto fail;
 	}
-	r = worker_start(&h->builder, "builder");
+	r = worker_start(&h->builder, "builder", HANDOFF_NICE);
 	if (!r)
-		r = worker_start(&h->sender, "sender");
+		r = worker_start(&h->sender, "sender", HANDOFF_NICE);
 	if (r) {
 		log_msg(LOG_ERR_, "hand-off threads: %s", strerror(-r));
 		goto fail;

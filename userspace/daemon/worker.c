@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A worker thread for the hand-off (docs/biounitd.md "Threads"): the poll
- * loop hands it one job at a time (building and committing a package,
- * sending one), the thread runs it, and the finished job comes back through
+ * A worker thread for the poll loop (docs/biounitd.md "Threads"): the loop
+ * hands it one job at a time (for the hand-off: building and committing a
+ * package, sending one; for the engine: the preview check of a camera
+ * frame's copy), the thread runs it, and the finished job comes back through
  * an eventfd the loop polls. The job itself holds everything the thread
  * touches; the loop's data (sessions, clients, the engine) stays with the
- * loop, so nothing but the job slot is shared, under one mutex. The thread
- * runs at a lower priority (nice +WORKER_NICE) than the loop: on a busy unit
- * the captures and the control socket come first, the encoding after.
+ * loop, so nothing but the job slot is shared, under one mutex. Each thread
+ * runs at the nice value it was started with, relative to the loop's: the
+ * hand-off's at +10 (on a busy unit the captures and the control socket come
+ * first, the encoding after), the preview check's at 0 (its advice is part of
+ * what the applicant sees; see engine.c).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -21,8 +24,6 @@
 
 #include "biounitd.h"
 
-#define WORKER_NICE 10
-
 struct worker {
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -34,6 +35,7 @@ struct worker {
 	void *done;			/* a finished job, not taken yet */
 	bool busy;			/* a job is given and not taken back */
 	const char *name;
+	int nice;			/* added to the loop's nice value */
 };
 
 static void *worker_main(void *arg)
@@ -41,9 +43,16 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	uint64_t one = 1;
 
-	/* Linux: a thread's own nice value (setpriority(2) on its id) */
-	if (setpriority(PRIO_PROCESS, (id_t)gettid(), WORKER_NICE))
-		log_msg(LOG_WARN_, "%s: nice %d: %s", w->name, WORKER_NICE, strerror(errno));
+	/* Linux: a thread's own nice value (setpriority(2) on its id); it starts with the loop's */
+	if (w->nice) {
+		int base;
+
+		errno = 0;
+		base = getpriority(PRIO_PROCESS, (id_t)gettid());
+		if ((base == -1 && errno) ||
+		    setpriority(PRIO_PROCESS, (id_t)gettid(), base + w->nice))
+			log_msg(LOG_WARN_, "%s: nice +%d: %s", w->name, w->nice, strerror(errno));
+	}
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		void (*run)(void *job);
@@ -68,7 +77,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int worker_start(struct worker **out, const char *name)
+int worker_start(struct worker **out, const char *name, int nice)
 {
 	struct worker *w = calloc(1, sizeof(*w));
 	int r;
@@ -76,6 +85,7 @@ int worker_start(struct worker **out, const char *name)
 	if (!w)
 		return -ENOMEM;
 	w->name = name;
+	w->nice = nice;
 	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (w->efd < 0) {
 		r = -errno;

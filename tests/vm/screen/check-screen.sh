@@ -42,12 +42,15 @@ spay=$OUT/session-payload
 rm -rf "$spay"
 mkdir -p "$spay/fonts" "$spay/models"
 session=1
-for f in "$BUILD/userspace/bin/biounitd" "$BUILD/userspace/bin/biounitctl" "$KT/scenes/.made"; do
+for f in "$BUILD/userspace/bin/biounitd" "$BUILD/userspace/bin/biounitctl" \
+	"$BUILD/userspace/test-bin/biounitd" "$KT/scenes/.made"; do
 	[ -e "$f" ] || { echo "check-screen: $f missing: the session VM fails" >&2; session=0; }
 done
 if [ $session = 1 ]; then
 	install -m0755 "$HERE/session.sh" "$spay/run.sh"
 	cp "$BUILD/userspace/bin/biounitd" "$BUILD/userspace/bin/biounitctl" "$spay/"
+	# the tests' build (its hooks): a slow preview check must not hold up the screen
+	cp "$BUILD/userspace/test-bin/biounitd" "$spay/biounitd-test"
 	cp "$payload"/fonts/*.ttf "$spay/fonts/"
 	cp "$KT"/models/* "$spay/models/"
 	cp "$KT/scenes/face-good.ppm" "$KT/scenes/finger-dry.pgm" "$KT/scenes/finger-good.pgm" "$spay/"
