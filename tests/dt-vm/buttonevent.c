@@ -9,7 +9,7 @@
  * for two events on the first file. It prints "events: " and
  * TYPE/CHANNEL/DATA of each, "events: 9/255/1 9/255/0" for pressed then
  * released, with comments ("# ...") on the timestamps, and exits 0 only if
- * both are right: API 2.0, channel BIOUNIT_CH_UNIT, sequence 0 and 1,
+ * both are right: API 2.1, channel BIOUNIT_CH_UNIT, sequence 0 and 1,
  * CLOCK_MONOTONIC timestamps in order between subscribing and dequeuing,
  * and no event at all on the other two files.
  */

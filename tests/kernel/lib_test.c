@@ -300,8 +300,8 @@ static const uint8_t *face_scene_unit(struct __test_metadata *_metadata, struct 
 }
 
 /*
- * Streams the face channel: n frames, each compared with want (RGB24 or
- * GREY, w x h), checking zero copy, sequence and timestamps.
+ * Streams the face channel: n frames, each compared with want (RGB24, XBGR32
+ * or GREY, w x h), checking zero copy, sequence and timestamps.
  */
 static void face_frames(struct __test_metadata *_metadata, struct biounit_unit *unit,
 			enum biounit_stream_memory mem, uint32_t pixfmt,
@@ -311,7 +311,10 @@ static void face_frames(struct __test_metadata *_metadata, struct biounit_unit *
 	struct biounit_format f = {
 		.pixelformat = pixfmt, .width = w, .height = h, .interval_us = 20000,
 	};
-	unsigned int bpp = pixfmt == BIOUNIT_FMT_RGB24 ? 3 : 1, i, bad = 0;
+	unsigned int bpp = pixfmt == BIOUNIT_FMT_RGB24 ? 3 : pixfmt == BIOUNIT_FMT_XBGR32 ? 4 : 1;
+	enum biounit_pixfmt view_fmt = bpp == 3 ? BIOUNIT_PIX_RGB24 :
+				       bpp == 4 ? BIOUNIT_PIX_XBGR32 : BIOUNIT_PIX_GREY;
+	unsigned int i, bad = 0;
 	struct biounit_frame *fr;
 	uint64_t last_ts = bu_now_ns();
 	uint32_t last_seq = 0;
@@ -328,7 +331,7 @@ static void face_frames(struct __test_metadata *_metadata, struct biounit_unit *
 		ASSERT_EQ(0, biounit_stream_dequeue(s, 3000, &fr));
 		ASSERT_EQ(0, biounit_frame_get_view(fr, &v));
 		EXPECT_EQ(biounit_frame_get_data(fr), (const void *)v.data);
-		EXPECT_EQ(bpp == 3 ? BIOUNIT_PIX_RGB24 : BIOUNIT_PIX_GREY, v.format);
+		EXPECT_EQ(view_fmt, v.format);
 		EXPECT_EQ(w, v.width);
 		EXPECT_EQ(h, v.height);
 		EXPECT_EQ(w * bpp, v.stride);
@@ -362,6 +365,27 @@ static void face_frames(struct __test_metadata *_metadata, struct biounit_unit *
 	biounit_stream_free(s);
 }
 
+/* A started two-buffer face stream of format @f, its first frame and that frame's view */
+static struct biounit_frame *first_frame(struct __test_metadata *_metadata,
+					 struct biounit_unit *unit, struct biounit_format *f,
+					 enum biounit_stream_memory mem,
+					 struct biounit_capture_stream **s, struct biounit_image_view *v)
+{
+	struct biounit_frame *fr = NULL;
+
+	*s = NULL;
+	EXPECT_EQ(0, biounit_stream_new(unit, BIOUNIT_CH_FACE, f, 2, mem, s));
+	if (!*s)
+		return NULL;
+	EXPECT_EQ(0, biounit_stream_start(*s));
+	EXPECT_EQ(0, biounit_stream_dequeue(*s, 3000, &fr));
+	if (fr && biounit_frame_get_view(fr, v)) {
+		biounit_frame_release(fr);
+		fr = NULL;
+	}
+	return fr;
+}
+
 TEST(face_frames_equal_the_scene_mmap_and_dmabuf)
 {
 	const uint32_t w = 640, h = 480;
@@ -384,6 +408,36 @@ TEST(face_frames_equal_the_scene_mmap_and_dmabuf)
 	face_frames(_metadata, unit, BIOUNIT_STREAM_MMAP, BIOUNIT_FMT_GREY, grey, w, h);
 	face_frames(_metadata, unit, BIOUNIT_STREAM_DMABUF_EXPORT, BIOUNIT_FMT_GREY, grey, w, h);
 
+	/* XBGR32, the display's format: its view, and that view converted for the quality code */
+	{
+		uint8_t *bgrx = malloc((size_t)w * h * 4);
+		struct biounit_format f = { .pixelformat = BIOUNIT_FMT_XBGR32, .width = w,
+					    .height = h };
+		struct biounit_capture_stream *s;
+		struct biounit_image_view v, cv;
+		struct biounit_image *rgb_img;
+		struct biounit_frame *fr;
+
+		ASSERT_NE(NULL, bgrx);
+		bu_xbgr32(rgb, (size_t)w * h, bgrx);
+		face_frames(_metadata, unit, BIOUNIT_STREAM_MMAP, BIOUNIT_FMT_XBGR32, bgrx, w, h);
+		face_frames(_metadata, unit, BIOUNIT_STREAM_DMABUF_EXPORT, BIOUNIT_FMT_XBGR32,
+			    bgrx, w, h);
+		free(bgrx);
+		fr = first_frame(_metadata, unit, &f, BIOUNIT_STREAM_DMABUF_EXPORT, &s, &v);
+		ASSERT_NE(NULL, fr);
+		EXPECT_EQ(BIOUNIT_PIX_XBGR32, v.format);
+		EXPECT_EQ(-ENOTSUP, biounit_image_view_check(&v));
+		ASSERT_EQ(0, biounit_image_new(w, h, BIOUNIT_PIX_RGB24, &rgb_img));
+		ASSERT_EQ(0, biounit_image_convert(&v, rgb_img));
+		cv = biounit_image_get_view(rgb_img);
+		EXPECT_EQ(0, biounit_image_view_check(&cv));
+		EXPECT_EQ(0, memcmp(cv.data, rgb, (size_t)w * h * 3));
+		biounit_image_free(rgb_img);
+		biounit_frame_release(fr);
+		biounit_stream_free(s);
+	}
+
 	/* NV12: the view is the luma plane; YUYV has no view */
 	{
 		struct biounit_format f = { .pixelformat = BIOUNIT_FMT_NV12, .width = w, .height = h };
@@ -391,11 +445,8 @@ TEST(face_frames_equal_the_scene_mmap_and_dmabuf)
 		struct biounit_image_view v;
 		struct biounit_frame *fr;
 
-		ASSERT_EQ(0, biounit_stream_new(unit, BIOUNIT_CH_FACE, &f, 2,
-						BIOUNIT_STREAM_MMAP, &s));
-		ASSERT_EQ(0, biounit_stream_start(s));
-		ASSERT_EQ(0, biounit_stream_dequeue(s, 3000, &fr));
-		ASSERT_EQ(0, biounit_frame_get_view(fr, &v));
+		fr = first_frame(_metadata, unit, &f, BIOUNIT_STREAM_MMAP, &s, &v);
+		ASSERT_NE(NULL, fr);
 		EXPECT_EQ(BIOUNIT_PIX_GREY, v.format);
 		EXPECT_EQ(0, memcmp(v.data, grey, (size_t)w * h));
 		biounit_frame_release(fr);

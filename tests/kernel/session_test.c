@@ -8,7 +8,9 @@
  *   a compliant photo first time; a non-compliant photo (light-grey head
  *   covering) then a compliant one; a dry fingerprint then a good one after a
  *   missing index finger; a signature; the unit unplugged and plugged in
- *   again mid-session; the daemon killed mid-session and restarted.
+ *   again mid-session; the daemon killed mid-session and restarted; the daemon
+ *   restarted with photo_format = xbgr32 (the display's format): a compliant
+ *   photo whose kept frame is the scene's pixels.
  * One daemon and one simulated unit serve every scenario, in order: they are
  * made before the kselftest harness runs the scenarios (each in a process of
  * its own, which may restart the daemon: its pid is in shared memory) and
@@ -28,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,6 +41,7 @@
 
 #include "kselftest_harness.h"
 #include "session/json.h"
+#include <biounit/image.h>
 #include "bu_sim.h"
 
 #define DIR "/tmp/biounitd-test"
@@ -332,7 +336,8 @@ static void stop_daemon(int sig)
 	daemon_pid = 0;
 }
 
-static int write_config(void)
+/* the daemon's configuration, with @extra lines after the usual ones */
+static int write_config(const char *extra)
 {
 	FILE *f = fopen(DIR "/biounitd.conf", "w");
 	char cwd[512];
@@ -347,6 +352,7 @@ static int write_config(void)
 		   "finger_timeout_ms = 4000\nfinger_settle_frames = 2\nsignature_end_ms = 350\n"
 		   "signature_timeout_ms = 30000\n",
 		SOCK, STATE, SERIAL, cwd, cwd, cwd, RETRY_PAUSE_MS);
+	fputs(extra, f);
 	return fclose(f) ? -errno : 0;
 }
 
@@ -452,7 +458,8 @@ static bool file_holds(const char *path, const char *needle, int ms)
 	return false;
 }
 
-static int photo_session(bool covering_first)
+/* @session_id: NULL, or room for the session's id (64 bytes) */
+static int photo_session(bool covering_first, char *session_id)
 {
 	struct json_value *r, *w;
 	const struct json_value *s, *caps;
@@ -464,6 +471,8 @@ static int photo_session(bool covering_first)
 	r = start(covering_first ? "IND-0005" : "IND-0004", "18+", "\"photo\"");
 	CHECK(r && status_of(r), "start: %s", r ? str(r, "error") : "no reply");
 	snprintf(id, sizeof(id), "%s", str(status_of(r), "id"));
+	if (session_id)
+		snprintf(session_id, 64, "%s", id);
 	json_free(r);
 	if (covering_first) {
 		w = wait_for(id, "captures>=1", 180000);
@@ -543,12 +552,87 @@ static int photo_session(bool covering_first)
 
 static int t_photo_good(void)
 {
-	return photo_session(false);
+	return photo_session(false, NULL);
 }
 
 static int t_photo_covering_then_good(void)
 {
-	return photo_session(true);
+	return photo_session(true, NULL);
+}
+
+static struct bu_unit unit;
+
+/* The kept frame @path against the scene @file scaled to it by nearest neighbour */
+static int frame_is_scene(const char *path, const char *file)
+{
+	struct biounit_image *fi = NULL, *si = NULL;
+	struct biounit_image_view fv, sv;
+	char spath[1024];
+	size_t bad = 0;
+
+	snprintf(spath, sizeof(spath), "%s/%s", scenes, file);
+	CHECK(biounit_image_load(path, &fi) == 0, "cannot read %s", path);
+	if (biounit_image_load(spath, &si)) {
+		biounit_image_free(fi);
+		CHECK(0, "cannot read the scene %s", file);
+	}
+	fv = biounit_image_get_view(fi);
+	sv = biounit_image_get_view(si);
+	if (fv.format != BIOUNIT_PIX_RGB24 || sv.format != BIOUNIT_PIX_RGB24) {
+		bad = 1;
+	} else {
+		for (uint32_t y = 0; y < fv.height; y++)
+			for (uint32_t x = 0; x < fv.width; x++)
+				bad += memcmp(fv.data + (size_t)y * fv.stride + 3 * x,
+					      sv.data + (uint64_t)y * sv.height / fv.height * sv.stride +
+					      3 * ((uint64_t)x * sv.width / fv.width), 3) != 0;
+	}
+	biounit_image_free(si);
+	biounit_image_free(fi);
+	CHECK(bad == 0, "%zu pixels of the kept frame differ from the scene", bad);
+	return 0;
+}
+
+/*
+ * The face camera in XBGR32 (photo_format = xbgr32, the format a display scans out as it is):
+ * the daemon streams XBGR32, the photo is compliant and taken as in RGB24, and the kept
+ * frame is the scene's own RGB pixel for pixel (the conversion for the quality code loses
+ * nothing).
+ */
+static int photo_xbgr32(void)
+{
+	struct biounit_format f = { .channel = BIOUNIT_CH_FACE };
+	char id[64] = "", path[512];
+	int fd, r;
+
+	CHECK(write_config("photo_format = xbgr32\n") == 0, "config");
+	stop_daemon(SIGTERM);
+	CHECK(start_daemon() == 0, "restart with photo_format = xbgr32");
+	r = photo_session(false, id);
+	if (r)
+		return r;
+	fd = open(unit.dev, O_RDWR | O_CLOEXEC);
+	CHECK(fd >= 0, "open %s", unit.dev);
+	r = ioctl(fd, BIOUNIT_IOC_G_FMT, &f);
+	close(fd);
+	CHECK(r == 0 && f.pixelformat == BIOUNIT_FMT_XBGR32 && f.width == 1920 &&
+	      f.bytesperline == 1920 * 4, "the face channel's format %#x %ux%u, not XBGR32",
+	      f.pixelformat, f.width, f.height);
+	snprintf(path, sizeof(path), "%s/sessions/%s/photo-1-frame.png", STATE, id);
+	return frame_is_scene(path, "face-good.ppm");
+}
+
+static int t_photo_xbgr32(void)
+{
+	int r = photo_xbgr32();
+
+	/* the usual configuration again, whatever happened */
+	stop_daemon(SIGTERM);
+	if (write_config("") || start_daemon()) {
+		snprintf(fail_msg, sizeof(fail_msg), "the daemon did not start again");
+		return -1;
+	}
+	return r;
 }
 
 /* the photo kept with its reasons after every attempt (without a compliant scene) */
@@ -845,6 +929,8 @@ SCENARIO(fingers_missing_index_dry_then_good,
 SCENARIO(signature_edge_then_good, "signature off the edge of the pad, then a good one")
 SCENARIO(unplug_replug, "unit unplugged and plugged in mid-session: paused, resumed")
 SCENARIO(daemon_restart, "daemon killed mid-session: found after restart, resumed, finished")
+SCENARIO(photo_xbgr32, "photo from an XBGR32 camera (the display's format): compliant, taken, "
+	 "its frame the scene's pixels")
 
 static void show_log(void)
 {
@@ -984,7 +1070,7 @@ static int log_count(const char *needle)
 static int write_desk_config(const char *path, const char *pedal_line)
 {
 	FILE *f;
-	int r = write_config();
+	int r = write_config("");
 
 	f = r ? NULL : fopen(path, "a");
 	if (!f)
@@ -1179,7 +1265,6 @@ static int desk_main(void)
 	return desk_failed;
 }
 
-static struct bu_unit unit;
 static pid_t main_pid;
 
 /*
@@ -1224,7 +1309,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	mkdir(DIR, 0700);
-	if (write_config()) {
+	if (write_config("")) {
 		printf("TAP version 13\nBail out! cannot write the config\n");
 		return 1;
 	}

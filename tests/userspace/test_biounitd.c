@@ -353,6 +353,8 @@ TEST(config_errors_name_their_line)
 		{ "desk_debounce_ms = 5000\n", ":1: bad value for desk_debounce_ms" },
 		/* the kept photo / signature on the applicant's screen (docs/screen.md) */
 		{ "screen_kept_ms = 60001\n", ":1: bad value for screen_kept_ms" },
+		/* the face camera's format: rgb24 or xbgr32 (docs/biounitd.md) */
+		{ "photo_format = xbgr32\nphoto_format = XR24\n", ":2: bad value for photo_format" },
 	};
 	FILE *f;
 	int fd;
@@ -410,11 +412,15 @@ TEST(config_errors_name_their_line)
 	EXPECT_EQ(0, WEXITSTATUS(system(cmd)));
 	f = fopen(conf, "w");
 	ASSERT_NE(NULL, f);
-	fputs("screen = off\nscreen_kept_ms = 0\n", f);
+	fputs("screen = off\nscreen_kept_ms = 0\nphoto_format = xbgr32\n", f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "%s -c %s --check-config 2>&1", bin, conf);
 	EXPECT_EQ(0, bd_run(cmd, out, sizeof(out)));
-	EXPECT_NE(NULL, strstr(out, "screen = off\nscreen_kept_ms = 0\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "screen = off\nscreen_kept_ms = 0\nphoto_format = xbgr32\n"))
+		TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "%s -c ../../userspace/daemon/biounitd.conf --check-config | "
+		 "grep -qx 'photo_format = rgb24'", bin);
+	EXPECT_EQ(0, WEXITSTATUS(system(cmd)));
 	snprintf(cmd, sizeof(cmd), "%s --bogus >/dev/null 2>&1", bin);
 	EXPECT_EQ(2, WEXITSTATUS(system(cmd)));
 	unlink(conf);

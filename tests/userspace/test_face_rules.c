@@ -440,6 +440,45 @@ TEST_F(face, preview_guidance)
 	biounit_image_free(big);
 }
 
+/*
+ * A face camera frame in XBGR32 (the display's format, issue 17): the checks refuse it with
+ * -ENOTSUP, never misread four bytes a pixel as three; converted to RGB24 it is the very
+ * frame, and the preview check and the full check say what they say of that frame.
+ */
+TEST_F(face, xbgr32_frame_is_converted_not_misread)
+{
+	struct biounit_face_preview p, q;
+	struct biounit_face_verdict vd;
+	struct biounit_image *x, *back;
+	struct biounit_image_view xv, rv;
+	size_t n = (size_t)self->v.width * self->v.height * 3;
+
+	ASSERT_EQ(0, biounit_image_new(self->v.width, self->v.height, BIOUNIT_PIX_XBGR32, &x));
+	ASSERT_EQ(0, biounit_image_convert(&self->v, x));
+	xv = biounit_image_get_view(x);
+	EXPECT_EQ(-ENOTSUP, biounit_face_preview_check(self->fc, &xv, &p));
+	EXPECT_EQ(-ENOTSUP, biounit_face_check(self->fc, &xv, &vd));
+
+	ASSERT_EQ(0, biounit_image_new(self->v.width, self->v.height, BIOUNIT_PIX_RGB24, &back));
+	ASSERT_EQ(0, biounit_image_convert(&xv, back));
+	rv = biounit_image_get_view(back);
+	ASSERT_EQ(self->v.stride, rv.stride);
+	EXPECT_EQ(0, memcmp(self->v.data, rv.data, n));
+	ASSERT_EQ(0, biounit_face_preview_check(self->fc, &self->v, &p));
+	ASSERT_EQ(0, biounit_face_preview_check(self->fc, &rv, &q));
+	EXPECT_TRUE(q.have_face);
+	EXPECT_EQ(p.advice, q.advice);
+	EXPECT_EQ(p.score, q.score);
+	ASSERT_EQ(0, biounit_face_check(self->fc, &self->v, &self->vd));
+	ASSERT_EQ(0, biounit_face_check(self->fc, &rv, &vd));
+	EXPECT_TRUE(vd.have_face);
+	EXPECT_EQ(self->vd.compliant, vd.compliant);
+	EXPECT_EQ(self->vd.crown_y, vd.crown_y);
+	EXPECT_EQ(self->vd.chin_y, vd.chin_y);
+	biounit_image_free(back);
+	biounit_image_free(x);
+}
+
 TEST_F(face, bad_views_rejected)
 {
 	struct biounit_image_view bad = self->v;

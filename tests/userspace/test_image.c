@@ -384,4 +384,103 @@ TEST(view_check)
 	EXPECT_EQ(-EINVAL, biounit_image_view_check(&null));
 }
 
+/* XBGR32 (B, G, R, X; a face frame for the display) to RGB24 and back, byte by byte */
+TEST(convert_xbgr32_and_rgb24)
+{
+	/* 3x2 pixels, 16-byte lines: 12 bytes of pixels, 4 of padding that must not be read */
+	static const uint8_t xbgr[2 * 16] = {
+		10, 20, 30, 0x00,  40, 50, 60, 0x7f,  70, 80, 90, 0xff,  0xee, 0xee, 0xee, 0xee,
+		1, 2, 3, 4,        255, 254, 253, 0,  0, 0, 0, 0x55,     0xee, 0xee, 0xee, 0xee,
+	};
+	static const uint8_t rgb[2 * 9] = {
+		30, 20, 10,  60, 50, 40,  90, 80, 70,
+		3, 2, 1,     253, 254, 255,  0, 0, 0,
+	};
+	const struct biounit_image_view xv = { xbgr, 3, 2, 16, BIOUNIT_PIX_XBGR32 };
+	const struct biounit_image_view rv = { rgb, 3, 2, 9, BIOUNIT_PIX_RGB24 };
+	struct biounit_image *r, *x;
+	const uint8_t *p;
+
+	EXPECT_EQ(4u, biounit_pixfmt_bytes(BIOUNIT_PIX_XBGR32));
+	ASSERT_EQ(0, biounit_image_new(3, 2, BIOUNIT_PIX_RGB24, &r));
+	ASSERT_EQ(0, biounit_image_new(3, 2, BIOUNIT_PIX_XBGR32, &x));
+	ASSERT_EQ(0, biounit_image_convert(&xv, r));
+	EXPECT_EQ(0, memcmp(rgb, biounit_image_data(r), sizeof(rgb)));
+	/* RGB24 to XBGR32: the X byte is 0xff */
+	ASSERT_EQ(0, biounit_image_convert(&rv, x));
+	p = biounit_image_data(x);
+	EXPECT_EQ(12u, biounit_image_get_view(x).stride);
+	for (unsigned int i = 0; i < 6; i++) {
+		EXPECT_EQ(rgb[3 * i + 2], p[4 * i]);
+		EXPECT_EQ(rgb[3 * i + 1], p[4 * i + 1]);
+		EXPECT_EQ(rgb[3 * i], p[4 * i + 2]);
+		EXPECT_EQ(0xff, p[4 * i + 3]);
+	}
+	/* XBGR32 to XBGR32: the same colours, X made 0xff */
+	ASSERT_EQ(0, biounit_image_convert(&xv, x));
+	for (unsigned int i = 0; i < 6; i++) {
+		EXPECT_EQ(0, memcmp(xbgr + (i / 3) * 16 + (i % 3) * 4, p + 4 * i, 3));
+		EXPECT_EQ(0xff, p[4 * i + 3]);
+	}
+	biounit_image_free(x);
+	biounit_image_free(r);
+}
+
+TEST(convert_grey_and_errors)
+{
+	static const uint8_t grey[4] = { 0, 77, 200, 255 };
+	const struct biounit_image_view gv = { grey, 2, 2, 2, BIOUNIT_PIX_GREY };
+	uint8_t px[16] = { 0 };
+	struct biounit_image_view xv = { px, 2, 2, 8, BIOUNIT_PIX_XBGR32 };
+	struct biounit_image *r, *g, *small;
+	const uint8_t *p;
+
+	ASSERT_EQ(0, biounit_image_new(2, 2, BIOUNIT_PIX_RGB24, &r));
+	ASSERT_EQ(0, biounit_image_new(2, 2, BIOUNIT_PIX_GREY, &g));
+	ASSERT_EQ(0, biounit_image_new(2, 1, BIOUNIT_PIX_RGB24, &small));
+	ASSERT_EQ(0, biounit_image_convert(&gv, r));
+	p = biounit_image_data(r);
+	for (unsigned int i = 0; i < 4; i++)
+		for (unsigned int c = 0; c < 3; c++)
+			EXPECT_EQ(grey[i], p[3 * i + c]);
+	ASSERT_EQ(0, biounit_image_convert(&gv, g));
+	EXPECT_EQ(0, memcmp(grey, biounit_image_data(g), 4));
+
+	/* colour is not made grey here; other sizes, bad views, no image */
+	EXPECT_EQ(-ENOTSUP, biounit_image_convert(&xv, g));
+	EXPECT_EQ(-EINVAL, biounit_image_convert(&xv, small));
+	EXPECT_EQ(-EINVAL, biounit_image_convert(&xv, NULL));
+	EXPECT_EQ(-EINVAL, biounit_image_convert(NULL, r));
+	xv.stride = 7;
+	EXPECT_EQ(-EINVAL, biounit_image_convert(&xv, r));
+	xv.stride = 8;
+	xv.format = (enum biounit_pixfmt)9;
+	EXPECT_EQ(-EINVAL, biounit_image_convert(&xv, r));
+	xv.format = BIOUNIT_PIX_XBGR32;
+	xv.width = 0;
+	EXPECT_EQ(-EINVAL, biounit_image_convert(&xv, r));
+	biounit_image_free(small);
+	biounit_image_free(g);
+	biounit_image_free(r);
+}
+
+/* The encoders refuse an XBGR32 view (-ENOTSUP) rather than read it as grey */
+TEST_F(tmpdir, xbgr32_view_is_refused_by_the_encoders)
+{
+	uint8_t px[4 * 8 * 8];
+	struct biounit_image_view xv = { px, 8, 8, 32, BIOUNIT_PIX_XBGR32 };
+	uint8_t *jpg = NULL;
+	size_t len = 0;
+
+	memset(px, 0x80, sizeof(px));
+	snprintf(self->path, sizeof(self->path), "%s/x.png", self->dir);
+	EXPECT_EQ(-ENOTSUP, biounit_image_view_check(&xv));
+	EXPECT_EQ(-ENOTSUP, biounit_image_encode_jpeg(&xv, 90, &jpg, &len));
+	EXPECT_EQ(NULL, jpg);
+	EXPECT_EQ(-ENOTSUP, biounit_image_save_png(&xv, self->path));
+	EXPECT_EQ(-1, access(self->path, F_OK));
+	xv.stride = 31;
+	EXPECT_EQ(-EINVAL, biounit_image_view_check(&xv));
+}
+
 TEST_HARNESS_MAIN

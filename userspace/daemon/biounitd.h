@@ -32,6 +32,7 @@ struct config {
 	char face_cascade[512], face_landmarks[512], face_cache[512];
 	struct biounit_session_policy policy;
 	unsigned int photo_width, photo_height;
+	uint32_t photo_pixelformat;	/* BIOUNIT_FMT_RGB24 or _XBGR32 (photo_format) */
 	unsigned int photo_timeout_ms;	/* time to find a compliant frame */
 	unsigned int photo_min_frames;	/* frames looked at before the auto capture */
 	unsigned int retry_pause_ms;	/* advice shown before the next attempt */

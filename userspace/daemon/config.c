@@ -28,6 +28,7 @@ void config_defaults(struct config *c)
 	desk_config_defaults(&c->desk);
 	c->photo_width = 1920;
 	c->photo_height = 1080;
+	c->photo_pixelformat = BIOUNIT_FMT_RGB24;
 	c->photo_timeout_ms = 10000;
 	c->photo_min_frames = 5;
 	c->retry_pause_ms = 2000;
@@ -48,6 +49,18 @@ static char *trim(char *s)
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
 		*--e = '\0';
 	return s;
+}
+
+/* the face camera's format: rgb24, or xbgr32 (DRM's XRGB8888: a display scans it out as it is) */
+static int set_photo_format(uint32_t *dst, const char *v)
+{
+	if (!strcmp(v, "rgb24"))
+		*dst = BIOUNIT_FMT_RGB24;
+	else if (!strcmp(v, "xbgr32"))
+		*dst = BIOUNIT_FMT_XBGR32;
+	else
+		return -EINVAL;
+	return 0;
 }
 
 static int set_str(char *dst, size_t size, const char *v)
@@ -138,6 +151,8 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 		else if POL(signature_attempts, 1, 10);
 		else if NUM(photo_width, 640, 8192);
 		else if NUM(photo_height, 480, 8192);
+		else if (!strcmp(k, "photo_format"))
+			r = set_photo_format(&c->photo_pixelformat, v);
 		else if NUM(photo_timeout_ms, 100, 600000);
 		else if NUM(photo_min_frames, 1, 100);
 		else if NUM(retry_pause_ms, 0, 60000);

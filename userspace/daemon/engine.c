@@ -15,7 +15,8 @@
  *             After photo_min_frames checked frames the best frame with
  *             advice OK is taken (or, after photo_timeout_ms, the best frame
  *             of all), the full check runs on it, it is saved as photo-N.png
- *             (and its passport crop).
+ *             (and its passport crop). An XBGR32 frame (photo_format) is
+ *             converted to RGB24 first, for the screen and the check alike.
  *  fingers    a finger is on the glass when the frame is not blank; after
  *             finger_settle_frames such frames it is assessed and saved as
  *             finger-P-N.png; the next attempt waits for the finger to be
@@ -75,6 +76,8 @@ struct engine {
 	struct biounit_unit *unit;
 	struct biounit_capture_stream *stream;
 	int stream_ch;
+	/* an XBGR32 face frame in RGB24 for the quality code (kept while the stream runs) */
+	struct biounit_image *rgb;
 	enum phase phase;
 	uint64_t wait_until, attempt_start, last_open_try;
 	uint64_t last_ts;		/* the unit clock of the last frame */
@@ -132,6 +135,8 @@ static void stop_stream(struct engine *e)
 	biounit_stream_free(e->stream);
 	e->stream = NULL;
 	e->stream_ch = -1;
+	biounit_image_free(e->rgb);
+	e->rgb = NULL;
 	reset_capture(e);
 	if (e->phase == PH_RUN)
 		e->phase = PH_IDLE;
@@ -433,33 +438,48 @@ static void submit(struct engine *e, struct biounit_capture *c)
 
 /* ---- photo ---- */
 
-/* @v's pixels into *@img, which is reused when it has @v's size and format (else replaced) */
+/*
+ * @v's pixels into *@img, which is reused when it has their size and format (else
+ * replaced): an XBGR32 view (the format a display can scan out as it is, docs/uapi.md
+ * section 6) becomes RGB24, the quality code's format (biounit_image_convert())
+ */
 static int copy_into(const struct biounit_image_view *v, struct biounit_image **img)
 {
-	unsigned int bpp = biounit_pixfmt_bytes(v->format);
-	uint8_t *dst;
-	uint32_t y;
+	enum biounit_pixfmt fmt = v->format == BIOUNIT_PIX_XBGR32 ? BIOUNIT_PIX_RGB24 : v->format;
 	int r;
 
 	if (*img) {
 		struct biounit_image_view have = biounit_image_get_view(*img);
 
-		if (have.width != v->width || have.height != v->height || have.format != v->format) {
+		if (have.width != v->width || have.height != v->height || have.format != fmt) {
 			biounit_image_free(*img);
 			*img = NULL;
 		}
 	}
 	if (!*img) {
-		r = biounit_image_new(v->width, v->height, v->format, img);
+		r = biounit_image_new(v->width, v->height, fmt, img);
 		if (r) {
 			*img = NULL;
 			return r;
 		}
 	}
-	dst = biounit_image_data(*img);
-	for (y = 0; y < v->height; y++)
-		memcpy(dst + (size_t)y * v->width * bpp, v->data + (size_t)y * v->stride,
-		       (size_t)v->width * bpp);
+	return biounit_image_convert(v, *img);
+}
+
+/*
+ * The quality code and the screen read GREY and RGB24 views: an XBGR32 frame is converted
+ * into e->rgb (made once per stream and frame size), which @v then views. 0 or -errno.
+ */
+static int quality_view(struct engine *e, struct biounit_image_view *v)
+{
+	int r;
+
+	if (v->format != BIOUNIT_PIX_XBGR32)
+		return 0;
+	r = copy_into(v, &e->rgb);
+	if (r)
+		return r;
+	*v = biounit_image_get_view(e->rgb);
 	return 0;
 }
 
@@ -538,7 +558,7 @@ static void photo_result(struct engine *e)
 			struct biounit_image_view v;
 
 			/* the same frame again: no new input for the latency (source time 0) */
-			if (biounit_frame_get_view(e->cur, &v) == 0)
+			if (biounit_frame_get_view(e->cur, &v) == 0 && quality_view(e, &v) == 0)
 				screen_frame(e->d, s, &v, 0);
 		}
 		session_broadcast(e->d, s);
@@ -804,7 +824,7 @@ static int start_attempt(struct engine *e)
 		stop_stream(e);
 	if (!e->stream) {
 		if (ch == BIOUNIT_CH_FACE) {
-			f.pixelformat = BIOUNIT_FMT_RGB24;
+			f.pixelformat = e->d->cfg.photo_pixelformat;
 			f.width = e->d->cfg.photo_width;
 			f.height = e->d->cfg.photo_height;
 			fmt = &f;
@@ -1009,7 +1029,7 @@ static void read_frames(struct engine *e)
 	if (!newest)
 		return;
 	ts = biounit_frame_get_timestamp_ns(newest);
-	if (biounit_frame_get_view(newest, &v) == 0) {
+	if (biounit_frame_get_view(newest, &v) == 0 && quality_view(e, &v) == 0) {
 		if (step == BIOUNIT_STEP_PHOTO) {
 			photo_frame(e, newest, &v, ts);	/* held as the frame on the screen */
 			return;

@@ -2,6 +2,7 @@
 /* Owned image buffers and views. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "image_internal.h"
 
@@ -18,6 +19,8 @@ unsigned int biounit_pixfmt_bytes(enum biounit_pixfmt fmt)
 		return 1;
 	case BIOUNIT_PIX_RGB24:
 		return 3;
+	case BIOUNIT_PIX_XBGR32:
+		return 4;
 	}
 	return 0;
 }
@@ -32,7 +35,8 @@ int biounit_image_check_size(uint64_t w, uint64_t h)
 	return 0;
 }
 
-int biounit_image_view_check(const struct biounit_image_view *v)
+/* A valid view of any known format */
+static int view_check_any(const struct biounit_image_view *v)
 {
 	unsigned int bpp;
 	int ret;
@@ -47,6 +51,58 @@ int biounit_image_view_check(const struct biounit_image_view *v)
 		return ret;
 	if ((uint64_t)v->stride < (uint64_t)v->width * bpp)
 		return -EINVAL;
+	return 0;
+}
+
+int biounit_image_view_check(const struct biounit_image_view *v)
+{
+	int ret = view_check_any(v);
+
+	/* the readers of views know one and three bytes a pixel, nothing else */
+	if (!ret && v->format == BIOUNIT_PIX_XBGR32)
+		return -ENOTSUP;
+	return ret;
+}
+
+int biounit_image_convert(const struct biounit_image_view *src, struct biounit_image *dst)
+{
+	unsigned int sb, db;
+	int ret = view_check_any(src);
+
+	if (ret)
+		return ret == -EFBIG ? -EINVAL : ret;
+	if (!dst || dst->width != src->width || dst->height != src->height)
+		return -EINVAL;
+	if (dst->format == BIOUNIT_PIX_GREY && src->format != BIOUNIT_PIX_GREY)
+		return -ENOTSUP;
+	sb = biounit_pixfmt_bytes(src->format);
+	db = biounit_pixfmt_bytes(dst->format);
+	for (uint32_t y = 0; y < src->height; y++) {
+		const uint8_t *s = src->data + (size_t)y * src->stride;
+		uint8_t *d = dst->pixels + (size_t)y * dst->stride;
+
+		/* the same format is copied, but XBGR32's X byte is made 0xff */
+		if (src->format == dst->format && src->format != BIOUNIT_PIX_XBGR32) {
+			memcpy(d, s, (size_t)src->width * sb);
+			continue;
+		}
+		for (uint32_t x = 0; x < src->width; x++, s += sb, d += db) {
+			uint8_t r, g, b;
+
+			if (src->format == BIOUNIT_PIX_GREY) {
+				r = g = b = s[0];
+			} else if (src->format == BIOUNIT_PIX_RGB24) {
+				r = s[0], g = s[1], b = s[2];
+			} else {
+				b = s[0], g = s[1], r = s[2];
+			}
+			if (dst->format == BIOUNIT_PIX_RGB24) {
+				d[0] = r, d[1] = g, d[2] = b;
+			} else {
+				d[0] = b, d[1] = g, d[2] = r, d[3] = 0xff;
+			}
+		}
+	}
 	return 0;
 }
 

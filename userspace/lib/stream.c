@@ -468,6 +468,9 @@ int biounit_frame_get_view(const struct biounit_frame *f, struct biounit_image_v
 	case BIOUNIT_FMT_RGB24:
 		v->format = BIOUNIT_PIX_RGB24;
 		break;
+	case BIOUNIT_FMT_XBGR32:	/* for biounit_image_convert(), or a display */
+		v->format = BIOUNIT_PIX_XBGR32;
+		break;
 	default:
 		return -ENOTSUP;
 	}

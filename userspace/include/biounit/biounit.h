@@ -461,8 +461,10 @@ int biounit_frame_get_dmabuf_fd(const struct biounit_frame *frame);
 /**
  * biounit_frame_get_view() - The frame as an image view for the quality code.
  * @view: receives a view borrowing the mapped buffer (valid until release):
- *	GREY frames as BIOUNIT_PIX_GREY, RGB24 as BIOUNIT_PIX_RGB24, and NV12
- *	frames as the BIOUNIT_PIX_GREY view of their luma plane.
+ *	GREY frames as BIOUNIT_PIX_GREY, RGB24 as BIOUNIT_PIX_RGB24, NV12
+ *	frames as the BIOUNIT_PIX_GREY view of their luma plane, and XBGR32 as
+ *	BIOUNIT_PIX_XBGR32, which the quality code does not read: convert it
+ *	with biounit_image_convert() (biounit/image.h) first.
  * Return: 0, -ENOTSUP (YUYV or pen samples), -EINVAL.
  */
 int biounit_frame_get_view(const struct biounit_frame *frame,

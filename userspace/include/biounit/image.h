@@ -6,6 +6,13 @@
  * pixels from somebody else (a driver buffer, an image) and never frees them.
  * Pixels are 8 bits per sample, rows top to bottom, RGB24 as R,G,B triples.
  * All functions returning int return 0 on success or a negative errno.
+ *
+ * The image and quality functions (encoders, face and finger checks, records)
+ * read GREY and RGB24 views. An XBGR32 view (a face camera frame meant for a
+ * display) is refused by them, never misread: biounit_image_view_check(),
+ * which they call first, gives -ENOTSUP (the face checks and the encoders
+ * return it; a function that reports every bad view as -EINVAL says that).
+ * biounit_image_convert() makes an RGB24 copy of it first.
  */
 #ifndef BIOUNIT_IMAGE_H
 #define BIOUNIT_IMAGE_H
@@ -25,6 +32,9 @@ extern "C" {
 enum biounit_pixfmt {
 	BIOUNIT_PIX_GREY = 1,	/* one byte per pixel */
 	BIOUNIT_PIX_RGB24 = 2,	/* three bytes per pixel: R, G, B */
+	/* four bytes per pixel: B, G, R, X (X ignored): BIOUNIT_FMT_XBGR32,
+	 * DRM's XRGB8888; only biounit_image_convert() reads it */
+	BIOUNIT_PIX_XBGR32 = 3,
 };
 
 /** Borrowed pixels: @stride is the distance in bytes between row starts. */
@@ -82,11 +92,26 @@ struct biounit_image_view biounit_image_get_view(const struct biounit_image *img
 uint8_t *biounit_image_data(struct biounit_image *img);
 
 /**
- * biounit_image_view_check() - Validate a view: non-NULL data, known format,
- * non-zero size within the limits, stride at least width * bytes per pixel.
- * Return: 0 or -EINVAL / -EFBIG.
+ * biounit_image_view_check() - Validate a view for the image and quality
+ * functions: non-NULL data, format GREY or RGB24, non-zero size within the
+ * limits, stride at least width * bytes per pixel.
+ * Return: 0, -EINVAL / -EFBIG, or -ENOTSUP for an otherwise valid XBGR32 view
+ * (convert it with biounit_image_convert()).
  */
 int biounit_image_view_check(const struct biounit_image_view *v);
+
+/**
+ * biounit_image_convert() - Copy @src into @dst in @dst's pixel format.
+ * @src: a view of any format (GREY, RGB24, XBGR32), of @dst's width and height.
+ * @dst: an image from biounit_image_new(); its format is the one made:
+ *       RGB24 or XBGR32 from any format (grey v gives R = G = B = v), GREY
+ *       from GREY only (no colour is made grey here: each check has its own
+ *       luma). XBGR32's X byte is ignored when read and written 0xff.
+ * Meant to be called per frame: nothing is allocated.
+ * Return: 0, -EINVAL (bad view or image, sizes differ) or -ENOTSUP (colour
+ * to GREY).
+ */
+int biounit_image_convert(const struct biounit_image_view *src, struct biounit_image *dst);
 
 /** biounit_pixfmt_bytes() - Bytes per pixel of @fmt, 0 if unknown. */
 unsigned int biounit_pixfmt_bytes(enum biounit_pixfmt fmt);
