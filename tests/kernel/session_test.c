@@ -602,7 +602,7 @@ static int frame_is_scene(const char *path, const char *file)
 static int photo_xbgr32(void)
 {
 	struct biounit_format f = { .channel = BIOUNIT_CH_FACE };
-	char id[64] = "", path[512];
+	char id[64] = "", path[512], node[32], dev[64];
 	int fd, r;
 
 	CHECK(write_config("photo_format = xbgr32\n") == 0, "config");
@@ -611,8 +611,12 @@ static int photo_xbgr32(void)
 	r = photo_session(false, id);
 	if (r)
 		return r;
-	fd = open(unit.dev, O_RDWR | O_CLOEXEC);
-	CHECK(fd >= 0, "open %s", unit.dev);
+	/* the unit's node now: unplug_replug plugged it in again, and a kernel that
+	 * delays releases (make check-debug's) gives it another number then */
+	CHECK(bu_attr_read(UNIT, "dev_name", node, sizeof(node)) == 0, "dev_name");
+	snprintf(dev, sizeof(dev), "/dev/%s", node);
+	fd = open(dev, O_RDWR | O_CLOEXEC);
+	CHECK(fd >= 0, "open %s", dev);
 	r = ioctl(fd, BIOUNIT_IOC_G_FMT, &f);
 	close(fd);
 	CHECK(r == 0 && f.pixelformat == BIOUNIT_FMT_XBGR32 && f.width == 1920 &&
