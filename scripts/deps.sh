@@ -19,11 +19,14 @@ set -euo pipefail
 # libgpiod-dev is biounitd's desk GPIO (libgpiod 1.6), gpiod its tools, the independent client of
 # the VM's gpio test.
 # v4l-utils (v4l2-compliance, v4l2-ctl, media-ctl): the VM's tests of the V4L2 nodes and media device.
+# linux-source-6.1 and -6.12: checkpatch (6.1), and vkms built from each kernel's own source for the
+# screen's zero-copy VM test (scripts/vkms.sh); 6.12 is also the debug kernel's source.
 PKGS_CHECK=(
 	build-essential
 	linux-headers-amd64
 	linux-headers-6.12-amd64
 	linux-source-6.1
+	linux-source-6.12
 	qemu-system-x86
 	busybox-static
 	evtest
@@ -76,7 +79,6 @@ PKGS_DEMO=()
 PKGS_BENCH=()
 # Extra for `make check-debug` (scripts/debug-kernel.sh: a KASAN/lockdep kernel from Debian's source).
 PKGS_DEBUG=(
-	linux-source-6.12
 	bc
 	bison
 	flex
