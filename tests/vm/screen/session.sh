@@ -86,7 +86,7 @@ start_daemon() {
 	done
 }
 echo "TAP version 13"
-echo "1..17"
+echo "1..18"
 
 # ---- the display, the unit, the daemon ------------------------------------------------------
 grep -q 'biounit_screen_legacy=1' /proc/cmdline && export BIOUNIT_SCREEN_LEGACY=1
@@ -317,31 +317,50 @@ vkms_stop() {
 		       w, $0, t / 100, m / 100, s ? t * 10 / s : 0, s ? m * 10 / s : 0 }' $DIR/$1.lat
 }
 if grep -q 'biounit_screen_legacy=1' /proc/cmdline; then
-	for t in "the status's path" "debugfs planes" "the stream's stop" "frames shown" "no crash"; do
+	for t in "the status's path" "debugfs planes" "the stream's stop" "the display unplugged and back" \
+		"frames shown" "no crash"; do
 		n=$((n + 1))
 		echo "ok $n - biounitd on vkms: $t # SKIP the legacy run (no atomic commits: the CPU path)"
 	done
 elif [ -z "$vcard" ]; then
-	for t in "the status's path" "debugfs planes" "the stream's stop" "frames shown" "no crash"; do
+	for t in "the status's path" "debugfs planes" "the stream's stop" "the display unplugged and back" \
+		"frames shown" "no crash"; do
 		n=$((n + 1))
 		echo "not ok $n - $BIOUNIT_KREL: biounitd on vkms: $t (vkms not in this VM: see check-screen.sh's vkms-build.log)"
 	done
 else
 	rm -rf $DIR/state $DIR/biounitd.log
 	unset BIOUNITD_TEST_CHECK_DELAY_MS
-	# the attempt ends by itself after 12 s (the best frame of all taken, the stream stopped)
+	# the attempt ends by itself after 16 s (the best frame of all taken, the stream stopped)
 	sed -i -e "s|^screen = .*|screen = /dev/dri/$vcard|" \
 		-e '/^photo_width\|^photo_height\|^photo_format\|^photo_timeout_ms/d' $DIR/biounitd.conf
-	printf 'photo_width = 640\nphoto_height = 480\nphoto_format = auto\nphoto_timeout_ms = 12000\n' \
+	printf 'photo_width = 640\nphoto_height = 480\nphoto_format = auto\nphoto_timeout_ms = 16000\n' \
 		>>$DIR/biounitd.conf
 	start_daemon ./biounitd
-	vkms_preview vkms 6
+	vkms_preview vkms 4
+	# the display unplugged mid-stream (the connector forced off, then the hot-plug event a
+	# monitor's card sends: vkms polls nothing, so the test sends it) and back: the frames go the
+	# CPU path meanwhile (drawn for nobody), the session goes on; back, the display takes the
+	# camera's buffers again (6.12: on the plane)
+	conn=$(ls -d /sys/class/drm/$vcard-Virtual-* | head -n 1)
+	echo off >$conn/status
+	echo change >/sys/class/drm/$vcard/uevent
+	sleep 2
+	status >$DIR/unplugged.json
+	echo detect >$conn/status
+	echo change >/sys/class/drm/$vcard/uevent
+	wait_for '"screen":{"state":"showing"' 10
+	sleep 2
+	status >$DIR/replugged.json
+	vkms_state $DIR/vkms-3.planes
 	# the attempt's end (photo_timeout_ms): the photo taken, the stream stops at the step change
 	wait_for '"last":{"step":"photo"' 60
 	sleep 1
 	biounitctl session discard "$ID" >/dev/null 2>&1
 	vkms_stop vkms
-	sed 's/^/# vkms state: /' $DIR/vkms-1.planes $DIR/vkms-2.planes
+	sed 's/^/# vkms state: /' $DIR/vkms-1.planes $DIR/vkms-2.planes $DIR/vkms-3.planes
+	sed 's/^/# unplugged: /' $DIR/unplugged.json
+	sed 's/^/# plugged in again: /' $DIR/replugged.json
 	if [ $zc = 1 ]; then
 		check "$BIOUNIT_KREL: biounitd on vkms: the status's path says zero-copy (the camera's XR24 640x480 on a plane)" \
 			grep -q '"path":"zero-copy: vkms plane [0-9]* scans out the camera.s XR24 640x480' $DIR/vkms.json
@@ -365,6 +384,15 @@ else
 			sh -c "grep -q 'face stream: RGB24 640x480 in 4 mapped buffers' $DIR/biounitd.log &&
 			       grep -q 'photo attempt 1:' $DIR/biounitd.log"
 	fi
+	# unplugged: the session still on its photo step, the screen disconnected; back: showing, the
+	# preview up, and on 6.12 the camera's framebuffer on the reflect-x plane again
+	check "$BIOUNIT_KREL: biounitd on vkms: the display unplugged mid-stream and back: the session goes on, the status follows, the camera's frames shown again ($([ $zc = 1 ] && echo on the plane || echo on the CPU path))" \
+		sh -c "grep -q '\"state\":\"capturing\",\"step\":\"photo\"' $DIR/unplugged.json &&
+		       grep -q '\"screen\":{\"state\":\"disconnected\",\"visible\":false' $DIR/unplugged.json &&
+		       grep -q '\"state\":\"capturing\",\"step\":\"photo\"' $DIR/replugged.json &&
+		       grep -q '\"screen\":{\"state\":\"showing\".*\"scene\":\"photo_live\"' $DIR/replugged.json &&
+		       if [ $zc = 1 ]; then grep -q 'crtc=crtc-0 .*format=XR24 .*rotation=11' $DIR/vkms-3.planes &&
+		          grep -q '\"path\":\"zero-copy' $DIR/replugged.json; else true; fi"
 	check "$BIOUNIT_KREL: biounitd on vkms: the camera frames reached the screen ($(cat $DIR/vkms.lat))" \
 		awk '{ exit !($3 + 0 >= 20) }' $DIR/vkms.lat
 	check "$BIOUNIT_KREL: biounitd on vkms: no screen error, sanitizer or crash report" \
