@@ -11,7 +11,8 @@
 # session with a screendump of each scene, the display removed and added back. Each screendump
 # must equal the same scene drawn into memory on the host, pixel for pixel. Then a second VM
 # (bochs-display only) runs biounitd's own session on the simulated unit (session.sh; the host's
-# session-check.py draws each state biounitd reported and compares its screendump with it), and a
+# session-check.py draws each state biounitd reported and compares its screendump with it; last,
+# biounitd's photo step on vkms.ko, loaded beside the bochs display: the camera on its plane), and a
 # third (vkms.sh, no display device) the zero-copy plane path on vkms.ko (scripts/vkms.sh): 6.12
 # takes it, 6.1 composes on the CPU; SCREEN_VM_PARTS=vkms runs only that one.
 # TAP into build/tap/screen-vm-KREL.tap (the VM's own TAP, then the comparisons); screendumps and
@@ -167,7 +168,19 @@ for k in "${krels[@]}"; do
 	sdir=$dir/session
 	mkdir -p "$sdir/dumps"
 	if [ $session = 1 ] && [ "$dev" = bochs-display ] && [ "$parts" != vkms ]; then
-		vm "$k" "$sdir/dumps" "$BUILD/kmod/$k/ko" "$spay" 900 "$legacy" "$sdir/vm.tap" \
+		# and vkms.ko beside our modules: biounitd's photo step on its planes (session.sh's
+		# last part; biounit_vkms=1 tells it vkms is there)
+		smods=$BUILD/kmod/$k/ko
+		sappend=$legacy
+		if [ -z "$legacy" ] && vk=$("$ROOT/scripts/vkms.sh" "$k" 2>"$sdir/vkms-build.log"); then
+			rm -rf "$sdir/ko"
+			mkdir -p "$sdir/ko"
+			cp "$vk/vkms.ko" "$sdir/ko/"
+			cp "$BUILD/kmod/$k/ko/"*.ko "$sdir/ko/" 2>/dev/null || true
+			smods=$sdir/ko
+			sappend=biounit_vkms=1
+		fi
+		vm "$k" "$sdir/dumps" "$smods" "$spay" 900 "$sappend" "$sdir/vm.tap" \
 			"$sdir/console.log" "$sdir/live.out"
 	fi
 	tap=$TAPDIR/screen-vm-$tag$k.tap
