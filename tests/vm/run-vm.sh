@@ -22,7 +22,8 @@
 #      multi: see the boot section), BIOUNIT_VM_RETRY (1, the default: boot again after a bench
 #      fault; 0: do not, for measuring how often one happens), BIOUNIT_VM_NO_EVDEV (1: KREL is
 #      built without INPUT_EVDEV, so evdev may be missing; the VM's tests then get
-#      BIOUNIT_NO_EVDEV=1 and skip the input tests. Only make check-debug sets it).
+#      BIOUNIT_NO_EVDEV=1 and skip the input tests. Only make check-debug sets it, when it could
+#      not build an evdev.ko for its kernel).
 #
 # A boot on which Debian's own kernel dies before /init starts the payload (so before any module
 # of ours is loaded) is a fault of the test bench: it is said so in the TAP, with the first
@@ -47,8 +48,8 @@ ROOTDIR=$(cd "$HERE/../.." && pwd)
 VM_MODULES_REQUIRED=(configfs videobuf2-common videobuf2-memops videobuf2-vmalloc
 	videobuf2-dma-contig videobuf2-dma-sg videodev mc)
 # evdev, through which tests/kernel's input tests read the unit's input devices, is required
-# (INPUT_EVDEV=m in Debian's kernels) unless BIOUNIT_VM_NO_EVDEV=1 says the kernel is built
-# without it (make check-debug's kernel; those tests then skip).
+# (INPUT_EVDEV=m in Debian's kernels; make check-debug brings an evdev.ko of its own among
+# --modules) unless BIOUNIT_VM_NO_EVDEV=1 says the kernel is without it (those tests then skip).
 # Modules put in when the kernel has them: the benchmark's reference driver (and evdev there).
 VM_MODULES_OPTIONAL=(vivid)
 if [ "${BIOUNIT_VM_NO_EVDEV:-0}" = 1 ]; then
@@ -151,7 +152,7 @@ for ko in "$MODDIR"/*.ko; do
 	done
 done
 for m in "${VM_MODULES_OPTIONAL[@]}"; do
-	if modprobe -d "$WORK/kbase" -S "$KREL" --show-depends "$m" >/dev/null 2>&1; then
+	if is_ours "$m" || modprobe -d "$WORK/kbase" -S "$KREL" --show-depends "$m" >/dev/null 2>&1; then
 		wanted+=("$m")
 	else
 		echo "run-vm.sh: note: $KREL has no module $m" >&2
@@ -163,6 +164,8 @@ done
 declare -A seen=()
 nmods=0
 for m in "${wanted[@]}"; do
+	# a module we bring (make check-debug's evdev.ko) goes in with ours, below
+	is_ours "$m" && continue
 	out=$(modprobe -d "$WORK/kbase" -S "$KREL" --show-depends "$m" 2>&1) ||
 		die "$KREL: cannot resolve module '$m': $out"
 	while read -r kind path _; do
