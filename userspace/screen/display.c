@@ -35,6 +35,7 @@ struct biounit_display {
 	struct biounit_screen *scr;
 	uint32_t *shadow, w, h;
 	bool drawn;			/* the shadow holds a scene */
+	enum biounit_screen_scene shadow_scene;	/* which one */
 	bool dirty;			/* the shadow is newer than the screen */
 	bool redraw;			/* a display came at a new size: draw again */
 	enum biounit_display_state state;
@@ -463,6 +464,7 @@ int biounit_display_show(struct biounit_display *d, const struct biounit_screen_
 	r = biounit_screen_render(d->scr, st, d->shadow, d->w * 4);
 	if (r)
 		return r;
+	d->shadow_scene = st->scene;
 	d->shadow_kind = st->source_ns ? latency_kind(st->scene) : -1;
 	d->shadow_src = st->source_ns;
 	if (d->shadow_kind >= 0)
@@ -716,7 +718,21 @@ void biounit_display_forget_buffers(struct biounit_display *d)
 		return;
 	wait_release(d);
 	if (d->so && d->k) {
-		/* the camera's planes off (a CPU frame up) before their FBs go */
+		/*
+		 * The camera's planes off (a CPU frame up) before their FBs go. A
+		 * camera frame the shadow still holds from the CPU path (drawn before
+		 * the plane path took over, or while the display was away) is older
+		 * than what the applicant just saw on the plane: it must not come
+		 * back, the background does until the caller's next scene.
+		 */
+		if (d->drawn && d->zc == 1 && d->shadow_scene == BIOUNIT_SCREEN_PHOTO_LIVE) {
+			const struct biounit_screen_state bg = { .scene = BIOUNIT_SCREEN_BLANK };
+
+			if (biounit_screen_render(d->scr, &bg, d->shadow, d->w * 4))
+				memset(d->shadow, 0, (size_t)d->w * d->h * 4);
+			d->shadow_scene = BIOUNIT_SCREEN_BLANK;
+			d->shadow_kind = -1;
+		}
 		if (d->drawn && !kms_flip_pending(d->k)) {
 			d->dirty = true;
 			present(d);

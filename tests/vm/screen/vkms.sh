@@ -26,7 +26,7 @@ case $BIOUNIT_KREL in
 *) expect=zc ;;
 esac
 echo "TAP version 13"
-echo "1..9"
+echo "1..10"
 modprobe vkms enable_overlay=1 enable_writeback=1 2>/tmp/m.err
 rc=$?
 comment /tmp/m.err
@@ -66,12 +66,18 @@ if [ $expect = zc ]; then
 		       grep -q 'crtc=crtc-0 .*format=AR24' /tmp/planes"
 	check "$BIOUNIT_KREL: a buffer goes back only once the flip that replaces it completed" \
 		grep -q '^hand-back: each buffer released once' /tmp/p.out
+	# a frame composed on the CPU before the plane took over must not come back when the
+	# camera's planes go (biounit_display_forget_buffers()): the background, then the next scene
+	check "$BIOUNIT_KREL: after the stream the card shows the background, no older camera frame" \
+		grep -q '^after the stream: 0 pixels differ from the background' /tmp/p.out
 else
 	check "$BIOUNIT_KREL: the probe takes the CPU path and says why (no rotation property, no mirror)" \
 		sh -c "grep -q '^zero-copy: no' /tmp/p.out && grep -q '^path: vkms: no rotation property .* so no mirror' /tmp/p.out"
 	check "$BIOUNIT_KREL: only the primary plane is lit (the frame composed on the CPU)" \
 		sh -c "[ \$(grep -c 'crtc=crtc-0' /tmp/planes) = 1 ] && grep -q 'crtc=crtc-0 .*format=XR24 .*crtc-pos=1024x768+0+0' /tmp/planes"
 	check "$BIOUNIT_KREL: no plane carries a reflect-x rotation" sh -c "! grep -q 'rotation=11' /tmp/planes"
+	check "$BIOUNIT_KREL: after the stream the last scene stays on the CPU path until the next" \
+		grep -q '^after the stream: 0 pixels differ from the last scene' /tmp/p.out
 fi
 
 # ---- the camera's own buffers: biounit-sim's face camera in XBGR32, its buffers exported by the

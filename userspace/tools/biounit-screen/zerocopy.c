@@ -303,6 +303,42 @@ out:
 	return rc;
 }
 
+/*
+ * After the stream (biounit_display_forget_buffers()): on the plane path the
+ * card composes the background alone (the camera's planes off, and no older
+ * frame from the CPU path in their place); on the CPU path the last scene
+ * stays as it was (@last) until the caller draws the next.
+ */
+static int check_after_stream(struct biounit_display *d, bool was_zero_copy,
+			      const struct biounit_screen_state *last)
+{
+	const struct biounit_screen_state bg = { .scene = BIOUNIT_SCREEN_BLANK };
+	struct biounit_screen *scr = NULL;
+	uint32_t w, h, *cap, *exp;
+	uint64_t differ = 0;
+	int rc;
+
+	biounit_display_size(d, &w, &h);
+	cap = malloc((size_t)w * h * 4);
+	exp = malloc((size_t)w * h * 4);
+	rc = cap && exp ? biounit_display_capture(d, cap, w * 4) : -ENOMEM;
+	if (!rc)
+		rc = biounit_screen_new(w, h, &scr);
+	if (!rc)
+		rc = biounit_screen_render(scr, was_zero_copy ? &bg : last, exp, w * 4);
+	for (size_t i = 0; !rc && i < (size_t)w * h; i++)
+		differ += (cap[i] & 0xffffff) != (exp[i] & 0xffffff);
+	if (rc)
+		printf("after the stream: no capture: %s\n", strerror(-rc));
+	else
+		printf("after the stream: %llu pixels differ from %s\n", (unsigned long long)differ,
+		       was_zero_copy ? "the background" : "the last scene");
+	biounit_screen_free(scr);
+	free(cap);
+	free(exp);
+	return rc || differ ? 1 : 0;
+}
+
 #define MAX_FRAMES 64
 
 int cmd_planes(int argc, char **argv)
@@ -403,6 +439,13 @@ int cmd_planes(int argc, char **argv)
 	       biounit_display_status(d));
 	biounit_display_planes(d, inv, sizeof(inv));
 	printf("%s", inv);
+	if (check && st->frame) {
+		/* an older frame composed on the CPU first: it must not come back after the stream */
+		uint64_t before = biounit_display_flips(d, NULL);
+
+		if (biounit_display_show(d, st) || !wait_flip(d, before + 1))
+			printf("cpu frame before the stream: not shown\n");
+	}
 	for (int i = 0; i < frames; i++) {
 		struct biounit_display_buffer b;
 		uint64_t before = biounit_display_flips(d, NULL);
@@ -460,8 +503,11 @@ int cmd_planes(int argc, char **argv)
 	}
 	fflush(stdout);
 	pump(d, hold);
+	r = biounit_display_zero_copy(d);
 	biounit_display_forget_buffers(d);
 	pump(d, 200);
+	if (check && st->frame && check_after_stream(d, r, &last))
+		rc = 1;
 	for (int i = 0; i < frames; i++)
 		total += shown[i].released;
 	printf("released: %u of %d frames\n", total, frames);
