@@ -419,7 +419,7 @@ TEST(config_errors_name_their_line)
 	EXPECT_NE(NULL, strstr(out, "screen = off\nscreen_kept_ms = 0\nphoto_format = xbgr32\n"))
 		TH_LOG("%s", out);
 	snprintf(cmd, sizeof(cmd), "%s -c ../../userspace/daemon/biounitd.conf --check-config | "
-		 "grep -qx 'photo_format = rgb24'", bin);
+		 "grep -qx 'photo_format = auto'", bin);
 	EXPECT_EQ(0, WEXITSTATUS(system(cmd)));
 	snprintf(cmd, sizeof(cmd), "%s --bogus >/dev/null 2>&1", bin);
 	EXPECT_EQ(2, WEXITSTATUS(system(cmd)));

@@ -664,6 +664,14 @@ TEST_F(scr, a_display_without_a_card_takes_frames_for_nobody)
 	EXPECT_EQ(-EINVAL, biounit_display_show_buffer(d, &st, &b, count_release, &released));
 	EXPECT_EQ(2, released);
 	biounit_display_forget_buffers(d);
+	/* biounitd's question before a face stream: no display, so no plane path, and why */
+	EXPECT_EQ(0, biounit_display_probe(d, 0x34325258, 640, 480));
+	EXPECT_FALSE(biounit_display_zero_copy(d));
+	EXPECT_NE(NULL, strstr(biounit_display_path(d), "no display to scan the camera out on"))
+		TH_LOG("path: %s", biounit_display_path(d));
+	EXPECT_EQ(-EINVAL, biounit_display_probe(d, 0x34325258, 0, 480));
+	EXPECT_EQ(-EINVAL, biounit_display_probe(d, 0x34325258, 640, BIOUNIT_SCREEN_MAX_SIDE + 1));
+	EXPECT_EQ(-EINVAL, biounit_display_probe(NULL, 0x34325258, 640, 480));
 	biounit_display_free(d);
 }
 

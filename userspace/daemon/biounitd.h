@@ -32,7 +32,7 @@ struct config {
 	char face_cascade[512], face_landmarks[512], face_cache[512];
 	struct biounit_session_policy policy;
 	unsigned int photo_width, photo_height;
-	uint32_t photo_pixelformat;	/* BIOUNIT_FMT_RGB24 or _XBGR32 (photo_format) */
+	uint32_t photo_pixelformat;	/* 0 (auto), BIOUNIT_FMT_RGB24 or _XBGR32 (photo_format) */
 	unsigned int photo_timeout_ms;	/* time to find a compliant frame */
 	unsigned int photo_min_frames;	/* frames looked at before the auto capture */
 	unsigned int retry_pause_ms;	/* advice shown before the next attempt */
@@ -212,9 +212,19 @@ int screen_timeout_ms(struct daemon *d);
 void screen_tick(struct daemon *d);
 /* the scene of @s (the active session, or NULL) on the screen */
 void screen_session(struct daemon *d, const struct dsession *s);
-/* a preview frame of @s's photo step (borrowed for the call) */
+/*
+ * a preview frame of @s's photo step: @v (GREY or RGB24, borrowed for the call) and the camera
+ * buffer it came from (@slot, frame_pool.h; NULL: none): where @slot has a dma-buf the display
+ * may scan the buffer itself out, holding it (frame_slot_ref()) until the flip that replaces it
+ */
+struct frame_slot;
 void screen_frame(struct daemon *d, const struct dsession *s, const struct biounit_image_view *v,
-		  uint64_t ts_ns);
+		  uint64_t ts_ns, struct frame_slot *slot);
+/* the face camera may stream XBGR32 @w x @h into exported buffers: the display scans them out
+ * (biounit_display_probe(); false without a display: the status's path says why) */
+bool screen_probe(struct daemon *d, unsigned int w, unsigned int h);
+/* the face stream stops: the display lets go of its buffers (biounit_display_forget_buffers()) */
+void screen_forget(struct daemon *d);
 /* new pen samples in engine_signature() */
 void screen_ink(struct daemon *d, const struct dsession *s, uint64_t ts_ns);
 void screen_finger(struct daemon *d, const struct dsession *s, bool placed);

@@ -28,7 +28,7 @@ void config_defaults(struct config *c)
 	desk_config_defaults(&c->desk);
 	c->photo_width = 1920;
 	c->photo_height = 1080;
-	c->photo_pixelformat = BIOUNIT_FMT_RGB24;
+	c->photo_pixelformat = 0;	/* auto */
 	c->photo_timeout_ms = 10000;
 	c->photo_min_frames = 5;
 	c->retry_pause_ms = 2000;
@@ -51,10 +51,13 @@ static char *trim(char *s)
 	return s;
 }
 
-/* the face camera's format: rgb24, or xbgr32 (DRM's XRGB8888: a display scans it out as it is) */
+/* the face camera's format: auto (0: XBGR32 in exported buffers where the display scans them
+ * out, else RGB24), rgb24, or xbgr32 (DRM's XRGB8888: a display scans it out as it is) */
 static int set_photo_format(uint32_t *dst, const char *v)
 {
-	if (!strcmp(v, "rgb24"))
+	if (!strcmp(v, "auto"))
+		*dst = 0;
+	else if (!strcmp(v, "rgb24"))
 		*dst = BIOUNIT_FMT_RGB24;
 	else if (!strcmp(v, "xbgr32"))
 		*dst = BIOUNIT_FMT_XBGR32;

@@ -16,7 +16,13 @@
  *             advice OK is taken (or, after photo_timeout_ms, the best frame
  *             of all), the full check runs on it, it is saved as photo-N.png
  *             (and its passport crop). An XBGR32 frame (photo_format) is
- *             converted to RGB24 first, for the screen and the check alike.
+ *             converted to RGB24 first, for the check, the still and the
+ *             CPU path of the screen. Where the display scans the camera's
+ *             buffers out itself (photo_format auto or xbgr32, its probe
+ *             before the stream starts) the face stream is XBGR32 in
+ *             exported dma-bufs and each frame's buffer goes on a plane of
+ *             the display (zero-copy); who holds such a frame, and when it
+ *             goes back to the driver: frame_pool.c.
  *  fingers    a finger is on the glass when the frame is not blank; after
  *             finger_settle_frames such frames it is assessed and saved as
  *             finger-P-N.png; the next attempt waits for the finger to be
@@ -41,6 +47,7 @@
 #include "signature/signature.h"
 
 #include "biounitd.h"
+#include "frame_pool.h"
 
 enum phase { PH_IDLE, PH_WAIT, PH_RUN };
 
@@ -76,6 +83,10 @@ struct engine {
 	struct biounit_unit *unit;
 	struct biounit_capture_stream *stream;
 	int stream_ch;
+	/* the face stream's buffers are exported dma-bufs the display scans out (the plane
+	 * path: docs/screen.md); its frames are then held by the display too (frame_pool.c) */
+	bool zc_stream;
+	struct frame_pool pool;		/* the face frames held: by the engine (cur), the display */
 	/* an XBGR32 face frame in RGB24 for the quality code (kept while the stream runs) */
 	struct biounit_image *rgb;
 	enum phase phase;
@@ -88,7 +99,7 @@ struct engine {
 	struct worker *checker;		/* the preview check's thread */
 	struct preview_job *job;	/* NULL while the checker has it */
 	unsigned int gen;		/* +1 at each reset: a result of an earlier attempt is dropped */
-	struct biounit_frame *cur;	/* the frame on the screen, held for a redraw with new advice */
+	struct frame_slot *cur;		/* the frame on the screen, held for a redraw with new advice */
 	struct biounit_image *best;
 	uint64_t best_ts;
 	double best_score;
@@ -128,10 +139,29 @@ static void reset_capture(struct engine *e)
 	e->last_sample_ms = 0;
 }
 
+/*
+ * Before the stream's buffers go, every holder of its frames lets go (frame_pool.c): the
+ * display first (biounit_display_forget_buffers(): the frames it scans out or waits to, and
+ * the framebuffers it imported from their dma-bufs), then the engine's own; a frame still
+ * held then would be a bug: logged, and given back all the same.
+ */
 static void stop_stream(struct engine *e)
 {
-	biounit_frame_release(e->cur);	/* before its stream's buffers go */
+	unsigned int left;
+
+	if (e->zc_stream)
+		screen_forget(e->d);
+	frame_slot_release(e->cur);
 	e->cur = NULL;
+	left = frame_pool_drain(&e->pool);
+	if (left)
+		log_msg(LOG_ERR_, "face stream: %u camera frame(s) still held at its stop", left);
+	if (e->zc_stream)
+		log_msg(LOG_INFO_, "face stream stopped: %llu camera frames, %llu given back, %u held "
+			"at the stop (plane path)", (unsigned long long)e->pool.taken,
+			(unsigned long long)e->pool.back - left, left);
+	e->zc_stream = false;
+	e->pool.taken = e->pool.back = 0;
 	biounit_stream_free(e->stream);
 	e->stream = NULL;
 	e->stream_ch = -1;
@@ -158,6 +188,7 @@ int engine_new(struct daemon *d, struct engine **out)
 		return -ENOMEM;
 	e->d = d;
 	e->stream_ch = -1;
+	frame_pool_init(&e->pool, biounit_frame_release);
 	e->job = calloc(1, sizeof(*e->job));
 	r = e->job ? worker_start(&e->checker, "checker", CHECKER_NICE) : -ENOMEM;
 	if (r) {
@@ -506,17 +537,26 @@ static void run_preview(void *arg)
 /*
  * A camera frame of the photo step (@fr, given to the engine): on the screen at once with
  * the advice known so far; its copy to the checker if the thread is free. The frame stays
- * held as the one on the screen (a new advice redraws it) until the next one replaces it.
+ * held as the one on the screen (a new advice redraws it) until the next one replaces it;
+ * on the plane path the display holds it too, until the flip that replaces it on the
+ * screen (frame_pool.c: the buffer goes back to the driver when both let go).
  */
 static void photo_frame(struct engine *e, struct biounit_frame *fr,
 			const struct biounit_image_view *v, uint64_t ts_ns)
 {
 	struct preview_job *j = e->job;
+	struct frame_slot *slot = frame_pool_take(&e->pool, fr, biounit_frame_get_index(fr),
+						  e->zc_stream ? biounit_frame_get_dmabuf_fd(fr) : -1);
 
-	screen_frame(e->d, e->active, v, ts_ns);
+	if (!slot) {
+		log_msg(LOG_ERR_, "face stream: buffer %u lent twice", biounit_frame_get_index(fr));
+		return;
+	}
+	slot->stride = biounit_stream_get_format(e->stream)->bytesperline;
+	screen_frame(e->d, e->active, v, ts_ns, slot);
 	e->drawn++;
-	biounit_frame_release(e->cur);
-	e->cur = fr;
+	frame_slot_release(e->cur);
+	e->cur = slot;
 	/* after the draw: the copy does not delay this frame */
 	if (j && copy_into(v, &j->img) == 0) {
 		j->face = e->d->face;
@@ -558,8 +598,8 @@ static void photo_result(struct engine *e)
 			struct biounit_image_view v;
 
 			/* the same frame again: no new input for the latency (source time 0) */
-			if (biounit_frame_get_view(e->cur, &v) == 0 && quality_view(e, &v) == 0)
-				screen_frame(e->d, s, &v, 0);
+			if (biounit_frame_get_view(e->cur->fr, &v) == 0 && quality_view(e, &v) == 0)
+				screen_frame(e->d, s, &v, 0, e->cur);
 		}
 		session_broadcast(e->d, s);
 	}
@@ -817,6 +857,8 @@ static int start_attempt(struct engine *e)
 			  step == BIOUNIT_STEP_FINGERS ? BIOUNIT_CH_FINGER : BIOUNIT_CH_SIGNATURE;
 	struct biounit_format f = { 0 };
 	const struct biounit_format *fmt = NULL;
+	enum biounit_stream_memory mem = BIOUNIT_STREAM_MMAP;
+	unsigned int nbufs = 4;
 	int r;
 
 	reset_capture(e);
@@ -828,6 +870,22 @@ static int start_attempt(struct engine *e)
 			f.width = e->d->cfg.photo_width;
 			f.height = e->d->cfg.photo_height;
 			fmt = &f;
+			/*
+			 * photo_format auto or xbgr32: where the display there now scans frames
+			 * of this size out on a plane (its probe; the path in the status says
+			 * why not), XBGR32 (DRM's XRGB8888) into buffers the driver exports;
+			 * auto takes RGB24 otherwise. The display holds up to three frames (on
+			 * the screen, in flight, waiting), the engine the newest, the driver
+			 * fills one: 6 buffers, so the camera never starves.
+			 */
+			if (f.pixelformat != BIOUNIT_FMT_RGB24 &&
+			    screen_probe(e->d, f.width, f.height)) {
+				f.pixelformat = BIOUNIT_FMT_XBGR32;
+				mem = BIOUNIT_STREAM_DMABUF_EXPORT;
+				nbufs = 6;
+			} else if (!f.pixelformat) {
+				f.pixelformat = BIOUNIT_FMT_RGB24;
+			}
 		}
 		if (ch == BIOUNIT_CH_FINGER) {
 			struct biounit_format cur;
@@ -839,7 +897,16 @@ static int start_attempt(struct engine *e)
 				fmt = &f;
 			}
 		}
-		r = biounit_stream_new(e->unit, ch, fmt, 4, BIOUNIT_STREAM_MMAP, &e->stream);
+		r = biounit_stream_new(e->unit, ch, fmt, nbufs, mem, &e->stream);
+		if (r && r != -ENODEV && mem != BIOUNIT_STREAM_MMAP) {
+			/* a camera without XBGR32 or exported buffers: as if the display said no */
+			log_msg(LOG_WARN_, "face channel: no XBGR32 in exported buffers (%s): mapped "
+				"ones, the frames composed on the CPU", strerror(-r));
+			if (!e->d->cfg.photo_pixelformat)
+				f.pixelformat = BIOUNIT_FMT_RGB24;
+			mem = BIOUNIT_STREAM_MMAP;
+			r = biounit_stream_new(e->unit, ch, fmt, nbufs, mem, &e->stream);
+		}
 		if (r) {
 			e->stream = NULL;
 			log_msg(LOG_ERR_, "%s channel: cannot stream: %s", step_channel_name(step),
@@ -849,6 +916,16 @@ static int start_attempt(struct engine *e)
 			return r;
 		}
 		e->stream_ch = (int)ch;
+		e->zc_stream = mem == BIOUNIT_STREAM_DMABUF_EXPORT &&
+			       biounit_stream_get_format(e->stream)->pixelformat == BIOUNIT_FMT_XBGR32;
+		if (ch == BIOUNIT_CH_FACE)
+			log_msg(LOG_INFO_, "face stream: %s %ux%u in %u %s buffers%s",
+				biounit_stream_get_format(e->stream)->pixelformat == BIOUNIT_FMT_XBGR32
+				? "XBGR32" : "RGB24", biounit_stream_get_format(e->stream)->width,
+				biounit_stream_get_format(e->stream)->height,
+				biounit_stream_get_buffer_count(e->stream),
+				mem == BIOUNIT_STREAM_MMAP ? "mapped" : "exported",
+				e->zc_stream ? ", each frame scanned out by the display (zero-copy)" : "");
 		r = biounit_stream_start(e->stream);
 		if (r) {
 			log_msg(LOG_ERR_, "%s channel: cannot start: %s", step_channel_name(step),

@@ -81,7 +81,8 @@ static void print_config(const struct config *cfg)
 	       cfg->ordering_client_key[0] ? cfg->ordering_client_key : "(none)");
 	printf("screen = %s\nscreen_kept_ms = %u\n", cfg->screen, cfg->screen_kept_ms);
 	printf("photo_format = %s\n",
-	       cfg->photo_pixelformat == BIOUNIT_FMT_XBGR32 ? "xbgr32" : "rgb24");
+	       cfg->photo_pixelformat == BIOUNIT_FMT_XBGR32 ? "xbgr32" :
+	       cfg->photo_pixelformat == BIOUNIT_FMT_RGB24 ? "rgb24" : "auto");
 	printf("desk_gpio_chip = %s\ndesk_debounce_ms = %u\n",
 	       cfg->desk.chip[0] ? cfg->desk.chip : "none", cfg->desk.debounce_ms);
 	for (i = 0; i < DESK_SIGNAL_COUNT; i++) {

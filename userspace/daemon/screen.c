@@ -16,14 +16,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <drm_fourcc.h>
+
 #include "screen/screen.h"
 
 #include "biounitd.h"
+#include "frame_pool.h"
 
 struct applicant_screen {
 	struct biounit_display *disp;
 	/* the live parts the status does not carry */
 	const struct biounit_image_view *frame;
+	struct frame_slot *slot;	/* the camera buffer of @frame, for one draw (NULL: none) */
+	bool probed;			/* the face stream's path was asked for (screen_probe()) */
 	uint64_t source_ns;	/* the frame's capture or the newest pen sample, for one draw */
 	bool placed;
 	enum biounit_screen_scene scene;	/* the scene last given to the display */
@@ -37,9 +42,6 @@ struct applicant_screen {
 	struct biounit_image_view still_v, crop_v;	/* views of the copies, for a draw */
 };
 
-/* a DRM fourcc: RGB24 frames (bytes R, G, B) are DRM's BGR888 ('BG24'), grey ones R8 */
-#define SCREEN_FOURCC(a, b, c, d) \
-	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 /* how long the moment of capture (photo_capture) is shown before the kept photo */
 #define SCREEN_CAPTURE_MS 700
 /* the result of a finger's try without a reason of its own */
@@ -350,14 +352,30 @@ void screen_session(struct daemon *d, const struct dsession *s)
 	    d->screen->scene == BIOUNIT_SCREEN_PHOTO_LIVE)
 		return;
 	d->screen->scene = st.scene;
-	if (st.scene == BIOUNIT_SCREEN_PHOTO_LIVE && st.frame) {
-		/* the camera's frame through the display's path (docs/screen.md, "Which path a
-		 * display takes"): the engine maps its buffers (no dma-buf), so the display
-		 * composes on the CPU, and its probe says why in the status ("path") */
+	if (st.scene == BIOUNIT_SCREEN_PHOTO_LIVE && st.frame && d->screen->slot &&
+	    d->screen->slot->dmabuf_fd >= 0) {
+		/* the plane path (docs/screen.md, "Which path a display takes"): the camera's
+		 * XBGR32 buffer (DRM's XRGB8888) scanned out as it is, @st->frame (its RGB24
+		 * copy) drawn only if the display falls back to the CPU; the display holds the
+		 * buffer until the flip that replaces it (frame_slot_release()) */
+		struct frame_slot *slot = d->screen->slot;
+		struct biounit_display_buffer b = {
+			.dmabuf_fd = slot->dmabuf_fd, .fourcc = DRM_FORMAT_XRGB8888,
+			.width = st.frame->width, .height = st.frame->height,
+			.stride = slot->stride, .key = slot->index,
+		};
+
+		if (biounit_display_show_buffer(d->screen->disp, &st, &b, frame_slot_release,
+						frame_slot_ref(slot)))
+			log_msg(LOG_WARN_, "screen: cannot draw the %s scene",
+				biounit_screen_scene_name(st.scene));
+	} else if (st.scene == BIOUNIT_SCREEN_PHOTO_LIVE && st.frame && !d->screen->probed) {
+		/* photo_format = rgb24: mapped buffers, no dma-buf, so the display composes on
+		 * the CPU, and its probe of the format says why in the status ("path") */
 		struct biounit_display_buffer b = {
 			.dmabuf_fd = -1,
-			.fourcc = st.frame->format == BIOUNIT_PIX_RGB24 ? SCREEN_FOURCC('B', 'G', '2', '4')
-									: SCREEN_FOURCC('R', '8', ' ', ' '),
+			.fourcc = st.frame->format == BIOUNIT_PIX_RGB24 ? DRM_FORMAT_BGR888
+									: DRM_FORMAT_R8,
 			.width = st.frame->width, .height = st.frame->height,
 			.stride = st.frame->stride,
 		};
@@ -371,17 +389,36 @@ void screen_session(struct daemon *d, const struct dsession *s)
 	}
 	/* the frame is only borrowed for this call; the source time is the input's, once */
 	d->screen->frame = NULL;
+	d->screen->slot = NULL;
 	d->screen->source_ns = 0;
 }
 
 void screen_frame(struct daemon *d, const struct dsession *s, const struct biounit_image_view *v,
-		  uint64_t ts_ns)
+		  uint64_t ts_ns, struct frame_slot *slot)
 {
 	if (!d->screen)
 		return;
 	d->screen->frame = v;
+	d->screen->slot = slot;
 	d->screen->source_ns = ts_ns;
 	screen_session(d, s);
+}
+
+bool screen_probe(struct daemon *d, unsigned int w, unsigned int h)
+{
+	if (!d->screen)
+		return false;
+	/* from now on a frame without a dma-buf is drawn as any scene: the probe's reason
+	 * stays the status's path (a probe of the mapped RGB24 would only say no plane takes
+	 * that format) */
+	d->screen->probed = true;
+	return biounit_display_probe(d->screen->disp, DRM_FORMAT_XRGB8888, w, h) == 1;
+}
+
+void screen_forget(struct daemon *d)
+{
+	if (d->screen)
+		biounit_display_forget_buffers(d->screen->disp);
 }
 
 void screen_ink(struct daemon *d, const struct dsession *s, uint64_t ts_ns)

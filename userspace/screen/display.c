@@ -9,6 +9,7 @@
  * an error for the caller.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 
 #include <drm_fourcc.h>
 #include <libudev.h>
+#include <xf86drm.h>
 
 #include "kms.h"
 #include "scanout.h"
@@ -657,6 +659,55 @@ cpu:
 	if (release)
 		release(arg);
 	return r;
+}
+
+int biounit_display_probe(struct biounit_display *d, uint32_t fourcc, uint32_t width,
+			  uint32_t height)
+{
+	struct biounit_display_buffer b = { .dmabuf_fd = -1, .fourcc = fourcc, .width = width,
+					    .height = height, .stride = width * 4 };
+	struct biounit_screen_rect dst, used;
+	struct kms_buf stand_in;
+	char why[320];
+	int r;
+
+	if (!d || !width || !height || width > BIOUNIT_SCREEN_MAX_SIDE ||
+	    height > BIOUNIT_SCREEN_MAX_SIDE)
+		return -EINVAL;
+	if (!d->k || !d->so || !d->scr) {
+		snprintf(why, sizeof(why), "no display to scan the camera out on (%s: %s)",
+			 biounit_display_state_name(d->state), d->status);
+		set_path(d, 0, why);
+		return 0;
+	}
+	if (!scanout_planes(d->so, &b, why, sizeof(why))) {
+		set_path(d, 0, why);
+		return 0;
+	}
+	/* a buffer of the camera's format and size, of this card, exported and imported as the
+	 * camera's will be, for the TEST_ONLY commit of the three planes */
+	if (kms_dumb_new(d->k, width, height, fourcc, &stand_in)) {
+		set_path(d, 1, "the planes take the camera's format (no stand-in buffer for a TEST_ONLY commit: the first frame is tried)");
+		return 1;
+	}
+	b.stride = stand_in.pitch;
+	if (drmPrimeHandleToFD(kms_fd(d->k), stand_in.handle, DRM_CLOEXEC | DRM_RDWR, &b.dmabuf_fd))
+		b.dmabuf_fd = -1;
+	if (b.dmabuf_fd < 0) {
+		kms_dumb_free(d->k, &stand_in);
+		set_path(d, 1, "the planes take the camera's format (the card exports no buffer for a TEST_ONLY commit: the first frame is tried)");
+		return 1;
+	}
+	b.key = UINT64_MAX;
+	r = biounit_screen_preview_rect(d->scr, width, height, &dst) ? 0
+	    : scanout_probe(d->so, &b, &dst, &used, why, sizeof(why));
+	set_path(d, r == 1, why);
+	/* the stand-in goes; the camera's own first buffer is probed again (zc_probe()) */
+	scanout_forget(d->so);
+	close(b.dmabuf_fd);
+	kms_dumb_free(d->k, &stand_in);
+	d->zc = -1;
+	return r == 1;
 }
 
 void biounit_display_forget_buffers(struct biounit_display *d)

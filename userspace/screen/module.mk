@@ -13,3 +13,5 @@ $(O)/tests/test_screen: LDLIBS += $(SCREEN_LDLIBS)
 $(O)/bin/biounit-screen: LDLIBS += $(SCREEN_LDLIBS)
 $(O)/bin/biounitd $(O)/test-bin/biounitd: LDLIBS += $(SCREEN_LDLIBS)
 $(O)/tools/biounit-screen/zerocopy.o: CFLAGS += $(SCREEN_CFLAGS)
+# biounitd's screen.c names the camera's formats by libdrm's <drm_fourcc.h>
+$(O)/daemon/screen.o $(O)/test-obj/daemon/screen.o: CFLAGS += $(shell pkg-config --cflags libdrm)

@@ -247,6 +247,22 @@ static int buffers(struct scanout *s)
 	return r;
 }
 
+int scanout_planes(struct scanout *s, const struct biounit_display_buffer *b, char *why,
+		   size_t wlen)
+{
+	if (getenv("BIOUNIT_SCREEN_NO_ZERO_COPY")) {
+		snprintf(why, wlen, "%s: the plane path is turned off (BIOUNIT_SCREEN_NO_ZERO_COPY)",
+			 kms_driver(s->k));
+		return 0;
+	}
+	if (!kms_is_atomic(s->k)) {
+		snprintf(why, wlen, "%s: legacy modesetting, no atomic TEST_ONLY commit to ask with",
+			 kms_driver(s->k));
+		return 0;
+	}
+	return pick_planes(s, b->fourcc, b, why, wlen);
+}
+
 int scanout_probe(struct scanout *s, const struct biounit_display_buffer *b,
 		  const struct biounit_screen_rect *dst, struct biounit_screen_rect *used,
 		  char *why, size_t wlen)
@@ -258,17 +274,7 @@ int scanout_probe(struct scanout *s, const struct biounit_display_buffer *b,
 	int r;
 
 	kms_fourcc_str(b->fourcc, f);
-	if (getenv("BIOUNIT_SCREEN_NO_ZERO_COPY")) {
-		snprintf(why, wlen, "%s: the plane path is turned off (BIOUNIT_SCREEN_NO_ZERO_COPY)",
-			 kms_driver(s->k));
-		return 0;
-	}
-	if (!kms_is_atomic(s->k)) {
-		snprintf(why, wlen, "%s: legacy modesetting, no atomic TEST_ONLY commit to ask with",
-			 kms_driver(s->k));
-		return 0;
-	}
-	if (!pick_planes(s, b->fourcc, b, why, wlen))
+	if (!scanout_planes(s, b, why, wlen))
 		return 0;
 	if (b->dmabuf_fd < 0) {
 		snprintf(why, wlen, "the camera's buffers are not exported as dma-bufs");

@@ -13,6 +13,13 @@ int scanout_new(struct kms *k, struct scanout **out);
 void scanout_free(struct scanout *s);
 
 /*
+ * The first half of scanout_probe(), without a buffer: atomic modesetting,
+ * an overlay plane that takes @b's fourcc with reflect-x, a second one for
+ * the overlay (and BIOUNIT_SCREEN_NO_ZERO_COPY unset). 1 yes, 0 no (@why).
+ */
+int scanout_planes(struct scanout *s, const struct biounit_display_buffer *b, char *why,
+		   size_t wlen);
+/*
  * Can the card show @b mirrored at @dst (a preview rectangle) on a plane,
  * with the overlay on a second plane and the background on the primary?
  * Imports @b (drmPrimeFDToHandle, drmModeAddFB2) and asks with atomic

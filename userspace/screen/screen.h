@@ -297,6 +297,20 @@ struct biounit_display_buffer {
 int biounit_display_show_buffer(struct biounit_display *d, const struct biounit_screen_state *st,
 				const struct biounit_display_buffer *b,
 				void (*release)(void *arg), void *arg);
+/**
+ * biounit_display_probe() - Before a camera stream starts: would frames of
+ * @fourcc (DRM_FORMAT_*), @width x @height go on a plane of their own
+ * (zero-copy)? Asks as the first frame's probe does (atomic, the planes, a
+ * TEST_ONLY commit of the three planes), with a buffer of this card that
+ * stands in for the camera's (exported and imported as a dma-buf); where
+ * the card exports none the planes' answer stands. biounit_display_path()
+ * then says why (also "no display ..." without one); the camera's own first
+ * buffer is probed again by biounit_display_show_buffer(). The answer holds
+ * for the display there now: ask again for each stream (displays come and
+ * go). Return: 1 yes, 0 no, -EINVAL (a zero or oversized size).
+ */
+int biounit_display_probe(struct biounit_display *d, uint32_t fourcc, uint32_t width,
+			  uint32_t height);
 /** biounit_display_forget_buffers() - The stream stops: drop the imported framebuffers
  * (every buffer handed to biounit_display_show_buffer() is released first). */
 void biounit_display_forget_buffers(struct biounit_display *d);

@@ -11,7 +11,8 @@
 # session with a screendump of each scene, the display removed and added back. Each screendump
 # must equal the same scene drawn into memory on the host, pixel for pixel. Then a second VM
 # (bochs-display only) runs biounitd's own session on the simulated unit (session.sh; the host's
-# session-check.py draws each state biounitd reported and compares its screendump with it), and a
+# session-check.py draws each state biounitd reported and compares its screendump with it; last,
+# biounitd's photo step on vkms.ko, loaded beside the bochs display: the camera on its plane), and a
 # third (vkms.sh, no display device) the zero-copy plane path on vkms.ko (scripts/vkms.sh): 6.12
 # takes it, 6.1 composes on the CPU; SCREEN_VM_PARTS=vkms runs only that one.
 # TAP into build/tap/screen-vm-KREL.tap (the VM's own TAP, then the comparisons); screendumps and
@@ -163,12 +164,13 @@ vm_vkms() { # KREL: the zero-copy plane path on vkms (no display device: vkms is
 			"$(tail -n1 "$zdir/vkms-build.log")" >"$zdir/vm.tap"
 	fi
 }
-vm_session() { # KREL: the session driven by biounitd (session.sh)
+vm_session() { # KREL: the session driven by biounitd (session.sh), modules and command line below
 	local k=$1 sdir=$OUT/$tag$1/session
-	vm "$k" "$sdir/dumps" "$BUILD/kmod/$k/ko" "$spay" 900 "$legacy" "$sdir/vm.tap" \
+	vm "$k" "$sdir/dumps" "${smods[$k]}" "$spay" 900 "${sappend[$k]}" "$sdir/vm.tap" \
 		"$sdir/console.log" "$sdir/live.out"
 }
 sessions=() bochs=() vkms=()
+declare -A smods=() sappend=()
 for k in "${krels[@]}"; do
 	dir=$OUT/$tag$k
 	rm -rf "$dir"
@@ -181,6 +183,19 @@ for k in "${krels[@]}"; do
 	fi
 	# the session driven by biounitd (bochs-display only, atomic or as SCREEN_VM_LEGACY says)
 	if [ $session = 1 ] && [ "$dev" = bochs-display ] && [ "$parts" != vkms ]; then
+		# and vkms.ko beside our modules: biounitd's photo step on its planes (session.sh's
+		# last part; biounit_vkms=1 tells it vkms is there); built here, before the VMs start
+		sdir=$dir/session
+		smods[$k]=$BUILD/kmod/$k/ko
+		sappend[$k]=$legacy
+		if [ -z "$legacy" ] && vk=$("$ROOT/scripts/vkms.sh" "$k" 2>"$sdir/vkms-build.log"); then
+			rm -rf "$sdir/ko"
+			mkdir -p "$sdir/ko"
+			cp "$vk/vkms.ko" "$sdir/ko/"
+			cp "$BUILD/kmod/$k/ko/"*.ko "$sdir/ko/" 2>/dev/null || true
+			smods[$k]=$sdir/ko
+			sappend[$k]=biounit_vkms=1
+		fi
 		sessions+=("vm_session $k")
 	fi
 done
