@@ -164,18 +164,21 @@ _check-kernel-style:
 check-userspace: linux-src
 	@$(MAKE) --no-print-directory _check-userspace
 # Normal and sanitizer builds; the tests' own TAP files are copied to build/tap/userspace*-*.tap.
-# The sanitizer build runs (niced) beside the normal tests, which mostly wait; then its tests.
+# The sanitizer build runs (niced) beside the normal tests, which mostly wait; then the normal
+# tests that bound latencies (TEST_ALONE in userspace/Makefile), alone; then the sanitizer tests.
 US_BUILD = $(SCRIPTS)/tap-stage.sh $(TAPDIR)/$(1)-build.tap $(BUILD)/log/$(1).log "userspace builds ($(1))" \
 	$(MAKE) -j$(JOBS) -C $(TOP)/userspace all tests O=$(BUILD)/$(1) KSFT_INC=$(KSFT_INC) $(2)
 US_CHECK = $(MAKE) --no-print-directory -C $(TOP)/userspace check O=$(BUILD)/$(1) KSFT_INC=$(KSFT_INC) $(2) \
-	>$(BUILD)/log/$(1)-check.log 2>&1
+	>>$(BUILD)/log/$(1)-check.log 2>&1
 _check-userspace:
 	@mkdir -p $(TAPDIR) $(BUILD)/log; rm -f $(TAPDIR)/userspace-*.tap $(TAPDIR)/userspace-san-*.tap
 	@rm -rf $(BUILD)/userspace/tap $(BUILD)/userspace-san/tap; rc=0; \
+	: >$(BUILD)/log/userspace-check.log; : >$(BUILD)/log/userspace-san-check.log; \
 	$(STAGE) userspace-build $(call US_BUILD,userspace) || rc=1; \
 	nice -n 10 $(STAGE) userspace-san-build $(call US_BUILD,userspace-san,SAN=1) & san=$$!; \
-	$(STAGE) userspace-tests $(call US_CHECK,userspace) || rc=1; \
+	$(STAGE) userspace-tests $(call US_CHECK,userspace,TEST_PART=par) || rc=1; \
 	wait $$san || rc=1; \
+	$(STAGE) userspace-tests-alone $(call US_CHECK,userspace,TEST_PART=alone) || rc=1; \
 	$(STAGE) userspace-san-tests $(call US_CHECK,userspace-san,SAN=1) || rc=1; \
 	for name in userspace userspace-san; do \
 		for f in $(BUILD)/$$name/tap/*.tap; do [ -e "$$f" ] && cp "$$f" $(TAPDIR)/$$name-$${f##*/}; done; \
