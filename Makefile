@@ -80,24 +80,32 @@ userspace:
 # missing counts as a failure in the summary, never as a stage left out of the count.
 CHECK_TAPS = linux-src kernels modules kernel-style userspace-build userspace-san-build install \
 	fuzz summary-test vm-payload dt dt-vm
+# Each stage's wall time goes to build/tap/times.txt ("STAGE SECONDS", scripts/stage-time.sh),
+# printed before the summary. JOBS: parallel jobs of the builds (default: the CPUs).
+JOBS  ?= $(shell nproc)
+TIMES  = $(TAPDIR)/times.txt
+STAGE  = $(SCRIPTS)/stage-time.sh $(TIMES)
 check:
-	rm -rf $(TAPDIR) && mkdir -p $(TAPDIR)
+	rm -rf $(TAPDIR) && mkdir -p $(TAPDIR) && date +%s >$(TAPDIR)/.start
 	$(SCRIPTS)/deps.sh check
-	-$(SCRIPTS)/tap-stage.sh $(TAPDIR)/linux-src.tap $(BUILD)/log/linux-src.log \
+	-$(STAGE) linux-src $(SCRIPTS)/tap-stage.sh $(TAPDIR)/linux-src.tap $(BUILD)/log/linux-src.log \
 		"kselftest and checkpatch files from linux-source-6.1" $(SCRIPTS)/linux-src.sh
-	-$(SCRIPTS)/tap-stage.sh $(TAPDIR)/kernels.tap $(BUILD)/log/kernels.log \
+	-$(STAGE) kernels $(SCRIPTS)/tap-stage.sh $(TAPDIR)/kernels.tap $(BUILD)/log/kernels.log \
 		"headers of both Debian kernel series installed (scripts/kernels.sh)" $(SCRIPTS)/kernels.sh
-	-$(SCRIPTS)/tap-stage.sh $(TAPDIR)/modules.tap $(BUILD)/log/modules.log \
+	-$(STAGE) modules $(SCRIPTS)/tap-stage.sh $(TAPDIR)/modules.tap $(BUILD)/log/modules.log \
 		"modules build for $(KRELS)" $(MAKE) --no-print-directory modules
-	-$(MAKE) --no-print-directory _check-kernel-style
+	-$(STAGE) kernel-style $(MAKE) --no-print-directory _check-kernel-style
 	-$(MAKE) --no-print-directory _check-userspace
-	-$(MAKE) --no-print-directory _check-install
-	-$(MAKE) --no-print-directory _check-fuzz
-	-$(MAKE) --no-print-directory _check-summary
-	-$(MAKE) --no-print-directory _check-vm
-	-$(MAKE) --no-print-directory _check-screen-vm
-	-$(MAKE) --no-print-directory _check-dt
-	-$(MAKE) --no-print-directory _check-dt-vm
+	-$(STAGE) install $(MAKE) --no-print-directory _check-install
+	-$(STAGE) fuzz $(MAKE) --no-print-directory _check-fuzz
+	-$(STAGE) summary-test $(MAKE) --no-print-directory _check-summary
+	-$(STAGE) vm $(MAKE) --no-print-directory _check-vm
+	-$(STAGE) screen-vm $(MAKE) --no-print-directory _check-screen-vm
+	-$(STAGE) dt $(MAKE) --no-print-directory _check-dt
+	-$(STAGE) dt-vm $(MAKE) --no-print-directory _check-dt-vm
+	@echo '==== stage times (seconds, $(TIMES)) ===='
+	@cat $(TIMES); echo "make check $$(( $$(date +%s) - $$(cat $(TAPDIR)/.start) )) (wall;" \
+		"userspace-san-build runs beside userspace-tests)"
 	@echo '==== summary ===='
 	@$(TOP)/tests/tap-summary.sh $(foreach t,$(CHECK_TAPS) $(addprefix vm-,$(KRELS)) \
 		$(addprefix screen-vm-,$(KRELS)),--require $(TAPDIR)/$(t).tap) \
@@ -133,7 +141,7 @@ _check-dt-vm:
 check-fuzz: _check-fuzz
 _check-fuzz:
 	@mkdir -p $(TAPDIR) $(BUILD)/log
-	@{ $(MAKE) --no-print-directory -C tests/fuzz all >$(BUILD)/log/fuzz.log 2>&1 && \
+	@{ $(MAKE) --no-print-directory -j$(JOBS) -C tests/fuzz all >$(BUILD)/log/fuzz.log 2>&1 && \
 	   $(MAKE) --no-print-directory -C tests/fuzz regress >$(TAPDIR)/fuzz.tap 2>>$(BUILD)/log/fuzz.log; } || \
 		printf 'TAP version 13\n1..1\nnot ok 1 - fuzz targets build and replay (see %s)\n' \
 			$(BUILD)/log/fuzz.log >$(TAPDIR)/fuzz.tap
@@ -156,19 +164,30 @@ _check-kernel-style:
 check-userspace: linux-src
 	@$(MAKE) --no-print-directory _check-userspace
 # Normal and sanitizer builds; the tests' own TAP files are copied to build/tap/userspace*-*.tap.
+# The sanitizer build runs (niced) beside the normal tests, which mostly wait; then the normal
+# tests that bound latencies (TEST_ALONE in userspace/Makefile), alone; then the sanitizer tests.
+US_BUILD = $(SCRIPTS)/tap-stage.sh $(TAPDIR)/$(1)-build.tap $(BUILD)/log/$(1).log "userspace builds ($(1))" \
+	$(MAKE) -j$(JOBS) -C $(TOP)/userspace all tests O=$(BUILD)/$(1) KSFT_INC=$(KSFT_INC) $(2)
+US_CHECK = $(MAKE) --no-print-directory -C $(TOP)/userspace check O=$(BUILD)/$(1) KSFT_INC=$(KSFT_INC) $(2) \
+	>>$(BUILD)/log/$(1)-check.log 2>&1
 _check-userspace:
-	@mkdir -p $(TAPDIR); rm -f $(TAPDIR)/userspace-*.tap $(TAPDIR)/userspace-san-*.tap
-	@rc=0; for v in userspace: userspace-san:SAN=1; do \
-		name=$${v%%:*}; san=$${v#*:}; o=$(BUILD)/$$name; rm -rf $$o/tap; \
-		$(SCRIPTS)/tap-stage.sh $(TAPDIR)/$$name-build.tap $(BUILD)/log/$$name.log \
-			"userspace builds ($$name)" \
-			$(MAKE) -C $(TOP)/userspace all tests O=$$o KSFT_INC=$(KSFT_INC) $$san || rc=1; \
-		$(MAKE) --no-print-directory -C $(TOP)/userspace check O=$$o KSFT_INC=$(KSFT_INC) $$san \
-			>$(BUILD)/log/$$name-check.log 2>&1 || rc=1; \
-		for f in $$o/tap/*.tap; do [ -e "$$f" ] && cp "$$f" $(TAPDIR)/$$name-$${f##*/}; done; \
+	@mkdir -p $(TAPDIR) $(BUILD)/log; rm -f $(TAPDIR)/userspace-*.tap $(TAPDIR)/userspace-san-*.tap
+	@rm -rf $(BUILD)/userspace/tap $(BUILD)/userspace-san/tap; rc=0; \
+	: >$(BUILD)/log/userspace-check.log; : >$(BUILD)/log/userspace-san-check.log; \
+	$(STAGE) userspace-build $(call US_BUILD,userspace) || rc=1; \
+	nice -n 10 $(STAGE) userspace-san-build $(call US_BUILD,userspace-san,SAN=1) & san=$$!; \
+	$(STAGE) userspace-tests $(call US_CHECK,userspace,TEST_PART=par) || rc=1; \
+	wait $$san || rc=1; \
+	$(STAGE) userspace-tests-alone $(call US_CHECK,userspace,TEST_PART=alone) || rc=1; \
+	$(STAGE) userspace-san-tests $(call US_CHECK,userspace-san,SAN=1) || rc=1; \
+	for name in userspace userspace-san; do \
+		for f in $(BUILD)/$$name/tap/*.tap; do [ -e "$$f" ] && cp "$$f" $(TAPDIR)/$$name-$${f##*/}; done; \
 		cat $(BUILD)/log/$$name-check.log; \
 	done; exit $$rc
 
+# tests/kernel's programs link the libraries of build/userspace and build/userspace-san
+# (tests/vm/check-vm.sh passes the same)
+KT_LIBS = LIB_O=$(BUILD)/userspace LIB_SAN_O=$(BUILD)/userspace-san
 check-vm: modules linux-src
 	@$(MAKE) --no-print-directory _check-vm
 _check-vm:
@@ -179,7 +198,7 @@ _check-vm:
 # on the simulated unit (the modules, tests/kernel's scenes and face models); TAP in
 # build/tap/screen-vm-KREL.tap
 check-screen-vm: userspace modules linux-src
-	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) \
+	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) $(KT_LIBS) \
 		$(BUILD)/kernel-tests/scenes/.made
 	$(MAKE) --no-print-directory -C userspace O=$(BUILD)/userspace $(BUILD)/userspace/test-bin/biounitd
 	@$(MAKE) --no-print-directory _check-screen-vm
@@ -199,7 +218,7 @@ demo:
 	$(SCRIPTS)/linux-src.sh
 	$(MAKE) --no-print-directory modules
 	$(MAKE) --no-print-directory userspace
-	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) \
+	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) $(KT_LIBS) \
 		$(BUILD)/kernel-tests/scenes/.made
 	$(TOP)/tests/demo/demo.sh $(BUILD) $(DEMO_KREL)
 
@@ -213,7 +232,7 @@ bench: bench-driver bench-face bench-finger bench-handoff bench-wsq bench-screen
 # The applicant's screen: preview per displayed frame, pen to ink; camera frame and pen sample to
 # page flip in the VM (tests/bench/screen-bench.sh)
 bench-screen: userspace modules linux-src
-	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) \
+	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) $(KT_LIBS) \
 		$(BUILD)/kernel-tests/scenes/.made
 	$(MAKE) --no-print-directory -C userspace O=$(BUILD)/userspace $(BUILD)/userspace/test-bin/biounitd
 	$(TOP)/tests/bench/screen-bench.sh

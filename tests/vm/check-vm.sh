@@ -4,8 +4,10 @@
 # Runs the kernel tests in a VM on each kernel:
 #   tests/vm/check-vm.sh [KREL...]          (default: scripts/kernels.sh)
 # - builds the payload: make -C tests/kernel O=build/kernel-tests KSFT_INC=<kselftest headers>
-#   (the payload is that directory; its run.sh runs the tests). Without tests/kernel/Makefile the
-#   smoke payload tests/vm/smoke/ is used (load and unload our modules) and a SKIP is recorded.
+#   (the payload is that directory; its run.sh runs the tests), JOBS (default nproc) jobs at once,
+#   with the userspace libraries of build/userspace and build/userspace-san (the same sources and
+#   flags: what `make check` built there already is not built again). Without
+#   tests/kernel/Makefile the smoke payload tests/vm/smoke/ is used (load and unload our modules) and a SKIP is recorded.
 # - boots each kernel with our modules from build/kmod/KREL/ko/:
 #   TAP  build/tap/vm-KREL.tap, console build/vm/KREL/console.log
 # Env: VM_TIMEOUT (seconds, default 600), VM_MEM (default 1G), VM_JOBS (VMs at once, default nproc).
@@ -24,7 +26,8 @@ payload=$BUILD/kernel-tests
 if [ -f "$ROOT/tests/kernel/Makefile" ]; then
 	if "$ROOT/scripts/tap-stage.sh" "$TAPDIR/vm-payload.tap" "$BUILD/log/kernel-tests.log" \
 		"kernel test payload builds (tests/kernel)" \
-		make -C "$ROOT/tests/kernel" O="$payload" KSFT_INC="$KSFT_INC" &&
+		make -j"${JOBS:-$(nproc)}" -C "$ROOT/tests/kernel" O="$payload" KSFT_INC="$KSFT_INC" \
+		LIB_O="$BUILD/userspace" LIB_SAN_O="$BUILD/userspace-san" &&
 		[ -x "$payload/run.sh" ]; then
 		:
 	else

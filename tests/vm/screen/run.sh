@@ -52,7 +52,9 @@ check "$module: status says showing, 1280x800" grep -q '^showing: /dev/dri/card0
 # DRM master held by another process: a clear line in the log, retried until it is free
 ./biounit-screen show --wait 5000 --hold 6000 one.txt >/tmp/h.out 2>/tmp/h.err &
 holder=$!
-sleep 3
+# until the first one shows (it holds the scene 6 s from then); at most 20 s
+i=0
+while ! grep -q ' showing$' /tmp/h.out 2>/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
 ./biounit-screen show --wait 20000 --hold 0 one.txt >/tmp/b.out 2>/tmp/b.err
 rc=$?
 wait $holder
@@ -100,7 +102,8 @@ if [ "$module" != bochs ]; then
 else
 	./biounit-screen show --wait 5000 --hold 40000 one.txt >/tmp/p.out 2>/tmp/p.err &
 	shower=$!
-	sleep 3
+	i=0
+	while ! grep -q ' showing$' /tmp/p.out 2>/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
 	ask "SCREENDUMP 90-before-unplug"
 	ask "HOTPLUG del"
 	sleep 3
