@@ -56,6 +56,7 @@ awk '{ print } $1 ~ /^[0-9]+$/ { t = $1; x = $2; y = $3 }
      END { if (!t) exit 1; printf "%d %d %d 0\n", t + 6000000, x, y }' \
 	"$KT/scenes/signature-good.txt" >"$PAYLOAD/scenes/signature.txt" || die "no signature script"
 install -m0755 "$HERE/vm-session.sh" "$PAYLOAD/run.sh"
+cp "$HERE/../vm/biounitd-up.sh" "$PAYLOAD/"
 
 # The hand-off to the reference ordering service, when this biounitd sends packages (it knows
 # ordering_url; docs/biounitd.md) and the service is built. BIOUNIT_DEMO_HANDOFF=0 leaves it out.

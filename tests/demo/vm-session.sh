@@ -98,15 +98,9 @@ ordering_url = https://127.0.0.1:8443/v1/packages
 ordering_ca = $PWD/pki/ca.pem
 EOF
 fi
-./biounitd -c $DIR/biounitd.conf >$DIR/biounitd.log 2>&1 &
-DAEMON_PID=$!
-i=0
-until biounitctl session list >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || fail "biounitd did not answer in 60 s"
-	kill -0 $DAEMON_PID 2>/dev/null || fail "biounitd exited"
-	sleep 0.2
-done
+. ./biounitd-up.sh
+biounitd_up ./biounitd $DIR/biounitd.conf $DIR/biounitd.log || fail "$UP_WHY"
+DAEMON_PID=$DAEMON
 i=0
 until grep -q 'screen: showing' $DIR/biounitd.log || [ $i -ge 50 ]; do sleep 0.2; i=$((i + 1)); done
 say "biounitd is up (control socket $BIOUNITD_SOCKET); the applicant's screen: $(grep -m1 -o 'screen: [a-z]*: .*' $DIR/biounitd.log || echo 'screen: none')"

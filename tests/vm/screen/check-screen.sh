@@ -52,6 +52,7 @@ for f in "$BUILD/userspace/bin/biounitd" "$BUILD/userspace/bin/biounitctl" \
 done
 if [ $session = 1 ]; then
 	install -m0755 "$HERE/session.sh" "$spay/run.sh"
+	cp "$HERE/../biounitd-up.sh" "$spay/"
 	cp "$BUILD/userspace/bin/biounitd" "$BUILD/userspace/bin/biounitctl" "$spay/"
 	# the tests' build (its hooks): a slow preview check must not hold up the screen
 	cp "$BUILD/userspace/test-bin/biounitd" "$spay/biounitd-test"

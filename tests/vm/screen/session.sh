@@ -74,16 +74,9 @@ dump() {
 	echo "# STATUS $1 after $(status)"
 }
 # start_daemon BINARY: biounitd on $DIR/biounitd.conf (its log $DIR/biounitd.log), once it answers
+. ./biounitd-up.sh
 start_daemon() {
-	$1 -c $DIR/biounitd.conf >$DIR/biounitd.log 2>&1 &
-	DAEMON=$!
-	i=0
-	until biounitctl session list >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || bail "$1 did not answer in 60 s"
-		kill -0 $DAEMON 2>/dev/null || bail "$1 exited"
-		sleep 0.2
-	done
+	biounitd_up "$1" $DIR/biounitd.conf $DIR/biounitd.log || bail "$UP_WHY"
 }
 echo "TAP version 13"
 echo "1..18"
