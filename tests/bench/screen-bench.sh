@@ -55,6 +55,13 @@ if [ "${SCREEN_BENCH_VM:-1}" != 0 ]; then
 			echo "  none measured: see $log"
 			rc=1
 		fi
+		# the same session's photo step on vkms (a second card): biounitd's camera frames on
+		# the plane path (zero-copy), then forced onto the CPU path, 60 Hz, one refresh 16.7 ms
+		if grep -q '^# vkms: camera frames' "$log"; then
+			echo "# the photo step on vkms 1024x768@60 (one refresh 16.7 ms), the camera at 640x480:"
+			grep -h '^# vkms: camera frames' "$log" | sed 's/^# vkms: /  plane path (zero-copy): /'
+			grep -h '^# cpu: camera frames' "$log" | sed 's/^# cpu: /  CPU path: /'
+		fi
 		[ $rc = 0 ] || echo "  the session VM failed: see $log"
 	} >>"$build/bench/screen.txt"
 fi
