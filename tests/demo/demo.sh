@@ -7,7 +7,7 @@
 #
 # BUILD is the build directory after `make modules userspace` and tests/kernel's scenes
 # (BUILD/kmod/KREL/ko, BUILD/userspace/bin, BUILD/kernel-tests/{scenes,models},
-# BUILD/kernel-tests-userspace). Makes the demo's
+# BUILD/userspace's libraries). Makes the demo's
 # face scenes (demo_face.c, from a committed camera frame of a consenting adult), boots the VM
 # with tests/demo/vm-session.sh as its run.sh, prints its transcript as it comes, and takes the
 # session's files out of the VM's output (a base64 tar between marker lines) into
@@ -26,7 +26,7 @@ BUILD=$(cd "$BUILD" && pwd)
 OUT=$BUILD/demo
 PAYLOAD=$BUILD/demo-payload
 KT=$BUILD/kernel-tests
-LIBS=$BUILD/kernel-tests-userspace
+LIBS=$BUILD/userspace
 FACE=$ROOTDIR/tests/fixtures/faces/london-010-camera-frame.jpg
 
 die() {
