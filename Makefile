@@ -10,8 +10,8 @@ KSFT_INC := $(BUILD)/linux-src/tools/testing/selftests
 SCRIPTS  := $(TOP)/scripts
 # The kernels to build and test against (installed Debian 6.1 and 6.12 headers).
 KRELS     = $(shell $(SCRIPTS)/kernels.sh)
-# The kernel the demo boots (default: the newest of KRELS).
-DEMO_KREL ?= $(lastword $(KRELS))
+# empty: the newest of scripts/kernels.sh, asked when the demo starts (after deps.sh installed them)
+DEMO_KREL ?=
 # `make modules KDIR=/path/to/kernel/build` builds against that tree only, into build/kmod/custom.
 KDIR     ?=
 # `make install` builds against KDIR, or the running kernel's build tree.
@@ -220,7 +220,7 @@ demo:
 	$(MAKE) --no-print-directory userspace
 	$(MAKE) --no-print-directory -C tests/kernel O=$(BUILD)/kernel-tests KSFT_INC=$(KSFT_INC) $(KT_LIBS) \
 		$(BUILD)/kernel-tests/scenes/.made
-	$(TOP)/tests/demo/demo.sh $(BUILD) $(DEMO_KREL)
+	$(TOP)/tests/demo/demo.sh $(BUILD) $(or $(DEMO_KREL),$$($(SCRIPTS)/kernels.sh | tail -n1))
 
 # ---- evaluation on ../shared/data (not part of check; nothing from it enters the tree) ----------
 eval: userspace
